@@ -1,0 +1,240 @@
+"""Run a generated project's own checks: ruff, mypy, pytest and Alembic.
+
+Every external tool goes through :func:`run_tool`: an argument list (never a
+shell), a timeout, and on failure an error that carries the command and its
+output. The checks run inside the project's own environment, which ``uv sync``
+creates from the project's ``pyproject.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.errors import CheckFailedError, ProjectError
+from scaffold.events import NullReporter, Reporter
+
+__all__ = [
+    "Check",
+    "CheckResult",
+    "prepare_environment",
+    "project_checks",
+    "run_checks",
+    "run_tool",
+    "uv_binary",
+]
+
+#: Seconds one check may run before it is stopped.
+DEFAULT_TIMEOUT = 900.0
+
+#: How many trailing lines of a failed tool's output an error carries.
+OUTPUT_TAIL_LINES = 40
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: a name for people and the command run inside the project."""
+
+    name: str
+    argv: tuple[str, ...]
+
+    @property
+    def rerun(self) -> str:
+        """The command a user types to run this check by hand."""
+        return shlex.join(("uv", "run", *self.argv))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check did."""
+
+    check: Check
+    ok: bool
+    returncode: int
+    seconds: float
+    output: str
+
+
+def project_checks(*, migrations: bool = False) -> list[Check]:
+    """The checks every generated project must pass, in the order they run.
+
+    Args:
+        migrations: Also run the migration round trip (upgrade to head, check
+            for drift, downgrade to base, upgrade again).
+
+    Returns:
+        The checks, cheapest first.
+    """
+    checks = [
+        Check("ruff format", ("ruff", "format", "--check", ".")),
+        Check("ruff check", ("ruff", "check", ".")),
+        Check("mypy", ("mypy", "--strict", "app")),
+        Check("pytest", ("pytest", "-q", "-p", "no:cacheprovider")),
+    ]
+    if migrations:
+        checks += [
+            Check("alembic upgrade", ("alembic", "upgrade", "head")),
+            Check("alembic check", ("alembic", "check")),
+            Check("alembic downgrade", ("alembic", "downgrade", "base")),
+            Check("alembic re-upgrade", ("alembic", "upgrade", "head")),
+        ]
+    return checks
+
+
+def uv_binary() -> str:
+    """Locate the ``uv`` executable that ships with scaffold's ``uv`` dependency."""
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError) as exc:
+        raise ProjectError(
+            "the 'uv' executable was not found; reinstall scaffold "
+            "(pip install --force-reinstall fastapi-resource-scaffold)"
+        ) from exc
+
+
+def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment external tools run in.
+
+    The caller's virtual environment is left out so that ``uv`` uses the
+    project's own ``.venv``; ``extra`` (for example ``DATABASE_URL``) wins.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
+    }
+    env["NO_COLOR"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> subprocess.CompletedProcess[str]:
+    """Run an external tool and capture its combined output.
+
+    Args:
+        argv: The command as an argument list; it is never given to a shell.
+        cwd: The directory to run it in.
+        env: The whole environment for the tool.
+        timeout: Seconds before the tool is stopped.
+
+    Returns:
+        The finished process, whatever its exit code.
+
+    Raises:
+        CheckFailedError: The tool could not be started or ran out of time.
+    """
+    command = shlex.join(argv)
+    try:
+        return subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise CheckFailedError(f"cannot run {command!r}: {argv[0]} not found") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise CheckFailedError(
+            f"{command!r} did not finish within {timeout:.0f} s; "
+            f"rerun it by hand in {cwd} to see where it hangs"
+        ) from exc
+
+
+def prepare_environment(project: Path, *, env: Mapping[str, str] | None = None) -> None:
+    """Create or update the project's own environment with ``uv sync``.
+
+    Raises:
+        CheckFailedError: ``uv sync`` failed; the error carries its output.
+    """
+    argv = (uv_binary(), "sync", "--quiet")
+    process = run_tool(argv, cwd=project, env=tool_environment(env))
+    if process.returncode != 0:
+        raise CheckFailedError(
+            f"could not install the project's dependencies (uv sync exited "
+            f"{process.returncode}); rerun with: cd {project} && uv sync",
+            *_tail(process.stdout),
+        )
+
+
+def run_checks(
+    project: Path,
+    checks: Sequence[Check],
+    *,
+    env: Mapping[str, str] | None = None,
+    reporter: Reporter | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[CheckResult]:
+    """Run ``checks`` in the project's environment, all of them, in order.
+
+    Args:
+        project: The generated project's root directory.
+        checks: What to run (see :func:`project_checks`).
+        env: Extra environment variables, for example ``DATABASE_URL``.
+        reporter: Receives a start and an end event per check.
+        timeout: Seconds each check may take.
+
+    Returns:
+        One result per check, in the same order.
+    """
+    reporter = reporter or NullReporter()
+    full_env = tool_environment(env)
+    uv = uv_binary()
+    results = []
+    for check in checks:
+        reporter.check_started(check.name)
+        started = time.perf_counter()
+        process = run_tool(
+            (uv, "run", "--no-sync", *check.argv),
+            cwd=project,
+            env=full_env,
+            timeout=timeout,
+        )
+        seconds = time.perf_counter() - started
+        ok = process.returncode == 0
+        reporter.check_finished(check.name, ok=ok, seconds=seconds)
+        results.append(
+            CheckResult(check, ok, process.returncode, seconds, process.stdout)
+        )
+    return results
+
+
+def raise_for_failures(project: Path, results: Sequence[CheckResult]) -> None:
+    """Turn failed results into one :class:`CheckFailedError`.
+
+    The error names every failed check, how to rerun it, and the end of the
+    first failure's output.
+    """
+    failed = [result for result in results if not result.ok]
+    if not failed:
+        return
+    lines = [
+        f"check {result.check.name!r} failed (exit {result.returncode}); "
+        f"rerun with: cd {project} && {result.check.rerun}"
+        for result in failed
+    ]
+    lines += _tail(failed[0].output)
+    raise CheckFailedError(*lines)
+
+
+def _tail(output: str) -> list[str]:
+    """The last lines of a tool's output, indented under the error."""
+    lines = [line for line in output.rstrip().splitlines() if line.strip()]
+    return [f"    {line}" for line in lines[-OUTPUT_TAIL_LINES:]]

@@ -1,0 +1,222 @@
+"""``scaffold new project``: validate the request, render it, then check it.
+
+The pipeline is: :class:`ProjectRequest` (the validated job) → :func:`render_project`
+(Copier renders into a staging directory beside the target, which is renamed
+into place only when rendering succeeded) → the project's own checks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from scaffold import __version__
+from scaffold.check import (
+    CheckResult,
+    prepare_environment,
+    project_checks,
+    raise_for_failures,
+    run_checks,
+)
+from scaffold.errors import ProjectError, UsageError
+from scaffold.events import NullReporter, Reporter
+from scaffold.paths import templates_root
+
+__all__ = ["ProjectRequest", "ProjectResult", "create_project", "render_project"]
+
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+_MAX_NAME_LENGTH = 50
+
+
+def suggest_project_name(name: str) -> str | None:
+    """A valid project name close to ``name``, or ``None`` when none is obvious."""
+    candidate = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name.strip())
+    candidate = re.sub(r"[^a-z0-9]+", "-", candidate.lower()).strip("-")
+    candidate = re.sub(r"^[0-9-]+", "", candidate)[:_MAX_NAME_LENGTH].strip("-")
+    return candidate if candidate and _NAME.fullmatch(candidate) else None
+
+
+class ProjectRequest(BaseModel):
+    """Everything ``scaffold new project`` needs, validated once.
+
+    Attributes:
+        name: The project (and directory, and distribution) name.
+        database: The database the project is set up for.
+        id_type: The primary-key type resources get.
+        parent: The directory the project is created in.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    database: Literal["sqlite", "postgres"] = "sqlite"
+    id_type: Literal["uuid", "int"] = "uuid"
+    parent: Path = Path()
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, name: str) -> str:
+        if len(name) > _MAX_NAME_LENGTH or not _NAME.fullmatch(name):
+            hint = suggest_project_name(name)
+            fix = f"; did you mean {hint!r}?" if hint and hint != name else ""
+            raise ValueError(
+                f"invalid project name {name!r}: use lowercase ASCII letters, "
+                "digits and single hyphens or underscores, starting with a "
+                f"letter, at most {_MAX_NAME_LENGTH} characters{fix}"
+            )
+        return name
+
+    @property
+    def target(self) -> Path:
+        """The directory the project is written to."""
+        return self.parent / self.name
+
+    def copier_data(self) -> dict[str, str]:
+        """The answers given to the Copier template."""
+        return {
+            "project_name": self.name,
+            "database": self.database,
+            "id_type": self.id_type,
+            "scaffold_version": __version__,
+        }
+
+    @classmethod
+    def build(cls, **values: object) -> ProjectRequest:
+        """Validate ``values`` into a request, as one :class:`UsageError` if bad."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise UsageError(
+                *(
+                    str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+                    for error in exc.errors()
+                )
+            ) from exc
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    """What ``scaffold new project`` produced."""
+
+    path: Path
+    files: tuple[Path, ...]
+    checks: tuple[CheckResult, ...] = ()
+
+
+def _check_target(request: ProjectRequest) -> None:
+    """Refuse a missing parent or a target directory that holds anything."""
+    parent = request.parent
+    if not parent.is_dir():
+        raise ProjectError(
+            f"parent directory {str(parent)!r} does not exist; create it first "
+            "or pass another --directory"
+        )
+    target = request.target
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ProjectError(
+            f"{str(target)!r} exists and is not a directory; choose another "
+            "project name or --directory"
+        )
+    if target.is_dir() and any(target.iterdir()):
+        raise ProjectError(
+            f"directory {str(target)!r} already exists and is not empty; choose "
+            "another project name or --directory, or remove it first"
+        )
+
+
+def render_project(
+    request: ProjectRequest, *, reporter: Reporter | None = None
+) -> tuple[Path, ...]:
+    """Render the project template into ``request.target``, all or nothing.
+
+    Copier renders into a staging directory next to the target (so on the same
+    filesystem), which is renamed into place once complete. An error or an
+    interrupt part-way removes the staging directory and leaves no trace.
+
+    Returns:
+        The paths written, relative to the project root, sorted.
+
+    Raises:
+        ProjectError: The target is in the way or the parent is missing.
+    """
+    reporter = reporter or NullReporter()
+    _check_target(request)
+    reporter.stage(f"Rendering project {request.name!r}")
+    # Copier is slow to import: only the commands that render a project pay.
+    from copier import run_copy
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{request.name}.", dir=request.parent))
+    try:
+        run_copy(
+            str(templates_root() / "project"),
+            staging,
+            data=request.copier_data(),
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            skip_tasks=True,
+        )
+        staging.chmod(0o777 & ~_umask())
+        if request.target.is_dir():
+            request.target.rmdir()  # it was checked to be empty
+        staging.rename(request.target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = tuple(
+        sorted(
+            path.relative_to(request.target)
+            for path in request.target.rglob("*")
+            if path.is_file()
+        )
+    )
+    for path in files:
+        reporter.wrote("create", path)
+    return files
+
+
+def create_project(
+    request: ProjectRequest,
+    *,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    reporter: Reporter | None = None,
+) -> ProjectResult:
+    """Render a new project and, unless ``check`` is false, prove it passes.
+
+    Args:
+        request: The validated job.
+        check: Run the project's ruff, mypy and pytest checks afterwards.
+        env: Extra environment for the checks (for example ``DATABASE_URL``).
+        reporter: Receives progress events.
+
+    Returns:
+        The project's path, its files and the check results.
+
+    Raises:
+        ProjectError: The project could not be created.
+        CheckFailedError: The project was created but a check failed.
+    """
+    reporter = reporter or NullReporter()
+    files = render_project(request, reporter=reporter)
+    if not check:
+        return ProjectResult(request.target, files)
+    reporter.stage("Installing the project's environment (uv sync)")
+    prepare_environment(request.target, env=env)
+    results = run_checks(request.target, project_checks(), env=env, reporter=reporter)
+    raise_for_failures(request.target, results)
+    return ProjectResult(request.target, files, tuple(results))
+
+
+def _umask() -> int:
+    """The process umask (``mkdtemp`` creates directories with mode 0o700)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
