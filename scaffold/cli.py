@@ -143,7 +143,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # Typer itself answers usage errors (exit 2) and Ctrl-C (exit 130).
-        app()
+        app(prog_name="scaffold")
     except ScaffoldError as exc:
         print_error(exc.problems)
         sys.exit(exc.exit_code)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from scaffold import __version__
 from scaffold.check import (
@@ -93,12 +94,15 @@ class ProjectRequest(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            raise UsageError(
-                *(
-                    str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-                    for error in exc.errors()
-                )
-            ) from exc
+            raise UsageError(*map(_problem, exc.errors())) from exc
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One readable line for one Pydantic error."""
+    if error["type"] == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']} (got {error['input']!r})"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""Shared fixtures and helpers for scaffold's own tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+#: The local PostgreSQL server CI and developers' machines run.
+POSTGRES_URL = os.environ.get(
+    "SCAFFOLD_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432"
+)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Map every file and directory under ``root`` to a digest of its content.
+
+    Two calls give equal results exactly when nothing was created, removed or
+    changed in between.
+    """
+    digest: dict[str, str] = {}
+    if not root.exists():
+        return digest
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            digest[key] = "link:" + str(path.readlink())
+        elif path.is_dir():
+            digest[key] = "dir"
+        else:
+            digest[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def postgres_available() -> bool:
+    """Whether the local PostgreSQL server answers."""
+    pg_isready = shutil.which("pg_isready")
+    if pg_isready is None:
+        return False
+    result = subprocess.run(
+        [pg_isready, "--quiet", "--host", "127.0.0.1", "--port", "5432"],
+        check=False,
+    )
+    return result.returncode == 0
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty directory that is also the current directory."""
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def require_postgres() -> None:
+    """Fail (never skip) when the PostgreSQL server the suite needs is down."""
+    if not postgres_available():
+        pytest.fail(
+            "PostgreSQL is not answering on 127.0.0.1:5432; start it with "
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+        )

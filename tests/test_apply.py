@@ -1,0 +1,168 @@
+"""Planning and applying file operations: every file or none."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from scaffold import apply as apply_module
+from scaffold.apply import apply_plan, safe_target
+from scaffold.errors import ProjectError, ScaffoldError
+from scaffold.events import RecordingReporter
+from scaffold.plan import Action, Plan, plan_files
+from tests.conftest import tree_digest
+
+P = PurePosixPath
+
+
+def project(tmp_path: Path) -> Path:
+    """A small project with a shared file that the plan edits."""
+    root = tmp_path / "project"
+    (root / "app" / "api").mkdir(parents=True)
+    (root / "app" / "api" / "router.py").write_text("routes = []\n")
+    (root / "README.md").write_text("# mine\n")
+    return root
+
+
+def three_file_plan(root: Path) -> Plan:
+    rendered = {
+        P("app/models/book.py"): "class Book:\n    pass\n",
+        P("app/api/router.py"): "routes = ['books']\n",
+        P("tests/api/test_books.py"): "def test_books() -> None:\n    pass\n",
+        P("README.md"): "# mine\n",
+    }
+    existing = {path: _read(root / path) for path in rendered}
+    return plan_files(rendered, existing, may_modify=[P("app/api/router.py")])
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
+
+
+def test_plan_classifies_each_file(tmp_path: Path) -> None:
+    plan = three_file_plan(project(tmp_path))
+
+    actions = {str(op.path): op.action for op in plan.ops}
+
+    assert actions == {
+        "app/models/book.py": Action.CREATE,
+        "app/api/router.py": Action.MODIFY,
+        "tests/api/test_books.py": Action.CREATE,
+        "README.md": Action.IDENTICAL,
+    }
+    assert len(plan.changes) == 3
+
+
+def test_plan_refuses_to_overwrite_a_file_it_may_not_edit() -> None:
+    with pytest.raises(ScaffoldError, match=r"app/models/book\.py already exists"):
+        plan_files(
+            {P("app/models/book.py"): "new\n"},
+            {P("app/models/book.py"): "user's own model\n"},
+        )
+
+
+def test_apply_writes_every_change_and_reports_it(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    reporter = RecordingReporter()
+
+    apply_plan(root, three_file_plan(root), reporter=reporter)
+
+    assert (root / "app/models/book.py").read_text() == "class Book:\n    pass\n"
+    assert (root / "app/api/router.py").read_text() == "routes = ['books']\n"
+    assert ("wrote", "identical", "README.md") in reporter.events
+    assert not list(root.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("failing_write", [1, 2, 3])
+def test_a_failure_at_any_write_leaves_the_project_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_write: int
+) -> None:
+    # Given a project and a plan of three writes, the Nth of which fails
+    root = project(tmp_path)
+    plan = three_file_plan(root)
+    before = tree_digest(root)
+    real_write = apply_module._write_atomically
+    calls = 0
+
+    def flaky(target: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == failing_write:
+            raise OSError(28, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(apply_module, "_write_atomically", flaky)
+
+    # When the plan is applied
+    with pytest.raises(OSError, match="No space left"):
+        apply_plan(root, plan)
+
+    # Then every file and directory is exactly as before
+    assert tree_digest(root) == before
+
+
+def test_an_interrupt_mid_write_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)
+    plan = three_file_plan(root)
+    before = tree_digest(root)
+    real_write = apply_module._write_atomically
+    calls = 0
+
+    def interrupted(target: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        real_write(target, data)
+        if calls == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(apply_module, "_write_atomically", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        apply_plan(root, plan)
+
+    assert tree_digest(root) == before
+
+
+def test_invalid_python_is_refused_before_any_write(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    before = tree_digest(root)
+    plan = plan_files({P("app/broken.py"): "def (:\n"}, {})
+
+    with pytest.raises(ScaffoldError, match=r"app/broken.py is not valid Python"):
+        apply_plan(root, plan)
+
+    assert tree_digest(root) == before
+
+
+def test_a_symlink_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    # Given a directory in the project that links outside it
+    root = project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "app" / "models").symlink_to(outside)
+    before = tree_digest(tmp_path)
+    plan = plan_files({P("app/models/book.py"): "x = 1\n"}, {})
+
+    # When a plan writes through it / Then it is refused and nothing changes
+    with pytest.raises(ProjectError, match="outside the project"):
+        apply_plan(root, plan)
+    assert tree_digest(tmp_path) == before
+
+
+@pytest.mark.parametrize("path", ["../escape.py", "/etc/passwd", "a/../../b.py"])
+def test_paths_that_leave_the_project_are_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ProjectError, match="outside the project"):
+        safe_target(tmp_path, path)
+
+
+def test_existing_permissions_are_kept(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    router = root / "app/api/router.py"
+    router.chmod(0o640)
+
+    apply_plan(root, three_file_plan(root))
+
+    assert router.stat().st_mode & 0o777 == 0o640

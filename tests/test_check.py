@@ -1,0 +1,141 @@
+"""The check runner: one helper runs every external tool, without a shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from scaffold.check import (
+    Check,
+    CheckResult,
+    prepare_environment,
+    project_checks,
+    raise_for_failures,
+    run_checks,
+    run_tool,
+    tool_environment,
+)
+from scaffold.errors import CheckFailedError
+from scaffold.events import RecordingReporter
+
+
+def test_project_checks_cover_format_lint_types_and_tests() -> None:
+    names = [check.name for check in project_checks()]
+
+    assert names == ["ruff format", "ruff check", "mypy", "pytest"]
+    assert ("mypy", "--strict", "app") in [check.argv for check in project_checks()]
+
+
+def test_migration_checks_round_trip() -> None:
+    argvs = [check.argv for check in project_checks(migrations=True)][4:]
+
+    assert argvs == [
+        ("alembic", "upgrade", "head"),
+        ("alembic", "check"),
+        ("alembic", "downgrade", "base"),
+        ("alembic", "upgrade", "head"),
+    ]
+
+
+def test_rerun_hint_is_a_shell_safe_command() -> None:
+    check = Check("pytest", ("pytest", "-k", "a and b"))
+
+    assert check.rerun == "uv run pytest -k 'a and b'"
+
+
+def test_run_tool_passes_arguments_verbatim_without_a_shell(tmp_path: Path) -> None:
+    # Given an argument a shell would expand
+    argv = [sys.executable, "-c", "import sys; print(sys.argv[1])", "$HOME;*"]
+
+    # When it is run
+    process = run_tool(argv, cwd=tmp_path)
+
+    # Then the tool received it untouched
+    assert process.returncode == 0
+    assert process.stdout.strip() == "$HOME;*"
+
+
+def test_run_tool_reports_a_timeout_with_the_command(tmp_path: Path) -> None:
+    argv = [sys.executable, "-c", "import time; time.sleep(10)"]
+
+    with pytest.raises(CheckFailedError, match="did not finish within 1 s"):
+        run_tool(argv, cwd=tmp_path, timeout=1)
+
+
+def test_run_tool_reports_a_missing_executable(tmp_path: Path) -> None:
+    with pytest.raises(CheckFailedError, match="no-such-tool not found"):
+        run_tool(["no-such-tool", "--version"], cwd=tmp_path)
+
+
+def test_tool_environment_drops_the_callers_virtualenv(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", "/somewhere/.venv")
+
+    env = tool_environment({"DATABASE_URL": "sqlite+aiosqlite://"})
+
+    assert "VIRTUAL_ENV" not in env
+    assert env["DATABASE_URL"] == "sqlite+aiosqlite://"
+
+
+def test_failures_name_each_check_and_how_to_rerun(tmp_path: Path) -> None:
+    ok = CheckResult(Check("ruff check", ("ruff", "check", ".")), True, 0, 0.1, "")
+    bad = CheckResult(
+        Check("mypy", ("mypy", "--strict", "app")),
+        False,
+        1,
+        2.0,
+        "app/main.py:3: error: Missing return\nFound 1 error\n",
+    )
+
+    with pytest.raises(CheckFailedError) as caught:
+        raise_for_failures(tmp_path, [ok, bad])
+
+    problems = caught.value.problems
+    assert problems[0] == (
+        f"check 'mypy' failed (exit 1); rerun with: cd {tmp_path} && "
+        "uv run mypy --strict app"
+    )
+    assert "    app/main.py:3: error: Missing return" in problems
+    assert caught.value.exit_code == 1
+    raise_for_failures(tmp_path, [ok])  # nothing failed: no error
+
+
+def test_run_checks_runs_each_check_in_the_projects_environment(
+    tmp_path: Path,
+) -> None:
+    # Given a minimal project with its own environment
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    prepare_environment(tmp_path)
+    passing = Check("env", ("python", "-c", "import sys; print(sys.prefix)"))
+    failing = Check("fails", ("python", "-c", "raise SystemExit(3)"))
+    reporter = RecordingReporter()
+
+    # When both checks run
+    results = run_checks(tmp_path, [passing, failing], reporter=reporter)
+
+    # Then each ran inside the project's .venv and all were run and reported
+    assert results[0].ok
+    assert Path(results[0].output.strip()) == tmp_path / ".venv"
+    assert not results[1].ok
+    assert results[1].returncode == 3
+    assert reporter.events == [
+        ("check_started", "env"),
+        ("check_finished", "env", "ok"),
+        ("check_started", "fails"),
+        ("check_finished", "fails", "failed"),
+    ]
+
+
+def test_prepare_environment_failure_carries_uv_output(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nbroken")
+
+    with pytest.raises(CheckFailedError, match="could not install") as caught:
+        prepare_environment(tmp_path)
+
+    assert any("pyproject.toml" in line for line in caught.value.problems[1:])

@@ -1,0 +1,179 @@
+"""The command line as a user meets it: help, version, errors and exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scaffold import __version__, cli
+from scaffold.errors import ProjectError
+from tests.conftest import tree_digest
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+HELP_PAGES = {
+    "help_root.txt": ["--help"],
+    "help_new_project.txt": ["new", "project", "--help"],
+}
+runner = CliRunner()
+
+
+def run_main(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """Run :func:`scaffold.cli.main` as the console script does."""
+    argv = sys.argv
+    sys.argv = ["scaffold", *args]
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("snapshot", sorted(HELP_PAGES))
+def test_help_matches_snapshot(snapshot: str) -> None:
+    # Given a fixed terminal width / When help is asked for
+    result = runner.invoke(
+        cli.app, HELP_PAGES[snapshot], env={"COLUMNS": "100", "NO_COLOR": "1"}
+    )
+
+    # Then it is exactly the reviewed snapshot
+    assert result.exit_code == 0
+    text = "\n".join(line.rstrip() for line in result.output.splitlines()) + "\n"
+    path = SNAPSHOTS / snapshot
+    if os.environ.get("SCAFFOLD_UPDATE_SNAPSHOTS"):
+        path.write_text(text)
+    assert text == path.read_text(), (
+        f"--help changed; review it and regenerate with "
+        f"SCAFFOLD_UPDATE_SNAPSHOTS=1 pytest {__file__}"
+    )
+
+
+def test_every_command_has_help() -> None:
+    for args in (["new", "--help"], ["new", "project", "-h"]):
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 0, args
+        assert "Usage:" in result.output
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(["--version"], capsys)
+
+    assert code == 0
+    assert out.strip() == f"scaffold {__version__}"
+
+
+def test_bad_project_name_is_one_line_exit_2_and_writes_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an empty directory / When a bad name is used
+    code, out, err = run_main(["new", "project", "My Shop!"], capsys)
+
+    # Then one clear error line, exit code 2, and no file was written
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.startswith("error: invalid project name 'My Shop!'")
+    assert "did you mean 'my-shop'?" in err
+    assert "Traceback" not in err + out
+    assert tree_digest(workdir) == {}
+
+
+def test_non_empty_target_exit_2(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "shop").mkdir()
+    (workdir / "shop" / "keep.txt").write_text("user data\n")
+    before = tree_digest(workdir)
+
+    code, _, err = run_main(["new", "project", "shop", "--no-check"], capsys)
+
+    assert code == 2
+    assert "already exists and is not empty" in err
+    assert tree_digest(workdir) == before
+
+
+def test_unknown_option_value_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    code, _, err = run_main(["new", "project", "shop", "--db", "mysql"], capsys)
+
+    assert code == 2
+    assert "'mysql' is not one of 'sqlite', 'postgres'" in err
+    assert "Try 'scaffold new project -h' for help" in err
+
+
+def test_internal_errors_hide_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("scaffold.project.create_project", broken)
+    monkeypatch.delenv("SCAFFOLD_DEBUG", raising=False)
+
+    code, _, err = run_main(["new", "project", "shop"], capsys)
+
+    assert code == cli.EXIT_INTERNAL_ERROR
+    assert "internal error: RuntimeError: boom" in err
+    assert "SCAFFOLD_DEBUG=1" in err
+    assert "Traceback" not in err
+
+
+def test_scaffold_errors_use_their_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ProjectError("first problem", "second problem")
+
+    monkeypatch.setattr("scaffold.project.create_project", refuse)
+
+    code, _, err = run_main(["new", "project", "shop"], capsys)
+
+    assert code == 2
+    assert err.splitlines() == ["error: first problem", "error: second problem"]
+
+
+def test_sigterm_exits_143_and_leaves_no_half_written_project(
+    tmp_path: Path,
+) -> None:
+    # Given a render that is slowed down at its first file write
+    script = (
+        "import time, copier, sys\n"
+        "from scaffold import cli\n"
+        "real = copier.run_copy\n"
+        "def slow(*a, **k):\n"
+        "    print('rendering', flush=True)\n"
+        "    time.sleep(30)\n"
+        "copier.run_copy = slow\n"
+        "sys.argv = ['scaffold', 'new', 'project', 'shop', '--no-check']\n"
+        "cli.main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "rendering"
+
+    # When it receives SIGTERM mid-run
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+
+    # Then it exits 143 and the parent directory is as it was
+    assert process.returncode == 143
+    assert "terminated" in err
+    assert tree_digest(tmp_path) == {}
