@@ -1,9 +1,8 @@
 """Database engine, session factory and the declarative base of every model."""
 
 from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import DateTime, Dialect, MetaData, event, func
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -78,7 +77,7 @@ class TimestampMixin:
 
 
 def _enable_sqlite_foreign_keys(
-    dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry
 ) -> None:
     """Turn on foreign key enforcement, which SQLite leaves off by default."""
     cursor = dbapi_connection.cursor()

@@ -1,0 +1,271 @@
+"""Edits of the project's shared files: router registration and model imports.
+
+The edits find their anchors on the syntax tree (:mod:`ast`) and insert or
+rewrite only the lines they own, so the rest of the file keeps its formatting.
+Each edit is idempotent: applying it to its own output changes nothing. When a
+file no longer has the shape an edit expects, nothing is changed and the error
+shows the exact lines to add by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from scaffold.errors import ProjectError
+
+__all__ = [
+    "MODELS_FILE",
+    "ROUTER_FILE",
+    "WiringError",
+    "register_model",
+    "register_router",
+]
+
+ROUTER_FILE = "app/api/v1/router.py"
+MODELS_FILE = "app/models/__init__.py"
+ENDPOINTS_PACKAGE = "app.api.v1.endpoints"
+
+
+class WiringError(ProjectError):
+    """A shared file no longer has the shape an edit expects."""
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """Replace lines ``start``..``end`` (1-based, inclusive) with ``text``.
+
+    ``end == start - 1`` inserts before line ``start`` without replacing.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+def _apply(source: str, edits: list[_Insert]) -> str:
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    # Bottom-up keeps line numbers valid; at the same line, the edit listed
+    # first ends up first.
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[0]))
+    for _, edit in reversed(ordered):
+        lines[edit.start - 1 : edit.end] = [edit.text]
+    return "".join(lines)
+
+
+def _parse(source: str, path: str, by_hand: list[str]) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        raise _refuse(path, f"it does not parse (line {exc.lineno})", by_hand) from exc
+
+
+def _refuse(path: str, why: str, by_hand: list[str]) -> WiringError:
+    lines = "; ".join(by_hand)
+    return WiringError(
+        f"{path} no longer has the shape scaffold expects ({why}); it was left "
+        f"unchanged: add these lines by hand: {lines}"
+    )
+
+
+def _last_import_line(tree: ast.Module) -> int:
+    """The last line of the top-level imports, or of the docstring, or 0."""
+    last = 0
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom) or (
+            last == 0 and _is_docstring(node)
+        ):
+            last = node.end_lineno or node.lineno
+    return last
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _import_from(tree: ast.Module, module: str) -> list[ast.ImportFrom]:
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        and node.module == module
+        and node.level == 0
+    ]
+
+
+def _add_name_to_import(node: ast.ImportFrom, module: str, name: str) -> _Insert | None:
+    """Rewrite ``from module import ...`` to include ``name``; None if present."""
+    if any(alias.name == name and alias.asname is None for alias in node.names):
+        return None
+    names = sorted(
+        [*(_alias_text(alias) for alias in node.names), name], key=str.casefold
+    )
+    text = f"from {module} import {', '.join(names)}\n"
+    return _Insert(node.lineno, node.end_lineno or node.lineno, text)
+
+
+def _alias_text(alias: ast.alias) -> str:
+    return f"{alias.name} as {alias.asname}" if alias.asname else alias.name
+
+
+def register_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str:
+    """Include the router of endpoint module ``module`` in ``api_router``.
+
+    Args:
+        source: The current text of ``app/api/v1/router.py``.
+        module: The endpoint module name, e.g. ``books``.
+        path: The file's path, for messages.
+
+    Returns:
+        The new text (the same text when the router is already included).
+
+    Raises:
+        WiringError: The file has no single top-level ``api_router = APIRouter()``.
+    """
+    import_line = f"from {ENDPOINTS_PACKAGE} import {module}"
+    include_line = f"api_router.include_router({module}.router)"
+    by_hand = [import_line, include_line]
+    tree = _parse(source, path, by_hand)
+
+    routers = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and _assigns_name(node, "api_router")
+        and isinstance(node.value, ast.Call)
+        and _call_name(node.value) == "APIRouter"
+    ]
+    if len(routers) != 1:
+        found = "no" if not routers else f"{len(routers)}"
+        raise _refuse(path, f"{found} top-level 'api_router = APIRouter(...)'", by_hand)
+
+    edits = []
+    imports = _import_from(tree, ENDPOINTS_PACKAGE)
+    if len(imports) > 1:
+        raise _refuse(path, f"{len(imports)} imports from {ENDPOINTS_PACKAGE}", by_hand)
+    if imports:
+        edit = _add_name_to_import(imports[0], ENDPOINTS_PACKAGE, module)
+        if edit:
+            edits.append(edit)
+    else:
+        after = _last_import_line(tree)
+        edits.append(_Insert(after + 1, after, f"{import_line}\n"))
+
+    includes = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and _is_include_router(node.value)
+    ]
+    if not any(_includes_module(node, module) for node in includes):
+        anchor: ast.stmt = includes[-1] if includes else routers[0]
+        after = anchor.end_lineno or anchor.lineno
+        separator = "" if includes else "\n"
+        edits.append(_Insert(after + 1, after, f"{separator}{include_line}\n"))
+    return _apply(source, edits) if edits else source
+
+
+def register_model(
+    source: str, module: str, class_name: str, *, path: str = MODELS_FILE
+) -> str:
+    """Import model ``class_name`` from ``app.models.<module>`` and export it.
+
+    Args:
+        source: The current text of ``app/models/__init__.py``.
+        module: The model module name, e.g. ``book``.
+        class_name: The model class, e.g. ``Book``.
+        path: The file's path, for messages.
+
+    Returns:
+        The new text (the same text when the model is already registered).
+
+    Raises:
+        WiringError: ``__all__`` exists but is not a plain list of strings.
+    """
+    import_line = f"from app.models.{module} import {class_name}"
+    by_hand = [import_line, f'add "{class_name}" to __all__']
+    tree = _parse(source, path, by_hand)
+    edits = []
+
+    imports = _import_from(tree, f"app.models.{module}")
+    if imports:
+        edit = _add_name_to_import(imports[0], f"app.models.{module}", class_name)
+        if edit:
+            edits.append(edit)
+    else:
+        after = _last_import_line(tree)
+        edits.append(_Insert(after + 1, after, f"{import_line}\n"))
+
+    exports = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and _assigns_name(node, "__all__")
+    ]
+    if len(exports) > 1:
+        raise _refuse(path, "more than one __all__", by_hand)
+    if exports:
+        node = exports[0]
+        value = node.value
+        if not isinstance(value, ast.List | ast.Tuple) or not all(
+            isinstance(item, ast.Constant) and isinstance(item.value, str)
+            for item in value.elts
+        ):
+            raise _refuse(path, "__all__ is not a list of strings", by_hand)
+        names = [
+            item.value
+            for item in value.elts
+            if isinstance(item, ast.Constant) and isinstance(item.value, str)
+        ]
+        if class_name not in names:
+            listed = ", ".join(f'"{name}"' for name in sorted({*names, class_name}))
+            text = f"__all__ = [{listed}]\n"
+            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
+    else:
+        after = _last_import_line(tree)
+        edits.append(_Insert(after + 1, after, f'\n__all__ = ["{class_name}"]\n'))
+    return _apply(source, edits) if edits else source
+
+
+def _assigns_name(node: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _is_include_router(call: ast.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "include_router"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "api_router"
+    )
+
+
+def _includes_module(statement: ast.Expr, module: str) -> bool:
+    call = statement.value
+    if not isinstance(call, ast.Call) or not call.args:
+        return False
+    first = call.args[0]
+    return (
+        isinstance(first, ast.Attribute)
+        and first.attr == "router"
+        and isinstance(first.value, ast.Name)
+        and first.value.id == module
+    )

@@ -1,0 +1,172 @@
+"""``scaffold new project`` end to end: render, check, serve."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scaffold.check import (
+    prepare_environment,
+    project_checks,
+    raise_for_failures,
+    run_checks,
+)
+from scaffold.errors import CheckFailedError
+from scaffold.project import ProjectRequest, render_project
+from tests.conftest import POSTGRES_URL, tree_digest
+from tests.e2e import get, run_scaffold, serve
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_rendering_is_deterministic(tmp_path: Path, database: str) -> None:
+    # Given the same request rendered into two different places
+    for parent in ("one", "two"):
+        (tmp_path / parent).mkdir()
+        render_project(
+            ProjectRequest.build(
+                name="shop", database=database, parent=tmp_path / parent
+            )
+        )
+
+    # Then the two trees are byte-identical
+    one = tree_digest(tmp_path / "one" / "shop")
+    assert one == tree_digest(tmp_path / "two" / "shop")
+    assert "app/main.py" in one
+
+
+def test_answers_are_recorded_without_machine_specific_paths(tmp_path: Path) -> None:
+    render_project(ProjectRequest.build(name="shop", id_type="int", parent=tmp_path))
+
+    answers = (tmp_path / "shop" / ".copier-answers.yml").read_text()
+
+    assert "id_type: int" in answers
+    assert "database: sqlite" in answers
+    assert "scaffold_version:" in answers
+    assert str(tmp_path) not in answers
+    assert "/templates/" not in answers
+
+
+def test_no_secrets_or_timestamps_in_generated_files(tmp_path: Path) -> None:
+    render_project(ProjectRequest.build(name="shop", parent=tmp_path))
+    root = tmp_path / "shop"
+
+    for path in root.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "2026-" not in text, path  # no render date baked in
+            assert str(tmp_path) not in text, path
+    assert not (root / ".env").exists()
+    assert (root / ".env.example").is_file()
+
+
+def test_interrupted_render_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a render that is interrupted after Copier wrote part of the project
+    import copier
+
+    real_run_copy = copier.run_copy
+
+    def interrupted(src: str, dst: Path, **kwargs: object) -> None:
+        real_run_copy(src, dst, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_copy", interrupted)
+
+    # When the project is rendered
+    with pytest.raises(KeyboardInterrupt):
+        render_project(ProjectRequest.build(name="shop", parent=tmp_path))
+
+    # Then neither the project nor its staging directory exists
+    assert tree_digest(tmp_path) == {}
+
+
+def test_empty_target_directory_is_used(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+
+    files = render_project(ProjectRequest.build(name="shop", parent=tmp_path))
+
+    assert Path("app/main.py") in files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop"]
+
+
+def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None:
+    # Given an empty directory / When a user creates a project
+    result = run_scaffold("new", "project", "shop", cwd=tmp_path)
+
+    # Then it succeeds, says which checks passed and what to run next
+    assert result.returncode == 0, result.stderr
+    assert "ruff, mypy and pytest pass" in result.stderr
+    assert "uv run uvicorn app.main:app" in result.stderr
+    for check in ("ruff format", "ruff check", "mypy", "pytest"):
+        assert check in result.stderr
+
+    # And the app serves its health endpoints
+    project = tmp_path / "shop"
+    with serve(project) as base:
+        assert get(f"{base}/healthz")[0] == 200
+        status, body = get(f"{base}/readyz")
+        assert status == 200, body
+        response = get(f"{base}/api/v1/nothing-here")
+        assert response[0] == 404
+        assert json.loads(response[1])["error_code"] == "NOT_FOUND"
+
+
+def test_new_project_postgres_passes_its_checks_and_serves(
+    tmp_path: Path, require_postgres: None
+) -> None:
+    # Given the local PostgreSQL server and a database for the app
+    database_url = f"{POSTGRES_URL}/scaffold_e2e"
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-c",
+            "DROP DATABASE IF EXISTS scaffold_e2e",
+            "-c",
+            "CREATE DATABASE scaffold_e2e",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    env = {"DATABASE_URL": database_url}
+
+    # When a postgres project is created (its tests use scaffold_e2e_test)
+    result = run_scaffold(
+        "new", "project", "pgshop", "--db", "postgres", cwd=tmp_path, env=env
+    )
+
+    # Then its checks pass and it is ready against the real server
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "pgshop"
+    assert "asyncpg" in (project / "pyproject.toml").read_text()
+    with serve(project, env) as base:
+        assert get(f"{base}/readyz")[0] == 200
+
+
+def test_a_failing_check_names_the_check_and_how_to_rerun(tmp_path: Path) -> None:
+    # Given a project whose code a user broke
+    render_project(ProjectRequest.build(name="shop", parent=tmp_path))
+    project = tmp_path / "shop"
+    main = project / "app" / "main.py"
+    main.write_text(main.read_text() + "\n\nunused = undefined_name\n")
+
+    # When scaffold's check runs on it
+    prepare_environment(project)
+    results = run_checks(project, project_checks()[:2])
+
+    # Then the failure names the check, the rerun command and the finding
+    with pytest.raises(CheckFailedError) as caught:
+        raise_for_failures(project, results)
+    message = "\n".join(caught.value.problems)
+    assert "check 'ruff check' failed" in message
+    assert f"cd {project} && uv run ruff check ." in message
+    assert "undefined_name" in message

@@ -1,0 +1,58 @@
+"""The built wheel carries the templates and works outside the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_installs_and_creates_a_project(tmp_path: Path) -> None:
+    # Given a wheel built from this checkout
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--outdir",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("fastapi_resource_scaffold-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "scaffold/templates/project/copier.yml" in names
+    assert "scaffold/cli.py" in names
+
+    # When it is installed into a fresh virtual environment
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+
+    # Then its scaffold command, run away from the checkout, creates a project
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        [str(venv / "bin" / "scaffold"), "new", "project", "demo", "--no-check"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (work / "demo" / "app" / "main.py").is_file()
+    assert (work / "demo" / ".copier-answers.yml").is_file()

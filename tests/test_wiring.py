@@ -1,0 +1,117 @@
+"""Edits of the shared files: idempotent, formatting-preserving, loud on surprises."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaffold.wiring import WiringError, register_model, register_router
+
+ROUTER = '''"""Version 1 of the API."""
+
+from fastapi import APIRouter
+
+api_router = APIRouter()
+'''
+
+MODELS = '''"""Every model, imported so that Alembic sees it."""
+
+__all__: list[str] = []
+'''
+
+
+def test_first_router_is_imported_and_included() -> None:
+    result = register_router(ROUTER, "books")
+
+    assert result == (
+        '"""Version 1 of the API."""\n\n'
+        "from fastapi import APIRouter\n"
+        "from app.api.v1.endpoints import books\n\n"
+        "api_router = APIRouter()\n\n"
+        "api_router.include_router(books.router)\n"
+    )
+
+
+def test_second_router_joins_the_import_and_follows_the_last_include() -> None:
+    once = register_router(ROUTER, "books")
+
+    twice = register_router(once, "authors")
+
+    assert "from app.api.v1.endpoints import authors, books\n" in twice
+    assert twice.endswith(
+        "api_router.include_router(books.router)\n"
+        "api_router.include_router(authors.router)\n"
+    )
+
+
+@pytest.mark.parametrize("module", ["books", "authors"])
+def test_router_registration_is_idempotent(module: str) -> None:
+    once = register_router(register_router(ROUTER, "books"), module)
+
+    assert register_router(once, module) == once
+
+
+def test_user_edits_elsewhere_in_the_router_are_kept() -> None:
+    # Given a router file the user extended with their own route and comments
+    source = ROUTER + (
+        "\n\n# health of the v1 API, added by hand\n"
+        "@api_router.get('/ping')\n"
+        "async def ping() -> dict[str, str]:\n"
+        "    return {'ping':   'pong'}\n"
+    )
+
+    # When a resource router is registered
+    result = register_router(source, "books")
+
+    # Then every line the user wrote is still there, untouched
+    for line in source.splitlines():
+        assert line in result.splitlines()
+
+
+def test_router_without_api_router_is_refused_with_lines_to_add() -> None:
+    source = (
+        '"""Mine now."""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n'
+    )
+
+    with pytest.raises(WiringError) as caught:
+        register_router(source, "books")
+
+    message = str(caught.value)
+    assert "app/api/v1/router.py no longer has the shape" in message
+    assert "from app.api.v1.endpoints import books" in message
+    assert "api_router.include_router(books.router)" in message
+
+
+def test_router_that_does_not_parse_is_refused() -> None:
+    with pytest.raises(WiringError, match="does not parse"):
+        register_router("api_router = APIRouter(\n", "books")
+
+
+def test_model_is_imported_and_exported() -> None:
+    result = register_model(MODELS, "book", "Book")
+
+    assert "from app.models.book import Book\n" in result
+    assert '__all__ = ["Book"]\n' in result
+
+
+def test_models_are_exported_sorted_and_idempotently() -> None:
+    both = register_model(register_model(MODELS, "book", "Book"), "author", "Author")
+
+    assert '__all__ = ["Author", "Book"]\n' in both
+    assert register_model(both, "author", "Author") == both
+    assert both.count("from app.models.author import Author") == 1
+
+
+def test_models_file_without_all_gets_one() -> None:
+    result = register_model('"""Models."""\n', "book", "Book")
+
+    assert (
+        result
+        == '"""Models."""\nfrom app.models.book import Book\n\n__all__ = ["Book"]\n'
+    )
+
+
+def test_computed_all_is_refused() -> None:
+    source = "from app.models.book import Book\n\n__all__ = sorted(['Book'])\n"
+
+    with pytest.raises(WiringError, match="__all__ is not a list of strings"):
+        register_model(source, "author", "Author")
