@@ -1,0 +1,322 @@
+"""Resource specs: parse command-line fields and spec files into typed models.
+
+A field is written ``name:type[(args)][?][:modifier...]`` on the command line
+(``price:decimal(10,2):min=0``), and in a spec file either as that string
+without the name or as a mapping (``{type: decimal, precision: 10, ...}``).
+Every spelling is validated into the same :class:`FieldSpec` and
+:class:`ResourceSpec`; every problem found is reported at once in one
+:class:`~scaffold.errors.SpecError`, one line per problem.
+
+See ``_grammar`` for how ``:`` inside ``default=`` and ``pattern=`` values is
+read, and ``_catalog`` for the types and which modifiers apply to each.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from scaffold.errors import SpecError
+from scaffold.naming import check_resource_names
+from scaffold.spec._catalog import FieldType
+from scaffold.spec._fields import build_field
+from scaffold.spec._files import (
+    SpecFileError,
+    format_location,
+    pydantic_problems,
+    read_data,
+)
+from scaffold.spec._grammar import RawField, Reporter, parse_compact
+from scaffold.spec._models import EnumMember, FieldSpec, PyType, ResourceSpec, SqlType
+from scaffold.spec._reserved import (
+    LIST_QUERY_PARAMS,
+    RESERVED_FIELDS,
+    SQL_RESERVED,
+    SQL_UNQUOTED,
+)
+from scaffold.spec._resource import LIST_OPTIONS, assemble, report_duplicates
+from scaffold.spec._schema import (
+    FieldMapping,
+    FieldValue,
+    ResourceEntry,
+    SpecFile,
+    spec_json_schema,
+)
+
+__all__ = [
+    "LIST_QUERY_PARAMS",
+    "RESERVED_FIELDS",
+    "SQL_RESERVED",
+    "SQL_UNQUOTED",
+    "EnumMember",
+    "FieldMapping",
+    "FieldSpec",
+    "FieldType",
+    "PyType",
+    "ResourceEntry",
+    "ResourceSpec",
+    "SpecFile",
+    "SqlType",
+    "load_spec_file",
+    "parse_cli_resource",
+    "parse_field",
+    "spec_json_schema",
+]
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_field(token: str) -> FieldSpec:
+    """Parse one command-line field such as ``'price:decimal(10,2):min=0'``.
+
+    Args:
+        token: ``name:type[(args)][?][:modifier...]``.
+
+    Returns:
+        The validated field, with the default filterable / sortable /
+        searchable flags.
+
+    Raises:
+        SpecError: Listing every problem of the token.
+    """
+    rep = Reporter(f"field {token!r}")
+    raw = parse_compact(token, rep)
+    spec = build_field(raw, rep) if raw is not None else None
+    if rep.sink or spec is None:
+        raise SpecError(*rep.sink)
+    return spec
+
+
+def parse_cli_resource(
+    name: str, fields: list[str], *, plural: str | None = None
+) -> ResourceSpec:
+    """Parse ``scaffold add resource NAME FIELD...``.
+
+    Args:
+        name: The resource name, singular, in any spelling.
+        fields: The field tokens, in order.
+        plural: An explicit plural overriding inflect's.
+
+    Returns:
+        The validated resource.
+
+    Raises:
+        SpecError: Listing every problem with the name and every field.
+    """
+    sink: list[str] = []
+    names, name_problems = check_resource_names(name, plural)
+    sink += [message for _, message in name_problems]
+    prefix = names.singular if names is not None else None
+    built: list[tuple[FieldSpec, Reporter]] = []
+    seen: list[tuple[str, Reporter]] = []
+    for token in fields:
+        rep = Reporter(f"field {token!r}", sink)
+        raw = parse_compact(token, rep)
+        if raw is None:
+            continue
+        seen.append((raw.name, rep))
+        spec = build_field(raw, rep, prefix=prefix)
+        if spec is not None:
+            built.append((spec, rep))
+    report_duplicates(seen)
+    resource = assemble(names, built, Reporter(f"resource {name!r}", sink))
+    if sink or resource is None:
+        raise SpecError(*sink)
+    return resource
+
+
+@cache
+def _field_value_adapter() -> TypeAdapter[str | FieldMapping]:
+    return TypeAdapter(FieldValue)
+
+
+def _key(key: str) -> str:
+    return key if _PLAIN_KEY.fullmatch(key) else repr(key)
+
+
+def _raw_from_mapping(name: str, mapping: FieldMapping, rep: Reporter) -> RawField:
+    type_name = mapping.type
+    if any(char in type_name for char in "(?:"):
+        rep.at("type").add(
+            f"type {type_name!r}: the mapping form takes the bare type (str, decimal, "
+            "enum...) with max_length, precision, scale, choices and optional as keys; "
+            f"or write the whole field as a string, e.g. {type_name!r}"
+        )
+        type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
+    options: dict[str, object] = {}
+    for option in sorted(mapping.model_fields_set - {"type", "optional"}):
+        value = getattr(mapping, option)
+        if value is None or (option in ("unique", "index") and value is False):
+            continue
+        options[option] = value
+    return RawField(
+        name=name, type_name=type_name, optional=mapping.optional, options=options
+    )
+
+
+def _field(
+    name: str, value: str | FieldMapping, rep: Reporter, prefix: str | None
+) -> FieldSpec | None:
+    if isinstance(value, str):
+        flat = Reporter(rep.where, rep.sink)
+        raw = parse_compact(value, flat, name=name)
+        return build_field(raw, flat, prefix=prefix) if raw is not None else None
+    return build_field(_raw_from_mapping(name, value, rep), rep, prefix=prefix)
+
+
+def _resource(
+    rep: Reporter,
+    name: str | None,
+    fields: dict[str, str | FieldMapping],
+    *,
+    plural: str | None = None,
+    table: str | None = None,
+    options: dict[str, list[str] | None] | None = None,
+    declared: list[str] | None = None,
+) -> ResourceSpec | None:
+    """Validate one resource of a spec file; None if it has problems.
+
+    ``name`` is None, and ``declared`` lists more than ``fields``, when
+    salvaging the well-formed parts of a resource that failed validation.
+    """
+    problems_before = len(rep.sink)
+    names = None
+    if name is not None:
+        names, name_problems = check_resource_names(name, plural, table=table)
+        for part, message in name_problems:
+            rep.at(part).add(message)
+    prefix = names.singular if names is not None else None
+    built: list[tuple[FieldSpec, Reporter]] = []
+    seen: list[tuple[str, Reporter]] = []
+    for key, value in fields.items():
+        field_rep = rep.at(f"fields.{_key(key)}")
+        seen.append((key, field_rep))
+        spec = _field(key, value, field_rep, prefix)
+        if spec is not None:
+            built.append((spec, field_rep))
+    report_duplicates(seen)
+    known = list(fields) if declared is None else declared
+    resource = assemble(names, built, rep, options, known)
+    return resource if len(rep.sink) == problems_before else None
+
+
+def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
+    return _resource(
+        rep,
+        entry.name,
+        dict(entry.fields),
+        plural=entry.plural,
+        table=entry.table,
+        options={option: getattr(entry, option) for option in LIST_OPTIONS},
+    )
+
+
+def _salvage(item: object, rep: Reporter) -> None:
+    """Check the well-formed parts of a resource that failed validation.
+
+    Its structural problems were reported by the whole-file validation; this
+    adds the problems of its names, fields and lists that are well-formed.
+    """
+    if not isinstance(item, dict):
+        return
+    raw_fields = item.get("fields")
+    if not isinstance(raw_fields, dict):
+        raw_fields = {}
+    declared = [key for key in raw_fields if isinstance(key, str)]
+    fields: dict[str, str | FieldMapping] = {}
+    for key in declared:
+        try:
+            fields[key] = _field_value_adapter().validate_python(raw_fields[key])
+        except ValidationError:
+            continue
+    name, plural, table = (item.get(key) for key in ("name", "plural", "table"))
+    options: dict[str, list[str] | None] = {
+        option: value
+        for option in LIST_OPTIONS
+        if isinstance(value := item.get(option), list)
+        and all(isinstance(entry, str) for entry in value)
+    }
+    well_formed = isinstance(name, str) and all(
+        value is None or isinstance(value, str) for value in (plural, table)
+    )
+    _resource(
+        rep,
+        name if well_formed else None,
+        fields,
+        plural=plural if well_formed else None,
+        table=table if well_formed else None,
+        options=options,
+        declared=declared,
+    )
+
+
+def _cross_check(resources: list[tuple[int, ResourceSpec]], rep: Reporter) -> None:
+    first: dict[tuple[str, str], int] = {}
+    for index, spec in resources:
+        names = spec.names
+        for what, value in (
+            ("name", names.singular),
+            ("plural", names.plural),
+            ("table", names.table),
+            ("class", names.class_name),
+        ):
+            earlier = first.setdefault((what, value), index)
+            if earlier != index:
+                rep.at(f"resources[{index}].name").add(
+                    f"{what} {value!r} is already used by resources[{earlier}]; "
+                    "each resource needs its own names"
+                )
+
+
+def load_spec_file(path: Path) -> list[ResourceSpec]:
+    """Load every resource of a YAML (.yaml/.yml), TOML or JSON spec file.
+
+    Args:
+        path: The spec file.
+
+    Returns:
+        The validated resources, in file order.
+
+    Raises:
+        SpecError: Listing every problem, each prefixed with the file and the
+            key path (``books.yaml: resources[0].fields.price: ...``).
+    """
+    shown = str(path)
+    try:
+        data, file_problems = read_data(path)
+    except SpecFileError as error:
+        raise SpecError(" ".join(f"{shown}: {error}".split())) from error
+    rep = Reporter(shown, nested=True, root=True)
+    for problem in file_problems:
+        rep.add(problem)
+    if not isinstance(data, dict):
+        raise SpecError(
+            *rep.sink,
+            f"{shown}: a spec file holds a mapping with a 'resources' list, not "
+            f"{type(data).__name__}; e.g. "
+            "resources: [{name: book, fields: {title: str}}]",
+        )
+    entries: list[tuple[int, ResourceEntry]] = []
+    try:
+        entries = list(enumerate(SpecFile.model_validate(data).resources))
+    except ValidationError as error:
+        for loc, message in pydantic_problems(error):
+            (rep.at(format_location(loc)) if loc else rep).add(message)
+        items = data.get("resources")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                entries.append((index, ResourceEntry.model_validate(item)))
+            except ValidationError:
+                _salvage(item, rep.at(f"resources[{index}]"))
+    resources = []
+    for index, entry in entries:
+        spec = _from_entry(entry, rep.at(f"resources[{index}]"))
+        if spec is not None:
+            resources.append((index, spec))
+    _cross_check(resources, rep)
+    if rep.sink:
+        raise SpecError(*rep.sink)
+    return [spec for _, spec in resources]

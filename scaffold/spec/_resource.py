@@ -1,0 +1,169 @@
+"""Assemble validated fields into a :class:`ResourceSpec`.
+
+Here live the checks that need the whole resource: duplicate field names,
+identifier lengths that depend on the table name, class names that depend on
+the resource name, and the filterable / sortable / searchable lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scaffold.naming import MAX_IDENTIFIER_BYTES, ResourceNames, did_you_mean, to_pascal
+from scaffold.spec._catalog import FieldType
+from scaffold.spec._grammar import Reporter
+from scaffold.spec._models import FieldSpec, ResourceSpec
+from scaffold.spec._names import fold
+from scaffold.spec._reserved import SQL_UNQUOTED
+
+__all__ = ["LIST_OPTIONS", "assemble", "report_duplicates"]
+
+LIST_OPTIONS = ("filterable", "sortable", "searchable")
+_SEARCHABLE_TYPES = (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL)
+# Classes generated per resource, besides the model itself.
+_CLASS_SUFFIXES = (
+    "Base",
+    "Create",
+    "Update",
+    "Read",
+    "Page",
+    "Filter",
+    "Sort",
+    "Service",
+    "Repository",
+)
+
+
+def report_duplicates(names: Sequence[tuple[str, Reporter]]) -> None:
+    """Report each field name equal to an earlier one after NFKC and case folding."""
+    first: dict[str, str] = {}
+    for name, rep in names:
+        key = fold(name)
+        if key not in first:
+            first[key] = name
+            continue
+        same = (
+            ""
+            if first[key] == name
+            else (
+                f" (same as {first[key]!r} after Unicode NFKC normalisation and "
+                "case folding)"
+            )
+        )
+        rep.add(f"duplicate field name {name!r}{same}; each field needs its own name")
+
+
+def _length_problem(names: ResourceNames, spec: FieldSpec) -> str | None:
+    candidates = [f"{kind}_{names.table}_{spec.name}" for kind in ("ix", "uq", "ck")]
+    if spec.enum_db_name:
+        candidates += [f"ck_{names.table}_{spec.enum_db_name}", spec.enum_db_name]
+    longest = max(candidates, key=len)
+    if len(longest) <= MAX_IDENTIFIER_BYTES:
+        return None
+    return (
+        f"field name {spec.name!r} is too long for table {names.table!r}: the "
+        f"database name {longest!r} would have {len(longest)} bytes, past "
+        f"PostgreSQL's {MAX_IDENTIFIER_BYTES}; shorten the field or the table name"
+    )
+
+
+def _option_problem(option: str, spec: FieldSpec) -> str | None:
+    if option in ("filterable", "sortable") and spec.type is FieldType.JSON:
+        return f"{spec.name!r} is a json field, which cannot be {option}"
+    if option == "searchable" and spec.type not in _SEARCHABLE_TYPES:
+        return (
+            f"{spec.name!r} is a {spec.type} field; searchable fields are str, text, "
+            "email or url"
+        )
+    return None
+
+
+def _resolve(
+    option: str,
+    given: list[str] | None,
+    fields: dict[str, FieldSpec],
+    declared: Sequence[str],
+    rep: Reporter,
+) -> set[str] | None:
+    """Validate an explicit field list; None means "use the defaults"."""
+    if given is None:
+        return None
+    chosen: set[str] = set()
+    for position, name in enumerate(given):
+        where = rep.at(f"{option}[{position}]")
+        if name in chosen:
+            where.add(f"{name!r} is listed twice in {option}; list it once")
+        elif name not in declared:
+            known = ", ".join(declared) or "none"
+            where.add(
+                f"unknown field {name!r} in {option}; fields: {known}"
+                + did_you_mean(name, declared)
+            )
+        else:
+            problem = _option_problem(option, fields[name]) if name in fields else None
+            if problem:
+                where.add(problem)
+            chosen.add(name)
+    return chosen
+
+
+def assemble(
+    names: ResourceNames | None,
+    fields: Sequence[tuple[FieldSpec, Reporter]],
+    rep: Reporter,
+    options: dict[str, list[str] | None] | None = None,
+    declared: Sequence[str] | None = None,
+) -> ResourceSpec | None:
+    """Build the resource from its valid fields, reporting resource-wide problems.
+
+    Args:
+        names: The resource's names; None when they are invalid, in which
+            case only the checks that do not need them run.
+        fields: Each valid field with the reporter for its location.
+        rep: The resource's reporter (``.filterable[0]`` etc. hang off it).
+        options: Explicit ``filterable``/``sortable``/``searchable`` lists; a
+            missing or None entry keeps the defaults each field carries.
+        declared: Every declared field name, valid or not (default: those of
+            ``fields``), so a list naming an invalid field is not "unknown".
+
+    Returns:
+        The resource, or None when names are missing or a problem was reported.
+    """
+    problems_before = len(rep.sink)
+    by_name = {spec.name: spec for spec, _ in fields}
+    known = list(by_name) if declared is None else declared
+    chosen = {
+        option: _resolve(option, (options or {}).get(option), by_name, known, rep)
+        for option in LIST_OPTIONS
+    }
+    if names is None:
+        return None
+    if names.table in SQL_UNQUOTED:
+        rep.at("table").add(
+            f"table name {names.table!r} is an SQL key word that SQLAlchemy does "
+            "not quote for PostgreSQL or SQLite; choose another table name"
+        )
+    reserved_classes = {names.class_name + suffix for suffix in _CLASS_SUFFIXES}
+    finished: list[FieldSpec] = []
+    for spec, field_rep in fields:
+        update: dict[str, object] = {
+            option: spec.name in picked
+            for option, picked in chosen.items()
+            if picked is not None
+        }
+        if spec.type is FieldType.ENUM:
+            update["enum_class"] = names.class_name + to_pascal(spec.name)
+            update["enum_db_name"] = f"{names.singular}_{spec.name}"
+        spec = spec.model_copy(update=update)
+        if spec.enum_class in reserved_classes:
+            field_rep.add(
+                f"enum field {spec.name!r} would define class {spec.enum_class!r}, "
+                "which the generated schemas or services already use; rename the field"
+            )
+        problem = _length_problem(names, spec)
+        if problem:
+            field_rep.add(problem)
+        finished.append(spec)
+    if len(rep.sink) > problems_before:
+        return None
+    return ResourceSpec(names=names, fields=tuple(finished))

@@ -1,0 +1,161 @@
+"""The spec FILE format (YAML, TOML or JSON) as Pydantic models.
+
+These models check the file's structure and give ``scaffold spec schema`` its
+JSON Schema; their contents are then validated into :class:`FieldSpec` and
+:class:`ResourceSpec` exactly like command-line tokens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from scaffold.spec._catalog import FieldType
+
+__all__ = [
+    "MAPPING_TAG",
+    "STRING_TAG",
+    "FieldMapping",
+    "FieldValue",
+    "ResourceEntry",
+    "SpecFile",
+    "spec_json_schema",
+]
+
+STRING_TAG = "string-form"
+MAPPING_TAG = "mapping-form"
+_COMPACT_PATTERN = (
+    r"^(" + "|".join(t.value for t in FieldType) + r")(\([^)]*\))?\??(:.*)?$"
+)
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class FieldMapping(_FileModel):
+    """A field written as a mapping (the string form's equivalent)."""
+
+    model_config = ConfigDict(title="Field (mapping form)")
+
+    type: str = Field(
+        description="Field type, without arguments.",
+        json_schema_extra={"enum": [t.value for t in FieldType]},
+    )
+    optional: bool = Field(
+        default=False, description="Nullable and not required on create ('?')."
+    )
+    unique: bool = Field(default=False, description="Unique index.")
+    index: bool = Field(default=False, description="Non-unique index.")
+    default: str | bool | int | float | dt.datetime | dt.date | None = Field(
+        default=None,
+        description="Default value, as data: a number, true/false, an ISO date "
+        "or date-time with offset, or a string.",
+    )
+    min: int | float | str | None = Field(
+        default=None,
+        description="Inclusive lower bound: length for str/text/email/url, value "
+        "for int/float/decimal (a string keeps a decimal exact).",
+    )
+    max: int | float | str | None = Field(
+        default=None, description="Inclusive upper bound, like min."
+    )
+    pattern: str | None = Field(
+        default=None,
+        description="Regular expression the value must contain a match of.",
+    )
+    max_length: int | None = Field(
+        default=None, description="Column length of a str field (default 255)."
+    )
+    precision: int | None = Field(
+        default=None, description="Total digits of a decimal field (default 12)."
+    )
+    scale: int | None = Field(
+        default=None,
+        description="Digits after the point of a decimal field (default 2).",
+    )
+    choices: list[str] | None = Field(
+        default=None, description="Values of an enum field."
+    )
+
+
+def _field_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return STRING_TAG
+    if isinstance(value, dict | FieldMapping):
+        return MAPPING_TAG
+    return None
+
+
+FieldValue = Annotated[
+    Annotated[
+        str,
+        Tag(STRING_TAG),
+        Field(
+            title="Field (string form)",
+            description="type[(args)][?][:modifier...], e.g. 'str(200):unique'.",
+            json_schema_extra={"pattern": _COMPACT_PATTERN},
+        ),
+    ]
+    | Annotated[FieldMapping, Tag(MAPPING_TAG)],
+    Discriminator(
+        _field_form,
+        custom_error_type="field_form",
+        custom_error_message="a field is a string such as 'str(200):unique' or a "
+        "mapping with a 'type' key",
+    ),
+]
+"""A field in a spec file: the compact string or the mapping form."""
+
+
+class ResourceEntry(_FileModel):
+    """One resource in a spec file."""
+
+    model_config = ConfigDict(title="Resource")
+
+    name: str = Field(
+        description="Singular name: book, BookReview, book-review or book_review."
+    )
+    plural: str | None = Field(
+        default=None, description="Plural, when inflect's is not the one you want."
+    )
+    table: str | None = Field(
+        default=None, description="Table name (default: the snake_case plural)."
+    )
+    fields: dict[str, FieldValue] = Field(
+        default_factory=dict, description="Fields by name, in order."
+    )
+    filterable: list[str] | None = Field(
+        default=None,
+        description="Fields the list endpoint filters on (default: unique, "
+        "indexed, enum and bool fields).",
+    )
+    sortable: list[str] | None = Field(
+        default=None, description="Fields accepted by sort (default: all but json)."
+    )
+    searchable: list[str] | None = Field(
+        default=None,
+        description="Fields the text search matches (default: str, text and email).",
+    )
+
+
+class SpecFile(_FileModel):
+    """A spec file: one or several resources."""
+
+    model_config = ConfigDict(title="scaffold resource spec", populate_by_name=True)
+
+    schema_: str | None = Field(
+        default=None, alias="$schema", description="Path or URL of this JSON Schema."
+    )
+    version: Literal[1] = Field(default=1, description="Spec file format version.")
+    resources: list[ResourceEntry] = Field(
+        min_length=1, description="The resources to generate."
+    )
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the spec file format."""
+    schema = SpecFile.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
