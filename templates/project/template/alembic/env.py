@@ -1,18 +1,21 @@
 """Alembic environment: runs the migrations with the application's async driver.
 
-The database URL is the ``sqlalchemy.url`` option of the Alembic config when it
-is set (the tests set it), else the application's ``DATABASE_URL`` setting. A
-caller that already holds a connection passes it as
-``config.attributes["connection"]``.
+The database URL is the ``sqlalchemy.url`` option of the Alembic config when a
+program driving Alembic sets it, else the application's ``DATABASE_URL``
+setting. A program that already holds a connection (the migration tests do)
+passes it as ``config.attributes["connection"]`` instead.
 """
 
 import asyncio
+from typing import Any, Literal
 
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from alembic import context
 from app.core.config import get_settings
+from app.core.database import UTCDateTime
 from app.core.logging import configure_logging
 from app.models import Base
 
@@ -28,6 +31,18 @@ def get_url() -> str:
     return config.get_main_option("sqlalchemy.url") or settings.database_url
 
 
+def render_item(
+    type_: str, obj: Any, autogen_context: AutogenContext
+) -> str | Literal[False]:
+    """Write ``UTCDateTime`` columns into revisions as the type they store.
+
+    Revisions then depend on SQLAlchemy alone, not on application code.
+    """
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline() -> None:
     """Write the migrations as SQL to standard output (``alembic ... --sql``)."""
     url = get_url()
@@ -38,6 +53,7 @@ def run_migrations_offline() -> None:
         dialect_opts={"paramstyle": "named"},
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -52,6 +68,7 @@ def do_run_migrations(connection: Connection) -> None:
         # recreates the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,6 +1,8 @@
 """Database engine, session factory and the declarative base of every model."""
 
 from datetime import UTC, datetime
+from typing import Any, ClassVar
+
 from sqlalchemy import DateTime, Dialect, MetaData, event, func
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -9,7 +11,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -63,8 +65,12 @@ class Base(DeclarativeBase):
     """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
-    __mapper_args__ = {"eager_defaults": True}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        """Mapper options shared by every model."""
+        return {"eager_defaults": True}
 
 
 class TimestampMixin:

@@ -3,7 +3,7 @@
 Every error response has the body of :class:`app.schemas.common.ErrorResponse`::
 
     {"detail": "Book not found", "error_code": "NOT_FOUND",
-     "timestamp": "2026-01-01T00:00:00Z", "path": "/api/v1/books/42",
+     "timestamp": "2025-01-31T12:00:00Z", "path": "/api/v1/books/42",
      "request_id": "..."}
 
 Validation errors (422) add ``errors``. Services raise :class:`AppError`
@@ -79,6 +79,7 @@ def error_response(
     status_code: int,
     error_code: str,
     detail: str,
+    errors: list[ValidationErrorItem] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """Build a response in the one error format.
@@ -88,6 +89,7 @@ def error_response(
         status_code: HTTP status code of the response.
         error_code: What went wrong, for programs.
         detail: What went wrong, for people.
+        errors: The problems found in the request, for validation errors.
         headers: Extra response headers, e.g. ``Allow`` on a 405.
 
     Returns:
@@ -100,6 +102,8 @@ def error_response(
         path=request.url.path,
         request_id=get_request_id(request.scope),
     )
+    if errors is not None:
+        body = ValidationErrorResponse(**body.model_dump(), errors=errors)
     return JSONResponse(
         body.model_dump(mode="json"), status_code=status_code, headers=headers
     )
@@ -120,20 +124,17 @@ async def _handle_validation_error(
 ) -> JSONResponse:
     """Answer invalid input with 422 and every problem, without the input."""
     errors = [
-        ValidationErrorItem(loc=list(error["loc"]), msg=error["msg"], type=error["type"])
+        ValidationErrorItem(
+            loc=list(error["loc"]), msg=error["msg"], type=error["type"]
+        )
         for error in exc.errors()
     ]
-    body = ValidationErrorResponse(
-        detail="The request is invalid",
-        error_code="VALIDATION_ERROR",
-        timestamp=datetime.now(UTC),
-        path=request.url.path,
-        request_id=get_request_id(request.scope),
-        errors=errors,
-    )
-    return JSONResponse(
-        body.model_dump(mode="json"),
+    return error_response(
+        request,
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        error_code="VALIDATION_ERROR",
+        detail="The request is invalid",
+        errors=errors,
     )
 
 

@@ -31,12 +31,13 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
     ]
-    renderer: Processor
-    if json:
-        shared_processors.append(structlog.processors.format_exc_info)
-        renderer = structlog.processors.JSONRenderer()
-    else:
-        renderer = structlog.dev.ConsoleRenderer()
+    # The structlog side is the same in every set-up (loggers cache it on first
+    # use); only the rendering, done by the handler's formatter, differs.
+    rendering: list[Processor] = (
+        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+        if json
+        else [structlog.dev.ConsoleRenderer(colors=sys.stdout.isatty())]
+    )
 
     structlog.configure(
         processors=[
@@ -55,7 +56,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
             foreign_pre_chain=shared_processors,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                renderer,
+                *rendering,
             ],
         )
     )

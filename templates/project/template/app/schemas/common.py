@@ -53,7 +53,7 @@ class ErrorResponse(BaseModel):
                 {
                     "detail": "Book not found",
                     "error_code": "NOT_FOUND",
-                    "timestamp": "2026-01-01T00:00:00Z",
+                    "timestamp": "2025-01-31T12:00:00Z",
                     "path": "/api/v1/books/42",
                     "request_id": "0b9c5a0e6f7d4e3b9a1c2d3e4f5a6b7c",
                 }
@@ -87,7 +87,7 @@ class ValidationErrorResponse(ErrorResponse):
                 {
                     "detail": "The request is invalid",
                     "error_code": "VALIDATION_ERROR",
-                    "timestamp": "2026-01-01T00:00:00Z",
+                    "timestamp": "2025-01-31T12:00:00Z",
                     "path": "/api/v1/books",
                     "request_id": "0b9c5a0e6f7d4e3b9a1c2d3e4f5a6b7c",
                     "errors": [

@@ -1,0 +1,63 @@
+"""The database layer: UTC datetimes and the SQLite foreign key pragma."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.database import UTCDateTime
+
+probe = Table(
+    "datetime_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("happened_at", UTCDateTime()),
+)
+
+
+@pytest.fixture
+async def probe_table(session: AsyncSession) -> None:
+    """A table with a ``UTCDateTime`` column, inside the test's transaction."""
+    connection = await session.connection()
+    await connection.run_sync(probe.create)
+
+
+@pytest.mark.usefixtures("probe_table")
+async def test_datetimes_come_back_aware_and_in_utc(session: AsyncSession) -> None:
+    # Given a datetime with a non-UTC offset
+    happened_at = datetime(2025, 1, 31, 14, 5, tzinfo=timezone(timedelta(hours=2)))
+
+    # When it is stored and read back
+    await session.execute(insert(probe).values(id=1, happened_at=happened_at))
+    stored = await session.scalar(select(probe.c.happened_at))
+
+    # Then the same instant comes back, in UTC
+    assert stored == happened_at
+    assert stored is not None
+    assert stored.tzinfo == UTC
+
+
+@pytest.mark.usefixtures("probe_table")
+async def test_naive_datetimes_are_refused(session: AsyncSession) -> None:
+    # Given a datetime without a time zone
+    naive = datetime(2025, 1, 31, 14, 5, tzinfo=UTC).replace(tzinfo=None)
+
+    # When it is stored
+    # Then it is refused
+    with pytest.raises(StatementError, match="naive datetime"):
+        await session.execute(insert(probe).values(id=1, happened_at=naive))
+
+
+async def test_sqlite_enforces_foreign_keys(session: AsyncSession) -> None:
+    # Given a session on the test database
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("foreign keys are always enforced outside SQLite")
+
+    # When SQLite is asked whether it enforces foreign keys
+    enabled = await session.scalar(text("PRAGMA foreign_keys"))
+
+    # Then it does
+    assert enabled == 1
