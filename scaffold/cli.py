@@ -18,7 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from scaffold import __version__
-from scaffold.errors import ScaffoldError
+from scaffold.errors import ScaffoldError, UsageError
 
 __all__ = ["app", "main"]
 
@@ -37,6 +37,10 @@ app = typer.Typer(
 )
 new_app = typer.Typer(help="Create a new project.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
+add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
+app.add_typer(add_app, name="add")
+spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
+app.add_typer(spec_app, name="spec")
 
 
 class Database(StrEnum):
@@ -130,6 +134,100 @@ def new_project(
             "uv run uvicorn app.main:app --reload",
             "scaffold add resource book title:str price:decimal",
         )
+
+
+@add_app.command(
+    "resource",
+    epilog="Field syntax: name:type[?][:modifier...]. Types: str, str(N), text, "
+    "int, float, decimal, decimal(P,S), bool, date, datetime, uuid, email, url, "
+    "json, enum(a,b,c). '?' makes a field optional. Modifiers: unique, index, "
+    "default=VALUE, min=N, max=N, pattern=REGEX.",
+)
+def add_resource(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Resource name: book, BookReview or book-review."),
+    ] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Fields, e.g. title:str(200):unique price:decimal(10,2):min=0.",
+            show_default=False,
+        ),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            help="A YAML, TOML or JSON spec file with one or more resources.",
+            dir_okay=False,
+        ),
+    ] = None,
+    plural: Annotated[
+        str | None, typer.Option(help="Plural of the name, if not the English one.")
+    ] = None,
+    project: Annotated[
+        Path,
+        typer.Option(
+            "--project", "-p", help="A directory inside the project.", file_okay=False
+        ),
+    ] = Path(),
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check",
+            help="Run the project's checks and migration round trip afterwards.",
+        ),
+    ] = True,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every file written.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only errors.")
+    ] = False,
+) -> None:
+    """Generate a tested, migrated CRUD resource and wire it into the project."""
+    from scaffold.console import ConsoleReporter, print_success
+    from scaffold.resource import add_resources
+    from scaffold.spec import load_spec_file, parse_cli_resource
+
+    if spec is not None:
+        if name is not None:
+            raise UsageError(
+                f"give either a spec file or a resource name, not both (got "
+                f"--spec {str(spec)!r} and {name!r})"
+            )
+        resources = load_spec_file(spec)
+    elif name is None:
+        raise UsageError(
+            "name a resource and its fields (scaffold add resource book "
+            "title:str), or pass --spec FILE"
+        )
+    else:
+        resources = [parse_cli_resource(name, fields or [], plural=plural)]
+    reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
+    result = add_resources(resources, project=project, check=check, reporter=reporter)
+    if not quiet:
+        written = len(result.plan.changes)
+        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        urls = ", ".join(f"/api/v1/{r.names.url_path}" for r in resources)
+        print_success(
+            f"Added {', '.join(r.names.singular for r in resources)} "
+            f"({written} files written){checked}",
+            "uv run uvicorn app.main:app --reload",
+            f"open http://127.0.0.1:8000/docs and try {urls}",
+        )
+
+
+@spec_app.command("schema")
+def spec_schema() -> None:
+    """Print the JSON Schema of spec files, for editors to autocomplete them."""
+    import json
+
+    from scaffold.console import out
+    from scaffold.spec import spec_json_schema
+
+    out.print_json(json.dumps(spec_json_schema()), highlight=False)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:

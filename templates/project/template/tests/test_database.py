@@ -1,19 +1,26 @@
-"""The database layer: UTC datetimes and the SQLite foreign key pragma."""
+"""The database layer: UTC datetimes, enums, LIKE escaping and foreign keys."""
 
 from datetime import UTC, datetime, timedelta, timezone
+from enum import StrEnum
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import UTCDateTime
+from app.core.database import UTCDateTime, enum_values, escape_like
 
 probe = Table(
     "datetime_probe",
     MetaData(),
     Column("id", Integer, primary_key=True),
     Column("happened_at", UTCDateTime()),
+)
+probe_words = Table(
+    "word_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("word", String(20)),
 )
 
 
@@ -61,3 +68,43 @@ async def test_sqlite_enforces_foreign_keys(session: AsyncSession) -> None:
 
     # Then it does
     assert enabled == 1
+
+
+class Colour(StrEnum):
+    """An enum whose member names differ from its values."""
+
+    LIGHT_BLUE = "light-blue"
+    RED = "red"
+
+
+def test_enum_values_are_the_values_not_the_member_names() -> None:
+    assert enum_values(Colour) == ["light-blue", "red"]
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("50%", "50\\%"),
+        ("a_b", "a\\_b"),
+        ("back\\slash", "back\\\\slash"),
+        ("plain", "plain"),
+    ],
+)
+def test_escape_like_escapes_wildcards(text: str, escaped: str) -> None:
+    assert escape_like(text) == escaped
+
+
+async def test_escaped_search_matches_literally(session: AsyncSession) -> None:
+    # Given two values that differ only where a wildcard would match anything
+    connection = await session.connection()
+    await connection.run_sync(probe_words.create)
+    await session.execute(insert(probe_words), [{"word": "100%"}, {"word": "1000"}])
+
+    # When the literal text "100%" is searched for
+    pattern = f"%{escape_like('100%')}%"
+    found = await session.scalars(
+        select(probe_words.c.word).where(probe_words.c.word.ilike(pattern, escape="\\"))
+    )
+
+    # Then only the literal match is found
+    assert found.all() == ["100%"]

@@ -3,10 +3,12 @@
 from http import HTTPStatus
 
 import pytest
+from pydantic import ValidationError
 
 from app.schemas.common import (
     ErrorResponse,
     Page,
+    PageQuery,
     ValidationErrorResponse,
     error_responses,
 )
@@ -64,3 +66,17 @@ def test_error_responses_document_the_one_error_format() -> None:
             "description": HTTPStatus.UNPROCESSABLE_ENTITY.phrase,
         },
     }
+
+
+def test_page_query_defaults_to_the_first_page_of_fifty() -> None:
+    # Given no paging parameters / When the query is parsed
+    query = PageQuery()
+
+    # Then the first page of 50 items is asked for
+    assert (query.page, query.size) == (1, 50)
+
+
+@pytest.mark.parametrize(("page", "size"), [(0, 10), (1, 0), (1, 101)])
+def test_page_query_refuses_paging_out_of_bounds(page: int, size: int) -> None:
+    with pytest.raises(ValidationError):
+        PageQuery(page=page, size=size)

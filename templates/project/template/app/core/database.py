@@ -1,6 +1,7 @@
 """Database engine, session factory and the declarative base of every model."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Dialect, MetaData, event, func
@@ -80,6 +81,38 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         server_default=func.now(), onupdate=func.now()
     )
+
+
+def enum_values(enum: type[StrEnum]) -> list[str]:
+    """Store an enum's values rather than its member names.
+
+    Pass as ``values_callable`` to ``sqlalchemy.Enum``, so that the column holds
+    ``"in-progress"``, the value clients see, rather than ``"IN_PROGRESS"``.
+
+    Args:
+        enum: The enum class of the column.
+
+    Returns:
+        The values, in declaration order.
+    """
+    return [member.value for member in enum]
+
+
+def escape_like(text: str, escape: str = "\\") -> str:
+    """Escape the ``LIKE`` wildcards in ``text`` so that it matches literally.
+
+    Use with ``column.ilike(f"%{escape_like(text)}%", escape="\\")``.
+
+    Args:
+        text: What the user searched for.
+        escape: The escape character the query declares.
+
+    Returns:
+        ``text`` with ``%``, ``_`` and the escape character escaped.
+    """
+    for special in (escape, "%", "_"):
+        text = text.replace(special, escape + special)
+    return text
 
 
 def _enable_sqlite_foreign_keys(

@@ -44,6 +44,15 @@ class Page(BaseModel, Generic[T]):
         return cls(items=list(items), total=total, page=page, size=size, pages=pages)
 
 
+class PageQuery(BaseModel):
+    """The paging query parameters every list endpoint takes."""
+
+    page: int = Field(1, ge=1, description="Number of the page, counted from 1.")
+    size: int = Field(
+        50, ge=1, le=100, description="Largest number of items on a page."
+    )
+
+
 class ErrorResponse(BaseModel):
     """The body of every error response, from 400 to 503."""
 

@@ -1,0 +1,119 @@
+"""Alembic revisions written without a database: naming, ids and the head.
+
+The current head is read from the revision files' source (never imported), so
+``scaffold add resource`` neither needs the project's environment nor a live
+database to chain a new revision onto the history.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scaffold.errors import ProjectError
+
+__all__ = ["Revision", "current_head", "generation_time", "new_revision"]
+
+VERSIONS_DIR = "alembic/versions"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A new revision: its id, parent, date and file name."""
+
+    revision: str
+    down_revision: str | None
+    create_date: str
+    filename: str
+
+
+def generation_time() -> dt.datetime:
+    """The time recorded in new revisions.
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) pins it, so that
+    the same inputs give byte-identical output; otherwise it is now, in UTC.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError as exc:
+            raise ProjectError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds; "
+                "unset it or give seconds since 1970"
+            ) from exc
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _assigned(tree: ast.Module, name: str) -> object:
+    for node in tree.body:
+        target = None
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            target, value = node.target.id, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            first = node.targets[0]
+            target = first.id if isinstance(first, ast.Name) else None
+            value = node.value
+        if target == name and value is not None:
+            return ast.literal_eval(value)
+    return None
+
+
+def current_head(revisions: Mapping[str, str]) -> str | None:
+    """The single head of the history in ``revisions`` (file name → source).
+
+    Returns:
+        The head's revision id, or None for an empty history.
+
+    Raises:
+        ProjectError: A revision file cannot be read, or the history has more
+            than one head.
+    """
+    ids: set[str] = set()
+    parents: set[str] = set()
+    for filename, source in sorted(revisions.items()):
+        try:
+            tree = ast.parse(source)
+            revision = _assigned(tree, "revision")
+            down = _assigned(tree, "down_revision")
+        except (SyntaxError, ValueError) as exc:
+            raise ProjectError(
+                f"{VERSIONS_DIR}/{filename} cannot be read as an Alembic revision "
+                f"({exc}); fix or remove it, then run again"
+            ) from exc
+        if not isinstance(revision, str):
+            continue
+        ids.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list):
+            parents.update(str(item) for item in down)
+    heads = sorted(ids - parents)
+    if len(heads) > 1:
+        raise ProjectError(
+            f"the migration history has {len(heads)} heads ({', '.join(heads)}); "
+            "merge them first with: uv run alembic merge heads -m merge"
+        )
+    return heads[0] if heads else None
+
+
+def new_revision(
+    table: str, *, down_revision: str | None, when: dt.datetime
+) -> Revision:
+    """Name the revision that creates ``table`` after ``down_revision``.
+
+    The id is derived from its parent and its table, so regenerating the same
+    change gives the same id; the file name follows the project's
+    ``alembic.ini`` template: ``2026_01_31_1405_create_books_table.py``.
+    """
+    digest = hashlib.sha256(f"{down_revision}:{table}".encode()).hexdigest()
+    return Revision(
+        revision=digest[:12],
+        down_revision=down_revision,
+        create_date=str(when),
+        filename=f"{when:%Y_%m_%d_%H%M}_create_{table}_table.py",
+    )
