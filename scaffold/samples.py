@@ -396,22 +396,16 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
     candidates += simple.get(field.type, [])
     if field.is_number:
         low, high = constraints.get("ge"), constraints.get("le")
-        as_json: Callable[[Any], Any] = (
-            str if field.type is FieldType.DECIMAL else lambda value: value
-        )
-        if low is not None:
-            value = as_json(
-                Decimal(str(low)) - 1
-                if field.type is not FieldType.FLOAT
-                else float(low) - 1
-            )
-            candidates.append((repr(value), value))
-        if high is not None:
-            value = as_json(
-                Decimal(str(high)) + 1
-                if field.type is not FieldType.FLOAT
-                else float(high) + 1
-            )
+        for bound, step in ((low, -1), (high, 1)):
+            if bound is None:
+                continue
+            value: Any
+            if field.type is FieldType.FLOAT:
+                value = float(str(bound)) + step
+            elif field.type is FieldType.INT:
+                value = int(str(bound)) + step
+            else:
+                value = str(Decimal(str(bound)) + step)
             candidates.append((repr(value), value))
         if field.type is FieldType.DECIMAL:
             scale = field.scale or 0

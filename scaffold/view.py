@@ -135,6 +135,7 @@ class ResourceView:
     test_imports: list[str] = field(default_factory=list)
     test_constants: list[Any] = field(default_factory=list)
     write_errors: tuple[str, ...] = ("409",)
+    names: _Names = field(default_factory=lambda: _Names(()))
 
     def _select(self, attribute: str) -> list[FieldView]:
         return [f for f in self.fields if getattr(f.spec, attribute)]
@@ -179,6 +180,11 @@ class ResourceView:
     def defaults(self) -> list[FieldView]:
         """Fields with a declared default."""
         return [f for f in self.fields if f.default_json is not None]
+
+    @property
+    def datetime_type(self) -> str:
+        """How the schemas module spells ``datetime``."""
+        return self.names.datetime_name("datetime")
 
     @property
     def a_noun(self) -> str:
@@ -239,8 +245,14 @@ class ResourceView:
         return [case for f in self.fields for case in f.cases]
 
 
+#: Column types named more precisely than the spec's: ``Mapped[float]`` maps to
+#: ``Double`` since SQLAlchemy 2.1, so models and migrations both say so.
+_SA_NAMES = {"Float": "Double"}
+
+
 def _sa_type(spec: FieldSpec, *, prefix: str, enum_class: str | None) -> str:
     sa = spec.sa_type
+    name = _SA_NAMES.get(sa.name, sa.name)
     args = [str(arg) for arg in sa.args]
     kwargs = dict(sa.kwargs)
     if sa.name == "String" and prefix:
@@ -258,7 +270,7 @@ def _sa_type(spec: FieldSpec, *, prefix: str, enum_class: str | None) -> str:
             for key, value in kwargs.items()
         ),
     ]
-    return f"{prefix}{sa.name}({', '.join(rendered)})"
+    return f"{prefix}{name}({', '.join(rendered)})"
 
 
 #: Field types whose column type SQLAlchemy infers from the annotation.
@@ -274,9 +286,10 @@ _INFERRED = (
 
 def _model_sa_type(spec: FieldSpec) -> str | None:
     """The SQLAlchemy type the model must name, if the annotation is not enough."""
-    if spec.type in _INFERRED and spec.sa_type.name != "BigInteger":
+    name = _SA_NAMES.get(spec.sa_type.name, spec.sa_type.name)
+    if spec.type in _INFERRED and name not in ("BigInteger", "Double"):
         return None
-    return spec.sa_type.name
+    return name
 
 
 def _model_line(spec: FieldSpec, annotation: str, enum_class: str | None) -> str:
@@ -303,8 +316,11 @@ def _default_source(spec: FieldSpec, enum_class: str | None) -> str:
 
 
 def _default_json(spec: FieldSpec) -> str | None:
+    """The default as the API returns it, or None if not compared as text."""
     if spec.default is None:
         return None
+    if isinstance(spec.default, bool):
+        return "True" if spec.default else "False"
     value = spec.default
     if isinstance(value, dt.datetime):
         return None  # its JSON spelling varies (Z or +00:00); not compared as text
@@ -444,6 +460,7 @@ def build_view(resource: ResourceSpec, *, id_type: IdType) -> ResourceView:
         fields=fields,
         enums=enums,
         example={f.name: f.samples.values[0] for f in fields},
+        names=names,
     )
     _imports(view, names, id_type)
     return view
@@ -479,8 +496,6 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         "from app.core.database import Base, TimestampMixin"
         + (", enum_values" if view.enums else ""),
     ]
-    if id_type == "uuid" and FieldType.UUID in kinds:
-        view.model_imports.remove("from uuid import UUID")
     pydantic = ["BaseModel", "ConfigDict", "Field"]
     if view.required_names:
         pydantic.append("field_validator")
