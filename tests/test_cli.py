@@ -19,6 +19,8 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 HELP_PAGES = {
     "help_root.txt": ["--help"],
     "help_new_project.txt": ["new", "project", "--help"],
+    "help_add_resource.txt": ["add", "resource", "--help"],
+    "help_spec_schema.txt": ["spec", "schema", "--help"],
 }
 runner = CliRunner()
 
@@ -60,7 +62,7 @@ def test_help_matches_snapshot(snapshot: str) -> None:
 
 
 def test_every_command_has_help() -> None:
-    for args in (["new", "--help"], ["new", "project", "-h"]):
+    for args in (["new", "--help"], ["add", "--help"], ["spec", "--help"]):
         result = runner.invoke(cli.app, args)
         assert result.exit_code == 0, args
         assert "Usage:" in result.output
