@@ -115,6 +115,8 @@ JOBS = [
         "scaffold new project --no-check",
         scaffold("new", "project", "demo", "--no-check", "-q"),
     ),
+    Job("scaffold add resource --no-check (1)", add_one),
+    Job("scaffold add resource --no-check (20)", add_twenty),
 ]
 
 

@@ -7,10 +7,13 @@ user may pipe (``scaffold spec schema``). Rich is used here and nowhere else.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.status import Status
+
+if TYPE_CHECKING:
+    from rich.status import Status
 
 __all__ = ["ConsoleReporter", "err", "out", "print_error", "print_success"]
 

@@ -6,7 +6,9 @@ and every constant reaches the generated source through a literal filter.
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -18,10 +20,27 @@ from scaffold.view import py_literal
 __all__ = ["render_template"]
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates, in the user's cache directory.
+
+    Compiling the templates is most of the work of a small ``add resource``;
+    the cache is keyed by each template's source, so an edited template is
+    compiled afresh. Without a writable cache directory, nothing is cached.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    directory = Path(base) / "scaffold" / "jinja"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory))
+
+
 @cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_root() / "resource"),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

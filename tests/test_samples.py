@@ -51,12 +51,10 @@ _BASE_TYPES: dict[FieldType, Any] = {
 
 def api_validator(field: FieldSpec) -> TypeAdapter[Any]:
     """Validate like the generated create schema: its type plus Field(...)."""
+    base: Any = _BASE_TYPES.get(field.type)
     if field.type is FieldType.ENUM:
-        base: Any = StrEnum(
-            "Choices", {member.name: member.value for member in field.enum_members}
-        )
-    else:
-        base = _BASE_TYPES[field.type]
+        members = [(member.name, member.value) for member in field.enum_members]
+        base = StrEnum("Choices", members)  # type: ignore[misc,no-redef]
     return TypeAdapter(Annotated[base, Field(**field.constraints)])
 
 

@@ -1,0 +1,172 @@
+"""The resource templates: they render valid, deterministic Python, or fail loudly."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import subprocess
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from scaffold.errors import ScaffoldError
+from scaffold.format import ruff_binary
+from scaffold.migration import Revision, new_revision
+from scaffold.paths import templates_root
+from scaffold.render import render_template
+from scaffold.spec import parse_cli_resource
+from scaffold.view import ResourceView, build_view
+
+TEMPLATES = sorted(
+    path.name for path in (templates_root() / "resource").glob("*.jinja")
+)
+WHEN = dt.datetime(2026, 1, 31, 14, 5, tzinfo=dt.UTC)
+
+SMALL = ["title:str:unique", "pages:int?", "status:enum(draft,published)"]
+RESOURCES = {
+    "small": SMALL,
+    "every type": [
+        "title:str:unique",
+        "code:str(8):index:pattern=^[A-Z]{3}\\d$",
+        "body:text?",
+        "qty:int:min=0:default=1",
+        "ratio:float?",
+        "price:decimal(10,2):default=1.50",
+        "ok:bool:default=true",
+        "day:date?",
+        "at:datetime?",
+        "ref:uuid:default=12345678-1234-5678-1234-567812345678",
+        "mail:email:unique",
+        "site:url?",
+        "meta:json?",
+        "status:enum(draft,in-review):default=draft",
+    ],
+    "clashing names": ["date:date:unique", "datetime:datetime?", "dt:str"],
+    "nothing sortable": ["meta:json"],
+    "date defaults": [
+        "day:date:default=2024-01-31",
+        "at:datetime:default=2024-01-31T12:00:00Z",
+    ],
+}
+
+
+IdType = Literal["uuid", "int"]
+
+
+def view_of(fields: list[str], id_type: IdType = "uuid") -> ResourceView:
+    return build_view(parse_cli_resource("book", fields), id_type=id_type)
+
+
+def revision() -> Revision:
+    return new_revision("books", down_revision="0123456789ab", when=WHEN)
+
+
+def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
+    view = view_of(fields, id_type)
+    return {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+
+def test_every_resource_template_is_found() -> None:
+    assert "model.py.jinja" in TEMPLATES
+    assert "migration.py.jinja" in TEMPLATES
+    assert len(TEMPLATES) >= 7
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_template_renders_python_that_parses(template: str, id_type: IdType) -> None:
+    source = render_template(template, r=view_of(SMALL, id_type), m=revision())
+
+    tree = ast.parse(source, filename=template)
+
+    assert ast.get_docstring(tree), f"{template} starts with a module docstring"
+
+
+def test_model_defines_the_class_and_the_enum() -> None:
+    tree = ast.parse(render_all(SMALL)["model.py.jinja"])
+
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    assert {"Book", "BookStatus"} <= classes
+
+
+def test_migration_records_the_revision_it_was_given() -> None:
+    tree = ast.parse(render_all(SMALL)["migration.py.jinja"])
+
+    assigned = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.value is not None
+    }
+    assert assigned["revision"] == revision().revision
+    assert assigned["down_revision"] == "0123456789ab"
+
+
+@pytest.mark.parametrize("kind", sorted(RESOURCES))
+def test_rendering_twice_is_byte_identical(kind: str) -> None:
+    first = render_all(RESOURCES[kind])
+    second = render_all(RESOURCES[kind])
+
+    assert first == second
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize("kind", sorted(RESOURCES))
+def test_rendered_modules_have_no_undefined_or_unused_names(
+    kind: str, id_type: IdType, tmp_path: Path
+) -> None:
+    # Given every module of a resource, rendered
+    for name, source in render_all(RESOURCES[kind], id_type).items():
+        (tmp_path / name.removesuffix(".jinja")).write_text(source, encoding="utf-8")
+
+    # When pyflakes' checks (undefined names, unused imports...) run over them
+    result = subprocess.run(
+        [
+            ruff_binary(),
+            "check",
+            "--isolated",
+            "--select",
+            "F",
+            "--output-format",
+            "concise",
+            "--no-cache",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # Then there is nothing to report
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_missing_context_name_is_a_scaffold_error_naming_the_template() -> None:
+    with pytest.raises(ScaffoldError) as caught:
+        render_template("model.py.jinja")
+
+    message = str(caught.value)
+    assert "model.py.jinja" in message
+    assert "'r' is undefined" in message
+
+
+def test_migration_without_its_revision_names_the_template() -> None:
+    # Given the view but not the revision the migration template also needs
+    with pytest.raises(ScaffoldError, match=r"migration\.py\.jinja.*'m' is undefined"):
+        render_template("migration.py.jinja", r=view_of(SMALL))
+
+
+def test_unknown_attribute_of_the_view_is_an_error_not_an_empty_string() -> None:
+    # Given a view object lacking what the template reads
+    class Partial:
+        url = "books"
+
+    with pytest.raises(ScaffoldError, match=r"endpoints\.py\.jinja"):
+        render_template("endpoints.py.jinja", r=Partial())
+
+
+def test_unknown_template_is_a_scaffold_error_naming_it() -> None:
+    with pytest.raises(ScaffoldError, match=r"no_such\.py\.jinja"):
+        render_template("no_such.py.jinja", r=view_of(SMALL))

@@ -1,0 +1,461 @@
+"""Typed view data: the strings the templates paste into generated modules.
+
+Where a string is Python source, it is checked by evaluating it in a namespace
+built from the import lines the view gives that module, the way the generated
+module itself would resolve it.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import sys
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from scaffold.spec import ResourceSpec, parse_cli_resource
+from scaffold.view import FieldView, ResourceView, build_view, py_literal
+
+#: Where py_literal's spellings of non-builtin constants come from.
+LITERAL_NAMES: dict[str, Any] = {
+    "Decimal": Decimal,
+    "datetime": dt,
+    "UTC": dt.UTC,
+    "UUID": uuid.UUID,
+}
+
+
+def view_of(
+    fields: list[str], *, name: str = "book", id_type: Literal["uuid", "int"] = "uuid"
+) -> ResourceView:
+    return build_view(parse_cli_resource(name, fields), id_type=id_type)
+
+
+def field_of(view: ResourceView, name: str) -> FieldView:
+    return next(f for f in view.fields if f.name == name)
+
+
+def namespace(import_lines: list[str]) -> dict[str, Any]:
+    """What a module's import lines bind.
+
+    Standard-library imports must work. The generated project's own ``app``
+    package, and what needs its dependencies (FastAPI, greenlet...), is left out.
+    """
+    names: dict[str, Any] = {}
+    for line in import_lines:
+        module = line.split()[1].split(".")[0]
+        if module == "app":
+            continue
+        try:
+            exec(line, names)  # noqa: S102 - import lines built by the view
+        except ImportError:
+            if module in sys.stdlib_module_names:
+                raise
+    return names
+
+
+def model_default(field: FieldView) -> str:
+    """The source of ``default=`` in a field's model line."""
+    statement = ast.parse(field.model_line).body[0]
+    assert isinstance(statement, ast.AnnAssign)
+    assert isinstance(statement.value, ast.Call)
+    keyword = next(k for k in statement.value.keywords if k.arg == "default")
+    return ast.unparse(keyword.value)
+
+
+# --- date and datetime spellings ------------------------------------------------
+
+
+def test_fields_named_date_and_datetime_use_the_qualified_module() -> None:
+    # Given fields that would shadow `date` and `datetime` in the class body
+    view = view_of(["date:date", "datetime:datetime", "title:str"])
+
+    # Then the module is imported under an alias and every type is qualified
+    for imports in (view.model_imports, view.schema_imports):
+        assert "import datetime as dt" in imports
+        assert not any(line.startswith("from datetime") for line in imports)
+    assert field_of(view, "date").python_type == "dt.date"
+    assert field_of(view, "datetime").python_type == "dt.datetime"
+    assert field_of(view, "date").model_line == "date: Mapped[dt.date]"
+    assert field_of(view, "datetime").read_annotation == "dt.datetime"
+    assert view.datetime_type == "dt.datetime"
+
+
+def test_qualified_names_resolve_with_the_qualified_imports() -> None:
+    view = view_of(["date:date", "datetime:datetime?"])
+
+    model = namespace(view.model_imports)
+    schemas = namespace(view.schema_imports)
+
+    assert eval(field_of(view, "date").python_type, model) is dt.date  # noqa: S307
+    assert eval(field_of(view, "datetime").python_type, model) is dt.datetime  # noqa: S307
+    assert eval(view.datetime_type, schemas) is dt.datetime  # noqa: S307
+
+
+def test_without_a_clash_the_names_are_imported_plainly() -> None:
+    view = view_of(["published_on:date", "starts_at:datetime"])
+
+    assert "from datetime import date, datetime" in view.model_imports
+    assert "from datetime import date, datetime" in view.schema_imports
+    assert field_of(view, "published_on").python_type == "date"
+    assert field_of(view, "starts_at").model_line == "starts_at: Mapped[datetime]"
+    assert view.datetime_type == "datetime"
+    model = namespace(view.model_imports)
+    assert eval("date", model) is dt.date  # noqa: S307
+
+
+def test_only_the_date_name_is_imported_when_only_dates_are_declared() -> None:
+    view = view_of(["published_on:date"])
+
+    assert "from datetime import date" in view.model_imports
+    # the schemas still need datetime, for created_at and updated_at
+    assert "from datetime import date, datetime" in view.schema_imports
+
+
+def test_a_field_named_dt_moves_the_alias_aside() -> None:
+    view = view_of(["dt:date", "title:str"])
+
+    assert "import datetime as _dt" in view.model_imports
+    assert field_of(view, "dt").python_type == "_dt.date"
+    assert view.datetime_type == "_dt.datetime"
+    assert eval(view.datetime_type, namespace(view.schema_imports)) is dt.datetime  # noqa: S307
+
+
+def test_a_str_field_named_date_still_qualifies_created_at() -> None:
+    view = view_of(["date:str"])
+
+    assert "import datetime as dt" in view.schema_imports
+    assert eval(view.datetime_type, namespace(view.schema_imports)) is dt.datetime  # noqa: S307
+    assert field_of(view, "date").python_type == "str"
+
+
+# --- imports per module ---------------------------------------------------------
+
+EVERY_TYPE = [
+    "title:str:unique",
+    "body:text?",
+    "qty:int",
+    "ratio:float?",
+    "price:decimal(10,2)",
+    "ok:bool",
+    "day:date?",
+    "at:datetime",
+    "ref:uuid",
+    "mail:email",
+    "site:url?",
+    "meta:json?",
+]
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+def test_every_annotation_resolves_with_its_module_imports(
+    id_type: Literal["uuid", "int"],
+) -> None:
+    view = view_of(EVERY_TYPE, id_type=id_type)
+
+    model = namespace(view.model_imports)
+    schemas = namespace(view.schema_imports)
+    schemas["HttpUrlStr"] = str  # defined by the schemas template itself
+
+    for f in view.fields:
+        eval(f.python_type, model)  # noqa: S307
+        eval(f.read_annotation, schemas)  # noqa: S307
+        if f.alias_type is not None:
+            eval(f.alias_type, schemas)  # noqa: S307
+    eval(view.id.python_type, model)  # noqa: S307
+    eval(view.id.python_type, namespace(view.endpoint_imports))  # noqa: S307
+    eval(view.id.python_type, namespace(view.service_imports))  # noqa: S307
+
+
+def test_decimal_and_json_bring_their_imports_only_when_used() -> None:
+    with_them = view_of(["price:decimal", "meta:json"])
+    without = view_of(["title:str"])
+
+    assert "from decimal import Decimal" in with_them.model_imports
+    assert "from typing import Any" in with_them.model_imports
+    assert "from decimal import Decimal" not in without.model_imports
+    assert "from typing import Any" not in without.model_imports
+
+
+# --- enums ------------------------------------------------------------------------
+
+
+def test_enum_field_gets_a_str_enum_with_upper_member_names() -> None:
+    view = view_of(["status:enum(draft,in-review,published)"])
+
+    [enum] = view.enums
+    assert enum.class_name == "BookStatus"
+    assert enum.field == "status"
+    assert [(m.name, m.value) for m in enum.members] == [
+        ("DRAFT", "draft"),
+        ("IN_REVIEW", "in-review"),
+        ("PUBLISHED", "published"),
+    ]
+    assert all(m.name.isidentifier() and m.name.isupper() for m in enum.members)
+
+
+def test_enum_model_line_stores_values_through_enum_values() -> None:
+    view = view_of(["status:enum(draft,published):default=draft"])
+
+    status = field_of(view, "status")
+
+    assert status.python_type == "BookStatus"
+    assert status.model_line.startswith("status: Mapped[BookStatus] = mapped_column(")
+    assert "Enum(BookStatus, " in status.model_line
+    assert "values_callable=enum_values" in status.model_line
+    assert "default=BookStatus.DRAFT" in status.model_line
+    assert "from enum import StrEnum" in view.model_imports
+    assert any(
+        line.startswith("from app.core.database import") and "enum_values" in line
+        for line in view.model_imports
+    )
+    assert "from app.models.book import BookStatus" in view.schema_imports
+
+
+def test_enum_migration_column_does_not_use_the_model_class() -> None:
+    # A migration must keep working when the model changes: plain values only
+    column = field_of(view_of(["status:enum(draft,published)"]), "status")
+
+    assert "BookStatus" not in column.migration_column
+    assert "'draft'" in column.migration_column
+    assert "'published'" in column.migration_column
+
+
+# --- names of constraints, sorting ------------------------------------------------
+
+
+def test_unique_and_index_names_follow_the_table() -> None:
+    view = view_of(
+        ["title:str:unique", "slug:str:index", "code:str:unique:index", "note:str"],
+        name="blog_post",
+    )
+
+    assert [(f.name, f.unique_name) for f in view.unique_fields] == [
+        ("title", "uq_blog_posts_title"),
+        ("code", "uq_blog_posts_code"),
+    ]
+    # a unique field already has its index: no second one
+    assert [(f.name, f.index_name) for f in view.indexed_fields] == [
+        ("slug", "ix_blog_posts_slug")
+    ]
+    assert "unique=True" in field_of(view, "title").model_line
+    assert "index=True" in field_of(view, "slug").model_line
+    assert "index=True" not in field_of(view, "code").model_line
+    assert "unique=True" not in field_of(view, "note").model_line
+
+
+def test_sort_values_cover_sortable_fields_and_timestamps_both_ways() -> None:
+    # Given a JSON field, which cannot be sorted on
+    view = view_of(["title:str", "meta:json?", "qty:int"])
+
+    assert view.sort_values == [
+        "title",
+        "-title",
+        "qty",
+        "-qty",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ]
+
+
+# --- primary key ------------------------------------------------------------------
+
+
+def test_uuid_primary_key() -> None:
+    view = view_of(["title:str"], id_type="uuid")
+
+    assert view.id.python_type == "UUID"
+    assert "from uuid import UUID, uuid4" in view.model_imports
+    assert "from uuid import UUID" in view.endpoint_imports
+    assert "default=uuid4" in view.id.model_line
+    uuid.UUID(eval(view.id.missing))  # noqa: S307 - parses as a UUID
+
+
+def test_int_primary_key() -> None:
+    view = view_of(["title:str"], id_type="int")
+
+    assert view.id.python_type == "int"
+    assert not any("uuid" in line for line in view.model_imports)
+    assert not any("uuid" in line for line in view.endpoint_imports)
+    missing = eval(view.id.missing)  # noqa: S307
+    # an id the API accepts (32-bit column), so the test gets 404, not 422
+    assert isinstance(missing, int)
+    assert 0 < missing <= 2**31 - 1
+
+
+def test_uuid_field_with_int_primary_key_still_imports_uuid() -> None:
+    view = view_of(["ref:uuid"], id_type="int")
+
+    assert "from uuid import UUID" in view.model_imports
+    assert "from uuid import UUID" in view.schema_imports
+    assert eval(field_of(view, "ref").python_type, namespace(view.model_imports)) is (  # noqa: S307
+        uuid.UUID
+    )
+
+
+# --- constraints and defaults as generated source ---------------------------------
+
+
+def test_schema_aliases_accept_the_samples_and_refuse_the_invalid_cases() -> None:
+    view = view_of(
+        [
+            "code:str(8):pattern=^[A-Z]{3}\\d$:unique",
+            "qty:int:min=0:max=99",
+            "price:decimal(6,2):min=0",
+            "mail:email",
+            "body:text:min=2:max=40",
+        ]
+    )
+    schemas = namespace(view.schema_imports)
+
+    for f in view.fields:
+        assert f.alias_type is not None
+        adapter: TypeAdapter[Any] = TypeAdapter(eval(f.alias_type, schemas))  # noqa: S307
+        for value in f.samples.values:
+            adapter.validate_json(json.dumps(value))
+        for case in f.cases:
+            if case.expression == "MISSING":
+                continue
+            with pytest.raises(ValidationError) as caught:
+                adapter.validate_json(json.dumps(eval(case.expression, {})))  # noqa: S307
+            assert case.error_type in {e["type"] for e in caught.value.errors()}
+
+
+DEFAULTS = [
+    "qty:int:default=3",
+    "ratio:float:default=0.25",
+    "price:decimal(6,2):default=1.50",
+    "ok:bool:default=false",
+    'name:str:default=say "hi"',
+    "name:str:pattern=^\\d+$:default=42",
+    "ref:uuid:default=12345678-1234-5678-1234-567812345678",
+    "day:date:default=2024-01-31",
+    "at:datetime:default=2024-01-31T12:00:00Z",
+    "at:datetime:default=2024-01-31T12:00:00+02:00",
+    "date:date:default=2024-01-31",
+]
+
+
+def _resource_with(token: str) -> ResourceSpec:
+    return parse_cli_resource("book", ["title:str", token])
+
+
+@pytest.mark.parametrize("token", DEFAULTS)
+def test_schema_default_is_the_declared_value(token: str) -> None:
+    resource = _resource_with(token)
+    spec = resource.fields[1]
+    view = build_view(resource, id_type="uuid")
+    schemas = namespace(view.schema_imports)
+
+    default = eval(field_of(view, spec.name).create_default or "", schemas)  # noqa: S307
+
+    assert default == spec.default
+    assert type(default) is type(spec.default)
+
+
+@pytest.mark.parametrize("token", DEFAULTS)
+def test_model_default_is_the_declared_value(token: str) -> None:
+    resource = _resource_with(token)
+    spec = resource.fields[1]
+    view = build_view(resource, id_type="uuid")
+    model = namespace(view.model_imports)
+
+    default = eval(model_default(field_of(view, spec.name)), model)  # noqa: S307
+
+    assert default == spec.default
+    assert type(default) is type(spec.default)
+
+
+def test_default_json_is_how_the_api_returns_it() -> None:
+    view = view_of(
+        [
+            "price:decimal(6,2):default=1.50",
+            "ok:bool:default=true",
+            "day:date:default=2024-01-31",
+            "qty:int:default=3",
+        ]
+    )
+
+    assert eval(field_of(view, "price").default_json or "") == "1.50"  # noqa: S307
+    assert field_of(view, "ok").default_json == "True"
+    assert eval(field_of(view, "day").default_json or "") == "2024-01-31"  # noqa: S307
+    assert eval(field_of(view, "qty").default_json or "") == 3  # noqa: S307
+
+
+# --- py_literal -------------------------------------------------------------------
+
+
+def test_decimal_keeps_its_exact_digits() -> None:
+    assert py_literal(Decimal("1.50")) == 'Decimal("1.50")'
+    assert str(eval(py_literal(Decimal("1.50")), LITERAL_NAMES)) == "1.50"  # noqa: S307
+
+
+def test_regex_with_backslashes_becomes_a_raw_string() -> None:
+    assert py_literal(r"^\d{3}-\w+$") == r'r"^\d{3}-\w+$"'
+
+
+@pytest.mark.parametrize("text", ['a "quoted" \\d', "trailing\\", "\\", "two\\\nlines"])
+def test_strings_unsafe_as_raw_strings_use_repr(text: str) -> None:
+    assert py_literal(text) == repr(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        -5,
+        2**63 - 1,
+        1.5,
+        -0.0,
+        1e-300,
+        True,
+        False,
+        None,
+        "",
+        "plain",
+        "it's",
+        'say "hi"',
+        "tab\there",
+        "line\nbreak",
+        r"C:\path\to",
+        r"\d+\.\d{2}",
+        "ends with \\",
+        "é€😀",
+        Decimal("0.001"),
+        Decimal("-12.50"),
+        Decimal("1E+3"),
+        dt.date(2024, 1, 31),
+        dt.datetime(2024, 1, 31, 12, 30, tzinfo=dt.UTC),
+        dt.datetime(2024, 1, 31, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    ],
+)
+def test_py_literal_round_trips(value: object) -> None:
+    source = py_literal(value)
+
+    again = eval(source, dict(LITERAL_NAMES))  # noqa: S307
+
+    assert again == value
+    assert type(again) is type(value)
+    assert str(again) == str(value)
+
+
+@given(st.text())
+@example("\\d\r")
+@example("\\d\x00")
+def test_py_literal_round_trips_any_text(text: str) -> None:
+    assert eval(py_literal(text), {}) == text  # noqa: S307
+
+
+@given(st.text(alphabet="abc\\[]{}^$.*+?()|0123456789dws-"))
+def test_py_literal_round_trips_regex_like_text(text: str) -> None:
+    assert eval(py_literal(text), {}) == text  # noqa: S307
