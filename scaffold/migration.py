@@ -41,7 +41,7 @@ def generation_time() -> dt.datetime:
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except ValueError as exc:
+        except (ValueError, OverflowError, OSError) as exc:
             raise ProjectError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds; "
                 "unset it or give seconds since 1970"
@@ -80,7 +80,7 @@ def current_head(revisions: Mapping[str, str]) -> str | None:
             tree = ast.parse(source)
             revision = _assigned(tree, "revision")
             down = _assigned(tree, "down_revision")
-        except (SyntaxError, ValueError) as exc:
+        except (SyntaxError, ValueError, TypeError) as exc:
             raise ProjectError(
                 f"{VERSIONS_DIR}/{filename} cannot be read as an Alembic revision "
                 f"({exc}); fix or remove it, then run again"

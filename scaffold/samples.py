@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import re._constants as sre_constants
 import re._parser as sre_parser
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from scaffold.errors import SpecError
@@ -64,49 +65,68 @@ class InvalidCase:
     error_type: str
 
 
-def _numbers(field: FieldSpec) -> tuple[Decimal, Decimal]:
-    low = Decimal(str(field.min)) if field.min is not None else None
-    high = Decimal(str(field.max)) if field.max is not None else None
-    if field.type is FieldType.INT:
-        bounds = field.constraints
-        low, high = Decimal(str(bounds["ge"])), Decimal(str(bounds["le"]))
-    return (
-        low if low is not None else Decimal("-1e18"),
-        high if high is not None else Decimal("1e18"),
-    )
+def _bounds(field: FieldSpec) -> tuple[Decimal, Decimal, Decimal]:
+    """The range test values may use, and the smallest step between them."""
+    constraints = field.constraints
+    low = constraints.get("ge")
+    high = constraints.get("le")
+    quantum = Decimal(1)
+    limit = Decimal("1e15")
+    if field.type is FieldType.DECIMAL:
+        quantum = Decimal(1).scaleb(-(field.scale or 0))
+        limit = Decimal(10) ** ((field.precision or 12) - (field.scale or 0)) - quantum
+    elif field.type is FieldType.FLOAT:
+        quantum = Decimal("0.01")
+    lowest = max(Decimal(str(low)), -limit) if low is not None else -limit
+    highest = min(Decimal(str(high)), limit) if high is not None else limit
+    # A one-sided range: stay near the declared bound, not at the far end.
+    if field.min is None and field.max is not None:
+        lowest = max(lowest, highest - (SAMPLES - 1))
+    if field.max is None and field.min is not None:
+        highest = min(highest, lowest + (SAMPLES - 1))
+    return lowest, highest, quantum
 
 
 def _number_sample(field: FieldSpec, constant: str) -> Sample:
-    low, high = _numbers(field)
-    scale = field.scale or 0 if field.type is FieldType.DECIMAL else 0
-    if field.type is FieldType.DECIMAL:
-        whole_digits = (field.precision or 12) - scale
-        high = min(high, Decimal(10) ** whole_digits - Decimal(1).scaleb(-scale))
-        low = max(low, -high)
-    step = Decimal(1) if high - low >= SAMPLES else (high - low) / SAMPLES
-    base = Decimal(1) if low <= 1 and 1 + step * (SAMPLES - 1) <= high else low
-    if field.type is FieldType.DECIMAL:
-        quantum = Decimal(1).scaleb(-scale)
-        step = max(step.quantize(quantum), quantum)
-        base = base.quantize(quantum)
-        if base < low:
-            base += quantum
-        texts = [str((base + step * n).quantize(quantum)) for n in range(SAMPLES)]
-        if base == 1 and step == 1:
-            fraction = texts[0].partition(".")[2]
-            suffix = f".{fraction}" if fraction else ""
-            return Sample(f'f"{{n + 1}}{suffix}"', tuple(texts))
-        return _constant_sample(constant, tuple(texts))
-    if field.type is FieldType.INT:
-        step = max(step.to_integral_value(), Decimal(1))
-        ints = [int(base + step * n) for n in range(SAMPLES)]
-        if base == 1 and step == 1:
-            return Sample("n + 1", tuple(ints))
-        return _constant_sample(constant, tuple(ints))
-    floats = [float(base + step * n) + 0.5 * float(step) for n in range(SAMPLES)]
-    if base == 1 and step == 1:
-        return Sample("n + 1.5", tuple(floats))
-    return _constant_sample(constant, tuple(floats))
+    low, high, quantum = _bounds(field)
+    kind = field.type
+    offset = Decimal("0.5") if kind is FieldType.FLOAT else Decimal(0)
+    preferred = [Decimal(n + 1) + offset for n in range(SAMPLES)]
+    if low <= preferred[0] and preferred[-1] <= high:
+        values = preferred
+    else:
+        step = ((high - low) / (SAMPLES - 1)).quantize(quantum, rounding=ROUND_DOWN)
+        if step >= quantum:
+            values = [low + step * n for n in range(SAMPLES)]
+        else:
+            room = int((high - low) / quantum) + 1
+            values = [low + quantum * (n % room) for n in range(SAMPLES)]
+    if field.unique and len(set(values)) < SAMPLES:
+        raise SpecError(
+            f"field {field.name!r}: its range holds fewer than {SAMPLES} distinct "
+            "values, too few for the generated tests of a unique field; widen "
+            "the range or drop unique"
+        )
+    if kind is FieldType.INT:
+        ints = tuple(int(value) for value in values)
+        return (
+            Sample("n + 1", ints)
+            if values == preferred
+            else _constant_sample(constant, ints)
+        )
+    if kind is FieldType.FLOAT:
+        floats = tuple(float(value) for value in values)
+        return (
+            Sample("n + 1.5", floats)
+            if values == preferred
+            else _constant_sample(constant, floats)
+        )
+    texts = tuple(str(value.quantize(quantum)) for value in values)
+    if values == preferred:
+        fraction = texts[0].partition(".")[2]
+        suffix = f".{fraction}" if fraction else ""
+        return Sample(f'f"{{n + 1}}{suffix}"', texts)
+    return _constant_sample(constant, texts)
 
 
 def _constant_sample(name: str, values: tuple[Any, ...]) -> Sample:
@@ -118,12 +138,9 @@ def _text_sample(field: FieldSpec, label: str) -> Sample:
     constraints = field.constraints
     shortest = int(constraints.get("min_length", 1))
     longest = int(constraints.get("max_length", 10_000))
-    prefix = label
-    if len(prefix) + 2 < shortest:
-        prefix = (prefix + " sample" * shortest)[: shortest - 2].rstrip()
+    prefix = label[: max(longest - 2, 0)].rstrip()
+    if prefix and len(prefix) + 2 < shortest:
         prefix = prefix.ljust(shortest - 2, "x")
-    if len(prefix) + 2 > longest:
-        prefix = prefix[: max(longest - 2, 0)].rstrip()
     if prefix:
         values = tuple(f"{prefix} {n}" for n in range(SAMPLES))
         return Sample(f'f"{prefix} {{n}}"', values)
@@ -132,6 +149,26 @@ def _text_sample(field: FieldSpec, label: str) -> Sample:
         raise SpecError(f"field {field.name!r}: no test value fits its length bounds")
     values = tuple(f"{n:0{width}d}" for n in range(SAMPLES))
     return Sample(f'f"{{n:0{width}d}}"', values)
+
+
+def _email_sample(field: FieldSpec) -> Sample:
+    constraints = field.constraints
+    shortest = int(constraints.get("min_length", 0))
+    longest = int(constraints.get("max_length", 320))
+    local, domain = "user", "example.com"
+    if len(local) + len(domain) + 2 > longest:
+        local, domain = "u", "ex.io"
+    local = local.ljust(shortest - len(domain) - 2, "x")
+    values = tuple(f"{local}{n}@{domain}" for n in range(SAMPLES))
+    return Sample(f'f"{local}{{n}}@{domain}"', values)
+
+
+def _url_sample(field: FieldSpec, plural: str) -> Sample:
+    shortest = int(field.constraints.get("min_length", 0))
+    base = f"https://example.com/{plural}/"
+    base = base + "x" * max(shortest - len(base) - 1, 0)
+    values = tuple(f"{base}{n}" for n in range(SAMPLES))
+    return Sample(f'f"{base}{{n}}"', values)
 
 
 def sample_for(field: FieldSpec, *, plural: str, constant: str) -> Sample:
@@ -154,14 +191,8 @@ def sample_for(field: FieldSpec, *, plural: str, constant: str) -> Sample:
     builders: dict[FieldType, Callable[[], Sample]] = {
         FieldType.STR: lambda: _text_sample(field, label),
         FieldType.TEXT: lambda: _text_sample(field, label),
-        FieldType.EMAIL: lambda: Sample(
-            'f"user{n}@example.com"',
-            tuple(f"user{n}@example.com" for n in range(SAMPLES)),
-        ),
-        FieldType.URL: lambda: Sample(
-            f'f"https://example.com/{plural}/{{n}}"',
-            tuple(f"https://example.com/{plural}/{n}" for n in range(SAMPLES)),
-        ),
+        FieldType.EMAIL: lambda: _email_sample(field),
+        FieldType.URL: lambda: _url_sample(field, plural),
         FieldType.BOOL: lambda: Sample(
             "n % 2 == 0", tuple(n % 2 == 0 for n in range(SAMPLES))
         ),
@@ -194,6 +225,12 @@ def sample_for(field: FieldSpec, *, plural: str, constant: str) -> Sample:
 
 def _enum_sample(field: FieldSpec) -> Sample:
     choices = field.choices
+    if field.unique and len(choices) < SAMPLES:
+        raise SpecError(
+            f"field {field.name!r}: a unique enum with {len(choices)} choices "
+            f"allows only {len(choices)} rows, too few for the generated tests; "
+            "drop unique or list more choices"
+        )
     values = tuple(choices[n % len(choices)] for n in range(SAMPLES))
     if len(choices) == 1:
         return Sample(repr(choices[0]), values)
@@ -271,7 +308,7 @@ def _from_regex(pattern: str, seed: int) -> str | None:
             return emit(argument[-1])
         if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
             low, high, body = argument
-            high = low + 3 if high is sre_constants.MAXREPEAT else high
+            high = low + 15 if high is sre_constants.MAXREPEAT else high
             count = low + pick(high - low + 1) if high > low else low
             parts = [emit(body) for _ in range(count)]
             return None if None in parts else "".join(p for p in parts if p is not None)
@@ -280,11 +317,14 @@ def _from_regex(pattern: str, seed: int) -> str | None:
     return emit(parsed)
 
 
+_POOL = string.ascii_letters + string.digits + "-_."
+
+
 def _from_class(items: Any, pick: Callable[[int], int]) -> str | None:
+    """A character of a character class; a negated class draws from _POOL."""
+    negated = bool(items) and items[0][0] is sre_constants.NEGATE
     characters: list[str] = []
-    for op, argument in items:
-        if op is sre_constants.NEGATE:
-            return None
+    for op, argument in items[1:] if negated else items:
         if op is sre_constants.LITERAL:
             characters.append(chr(argument))
         elif op is sre_constants.RANGE:
@@ -293,11 +333,14 @@ def _from_class(items: Any, pick: Callable[[int], int]) -> str | None:
         elif op is sre_constants.CATEGORY:
             characters.extend(
                 {
-                    sre_constants.CATEGORY_DIGIT: "0123456789",
-                    sre_constants.CATEGORY_WORD: "abcdefghijklmnopqrstuvwxyz_",
-                    sre_constants.CATEGORY_SPACE: " ",
+                    sre_constants.CATEGORY_DIGIT: string.digits,
+                    sre_constants.CATEGORY_WORD: string.ascii_letters + "_",
+                    sre_constants.CATEGORY_SPACE: " \t",
                 }.get(argument, "")
             )
+    if negated:
+        excluded = set(characters)
+        characters = [c for c in _POOL if c not in excluded]
     return characters[pick(len(characters))] if characters else None
 
 
@@ -308,6 +351,7 @@ def _adapter(field: FieldSpec) -> Any:
     from pydantic import AwareDatetime, Field, HttpUrl, TypeAdapter
 
     plain: dict[FieldType, Any] = {
+        FieldType.EMAIL: str,  # the format needs email-validator; lengths do not
         FieldType.STR: str,
         FieldType.TEXT: str,
         FieldType.INT: int,
@@ -419,7 +463,7 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
         if expression == "MISSING":
             cases.append(InvalidCase(field.name, "MISSING", "missing"))
             continue
-        if field.type is FieldType.ENUM or field.type is FieldType.EMAIL:
+        if field.type is FieldType.ENUM:
             continue
         error_type = _error_type(adapter, value)
         if error_type is not None and all(
@@ -427,7 +471,10 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
         ):
             cases.append(InvalidCase(field.name, expression, error_type))
     if field.type is FieldType.ENUM:
-        cases.append(InvalidCase(field.name, '"no-such-choice"', "enum"))
+        outsider = "no-such-choice"
+        while outsider in field.choices:
+            outsider += "-x"
+        cases.append(InvalidCase(field.name, repr(outsider), "enum"))
     if field.type is FieldType.EMAIL:
         cases.append(InvalidCase(field.name, '"not-an-email"', "value_error"))
     return cases

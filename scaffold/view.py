@@ -35,7 +35,8 @@ def py_literal(value: object) -> str:
 
 
 def _raw_safe(text: str) -> bool:
-    return '"' not in text and "\n" not in text and not text.endswith("\\")
+    """Whether ``r"text"`` spells ``text`` exactly (and stays on one line)."""
+    return text.isprintable() and '"' not in text and not text.endswith("\\")
 
 
 class _Names:
@@ -292,7 +293,9 @@ def _model_sa_type(spec: FieldSpec) -> str | None:
     return name
 
 
-def _model_line(spec: FieldSpec, annotation: str, enum_class: str | None) -> str:
+def _model_line(
+    spec: FieldSpec, annotation: str, enum_class: str | None, names: _Names
+) -> str:
     options: list[str] = []
     if _model_sa_type(spec):
         options.append(_sa_type(spec, prefix="", enum_class=enum_class))
@@ -301,18 +304,31 @@ def _model_line(spec: FieldSpec, annotation: str, enum_class: str | None) -> str
     if spec.index and not spec.unique:
         options.append("index=True")
     if spec.default is not None and spec.type is not FieldType.JSON:
-        options.append(f"default={_default_source(spec, enum_class)}")
+        options.append(f"default={_default_source(spec, enum_class, names)}")
     mapped = f"Mapped[{annotation}{' | None' if spec.nullable else ''}]"
     if not options:
         return f"{spec.name}: {mapped}"
     return f"{spec.name}: {mapped} = mapped_column({', '.join(options)})"
 
 
-def _default_source(spec: FieldSpec, enum_class: str | None) -> str:
+def _default_source(spec: FieldSpec, enum_class: str | None, names: _Names) -> str:
+    """Python source of the field's default, spelled as the module imports it."""
+    value = spec.default
     if spec.type is FieldType.ENUM and enum_class:
-        member = next(m for m in spec.enum_members if m.value == spec.default)
+        member = next(m for m in spec.enum_members if m.value == value)
         return f"{enum_class}.{member.name}"
-    return py_literal(spec.default)
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.UTC)
+        parts = [utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second]
+        if utc.microsecond:
+            parts.append(utc.microsecond)
+        listed = ", ".join(str(part) for part in parts)
+        tz = names.datetime_name("UTC")
+        return f"{names.datetime_name('datetime')}({listed}, tzinfo={tz})"
+    if isinstance(value, dt.date):
+        listed = f"{value.year}, {value.month}, {value.day}"
+        return f"{names.datetime_name('date')}({listed})"
+    return py_literal(value)
 
 
 def _default_json(spec: FieldSpec) -> str | None:
@@ -368,7 +384,7 @@ def _field_view(
         create_annotation, create_default = f"{alias} | None", "None"
     elif spec.default is not None:
         create_annotation = alias
-        create_default = _default_source(spec, enum_class)
+        create_default = _default_source(spec, enum_class, names)
         if spec.type is FieldType.JSON:
             create_default = py_literal(spec.default)
     else:
@@ -385,7 +401,7 @@ def _field_view(
         param=spec.param_name,
         label=spec.name.replace("_", " "),
         python_type=python_type,
-        model_line=_model_line(spec, python_type, enum_class),
+        model_line=_model_line(spec, python_type, enum_class, names),
         model_sa_type=_model_sa_type(spec),
         alias=alias,
         alias_type=alias_type,
@@ -479,6 +495,11 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         for kind, name in ((FieldType.DATE, "date"), (FieldType.DATETIME, "datetime"))
         if kind in nullable_kinds
     ]
+    defaults = [f.spec.default for f in view.fields]
+    if any(isinstance(value, dt.datetime) for value in defaults):
+        dt_names += ["UTC", "datetime"]
+    elif any(isinstance(value, dt.date) for value in defaults):
+        dt_names.append("date")
     decimal = ["from decimal import Decimal"] if FieldType.DECIMAL in kinds else []
     uuid_field = ["from uuid import UUID"] if FieldType.UUID in kinds else []
     any_import = ["from typing import Any"] if FieldType.JSON in kinds else []

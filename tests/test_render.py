@@ -158,13 +158,26 @@ def test_migration_without_its_revision_names_the_template() -> None:
         render_template("migration.py.jinja", r=view_of(SMALL))
 
 
-def test_unknown_attribute_of_the_view_is_an_error_not_an_empty_string() -> None:
-    # Given a view object lacking what the template reads
-    class Partial:
-        url = "books"
+class _Without:
+    """A view that lacks one attribute."""
 
-    with pytest.raises(ScaffoldError, match=r"endpoints\.py\.jinja"):
-        render_template("endpoints.py.jinja", r=Partial())
+    def __init__(self, view: ResourceView, missing: str) -> None:
+        self._view = view
+        self._missing = missing
+
+    def __getattr__(self, name: str) -> object:
+        if name == self._missing:
+            raise AttributeError(name)
+        return getattr(self._view, name)
+
+
+def test_missing_view_attribute_is_an_error_not_an_empty_string() -> None:
+    # Given a view lacking a name the template only prints (in docstrings)
+    view = _Without(view_of(SMALL), "doc_noun")
+
+    # Then rendering fails, rather than writing "Return one ." into the module
+    with pytest.raises(ScaffoldError, match=r"endpoints\.py\.jinja.*doc_noun"):
+        render_template("endpoints.py.jinja", r=view)
 
 
 def test_unknown_template_is_a_scaffold_error_naming_it() -> None:
