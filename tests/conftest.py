@@ -10,6 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests measure correctness, not speed: on a shared, noisy machine a
+# per-example deadline only produces flaky failures.
+settings.register_profile("scaffold", deadline=None)
+settings.load_profile("scaffold")
 
 #: The local PostgreSQL server CI and developers' machines run.
 POSTGRES_URL = os.environ.get(
