@@ -1,11 +1,20 @@
-"""The database layer: UTC datetimes, enums, LIKE escaping and foreign keys."""
+"""The database layer: UTC datetimes, foreign keys, enums and LIKE escaping."""
 
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.database import UTCDateTime, enum_values, escape_like
@@ -15,6 +24,14 @@ probe = Table(
     MetaData(),
     Column("id", Integer, primary_key=True),
     Column("happened_at", UTCDateTime()),
+)
+references = MetaData()
+parents = Table("fk_parent", references, Column("id", Integer, primary_key=True))
+children = Table(
+    "fk_child",
+    references,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("fk_parent.id"), nullable=False),
 )
 probe_words = Table(
     "word_probe",
@@ -57,17 +74,16 @@ async def test_naive_datetimes_are_refused(session: AsyncSession) -> None:
         await session.execute(insert(probe).values(id=1, happened_at=naive))
 
 
-async def test_sqlite_enforces_foreign_keys(session: AsyncSession) -> None:
-    # Given a session on the test database
+async def test_foreign_keys_are_enforced(session: AsyncSession) -> None:
+    # Given a parent table and a child table that references it
     connection = await session.connection()
-    if connection.dialect.name != "sqlite":
-        pytest.skip("foreign keys are always enforced outside SQLite")
+    await connection.run_sync(references.create_all)
 
-    # When SQLite is asked whether it enforces foreign keys
-    enabled = await session.scalar(text("PRAGMA foreign_keys"))
-
-    # Then it does
-    assert enabled == 1
+    # When a child row points at a parent that does not exist
+    # Then the database refuses it (SQLite only does with the pragma on)
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(insert(children).values(id=1, parent_id=42))
 
 
 class Colour(StrEnum):
