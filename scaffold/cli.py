@@ -57,6 +57,12 @@ class IdType(StrEnum):
     int = "int"
 
 
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List every file written.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+
+
 class Terminated(BaseException):
     """Raised in the main thread when the process receives SIGTERM."""
 
@@ -110,12 +116,8 @@ def new_project(
             help="Run the project's ruff, mypy and pytest checks afterwards.",
         ),
     ] = True,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List every file written.")
-    ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only errors.")
-    ] = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
     from scaffold.console import ConsoleReporter, print_success
@@ -179,12 +181,8 @@ def add_resource(
             help="Run the project's checks and migration round trip afterwards.",
         ),
     ] = True,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List every file written.")
-    ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only errors.")
-    ] = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
     from scaffold.console import ConsoleReporter, print_success

@@ -110,6 +110,16 @@ def _add_name_to_import(node: ast.ImportFrom, module: str, name: str) -> _Insert
     return _Insert(node.lineno, node.end_lineno or node.lineno, text)
 
 
+def _ensure_import(tree: ast.Module, module: str, name: str) -> list[_Insert]:
+    """The edit that makes ``from module import name`` hold, if one is needed."""
+    imports = _import_from(tree, module)
+    if imports:
+        edit = _add_name_to_import(imports[0], module, name)
+        return [edit] if edit else []
+    after = _last_import_line(tree)
+    return [_Insert(after + 1, after, f"from {module} import {name}\n")]
+
+
 def _alias_text(alias: ast.alias) -> str:
     return f"{alias.name} as {alias.asname}" if alias.asname else alias.name
 
@@ -149,13 +159,7 @@ def register_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str
     imports = _import_from(tree, ENDPOINTS_PACKAGE)
     if len(imports) > 1:
         raise _refuse(path, f"{len(imports)} imports from {ENDPOINTS_PACKAGE}", by_hand)
-    if imports:
-        edit = _add_name_to_import(imports[0], ENDPOINTS_PACKAGE, module)
-        if edit:
-            edits.append(edit)
-    else:
-        after = _last_import_line(tree)
-        edits.append(_Insert(after + 1, after, f"{import_line}\n"))
+    edits += _ensure_import(tree, ENDPOINTS_PACKAGE, module)
 
     includes = [
         node
@@ -194,14 +198,7 @@ def register_model(
     tree = _parse(source, path, by_hand)
     edits = []
 
-    imports = _import_from(tree, f"app.models.{module}")
-    if imports:
-        edit = _add_name_to_import(imports[0], f"app.models.{module}", class_name)
-        if edit:
-            edits.append(edit)
-    else:
-        after = _last_import_line(tree)
-        edits.append(_Insert(after + 1, after, f"{import_line}\n"))
+    edits += _ensure_import(tree, f"app.models.{module}", class_name)
 
     exports = [
         node
