@@ -97,7 +97,6 @@ def apply_plan(
         ProjectError: A path would leave the project.
     """
     reporter = reporter or NullReporter()
-    plan.verify_python()
     targets = [(op, safe_target(root, op.path)) for op in plan.ops]
     written = []
     with _journal() as journal:

@@ -38,6 +38,9 @@ def format_python(
     Returns:
         The same mapping, with every Python file normalised.
 
+    This is also the gate that every generated Python file parses: ruff
+    refuses to format invalid Python, and then nothing is written.
+
     Raises:
         ScaffoldError: ruff could not format a file (a template bug); the
             error names the file and nothing has been written to the project.
@@ -56,8 +59,8 @@ def format_python(
         names = [path.as_posix() for path in python]
         ruff = ruff_binary()
         steps = (
-            ("check", "--fix", "--select", "I", "--exit-zero", "--quiet"),
-            ("format", "--quiet"),
+            ("check", "--fix", "--select", "I", "--exit-zero", "--quiet", "--no-cache"),
+            ("format", "--quiet", "--no-cache"),
         )
         for step in steps:
             process = run_tool((ruff, *step, "--", *names), cwd=root, timeout=120)

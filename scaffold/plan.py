@@ -7,7 +7,6 @@ apply step (:mod:`scaffold.apply`) is the only place that touches the disk.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -46,27 +45,6 @@ class Plan:
     def changes(self) -> tuple[FileOp, ...]:
         """The operations that change the disk."""
         return tuple(op for op in self.ops if op.action is not Action.IDENTICAL)
-
-    def verify_python(self) -> None:
-        """Refuse the plan if any Python file it writes does not parse.
-
-        Raises:
-            ScaffoldError: A generated file is not valid Python (a bug in a
-                template); nothing has been written yet.
-        """
-        problems = []
-        for op in self.changes:
-            if op.path.suffix != ".py":
-                continue
-            try:
-                ast.parse(op.content, filename=str(op.path))
-            except SyntaxError as exc:
-                problems.append(
-                    f"generated {op.path} is not valid Python (line {exc.lineno}: "
-                    f"{exc.msg}); nothing was written: please report this bug"
-                )
-        if problems:
-            raise ScaffoldError(*problems)
 
 
 def plan_files(

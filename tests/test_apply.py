@@ -10,6 +10,7 @@ from scaffold import apply as apply_module
 from scaffold.apply import apply_plan, safe_target
 from scaffold.errors import ProjectError, ScaffoldError
 from scaffold.events import RecordingReporter
+from scaffold.format import format_python
 from scaffold.plan import Action, Plan, plan_files
 from tests.conftest import tree_digest
 
@@ -126,15 +127,31 @@ def test_an_interrupt_mid_write_rolls_back(
     assert tree_digest(root) == before
 
 
-def test_invalid_python_is_refused_before_any_write(tmp_path: Path) -> None:
-    root = project(tmp_path)
-    before = tree_digest(root)
-    plan = plan_files({P("app/broken.py"): "def (:\n"}, {})
+def test_invalid_python_is_refused_before_any_write() -> None:
+    # Given generated files one of which is not valid Python
+    files = {P("app/ok.py"): "x = 1\n", P("app/broken.py"): "def (:\n"}
 
-    with pytest.raises(ScaffoldError, match=r"app/broken.py is not valid Python"):
-        apply_plan(root, plan)
+    # When they are formatted, the step before any write / Then it refuses
+    with pytest.raises(ScaffoldError, match="could not format the generated code"):
+        format_python(files)
 
-    assert tree_digest(root) == before
+
+def test_generated_python_is_sorted_and_formatted() -> None:
+    files = {
+        P(
+            "app/a.py"
+        ): "from app.x import b\nimport os\nfrom app.x import a\nx  =  [1,2]\n",
+        P("README.md"): "not  python\n",
+    }
+
+    result = format_python(
+        files, pyproject='[tool.ruff.lint.isort]\nknown-first-party = ["app"]\n'
+    )
+
+    assert (
+        result[P("app/a.py")] == "import os\n\nfrom app.x import a, b\n\nx = [1, 2]\n"
+    )
+    assert result[P("README.md")] == "not  python\n"
 
 
 def test_a_symlink_out_of_the_project_is_refused(tmp_path: Path) -> None:
