@@ -89,7 +89,7 @@ def _project(tmp: Path) -> Path:
 
 def add_one(tmp: Path) -> tuple[Sequence[str], Path]:
     """Add one resource with four fields to a fresh project."""
-    return [SCAFFOLD, "add", "resource", *BOOK, "--no-check", "-q"], _project(tmp)
+    return [SCAFFOLD, "add", "resource", *BOOK, "--no-check"], _project(tmp)
 
 
 def add_twenty(tmp: Path) -> tuple[Sequence[str], Path]:
@@ -100,7 +100,7 @@ def add_twenty(tmp: Path) -> tuple[Sequence[str], Path]:
         lines += [f"      {field}" for field in FIELDS]
     spec = tmp / "spec.yaml"
     spec.write_text("\n".join(lines) + "\n")
-    argv = [SCAFFOLD, "add", "resource", "--spec", str(spec), "--no-check", "-q"]
+    argv = [SCAFFOLD, "add", "resource", "--spec", str(spec), "--no-check"]
     return argv, _project(tmp)
 
 
@@ -113,7 +113,7 @@ JOBS = [
     Job("scaffold --help", scaffold("--help")),
     Job(
         "scaffold new project --no-check",
-        scaffold("new", "project", "demo", "--no-check", "-q"),
+        scaffold("new", "project", "demo", "--no-check"),
     ),
     Job("scaffold add resource --no-check (1)", add_one),
     Job("scaffold add resource --no-check (20)", add_twenty),

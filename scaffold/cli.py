@@ -225,7 +225,7 @@ def spec_schema() -> None:
     from scaffold.console import out
     from scaffold.spec import spec_json_schema
 
-    out.print_json(json.dumps(spec_json_schema()), highlight=False)
+    out().print_json(json.dumps(spec_json_schema()), highlight=False)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
@@ -247,12 +247,12 @@ def main() -> None:
         print_error(exc.problems)
         sys.exit(exc.exit_code)
     except Terminated:
-        err.print("[red]terminated[/]; nothing was left half-written")
+        err().print("[red]terminated[/]; nothing was left half-written")
         sys.exit(EXIT_TERMINATED)
     except Exception as exc:
         if os.environ.get("SCAFFOLD_DEBUG"):
             raise
-        err.print(
+        err().print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc}; this is a "
             "bug in scaffold: rerun with SCAFFOLD_DEBUG=1 to see the traceback "
             "and report it"
