@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from functools import cache
 from typing import Any
 
 from scaffold.errors import SpecError
@@ -346,7 +347,16 @@ def _from_class(items: Any, pick: Callable[[int], int]) -> str | None:
 
 def _adapter(field: FieldSpec) -> Any:
     """A Pydantic validator equivalent to the generated input schema's field."""
+    constraints = tuple(sorted(field.constraints.items()))
+    return _cached_adapter(field.type, constraints)
+
+
+@cache
+def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -> Any:
+    """Build (once per type and constraints) the validator of :func:`_adapter`."""
+    from datetime import date
     from typing import Annotated
+    from uuid import UUID
 
     from pydantic import AwareDatetime, Field, HttpUrl, TypeAdapter
 
@@ -358,22 +368,16 @@ def _adapter(field: FieldSpec) -> Any:
         FieldType.FLOAT: float,
         FieldType.DECIMAL: Decimal,
         FieldType.BOOL: bool,
+        FieldType.DATE: date,
+        FieldType.UUID: UUID,
         FieldType.URL: HttpUrl,
         FieldType.DATETIME: AwareDatetime,
         FieldType.JSON: dict[str, Any],
     }
-    if field.type is FieldType.DATE:
-        from datetime import date
-
-        plain[FieldType.DATE] = date
-    if field.type is FieldType.UUID:
-        from uuid import UUID
-
-        plain[FieldType.UUID] = UUID
-    base = plain.get(field.type)
+    base = plain.get(kind)
     if base is None:
         return None
-    annotated: Any = Annotated[base, Field(**field.constraints)]  # type: ignore[call-overload]
+    annotated: Any = Annotated[base, Field(**dict(constraints))]  # type: ignore[call-overload]
     return TypeAdapter(annotated)
 
 
