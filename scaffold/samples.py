@@ -377,7 +377,7 @@ def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -
     base = plain.get(kind)
     if base is None:
         return None
-    annotated: Any = Annotated[base, Field(**dict(constraints))]  # type: ignore[call-overload]
+    annotated: Any = Annotated[base, Field(**dict(constraints))]
     return TypeAdapter(annotated)
 
 
