@@ -22,10 +22,14 @@ from scaffold.events import NullReporter, Reporter
 __all__ = [
     "Check",
     "CheckResult",
+    "check_project",
+    "exit_code_for",
     "prepare_environment",
     "project_checks",
+    "raise_for_failures",
     "run_checks",
     "run_tool",
+    "tool_environment",
     "uv_binary",
 ]
 
@@ -36,12 +40,17 @@ DEFAULT_TIMEOUT = 900.0
 OUTPUT_TAIL_LINES = 40
 
 
+#: The exit code of ``scaffold check`` per kind of check (first failure wins).
+EXIT_CODES = {"format": 3, "lint": 4, "types": 5, "tests": 6, "migrations": 7}
+
+
 @dataclass(frozen=True)
 class Check:
-    """One check: a name for people and the command run inside the project."""
+    """One check: a name for people, its kind and the command run in the project."""
 
     name: str
     argv: tuple[str, ...]
+    kind: str = "tests"
 
     @property
     def rerun(self) -> str:
@@ -71,17 +80,17 @@ def project_checks(*, migrations: bool = False) -> list[Check]:
         The checks, cheapest first.
     """
     checks = [
-        Check("ruff format", ("ruff", "format", "--check", ".")),
-        Check("ruff check", ("ruff", "check", ".")),
-        Check("mypy", ("mypy", "--strict", "app")),
-        Check("pytest", ("pytest", "-q", "-p", "no:cacheprovider")),
+        Check("ruff format", ("ruff", "format", "--check", "."), "format"),
+        Check("ruff check", ("ruff", "check", "."), "lint"),
+        Check("mypy", ("mypy", "--strict", "app"), "types"),
+        Check("pytest", ("pytest", "-q", "-p", "no:cacheprovider"), "tests"),
     ]
     if migrations:
         checks += [
-            Check("alembic upgrade", ("alembic", "upgrade", "head")),
-            Check("alembic check", ("alembic", "check")),
-            Check("alembic downgrade", ("alembic", "downgrade", "base")),
-            Check("alembic re-upgrade", ("alembic", "upgrade", "head")),
+            Check("alembic upgrade", ("alembic", "upgrade", "head"), "migrations"),
+            Check("alembic check", ("alembic", "check"), "migrations"),
+            Check("alembic downgrade", ("alembic", "downgrade", "base"), "migrations"),
+            Check("alembic re-upgrade", ("alembic", "upgrade", "head"), "migrations"),
         ]
     return checks
 
@@ -214,6 +223,57 @@ def run_checks(
             CheckResult(check, ok, process.returncode, seconds, process.stdout)
         )
     return results
+
+
+def check_project(
+    root: Path,
+    *,
+    db_url: str | None = None,
+    reporter: Reporter | None = None,
+) -> list[CheckResult]:
+    """Run every check of a generated project, the same for every command.
+
+    Creates the project's environment, then runs formatting, lint, types and
+    tests, then the migration round trip. The round trip runs on a throwaway
+    SQLite database, never the user's; with a PostgreSQL ``db_url`` the
+    project's own ``tests/test_migrations.py`` does it on a ``*_test``
+    database instead.
+
+    Args:
+        root: The project's root directory.
+        db_url: A database URL for the checks (``DATABASE_URL``); the tests
+            derive their ``*_test`` database from it.
+        reporter: Receives progress events.
+
+    Returns:
+        One result per check that ran.
+    """
+    import tempfile
+
+    from scaffold.answers import read_answers
+
+    reporter = reporter or NullReporter()
+    env = {"DATABASE_URL": db_url} if db_url else {}
+    reporter.stage("Installing the project's environment (uv sync)")
+    prepare_environment(root, env=env)
+    results = run_checks(root, project_checks(), env=env, reporter=reporter)
+    on_sqlite = db_url is None and read_answers(root).database == "sqlite"
+    if on_sqlite or (db_url or "").startswith("sqlite"):
+        with tempfile.TemporaryDirectory(prefix="scaffold-migrations-") as scratch:
+            url = f"sqlite+aiosqlite:///{Path(scratch) / 'migrations.db'}"
+            results += run_checks(
+                root,
+                project_checks(migrations=True)[4:],
+                env={"DATABASE_URL": url},
+                reporter=reporter,
+            )
+    return results
+
+
+def exit_code_for(results: Sequence[CheckResult]) -> int:
+    """0 when every check passed, else the code of the first failed kind."""
+    failed = [result.check.kind for result in results if not result.ok]
+    return EXIT_CODES[failed[0]] if failed else 0
 
 
 def raise_for_failures(project: Path, results: Sequence[CheckResult]) -> None:

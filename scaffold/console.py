@@ -11,10 +11,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
     from rich.status import Status
 
-__all__ = ["ConsoleReporter", "err", "escape", "out", "print_error", "print_success"]
+    from scaffold.check import CheckResult
+
+__all__ = [
+    "ConsoleReporter",
+    "err",
+    "escape",
+    "out",
+    "print_error",
+    "print_results",
+    "print_success",
+    "results_json",
+]
 
 
 @cache
@@ -60,6 +73,54 @@ def print_success(message: str, *next_steps: str) -> None:
         err().print("\nNext:")
         for step in next_steps:
             err().print(f"  [cyan]{escape(step)}[/]")
+
+
+def print_results(root: Path, results: Sequence[CheckResult]) -> None:
+    """Print a table of the checks (result and time), then how to rerun failures."""
+    from rich.table import Table
+
+    table = Table(title=f"Checks of {root}", title_justify="left")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("time", justify="right")
+    for result in results:
+        verdict = "[green]passed[/]" if result.ok else "[bold red]failed[/]"
+        table.add_row(result.check.name, verdict, f"{result.seconds:.1f} s")
+    err().print(table)
+    for result in results:
+        if not result.ok:
+            err().print(
+                f"[red]error:[/] check {escape(result.check.name)!r} failed; rerun "
+                f"with: cd {escape(str(root))} && {escape(result.check.rerun)}"
+            )
+
+
+def results_json(root: Path, results: Sequence[CheckResult]) -> str:
+    """The results as JSON, for CI: each check's name, kind, result and time."""
+    import json
+
+    from scaffold.check import exit_code_for
+
+    return json.dumps(
+        {
+            "project": str(root),
+            "ok": all(result.ok for result in results),
+            "exit_code": exit_code_for(results),
+            "checks": [
+                {
+                    "name": result.check.name,
+                    "kind": result.check.kind,
+                    "ok": result.ok,
+                    "returncode": result.returncode,
+                    "seconds": round(result.seconds, 3),
+                    "command": result.check.rerun,
+                    "output": result.output if not result.ok else "",
+                }
+                for result in results
+            ],
+        },
+        indent=2,
+    )
 
 
 class ConsoleReporter:

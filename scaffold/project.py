@@ -19,13 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from scaffold import __version__
-from scaffold.check import (
-    CheckResult,
-    prepare_environment,
-    project_checks,
-    raise_for_failures,
-    run_checks,
-)
+from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
 from scaffold.paths import templates_root
@@ -190,15 +184,15 @@ def create_project(
     request: ProjectRequest,
     *,
     check: bool = True,
-    env: dict[str, str] | None = None,
+    db_url: str | None = None,
     reporter: Reporter | None = None,
 ) -> ProjectResult:
     """Render a new project and, unless ``check`` is false, prove it passes.
 
     Args:
         request: The validated job.
-        check: Run the project's ruff, mypy and pytest checks afterwards.
-        env: Extra environment for the checks (for example ``DATABASE_URL``).
+        check: Run the project's checks (see :func:`check_project`) afterwards.
+        db_url: Database URL for the checks; the environment's otherwise.
         reporter: Receives progress events.
 
     Returns:
@@ -212,9 +206,7 @@ def create_project(
     files = render_project(request, reporter=reporter)
     if not check:
         return ProjectResult(request.target, files)
-    reporter.stage("Installing the project's environment (uv sync)")
-    prepare_environment(request.target, env=env)
-    results = run_checks(request.target, project_checks(), env=env, reporter=reporter)
+    results = check_project(request.target, db_url=db_url, reporter=reporter)
     raise_for_failures(request.target, results)
     return ProjectResult(request.target, files, tuple(results))
 

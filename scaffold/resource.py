@@ -7,22 +7,14 @@ no writes) → apply the plan, all or nothing → run the project's checks.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-import yaml
-
+from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan
-from scaffold.check import (
-    CheckResult,
-    prepare_environment,
-    project_checks,
-    raise_for_failures,
-    run_checks,
-)
+from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, SpecError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
@@ -38,15 +30,8 @@ from scaffold.spec import ResourceSpec
 from scaffold.view import build_view
 from scaffold.wiring import MODELS_FILE, ROUTER_FILE, register_model, register_router
 
-__all__ = [
-    "AddResult",
-    "ProjectSnapshot",
-    "add_resources",
-    "find_project",
-    "plan_resources",
-]
+__all__ = ["AddResult", "ProjectSnapshot", "add_resources", "plan_resources"]
 
-ANSWERS_FILE = ".copier-answers.yml"
 P = PurePosixPath
 
 
@@ -70,22 +55,6 @@ class ProjectSnapshot:
     revisions: dict[str, str] = field(default_factory=dict)
 
 
-def find_project(start: Path) -> Path:
-    """The root of the scaffold project containing ``start``.
-
-    Raises:
-        ProjectError: No directory from ``start`` upwards is a scaffold project.
-    """
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ANSWERS_FILE).is_file() and (directory / "app").is_dir():
-            return directory
-    raise ProjectError(
-        f"{start} is not inside a project made by scaffold (no {ANSWERS_FILE} "
-        "next to an app/ directory); cd into one or pass --project PATH"
-    )
-
-
 def _resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
     names = resource.names
     endpoint_module = names.plural
@@ -106,21 +75,7 @@ def read_snapshot(root: Path, resources: Sequence[ResourceSpec]) -> ProjectSnaps
         ProjectError: The answers file is unreadable or the project was made
             with options this version does not know.
     """
-    try:
-        answers = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProjectError(
-            f"cannot read {root / ANSWERS_FILE} ({exc}); restore it from version "
-            "control"
-        ) from exc
-    answers = answers if isinstance(answers, dict) else {}
-    database = answers.get("database", "sqlite")
-    id_type = answers.get("id_type", "uuid")
-    if database not in ("sqlite", "postgres") or id_type not in ("uuid", "int"):
-        raise ProjectError(
-            f"{ANSWERS_FILE} records database={database!r}, id_type={id_type!r}, "
-            "which this scaffold does not know; upgrade scaffold"
-        )
+    answers = read_answers(root)
     wanted = {P(ROUTER_FILE), P(MODELS_FILE), P("pyproject.toml")}
     for resource in resources:
         wanted.update(_resource_paths(resource).values())
@@ -134,7 +89,7 @@ def read_snapshot(root: Path, resources: Sequence[ResourceSpec]) -> ProjectSnaps
         path.name: path.read_text(encoding="utf-8")
         for path in sorted(versions.glob("*.py"))
     }
-    return ProjectSnapshot(root, database, id_type, files, revisions)
+    return ProjectSnapshot(root, answers.database, answers.id_type, files, revisions)
 
 
 def plan_resources(
@@ -243,18 +198,6 @@ def add_resources(
     apply_plan(root, plan, reporter=reporter)
     if not check:
         return AddResult(root, plan)
-    reporter.stage("Installing the project's environment (uv sync)")
-    prepare_environment(root)
-    results = run_checks(root, project_checks(), reporter=reporter)
-    if snapshot.database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="scaffold-migrations-") as scratch:
-            # The round trip runs on a throwaway database, never the user's.
-            url = f"sqlite+aiosqlite:///{Path(scratch) / 'migrations.db'}"
-            results += run_checks(
-                root,
-                project_checks(migrations=True)[4:],
-                env={"DATABASE_URL": url},
-                reporter=reporter,
-            )
+    results = check_project(root, reporter=reporter)
     raise_for_failures(root, results)
     return AddResult(root, plan, tuple(results))

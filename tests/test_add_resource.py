@@ -313,3 +313,36 @@ def send(method: str, url: str, payload: object) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+@pytest.mark.e2e
+def test_check_reports_a_lint_failure_as_json_with_its_exit_code(
+    project: Path,
+) -> None:
+    # Given a project where a user left an unused import
+    main = project / "app" / "main.py"
+    source = main.read_text()
+    first_import = "from collections.abc import AsyncIterator\n"
+    assert first_import in source
+    main.write_text(source.replace(first_import, "import os\n" + first_import))
+
+    # When it is checked for CI
+    result = run_scaffold("check", "--json", cwd=project)
+
+    # Then the lint check failed, with exit code 4, and the others ran too
+    assert result.returncode == 4, result.stderr
+    report = json.loads(result.stdout)
+    verdicts = {check["name"]: check["ok"] for check in report["checks"]}
+    assert verdicts["ruff check"] is False
+    assert verdicts["pytest"] is True
+    assert verdicts["alembic check"] is True
+    failed = next(check for check in report["checks"] if not check["ok"])
+    assert "F401" in failed["output"]
+    assert failed["command"] == "uv run ruff check ."
+
+
+def test_check_outside_a_project_is_refused(tmp_path: Path) -> None:
+    result = run_scaffold("check", str(tmp_path), cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "not inside a project made by scaffold" in result.stderr

@@ -10,6 +10,7 @@ import pytest
 from scaffold.check import (
     Check,
     CheckResult,
+    exit_code_for,
     prepare_environment,
     project_checks,
     raise_for_failures,
@@ -139,3 +140,29 @@ def test_prepare_environment_failure_carries_uv_output(tmp_path: Path) -> None:
         prepare_environment(tmp_path)
 
     assert any("pyproject.toml" in line for line in caught.value.problems[1:])
+
+
+def _result(name: str, kind: str, ok: bool) -> CheckResult:
+    return CheckResult(Check(name, (name,), kind), ok, 0 if ok else 1, 0.1, "")
+
+
+@pytest.mark.parametrize(
+    ("failed", "code"),
+    [
+        ([], 0),
+        (["ruff format"], 3),
+        (["ruff check", "pytest"], 4),
+        (["mypy"], 5),
+        (["pytest", "alembic check"], 6),
+        (["alembic check"], 7),
+    ],
+)
+def test_exit_code_names_the_first_failed_kind(failed: list[str], code: int) -> None:
+    # Given the results of every check, some of them failed
+    results = [
+        _result(check.name, check.kind, check.name not in failed)
+        for check in project_checks(migrations=True)
+    ]
+
+    # When the exit code is chosen / Then it is that of the first failure
+    assert exit_code_for(results) == code

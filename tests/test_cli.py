@@ -21,6 +21,7 @@ HELP_PAGES = {
     "help_new_project.txt": ["new", "project", "--help"],
     "help_add_resource.txt": ["add", "resource", "--help"],
     "help_spec_schema.txt": ["spec", "schema", "--help"],
+    "help_check.txt": ["check", "--help"],
 }
 runner = CliRunner()
 
