@@ -101,7 +101,7 @@ def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None
 
     # Then it succeeds, says which checks passed and what to run next
     assert result.returncode == 0, result.stderr
-    assert "ruff, mypy and pytest pass" in result.stderr
+    assert "ruff, mypy, pytest and migrations pass" in result.stderr
     assert "uv run uvicorn app.main:app" in result.stderr
     for check in ("ruff format", "ruff check", "mypy", "pytest"):
         assert check in result.stderr
