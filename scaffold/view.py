@@ -95,6 +95,7 @@ class IdView:
     """The primary key."""
 
     python_type: str
+    path_type: str
     model_line: str
     migration_column: str
     missing: str
@@ -135,7 +136,7 @@ class ResourceView:
     endpoint_imports: list[str] = field(default_factory=list)
     test_imports: list[str] = field(default_factory=list)
     test_constants: list[Any] = field(default_factory=list)
-    write_errors: tuple[str, ...] = ("409",)
+    write_errors: tuple[str, ...] = ("400", "409")
     names: _Names = field(default_factory=lambda: _Names(()))
 
     def _select(self, attribute: str) -> list[FieldView]:
@@ -408,7 +409,9 @@ def _field_view(
         create_annotation=create_annotation,
         create_default=create_default,
         read_annotation=f"{read_type} | None" if spec.nullable else read_type,
-        filter_annotation=read_type,
+        filter_annotation=(
+            alias if spec.type not in (FieldType.URL, FieldType.EMAIL) else read_type
+        ),
         migration_column=f"sa.Column({', '.join(migration_args)})",
         unique_name=f"uq_{table}_{spec.name}",
         index_name=f"ix_{table}_{spec.name}",
@@ -424,6 +427,7 @@ def _id_view(resource: ResourceSpec, id_type: IdType) -> IdView:
     if id_type == "uuid":
         return IdView(
             python_type="UUID",
+            path_type="UUID",
             model_line=(
                 "id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)"
             ),
@@ -432,6 +436,7 @@ def _id_view(resource: ResourceSpec, id_type: IdType) -> IdView:
         )
     return IdView(
         python_type="int",
+        path_type="Annotated[int, Path(ge=1, le=2_147_483_647)]",
         model_line="id: Mapped[int] = mapped_column(primary_key=True)",
         migration_column='sa.Column("id", sa.Integer(), nullable=False)',
         missing="2147483647",
@@ -589,7 +594,8 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
     view.endpoint_imports = [
         "from typing import Annotated",
         *id_imports,
-        "from fastapi import APIRouter, Depends, Query, status",
+        "from fastapi import APIRouter, Depends, Query, status"
+        + (", Path" if id_type == "int" else ""),
         "from app.api.deps import SessionDep",
         f"from app.models.{module} import {cls}",
         "from app.schemas.common import Page, error_responses",

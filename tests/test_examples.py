@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
 from tests.conftest import POSTGRES_URL
-from tests.e2e import run_scaffold
+from tests.e2e import run_scaffold, serve
+
+SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
+CONTRACT_CHECKS = (
+    "not_a_server_error,status_code_conformance,"
+    "content_type_conformance,response_schema_conformance"
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NAMES = ["minimal", "bookstore", "every-field"]
@@ -62,3 +69,38 @@ def test_example_passes_every_check_on_postgres(
     result = run_scaffold("check", "--db-url", database, cwd=project)
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", NAMES)
+def test_schemathesis_finds_no_server_error_or_schema_violation(
+    name: str, tmp_path: Path
+) -> None:
+    # Given a copy of the example, served on loopback with a migrated database
+    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"}
+    prepare_environment(project, env=env)
+    migrated = run_tool(
+        (uv_binary(), "run", "--no-sync", "alembic", "upgrade", "head"),
+        cwd=project,
+        env=tool_environment(env),
+    )
+    assert migrated.returncode == 0, migrated.stdout
+
+    # When Schemathesis drives every operation from the OpenAPI schema
+    with serve(project, env) as base:
+        result = subprocess.run(
+            [
+                SCHEMATHESIS, "run", f"{base}/openapi.json",
+                "--checks", CONTRACT_CHECKS,
+                "--max-examples", "25",
+                "--seed", "20260101",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )  # fmt: skip
+
+    # Then it finds no 500 and no response that contradicts the schema
+    assert result.returncode == 0, result.stdout[-6000:]

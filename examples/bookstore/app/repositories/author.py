@@ -17,6 +17,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "email": Author.email,
     "born_on": Author.born_on,
     "biography": Author.biography,
+    "created_at": Author.created_at,
+    "updated_at": Author.updated_at,
 }
 """The columns ``sort`` may name."""
 

@@ -19,6 +19,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "status": Book.status,
     "published_on": Book.published_on,
     "summary": Book.summary,
+    "created_at": Book.created_at,
+    "updated_at": Book.updated_at,
 }
 """The columns ``sort`` may name."""
 

@@ -17,6 +17,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "rating": Review.rating,
     "body": Review.body,
     "posted_at": Review.posted_at,
+    "created_at": Review.created_at,
+    "updated_at": Review.updated_at,
 }
 """The columns ``sort`` may name."""
 

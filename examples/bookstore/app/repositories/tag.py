@@ -15,6 +15,8 @@ from app.schemas.tag import TagQuery
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "name": Tag.name,
     "description": Tag.description,
+    "created_at": Tag.created_at,
+    "updated_at": Tag.updated_at,
 }
 """The columns ``sort`` may name."""
 

@@ -96,7 +96,7 @@ class AuthorQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, biography.",
     )
-    name: str | None = Field(
+    name: NameField | None = Field(
         None, description="Only authors whose name equals this value."
     )
     email: str | None = Field(

@@ -114,10 +114,10 @@ class BookQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in title, isbn, summary.",
     )
-    title: str | None = Field(
+    title: TitleField | None = Field(
         None, description="Only books whose title equals this value."
     )
-    isbn: str | None = Field(
+    isbn: IsbnField | None = Field(
         None, description="Only books whose isbn equals this value."
     )
     status: BookStatus | None = Field(

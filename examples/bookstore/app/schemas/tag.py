@@ -81,6 +81,6 @@ class TagQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, description.",
     )
-    name: str | None = Field(
+    name: NameField | None = Field(
         None, description="Only tags whose name equals this value."
     )

@@ -134,6 +134,37 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     assert [item["name"] for item in descending["items"]] == expected[::-1]
 
 
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "name",
+        "-name",
+        "email",
+        "-email",
+        "born_on",
+        "-born_on",
+        "biography",
+        "-biography",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given an author
+    created = await create_author(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
 async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
     # Given a sort field that is not on the allow-list / When the list is read
     response = await client.get(URL, params={"sort": "password"})

@@ -15,6 +15,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "title": Category.title,
     "slug": Category.slug,
     "position": Category.position,
+    "created_at": Category.created_at,
+    "updated_at": Category.updated_at,
 }
 """The columns ``sort`` may name."""
 

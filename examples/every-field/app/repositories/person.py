@@ -18,6 +18,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "status": Person.status,
     "score": Person.score,
     "updated_on": Person.updated_on,
+    "created_at": Person.created_at,
+    "updated_at": Person.updated_at,
 }
 """The columns ``sort`` may name."""
 

@@ -25,6 +25,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "contact": Product.contact,
     "homepage": Product.homepage,
     "packaging": Product.packaging,
+    "created_at": Product.created_at,
+    "updated_at": Product.updated_at,
 }
 """The columns ``sort`` may name."""
 

@@ -86,12 +86,12 @@ class CategoryQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in title, slug.",
     )
-    title: str | None = Field(
+    title: TitleField | None = Field(
         None, description="Only categories whose title equals this value."
     )
-    slug: str | None = Field(
+    slug: SlugField | None = Field(
         None, description="Only categories whose slug equals this value."
     )
-    position: int | None = Field(
+    position: PositionField | None = Field(
         None, description="Only categories whose position equals this value."
     )

@@ -47,7 +47,9 @@ class Page(BaseModel, Generic[T]):
 class PageQuery(BaseModel):
     """The paging query parameters every list endpoint takes."""
 
-    page: int = Field(1, ge=1, description="Number of the page, counted from 1.")
+    page: int = Field(
+        1, ge=1, le=1_000_000, description="Number of the page, counted from 1."
+    )
     size: int = Field(
         50, ge=1, le=100, description="Largest number of items on a page."
     )

@@ -182,10 +182,10 @@ class ProductQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, description.",
     )
-    sku: str | None = Field(
+    sku: SkuField | None = Field(
         None, description="Only products whose sku equals this value."
     )
-    name: str | None = Field(
+    name: NameField | None = Field(
         None, description="Only products whose name equals this value."
     )
     active: bool | None = Field(

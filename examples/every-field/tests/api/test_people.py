@@ -154,6 +154,41 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     assert [item["full_name"] for item in descending["items"]] == expected[::-1]
 
 
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "email",
+        "-email",
+        "full_name",
+        "-full_name",
+        "date",
+        "-date",
+        "status",
+        "-status",
+        "score",
+        "-score",
+        "updated_on",
+        "-updated_on",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a person
+    created = await create_person(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
 async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
     # Given a sort field that is not on the allow-list / When the list is read
     response = await client.get(URL, params={"sort": "password"})

@@ -185,6 +185,55 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     assert [item["name"] for item in descending["items"]] == expected[::-1]
 
 
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "sku",
+        "-sku",
+        "name",
+        "-name",
+        "description",
+        "-description",
+        "price",
+        "-price",
+        "weight_kg",
+        "-weight_kg",
+        "stock",
+        "-stock",
+        "active",
+        "-active",
+        "released_on",
+        "-released_on",
+        "restocked_at",
+        "-restocked_at",
+        "supplier_ref",
+        "-supplier_ref",
+        "contact",
+        "-contact",
+        "homepage",
+        "-homepage",
+        "packaging",
+        "-packaging",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a product
+    created = await create_product(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
 async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
     # Given a sort field that is not on the allow-list / When the list is read
     response = await client.get(URL, params={"sort": "password"})

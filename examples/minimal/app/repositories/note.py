@@ -16,6 +16,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "title": Note.title,
     "body": Note.body,
     "pinned": Note.pinned,
+    "created_at": Note.created_at,
+    "updated_at": Note.updated_at,
 }
 """The columns ``sort`` may name."""
 

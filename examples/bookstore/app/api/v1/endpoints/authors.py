@@ -41,7 +41,7 @@ async def list_authors(
     name="create",
     summary="Create an author",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_author(data: AuthorCreate, service: AuthorServiceDep) -> AuthorRead:
     """Create an author and return it with its id."""
@@ -60,7 +60,7 @@ async def read_author(author: Annotated[Author, Depends(get_author)]) -> AuthorR
     "/{author_id}",
     name="replace",
     summary="Replace an author",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_author(
     author: Annotated[Author, Depends(get_author)],
@@ -75,7 +75,7 @@ async def replace_author(
     "/{author_id}",
     name="update",
     summary="Update an author",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_author(
     author: Annotated[Author, Depends(get_author)],

@@ -41,7 +41,7 @@ async def list_books(
     name="create",
     summary="Create a book",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
     """Create a book and return it with its id."""
@@ -60,7 +60,7 @@ async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
     "/{book_id}",
     name="replace",
     summary="Replace a book",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_book(
     book: Annotated[Book, Depends(get_book)], data: BookCreate, service: BookServiceDep
@@ -73,7 +73,7 @@ async def replace_book(
     "/{book_id}",
     name="update",
     summary="Update a book",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_book(
     book: Annotated[Book, Depends(get_book)], data: BookUpdate, service: BookServiceDep

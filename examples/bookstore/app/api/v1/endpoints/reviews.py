@@ -41,7 +41,7 @@ async def list_reviews(
     name="create",
     summary="Create a review",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_review(data: ReviewCreate, service: ReviewServiceDep) -> ReviewRead:
     """Create a review and return it with its id."""
@@ -60,7 +60,7 @@ async def read_review(review: Annotated[Review, Depends(get_review)]) -> ReviewR
     "/{review_id}",
     name="replace",
     summary="Replace a review",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_review(
     review: Annotated[Review, Depends(get_review)],
@@ -75,7 +75,7 @@ async def replace_review(
     "/{review_id}",
     name="update",
     summary="Update a review",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_review(
     review: Annotated[Review, Depends(get_review)],

@@ -41,7 +41,7 @@ async def list_tags(
     name="create",
     summary="Create a tag",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_tag(data: TagCreate, service: TagServiceDep) -> TagRead:
     """Create a tag and return it with its id."""
@@ -60,7 +60,7 @@ async def read_tag(tag: Annotated[Tag, Depends(get_tag)]) -> TagRead:
     "/{tag_id}",
     name="replace",
     summary="Replace a tag",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_tag(
     tag: Annotated[Tag, Depends(get_tag)], data: TagCreate, service: TagServiceDep
@@ -73,7 +73,7 @@ async def replace_tag(
     "/{tag_id}",
     name="update",
     summary="Update a tag",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_tag(
     tag: Annotated[Tag, Depends(get_tag)], data: TagUpdate, service: TagServiceDep

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from app.api.deps import SessionDep
 from app.models.category import Category
@@ -24,7 +24,10 @@ def get_category_service(session: SessionDep) -> CategoryService:
 CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
 
 
-async def get_category(category_id: int, service: CategoryServiceDep) -> Category:
+async def get_category(
+    category_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    service: CategoryServiceDep,
+) -> Category:
     """Load the category a route's ``category_id`` names, or answer 404."""
     return await service.get(category_id)
 
@@ -47,7 +50,7 @@ async def list_categories(
     name="create",
     summary="Create a category",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_category(
     data: CategoryCreate, service: CategoryServiceDep
@@ -73,7 +76,7 @@ async def read_category(
     "/{category_id}",
     name="replace",
     summary="Replace a category",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_category(
     category: Annotated[Category, Depends(get_category)],
@@ -88,7 +91,7 @@ async def replace_category(
     "/{category_id}",
     name="update",
     summary="Update a category",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_category(
     category: Annotated[Category, Depends(get_category)],

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from app.api.deps import SessionDep
 from app.models.person import Person
@@ -19,7 +19,9 @@ def get_person_service(session: SessionDep) -> PersonService:
 PersonServiceDep = Annotated[PersonService, Depends(get_person_service)]
 
 
-async def get_person(person_id: int, service: PersonServiceDep) -> Person:
+async def get_person(
+    person_id: Annotated[int, Path(ge=1, le=2_147_483_647)], service: PersonServiceDep
+) -> Person:
     """Load the person a route's ``person_id`` names, or answer 404."""
     return await service.get(person_id)
 
@@ -40,7 +42,7 @@ async def list_people(
     name="create",
     summary="Create a person",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_person(data: PersonCreate, service: PersonServiceDep) -> PersonRead:
     """Create a person and return it with its id."""
@@ -59,7 +61,7 @@ async def read_person(person: Annotated[Person, Depends(get_person)]) -> PersonR
     "/{person_id}",
     name="replace",
     summary="Replace a person",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_person(
     person: Annotated[Person, Depends(get_person)],
@@ -74,7 +76,7 @@ async def replace_person(
     "/{person_id}",
     name="update",
     summary="Update a person",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_person(
     person: Annotated[Person, Depends(get_person)],

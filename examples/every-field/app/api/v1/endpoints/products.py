@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from app.api.deps import SessionDep
 from app.models.product import Product
@@ -19,7 +19,9 @@ def get_product_service(session: SessionDep) -> ProductService:
 ProductServiceDep = Annotated[ProductService, Depends(get_product_service)]
 
 
-async def get_product(product_id: int, service: ProductServiceDep) -> Product:
+async def get_product(
+    product_id: Annotated[int, Path(ge=1, le=2_147_483_647)], service: ProductServiceDep
+) -> Product:
     """Load the product a route's ``product_id`` names, or answer 404."""
     return await service.get(product_id)
 
@@ -42,7 +44,7 @@ async def list_products(
     name="create",
     summary="Create a product",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_product(
     data: ProductCreate, service: ProductServiceDep
@@ -65,7 +67,7 @@ async def read_product(
     "/{product_id}",
     name="replace",
     summary="Replace a product",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_product(
     product: Annotated[Product, Depends(get_product)],
@@ -80,7 +82,7 @@ async def replace_product(
     "/{product_id}",
     name="update",
     summary="Update a product",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_product(
     product: Annotated[Product, Depends(get_product)],

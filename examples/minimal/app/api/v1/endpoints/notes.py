@@ -41,7 +41,7 @@ async def list_notes(
     name="create",
     summary="Create a note",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_note(data: NoteCreate, service: NoteServiceDep) -> NoteRead:
     """Create a note and return it with its id."""
@@ -60,7 +60,7 @@ async def read_note(note: Annotated[Note, Depends(get_note)]) -> NoteRead:
     "/{note_id}",
     name="replace",
     summary="Replace a note",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def replace_note(
     note: Annotated[Note, Depends(get_note)], data: NoteCreate, service: NoteServiceDep
@@ -73,7 +73,7 @@ async def replace_note(
     "/{note_id}",
     name="update",
     summary="Update a note",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 400, 409),
 )
 async def update_note(
     note: Annotated[Note, Depends(get_note)], data: NoteUpdate, service: NoteServiceDep
