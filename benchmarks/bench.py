@@ -1,15 +1,22 @@
-"""Time scaffold's commands against the start-up floor and Copier's import.
+"""Time scaffold's commands against the start-up floor, Copier and the peers.
 
-Usage: ``python benchmarks/bench.py [--runs N]`` (from the repository, with
-scaffold installed in the running interpreter's environment).
+Usage: ``python benchmarks/bench.py [--runs N] [--no-peers]`` (from the
+repository, with scaffold installed in the running interpreter's environment).
 
 Each job is a whole process, run N times on the same machine in one go; the
-table shows medians and the ratio to the start-up floor, with each target.
+table shows medians and the ratio to the start-up floor, with each target, then
+scaffold next to its peers. Peers that install from the package registries are
+set up on first use in ``benchmarks/.peers`` (not timed): the NestJS CLI from
+npm, in a fresh Nest project. ``copier copy`` of scaffold's own FastAPI
+template stands for a comparable Copier template (the FastAPI templates
+compared in shared/PEERS.md are not on PyPI; s3rius' ``fastapi_template`` is,
+but it insists on an interactive terminal, so it cannot be timed here).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +29,9 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 SCAFFOLD = str(BIN / "scaffold")
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PEERS = HERE / ".peers"
 BOOK = [
     "book",
     "title:str(200):unique",
@@ -67,6 +77,7 @@ class Job:
 
     name: str
     prepare: Callable[[Path], tuple[Sequence[str], Path]]
+    runs: int | None = None  # fewer runs for slow jobs
 
 
 def python(code: str) -> Callable[[Path], tuple[Sequence[str], Path]]:
@@ -104,6 +115,52 @@ def add_twenty(tmp: Path) -> tuple[Sequence[str], Path]:
     return argv, _project(tmp)
 
 
+def copier_copy(tmp: Path) -> tuple[Sequence[str], Path]:
+    """``copier copy`` of the same FastAPI template ``new project`` renders."""
+    argv = [
+        str(BIN / "copier"), "copy", "--defaults", "--quiet",
+        "--data", "project_name=demo", "--data", "scaffold_version=0",
+        str(REPO / "templates" / "project"), str(tmp / "demo"),
+    ]  # fmt: skip
+    return argv, tmp
+
+
+def check_bookstore(tmp: Path) -> tuple[Sequence[str], Path]:
+    """``scaffold check`` on a copy of the bookstore example, environment included."""
+    project = Path(shutil.copytree(REPO / "examples" / "bookstore", tmp / "bookstore"))
+    return [SCAFFOLD, "check", "-q"], project
+
+
+def _nest_project() -> Path | None:
+    """A Nest project with the NestJS CLI, set up once; None if npm is missing."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    nest = PEERS / "node_modules" / ".bin" / "nest"
+    project = PEERS / "nest-project"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    if not nest.exists():
+        subprocess.run([npm, "install", "--prefix", str(PEERS), "@nestjs/cli@12"],
+                       check=True, **quiet)  # fmt: skip
+    if not (project / "node_modules").is_dir():
+        subprocess.run([str(nest), "new", project.name, "--skip-git", "-p", "npm"],
+                       cwd=PEERS, check=True, **quiet)  # fmt: skip
+        # the first resource installs @nestjs/mapped-types; later ones do not
+        subprocess.run([str(nest), "g", "resource", "warmup", "--type", "rest",
+                        "--crud"], cwd=project, check=True, **quiet)  # fmt: skip
+    return project
+
+
+def nest_resource(tmp: Path) -> tuple[Sequence[str], Path]:
+    """``nest g resource`` (empty CRUD shells) in the prepared Nest project."""
+    project = _nest_project()
+    if project is None:
+        raise RuntimeError("the NestJS peer needs npm")
+    name = f"book{tmp.name.rsplit('-', 1)[-1].lower()}"
+    nest = str(PEERS / "node_modules" / ".bin" / "nest")
+    return [nest, "g", "resource", name, "--type", "rest", "--crud"], project
+
+
 JOBS = [
     Job(
         "floor: import typer, jinja2, pydantic",
@@ -117,18 +174,36 @@ JOBS = [
     ),
     Job("scaffold add resource --no-check (1)", add_one),
     Job("scaffold add resource --no-check (20)", add_twenty),
+    Job("scaffold check (bookstore example)", check_bookstore, runs=3),
 ]
+PEER_JOBS = [
+    Job("peer: copier copy (same template)", copier_copy),
+    Job("peer: nest g resource (empty shells)", nest_resource),
+]
+#: scaffold job -> the peer job doing the same work.
+VERSUS = {
+    "scaffold new project --no-check": "peer: copier copy (same template)",
+    "scaffold add resource --no-check (1)": "peer: nest g resource (empty shells)",
+}
 
 
 def median_seconds(job: Job, runs: int) -> float:
     """Run ``job`` ``runs`` times (plus one warm-up) and return the median."""
     samples = []
+    runs = min(runs, job.runs or runs)
     for attempt in range(runs + 1):
         tmp = Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
         try:
             argv, cwd = job.prepare(tmp)
             started = time.perf_counter()
-            subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                argv,
+                cwd=cwd,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "NO_COLOR": "1"},
+            )
             elapsed = time.perf_counter() - started
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -141,9 +216,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run every job and print the table of medians, ratios and targets."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per job")
+    parser.add_argument(
+        "--no-peers", action="store_true", help="time scaffold only, not the peers"
+    )
     options = parser.parse_args(argv)
 
-    medians = {job.name: median_seconds(job, options.runs) for job in JOBS}
+    jobs = list(JOBS)
+    if not options.no_peers:
+        jobs.append(PEER_JOBS[0])
+        if _nest_project() is not None:
+            jobs.append(PEER_JOBS[1])
+        else:
+            print("npm not found: nest g resource is not timed", file=sys.stderr)
+    medians = {job.name: median_seconds(job, options.runs) for job in jobs}
     floor = medians[JOBS[0].name]
     copier = medians["import copier"]
     targets = {
@@ -165,6 +250,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed |= not met
             verdict = f"{label} ({limit:.2f} s): {'met' if met else 'MISSED'}"
         print(f"{name:<40} {seconds:8.3f}s {seconds / floor:7.2f}x  {verdict}")
+    versus = [(ours, peer) for ours, peer in VERSUS.items() if peer in medians]
+    if versus:
+        print(f"\n{'scaffold':<40} {'peer':<38} {'ratio':>7}")
+        for ours, peer in versus:
+            ratio = medians[peer] / medians[ours]
+            print(f"{ours:<40} {peer:<38} {ratio:6.1f}x")
+        print("(ratio: the peer's median over scaffold's; above 1, scaffold is faster)")
     python_version = sys.version.split()[0]
     print(f"\n{options.runs} timed runs per job, medians; Python {python_version}")
     return 1 if failed else 0
