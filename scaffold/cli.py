@@ -181,12 +181,21 @@ def add_resource(
             help="Run the project's checks and migration round trip afterwards.",
         ),
     ] = True,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show each file's action and diff; write nothing."
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --dry-run: print the plan as JSON.")
+    ] = False,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
-    from scaffold.console import ConsoleReporter, print_success
-    from scaffold.resource import add_resources
+    from scaffold.console import ConsoleReporter, plan_json, print_plan, print_success
+    from scaffold.resource import add_resources, preview_resources
     from scaffold.spec import load_spec_file, parse_cli_resource
 
     if spec is not None:
@@ -203,6 +212,15 @@ def add_resource(
         )
     else:
         resources = [parse_cli_resource(name, fields or [], plural=plural)]
+    if as_json and not dry_run:
+        raise UsageError("--json shows a plan: use it together with --dry-run")
+    if dry_run:
+        _, plan = preview_resources(resources, project=project)
+        if as_json:
+            typer.echo(plan_json(plan))
+        else:
+            print_plan(plan)
+        return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
     result = add_resources(resources, project=project, check=check, reporter=reporter)
     if not quiet:

@@ -17,13 +17,16 @@ if TYPE_CHECKING:
     from rich.status import Status
 
     from scaffold.check import CheckResult
+    from scaffold.plan import Plan
 
 __all__ = [
     "ConsoleReporter",
     "err",
     "escape",
     "out",
+    "plan_json",
     "print_error",
+    "print_plan",
     "print_results",
     "print_success",
     "results_json",
@@ -93,6 +96,39 @@ def print_results(root: Path, results: Sequence[CheckResult]) -> None:
                 f"[red]error:[/] check {escape(result.check.name)!r} failed; rerun "
                 f"with: cd {escape(str(root))} && {escape(result.check.rerun)}"
             )
+
+
+def print_plan(plan: Plan) -> None:
+    """Show each file's action and its diff on stdout: colours only on a terminal."""
+    from rich.syntax import Syntax
+
+    console = out()
+    for op in plan.ops:
+        console.print(f"{op.action.value:>9} {escape(op.path.as_posix())}")
+    for op in plan.changes:
+        if console.is_terminal:
+            console.print(Syntax(op.diff(), "diff", background_color="default"))
+        else:
+            console.file.write(op.diff())
+
+
+def plan_json(plan: Plan) -> str:
+    """The plan as JSON, for CI: each file's path, action and diff."""
+    import json
+
+    return json.dumps(
+        {
+            "files": [
+                {
+                    "path": op.path.as_posix(),
+                    "action": op.action.value,
+                    "diff": op.diff(),
+                }
+                for op in plan.ops
+            ]
+        },
+        indent=2,
+    )
 
 
 def results_json(root: Path, results: Sequence[CheckResult]) -> str:

@@ -7,6 +7,7 @@ apply step (:mod:`scaffold.apply`) is the only place that touches the disk.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,6 +34,13 @@ class FileOp:
     content: str
     action: Action
     before: str | None = None
+
+    def diff(self) -> str:
+        """A unified diff of this operation; empty when nothing changes."""
+        before = (self.before or "").splitlines(keepends=True)
+        after = self.content.splitlines(keepends=True)
+        old = "/dev/null" if self.action is Action.CREATE else f"a/{self.path}"
+        return "".join(difflib.unified_diff(before, after, old, f"b/{self.path}"))
 
 
 @dataclass(frozen=True)

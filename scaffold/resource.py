@@ -30,7 +30,13 @@ from scaffold.spec import ResourceSpec
 from scaffold.view import build_view
 from scaffold.wiring import MODELS_FILE, ROUTER_FILE, register_model, register_router
 
-__all__ = ["AddResult", "ProjectSnapshot", "add_resources", "plan_resources"]
+__all__ = [
+    "AddResult",
+    "ProjectSnapshot",
+    "add_resources",
+    "plan_resources",
+    "preview_resources",
+]
 
 P = PurePosixPath
 
@@ -162,6 +168,18 @@ def plan_resources(
     )
 
 
+def preview_resources(
+    resources: Sequence[ResourceSpec], *, project: Path
+) -> tuple[Path, Plan]:
+    """Find the project and plan the change, writing nothing (``--dry-run``).
+
+    Returns:
+        The project root and the plan that ``add_resources`` would apply.
+    """
+    root = find_project(project)
+    return root, plan_resources(read_snapshot(root, resources), resources)
+
+
 @dataclass(frozen=True)
 class AddResult:
     """What ``scaffold add resource`` did."""
@@ -190,11 +208,9 @@ def add_resources(
         The plan that was applied and the check results.
     """
     reporter = reporter or NullReporter()
-    root = find_project(project)
-    snapshot = read_snapshot(root, resources)
     names = ", ".join(resource.names.singular for resource in resources)
     reporter.stage(f"Generating {names}")
-    plan = plan_resources(snapshot, resources)
+    root, plan = preview_resources(resources, project=project)
     apply_plan(root, plan, reporter=reporter)
     if not check:
         return AddResult(root, plan)

@@ -346,3 +346,45 @@ def test_check_outside_a_project_is_refused(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "not inside a project made by scaffold" in result.stderr
+
+
+def test_dry_run_shows_actions_and_diffs_and_changes_nothing(project: Path) -> None:
+    # Given a project
+    before = tree_digest(project)
+
+    # When a resource is added with --dry-run
+    result = run_scaffold("add", "resource", *BOOK, "--dry-run", cwd=project)
+
+    # Then every file's action and diff is shown, and nothing was written
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "   create app/models/book.py" in out
+    assert "   modify app/api/v1/router.py" in out
+    assert "+++ b/app/models/book.py" in out
+    assert "+class Book(TimestampMixin, Base):" in out
+    assert "+api_router.include_router(books.router)" in out
+    assert "\x1b[" not in out  # plain text when piped
+    assert tree_digest(project) == before
+
+
+def test_dry_run_json_lists_every_file(project: Path) -> None:
+    before = tree_digest(project)
+
+    result = run_scaffold("add", "resource", *BOOK, "--dry-run", "--json", cwd=project)
+
+    assert result.returncode == 0, result.stderr
+    files = {entry["path"]: entry for entry in json.loads(result.stdout)["files"]}
+    assert files["app/models/book.py"]["action"] == "create"
+    assert files["app/models/__init__.py"]["action"] == "modify"
+    assert '+__all__ = ["Base", "Book"]' in files["app/models/__init__.py"]["diff"]
+    assert tree_digest(project) == before
+
+
+def test_json_without_dry_run_is_refused(project: Path) -> None:
+    before = tree_digest(project)
+
+    result = run_scaffold("add", "resource", *BOOK, "--json", cwd=project)
+
+    assert result.returncode == 2
+    assert "use it together with --dry-run" in result.stderr
+    assert tree_digest(project) == before
