@@ -19,7 +19,7 @@ from scaffold.errors import ProjectError
 from scaffold.events import NullReporter, Reporter
 from scaffold.plan import Action, Plan
 
-__all__ = ["apply_plan", "safe_target"]
+__all__ = ["apply_plan", "process_umask", "safe_target"]
 
 
 def safe_target(root: Path, relative: str | os.PathLike[str]) -> Path:
@@ -54,7 +54,11 @@ def _write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        mode = (
+            target.stat().st_mode & 0o7777
+            if target.exists()
+            else 0o666 & ~process_umask()
+        )
         temporary.chmod(mode)
         temporary.replace(target)
     except BaseException:
@@ -123,7 +127,7 @@ def _missing_parents(target: Path, root: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _umask() -> int:
+def process_umask() -> int:
     """The process umask, for files created with the usual permissions."""
     mask = os.umask(0)
     os.umask(mask)

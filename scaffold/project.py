@@ -7,7 +7,6 @@ into place only when rendering succeeded) → the project's own checks.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from scaffold import __version__
+from scaffold.apply import process_umask
 from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
@@ -161,7 +161,7 @@ def render_project(
             quiet=True,
             skip_tasks=True,
         )
-        staging.chmod(0o777 & ~_umask())
+        staging.chmod(0o777 & ~process_umask())
         if request.target.is_dir():
             request.target.rmdir()  # it was checked to be empty
         staging.rename(request.target)
@@ -209,10 +209,3 @@ def create_project(
     results = check_project(request.target, db_url=db_url, reporter=reporter)
     raise_for_failures(request.target, results)
     return ProjectResult(request.target, files, tuple(results))
-
-
-def _umask() -> int:
-    """The process umask (``mkdtemp`` creates directories with mode 0o700)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

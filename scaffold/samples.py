@@ -108,20 +108,16 @@ def _number_sample(field: FieldSpec, constant: str) -> Sample:
             "values, too few for the generated tests of a unique field; widen "
             "the range or drop unique"
         )
-    if kind is FieldType.INT:
-        ints = tuple(int(value) for value in values)
-        return (
-            Sample("n + 1", ints)
-            if values == preferred
-            else _constant_sample(constant, ints)
-        )
-    if kind is FieldType.FLOAT:
-        floats = tuple(float(value) for value in values)
-        return (
-            Sample("n + 1.5", floats)
-            if values == preferred
-            else _constant_sample(constant, floats)
-        )
+    plain: dict[FieldType, tuple[Callable[[Decimal], Any], str]] = {
+        FieldType.INT: (int, "n + 1"),
+        FieldType.FLOAT: (float, "n + 1.5"),
+    }
+    if kind in plain:
+        convert, expression = plain[kind]
+        numbers = tuple(convert(value) for value in values)
+        if values == preferred:
+            return Sample(expression, numbers)
+        return _constant_sample(constant, numbers)
     texts = tuple(str(value.quantize(quantum)) for value in values)
     if values == preferred:
         fraction = texts[0].partition(".")[2]

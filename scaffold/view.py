@@ -423,7 +423,7 @@ def _field_view(
     )
 
 
-def _id_view(resource: ResourceSpec, id_type: IdType) -> IdView:
+def _id_view(id_type: IdType) -> IdView:
     if id_type == "uuid":
         return IdView(
             python_type="UUID",
@@ -476,7 +476,7 @@ def build_view(resource: ResourceSpec, *, id_type: IdType) -> ResourceView:
         doc_noun=n.human,
         doc_plural=n.human_plural,
         id_param=f"{n.instance_var}_id",
-        id=_id_view(resource, id_type),
+        id=_id_view(id_type),
         pk_name=f"pk_{n.table}",
         fields=fields,
         enums=enums,
@@ -490,7 +490,6 @@ def build_view(resource: ResourceSpec, *, id_type: IdType) -> ResourceView:
 def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
     """Fill in each module's import lines (ruff sorts and groups them)."""
     kinds = {f.spec.type for f in view.fields}
-    nullable_kinds = {f.spec.type for f in view.fields}
     cls = view.class_name
     schemas = f"{cls}Create, {cls}Query, {cls}Read, {cls}Update"
     module = view.module
@@ -498,7 +497,7 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
     dt_names = [
         name
         for kind, name in ((FieldType.DATE, "date"), (FieldType.DATETIME, "datetime"))
-        if kind in nullable_kinds
+        if kind in kinds
     ]
     defaults = [f.spec.default for f in view.fields]
     if any(isinstance(value, dt.datetime) for value in defaults):
