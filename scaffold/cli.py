@@ -10,15 +10,20 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from scaffold import __version__
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.plan import Action
+
+if TYPE_CHECKING:
+    from scaffold.plan import Plan
 
 __all__ = ["app", "main"]
 
@@ -39,6 +44,8 @@ new_app = typer.Typer(help="Create a new project.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
 app.add_typer(add_app, name="add")
+remove_app = typer.Typer(help="Remove from an existing project.", no_args_is_help=True)
+app.add_typer(remove_app, name="remove")
 spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
 app.add_typer(spec_app, name="spec")
 
@@ -61,6 +68,39 @@ VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="List every file written.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+ProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project", "-p", help="A directory inside the project.", file_okay=False
+    ),
+]
+CheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--check/--no-check",
+        help="Run the project's checks and migration round trip afterwards.",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Show each file's action and diff; write nothing."),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="With --dry-run: print the plan as JSON.")
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite files you modified, keeping a backup under .scaffold/backup/.",
+    ),
+]
+AllowDirtyOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-dirty", help="Change files that have uncommitted changes in git."
+    ),
+]
 
 
 class Terminated(BaseException):
@@ -116,16 +156,20 @@ def new_project(
             help="Run the project's ruff, mypy and pytest checks afterwards.",
         ),
     ] = True,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
     from scaffold.console import ConsoleReporter, print_success
-    from scaffold.project import ProjectRequest, create_project
+    from scaffold.project import ProjectRequest, create_project, preview_project
 
     request = ProjectRequest.build(
         name=name, database=db.value, id_type=id_type.value, parent=directory
     )
+    if _show_plan(dry_run, as_json, lambda: preview_project(request)):
+        return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
     result = create_project(request, check=check, reporter=reporter)
     if not quiet:
@@ -168,33 +212,17 @@ def add_resource(
     plural: Annotated[
         str | None, typer.Option(help="Plural of the name, if not the English one.")
     ] = None,
-    project: Annotated[
-        Path,
-        typer.Option(
-            "--project", "-p", help="A directory inside the project.", file_okay=False
-        ),
-    ] = Path(),
-    check: Annotated[
-        bool,
-        typer.Option(
-            "--check/--no-check",
-            help="Run the project's checks and migration round trip afterwards.",
-        ),
-    ] = True,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", help="Show each file's action and diff; write nothing."
-        ),
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="With --dry-run: print the plan as JSON.")
-    ] = False,
+    project: ProjectOption = Path(),
+    check: CheckOption = True,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    force: ForceOption = False,
+    allow_dirty: AllowDirtyOption = False,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
-    from scaffold.console import ConsoleReporter, plan_json, print_plan, print_success
+    from scaffold.console import ConsoleReporter, print_success
     from scaffold.resource import add_resources, preview_resources
     from scaffold.spec import load_spec_file, parse_cli_resource
 
@@ -212,17 +240,21 @@ def add_resource(
         )
     else:
         resources = [parse_cli_resource(name, fields or [], plural=plural)]
-    if as_json and not dry_run:
-        raise UsageError("--json shows a plan: use it together with --dry-run")
-    if dry_run:
-        _, plan = preview_resources(resources, project=project)
-        if as_json:
-            typer.echo(plan_json(plan))
-        else:
-            print_plan(plan)
+    if _show_plan(
+        dry_run,
+        as_json,
+        lambda: preview_resources(resources, project=project, force=force)[1],
+    ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
-    result = add_resources(resources, project=project, check=check, reporter=reporter)
+    result = add_resources(
+        resources,
+        project=project,
+        check=check,
+        force=force,
+        allow_dirty=allow_dirty,
+        reporter=reporter,
+    )
     if not quiet:
         written = len(result.plan.changes)
         checked = "; ruff, mypy, pytest and migrations pass" if check else ""
@@ -233,6 +265,186 @@ def add_resource(
             "uv run uvicorn app.main:app --reload",
             f"open http://127.0.0.1:8000/docs and try {urls}",
         )
+
+
+def _show_plan(dry_run: bool, as_json: bool, plan: Callable[[], Plan]) -> bool:
+    """Print the plan for ``--dry-run`` and say so; refuse ``--json`` without it."""
+    from scaffold.console import plan_json, print_plan
+
+    if as_json and not dry_run:
+        raise UsageError("--json shows a plan: use it together with --dry-run")
+    if not dry_run:
+        return False
+    if as_json:
+        typer.echo(plan_json(plan()))
+    else:
+        print_plan(plan())
+    return True
+
+
+NamesArgument = Annotated[
+    list[str],
+    typer.Argument(help="Resource names, as recorded: book, or its plural books."),
+]
+
+
+@app.command("regenerate")
+def regenerate(
+    names: NamesArgument,
+    project: ProjectOption = Path(),
+    check: CheckOption = True,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite your edits instead of merging (a backup is kept under "
+            ".scaffold/backup/).",
+        ),
+    ] = False,
+    allow_dirty: AllowDirtyOption = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Re-render resources from their recorded specs, merging your edits.
+
+    After upgrading scaffold or changing a template: each file you did not
+    touch takes the new rendering; your edits are kept by a three-way merge,
+    and lines changed on both sides get conflict markers (exit 1).
+    """
+    from scaffold.console import ConsoleReporter, print_success
+    from scaffold.regenerate import preview_regeneration, regenerate_resources
+
+    if _show_plan(
+        dry_run,
+        as_json,
+        lambda: preview_regeneration(names, project=project, force=force)[1],
+    ):
+        return
+    reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
+    result = regenerate_resources(
+        names,
+        project=project,
+        force=force,
+        allow_dirty=allow_dirty,
+        check=check,
+        reporter=reporter,
+    )
+    if not quiet:
+        merged = len(result.plan.paths(Action.MERGE))
+        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        print_success(
+            f"Regenerated {', '.join(names)} ({len(result.plan.changes)} files "
+            f"written, {merged} merged with your edits){checked}"
+        )
+
+
+@remove_app.command("resource")
+def remove_resource(
+    names: NamesArgument,
+    project: ProjectOption = Path(),
+    check: CheckOption = True,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Delete files you modified too (a backup is kept under "
+            ".scaffold/backup/).",
+        ),
+    ] = False,
+    allow_dirty: AllowDirtyOption = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Remove resources: their files, their wiring, and their migration.
+
+    Files you modified are kept (and listed) unless --force. The migration is
+    deleted if it is the head and not applied in the project's database;
+    otherwise a new revision that drops the table is written.
+    """
+    from scaffold.console import ConsoleReporter, print_notes, print_success
+    from scaffold.remove import preview_removal, remove_resources
+
+    if _show_plan(
+        dry_run,
+        as_json,
+        lambda: preview_removal(names, project=project, force=force)[1].plan,
+    ):
+        return
+    reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
+    result = remove_resources(
+        names,
+        project=project,
+        force=force,
+        allow_dirty=allow_dirty,
+        check=check,
+        reporter=reporter,
+    )
+    print_notes(result.notes)
+    if not quiet:
+        removed = len(result.plan.paths(Action.DELETE))
+        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        print_success(f"Removed {', '.join(names)} ({removed} files deleted){checked}")
+
+
+@app.command("status")
+def status(
+    path: Annotated[
+        Path, typer.Argument(help="A directory inside the project.", file_okay=False)
+    ] = Path(),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every file's state as JSON on stdout.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List unmodified files too.")
+    ] = False,
+) -> None:
+    """List the generated files you modified or removed, and a summary."""
+    from scaffold.answers import find_project
+    from scaffold.console import print_status, status_json
+    from scaffold.manifest import file_states, read_manifest
+
+    root = find_project(path)
+    manifest = read_manifest(root)
+    states = file_states(root, manifest)
+    if as_json:
+        typer.echo(status_json(root, manifest, states))
+    else:
+        print_status(root, manifest, states, show_all=show_all)
+
+
+@app.command("recover")
+def recover(
+    path: Annotated[
+        Path, typer.Argument(help="A directory inside the project.", file_okay=False)
+    ] = Path(),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be restored.")
+    ] = False,
+) -> None:
+    """Restore a project that a killed scaffold run left half-written."""
+    from scaffold.answers import find_project
+    from scaffold.apply import recover as play_back
+    from scaffold.console import print_success
+
+    root = find_project(path)
+    recovery = play_back(root, dry_run=dry_run)
+    if recovery is None:
+        print_success(
+            f"Nothing to recover: no interrupted run left a journal in {root}"
+        )
+        return
+    verb = "Would restore" if dry_run else "Restored"
+    print_success(
+        f"{verb} {len(recovery.restored)} files and "
+        f"{'would remove' if dry_run else 'removed'} {len(recovery.removed)} created "
+        "by the interrupted run",
+        *(f"restore {path}" for path in recovery.restored),
+        *(f"remove  {path}" for path in recovery.removed),
+    )
 
 
 @app.command("check")

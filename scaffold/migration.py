@@ -13,10 +13,18 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from scaffold.errors import ProjectError
 
-__all__ = ["Revision", "current_head", "generation_time", "new_revision"]
+__all__ = [
+    "Revision",
+    "RevisionParts",
+    "current_head",
+    "generation_time",
+    "new_revision",
+    "revision_parts",
+]
 
 VERSIONS_DIR = "alembic/versions"
 
@@ -102,18 +110,77 @@ def current_head(revisions: Mapping[str, str]) -> str | None:
 
 
 def new_revision(
-    table: str, *, down_revision: str | None, when: dt.datetime
+    table: str,
+    *,
+    down_revision: str | None,
+    when: dt.datetime,
+    action: Literal["create", "drop"] = "create",
 ) -> Revision:
-    """Name the revision that creates ``table`` after ``down_revision``.
+    """Name the revision that creates (or drops) ``table`` after ``down_revision``.
 
-    The id is derived from its parent and its table, so regenerating the same
-    change gives the same id; the file name follows the project's
-    ``alembic.ini`` template: ``2026_01_31_1405_create_books_table.py``.
+    The id is derived from its parent, its action and its table, so
+    regenerating the same change gives the same id; the file name follows the
+    project's ``alembic.ini`` template: ``2026_01_31_1405_create_books_table.py``.
     """
-    digest = hashlib.sha256(f"{down_revision}:{table}".encode()).hexdigest()
+    key = (
+        f"{down_revision}:{table}"
+        if action == "create"
+        else f"{down_revision}:drop:{table}"
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return Revision(
         revision=digest[:12],
         down_revision=down_revision,
         create_date=str(when),
-        filename=f"{when:%Y_%m_%d_%H%M}_create_{table}_table.py",
+        filename=f"{when:%Y_%m_%d_%H%M}_{action}_{table}_table.py",
+    )
+
+
+@dataclass(frozen=True)
+class RevisionParts:
+    """What a drop revision takes from the revision that created the table."""
+
+    imports: str
+    upgrade: str
+    downgrade: str
+
+
+def revision_parts(source: str) -> RevisionParts:
+    """The imports and the bodies of ``upgrade`` and ``downgrade`` of a revision.
+
+    Raises:
+        ProjectError: The source is not a revision with both functions.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ProjectError(f"the revision does not parse (line {exc.lineno})") from exc
+    lines = source.splitlines(keepends=True)
+
+    def segment(nodes: list[ast.stmt]) -> str:
+        return "".join(lines[nodes[0].lineno - 1 : nodes[-1].end_lineno])
+
+    imports = [
+        node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    functions = {
+        node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+    bodies = {}
+    for name in ("upgrade", "downgrade"):
+        function = functions.get(name)
+        if function is None or not imports:
+            raise ProjectError(f"the revision has no {name}() function")
+        body = function.body
+        if (
+            len(body) > 1
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
+            body = body[1:]
+        bodies[name] = segment(body)
+    return RevisionParts(
+        "\n".join(segment([node]) for node in imports),
+        bodies["upgrade"],
+        bodies["downgrade"],
     )

@@ -1,8 +1,15 @@
 """A plan: the pure list of file operations a command will perform.
 
-Planning reads nothing and writes nothing: it turns rendered text and the
-current contents of the files it touches (passed in) into operations. The
-apply step (:mod:`scaffold.apply`) is the only place that touches the disk.
+Planning reads nothing and writes nothing: it turns rendered text, the current
+contents of the files it touches and the manifest's record of what scaffold
+generated (all passed in) into classified operations. The apply step
+(:mod:`scaffold.apply`) is the only place that touches the disk.
+
+Each target is classified: created, identical, a generated file the user has
+not modified (safe to update), a shared file scaffold edits in place, or a file
+the user modified, which is a conflict: the command stops and lists them all,
+unless the user chose ``--force`` (overwrite, keeping a backup) or the command
+merges (``scaffold regenerate``).
 """
 
 from __future__ import annotations
@@ -15,32 +22,74 @@ from pathlib import PurePosixPath
 
 from scaffold.errors import ScaffoldError
 
-__all__ = ["Action", "FileOp", "Plan", "plan_files"]
+__all__ = [
+    "WRITES_OVER_EXISTING",
+    "Action",
+    "ConflictError",
+    "FileOp",
+    "Plan",
+    "backup_ops",
+    "conflict_error",
+    "plan_files",
+    "write_op",
+]
 
 
 class Action(StrEnum):
     """What happens to one file."""
 
     CREATE = "create"
-    MODIFY = "modify"
     IDENTICAL = "identical"
+    #: A generated file the user has not modified, re-rendered.
+    UPDATE = "update"
+    #: A shared file (router, model imports) edited in place.
+    MODIFY = "modify"
+    #: The user's edits and the new rendering, merged without conflict.
+    MERGE = "merge"
+    #: Merged, with conflict markers where both sides changed the same lines.
+    CONFLICT = "conflict"
+    #: The user's modified file replaced (``--force``); a backup is kept.
+    OVERWRITE = "overwrite"
+    DELETE = "delete"
+    #: A file the user modified, left in place.
+    KEEP = "keep"
+
+
+#: Actions that change or remove a file that already exists.
+WRITES_OVER_EXISTING = frozenset(
+    {Action.UPDATE, Action.MODIFY, Action.MERGE, Action.CONFLICT, Action.OVERWRITE,
+     Action.DELETE}
+)  # fmt: skip
+
+_UNCHANGED = frozenset({Action.IDENTICAL, Action.KEEP})
+
+
+class ConflictError(ScaffoldError):
+    """Files the user modified stand in the way; nothing was written."""
 
 
 @dataclass(frozen=True)
 class FileOp:
-    """One file the plan writes, relative to the project root."""
+    """One file the plan writes or deletes, relative to the project root.
+
+    ``content`` is the text after the operation (``None`` for a deletion);
+    ``before`` the text on disk now (``None`` when there is no file).
+    """
 
     path: PurePosixPath
-    content: str
+    content: str | None
     action: Action
     before: str | None = None
 
     def diff(self) -> str:
         """A unified diff of this operation; empty when nothing changes."""
+        if self.action in _UNCHANGED:
+            return ""
         before = (self.before or "").splitlines(keepends=True)
-        after = self.content.splitlines(keepends=True)
-        old = "/dev/null" if self.action is Action.CREATE else f"a/{self.path}"
-        return "".join(difflib.unified_diff(before, after, old, f"b/{self.path}"))
+        after = (self.content or "").splitlines(keepends=True)
+        old = "/dev/null" if self.before is None else f"a/{self.path}"
+        new = "/dev/null" if self.content is None else f"b/{self.path}"
+        return "".join(difflib.unified_diff(before, after, old, new))
 
 
 @dataclass(frozen=True)
@@ -52,47 +101,102 @@ class Plan:
     @property
     def changes(self) -> tuple[FileOp, ...]:
         """The operations that change the disk."""
-        return tuple(op for op in self.ops if op.action is not Action.IDENTICAL)
+        return tuple(op for op in self.ops if op.action not in _UNCHANGED)
+
+    def with_ops(self, ops: Iterable[FileOp]) -> Plan:
+        """This plan followed by ``ops``."""
+        return Plan((*self.ops, *ops))
+
+    def paths(self, *actions: Action) -> list[PurePosixPath]:
+        """The paths of the operations with one of ``actions``."""
+        return [op.path for op in self.ops if op.action in actions]
+
+
+def write_op(path: PurePosixPath, text: str, current: str | None) -> FileOp:
+    """Write ``text`` to ``path`` (scaffold's own file, or a shared file it edits)."""
+    if current is None:
+        return FileOp(path, text, Action.CREATE)
+    action = Action.IDENTICAL if current == text else Action.MODIFY
+    return FileOp(path, text, action, current)
 
 
 def plan_files(
     rendered: Mapping[PurePosixPath, str],
     existing: Mapping[PurePosixPath, str | None],
     *,
+    generated: Mapping[str, str] | None = None,
     may_modify: Iterable[PurePosixPath] = (),
+    force: bool = False,
 ) -> Plan:
     """Classify each rendered file against what is on disk now.
 
     Args:
         rendered: The new content of every file the command produces.
         existing: The current content of those files (``None`` if absent).
-        may_modify: Files the command edits in place (shared wiring files).
-            Any other file that already exists with different content is a
-            conflict.
+        generated: The manifest's record: path → SHA-256 of the text scaffold
+            generated. A file whose text still has that hash was not modified
+            by the user and may be updated.
+        may_modify: Shared files the command edits in place.
+        force: Overwrite files the user modified (the caller keeps backups).
 
     Returns:
         The plan, in the order of ``rendered``.
 
     Raises:
-        ScaffoldError: A file the command would create already exists with
-            different content; it is named, and nothing is written.
+        ConflictError: Files the user modified (or wrote) would be replaced;
+            every one is named, and nothing is written.
     """
+    from scaffold.manifest import digest
+
+    generated = generated or {}
     editable = set(may_modify)
     ops = []
     conflicts = []
     for path, content in rendered.items():
         current = existing.get(path)
         if current is None:
-            ops.append(FileOp(path, content, Action.CREATE))
+            action = Action.CREATE
         elif current == content:
-            ops.append(FileOp(path, content, Action.IDENTICAL, current))
+            action = Action.IDENTICAL
         elif path in editable:
-            ops.append(FileOp(path, content, Action.MODIFY, current))
+            action = Action.MODIFY
+        elif generated.get(str(path)) == digest(current):
+            action = Action.UPDATE
+        elif force:
+            action = Action.OVERWRITE
         else:
-            conflicts.append(
-                f"{path} already exists and differs from what would be "
-                "generated; move it away or remove it, then run again"
-            )
+            conflicts.append(path)
+            continue
+        ops.append(FileOp(path, content, action, current))
     if conflicts:
-        raise ScaffoldError(*conflicts)
+        raise conflict_error(conflicts)
     return Plan(tuple(ops))
+
+
+def conflict_error(paths: Iterable[PurePosixPath]) -> ConflictError:
+    """The error listing files the user modified that a command would replace."""
+    return ConflictError(
+        *(
+            f"{path} was modified since scaffold generated it (or was not written "
+            "by scaffold) and would be replaced"
+            for path in paths
+        ),
+        "nothing was written; move your changes away, or rerun with --force to "
+        "overwrite them (a backup is kept under .scaffold/backup/)",
+    )
+
+
+def backup_ops(ops: Iterable[FileOp], stamp: str) -> list[FileOp]:
+    """Operations that keep the user's current text of each of ``ops``.
+
+    Args:
+        ops: Operations that replace or delete a file the user modified.
+        stamp: The backup's directory name under ``.scaffold/backup/``.
+    """
+    from scaffold.manifest import BACKUP_DIR
+
+    return [
+        FileOp(PurePosixPath(BACKUP_DIR) / stamp / op.path, op.before, Action.CREATE)
+        for op in ops
+        if op.before is not None
+    ]

@@ -11,7 +11,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -22,9 +22,17 @@ from scaffold.apply import process_umask
 from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
+from scaffold.manifest import MANIFEST_FILE, STATE_DIR, Manifest
 from scaffold.paths import templates_root
+from scaffold.plan import Action, FileOp, Plan
 
-__all__ = ["ProjectRequest", "ProjectResult", "create_project", "render_project"]
+__all__ = [
+    "ProjectRequest",
+    "ProjectResult",
+    "create_project",
+    "preview_project",
+    "render_project",
+]
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 _MAX_NAME_LENGTH = 50
@@ -147,20 +155,9 @@ def render_project(
     reporter = reporter or NullReporter()
     _check_target(request)
     reporter.stage(f"Rendering project {request.name!r}")
-    # Copier is slow to import: only the commands that render a project pay.
-    from copier import run_copy
-
     staging = Path(tempfile.mkdtemp(prefix=f".{request.name}.", dir=request.parent))
     try:
-        run_copy(
-            str(templates_root() / "project"),
-            staging,
-            data=request.copier_data(),
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            skip_tasks=True,
-        )
+        _render_into(staging, request)
         staging.chmod(0o777 & ~process_umask())
         if request.target.is_dir():
             request.target.rmdir()  # it was checked to be empty
@@ -168,16 +165,69 @@ def render_project(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = tuple(
-        sorted(
-            path.relative_to(request.target)
-            for path in request.target.rglob("*")
-            if path.is_file()
-        )
-    )
+    files = _files_under(request.target)
     for path in files:
         reporter.wrote("create", path)
     return files
+
+
+def _render_into(directory: Path, request: ProjectRequest) -> None:
+    """Render the template into the empty ``directory``, with its manifest."""
+    # Copier is slow to import: only the commands that render a project pay.
+    from copier import run_copy
+
+    run_copy(
+        str(templates_root() / "project"),
+        directory,
+        data=request.copier_data(),
+        defaults=True,
+        overwrite=True,
+        quiet=True,
+        skip_tasks=True,
+    )
+    generated = {
+        PurePosixPath(path.as_posix()): (directory / path).read_text(encoding="utf-8")
+        for path in _files_under(directory)
+    }
+    manifest = Manifest(files={}, resources={}).with_files(generated)
+    (directory / STATE_DIR).mkdir()
+    (directory / MANIFEST_FILE).write_text(manifest.dump(), encoding="utf-8")
+
+
+def _files_under(directory: Path) -> tuple[Path, ...]:
+    """Every file under ``directory``, relative to it, sorted."""
+    return tuple(
+        sorted(
+            path.relative_to(directory)
+            for path in directory.rglob("*")
+            if path.is_file()
+        )
+    )
+
+
+def preview_project(request: ProjectRequest) -> Plan:
+    """The files ``scaffold new project`` would create (``--dry-run``).
+
+    The project is rendered into a temporary directory elsewhere, read, and
+    deleted: nothing is written next to the target.
+
+    Raises:
+        ProjectError: The target is in the way or the parent is missing.
+    """
+    _check_target(request)
+    with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-") as temporary:
+        staging = Path(temporary) / request.name
+        staging.mkdir()
+        _render_into(staging, request)
+        ops = [
+            FileOp(
+                PurePosixPath(request.name) / path.as_posix(),
+                (staging / path).read_text(encoding="utf-8"),
+                Action.CREATE,
+            )
+            for path in _files_under(staging)
+        ]
+    return Plan(tuple(ops))
 
 
 def create_project(

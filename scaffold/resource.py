@@ -13,20 +13,30 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from scaffold.answers import find_project, read_answers
-from scaffold.apply import apply_plan
+from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, SpecError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
+from scaffold.manifest import (
+    MANIFEST_FILE,
+    STATE_DIR,
+    Manifest,
+    ResourceRecord,
+    base_path,
+    digest,
+    read_manifest,
+)
 from scaffold.migration import (
     VERSIONS_DIR,
     current_head,
     generation_time,
     new_revision,
 )
-from scaffold.plan import Plan, plan_files
+from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.render import render_template
 from scaffold.spec import ResourceSpec
+from scaffold.vcs import ensure_committed
 from scaffold.view import build_view
 from scaffold.wiring import MODELS_FILE, ROUTER_FILE, register_model, register_router
 
@@ -49,6 +59,7 @@ class ProjectSnapshot:
         root: The project directory.
         database: ``sqlite`` or ``postgres``.
         id_type: ``uuid`` or ``int``.
+        manifest: The record of what scaffold generated.
         files: Current text of the files the change reads or would write
             (absent files are missing from the mapping).
         revisions: Revision file name → source, from ``alembic/versions``.
@@ -57,11 +68,13 @@ class ProjectSnapshot:
     root: Path
     database: Literal["sqlite", "postgres"]
     id_type: Literal["uuid", "int"]
+    manifest: Manifest = field(default_factory=Manifest)
     files: dict[PurePosixPath, str] = field(default_factory=dict)
     revisions: dict[str, str] = field(default_factory=dict)
 
 
-def _resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
+def resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
+    """Template name → project path of each file that belongs to ``resource``."""
     names = resource.names
     endpoint_module = names.plural
     return {
@@ -74,17 +87,29 @@ def _resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
     }
 
 
-def read_snapshot(root: Path, resources: Sequence[ResourceSpec]) -> ProjectSnapshot:
-    """Read the project's answers and every file the change touches.
+def read_snapshot(
+    root: Path, resources: Sequence[ResourceSpec], *, also: Sequence[str] = ()
+) -> ProjectSnapshot:
+    """Read the project's answers, manifest and every file the change touches.
+
+    Args:
+        root: The project root.
+        resources: The resources the change renders.
+        also: Other project paths the change reads.
 
     Raises:
-        ProjectError: The answers file is unreadable or the project was made
-            with options this version does not know.
+        ProjectError: The answers file or manifest is unreadable, the project
+            was made with options this version does not know, or a killed run
+            left a journal behind.
     """
+    ensure_no_journal(root)
     answers = read_answers(root)
-    wanted = {P(ROUTER_FILE), P(MODELS_FILE), P("pyproject.toml")}
+    manifest = read_manifest(root)
+    wanted = {P(ROUTER_FILE), P(MODELS_FILE), P("pyproject.toml"), P(MANIFEST_FILE)}
+    wanted.update(P(path) for path in also)
     for resource in resources:
-        wanted.update(_resource_paths(resource).values())
+        for path in resource_paths(resource).values():
+            wanted.update((path, base_path(path)))
     files = {
         path: (root / path).read_text(encoding="utf-8")
         for path in sorted(wanted)
@@ -95,17 +120,99 @@ def read_snapshot(root: Path, resources: Sequence[ResourceSpec]) -> ProjectSnaps
         path.name: path.read_text(encoding="utf-8")
         for path in sorted(versions.glob("*.py"))
     }
-    return ProjectSnapshot(root, answers.database, answers.id_type, files, revisions)
+    return ProjectSnapshot(
+        root, answers.database, answers.id_type, manifest, files, revisions
+    )
+
+
+def render_resource(
+    snapshot: ProjectSnapshot, resource: ResourceSpec
+) -> dict[PurePosixPath, str]:
+    """The resource's own files (not its migration) as the templates render them."""
+    view = build_view(resource, id_type=snapshot.id_type)
+    return {
+        path: render_template(template, r=view)
+        for template, path in resource_paths(resource).items()
+    }
+
+
+def wire(
+    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
+) -> dict[PurePosixPath, str]:
+    """The router and model registry with every resource of ``resources`` wired in.
+
+    Raises:
+        ProjectError: A shared file is missing or not in the expected shape.
+    """
+    router = snapshot.files.get(P(ROUTER_FILE))
+    models = snapshot.files.get(P(MODELS_FILE))
+    if router is None or models is None:
+        missing = ROUTER_FILE if router is None else MODELS_FILE
+        raise ProjectError(
+            f"{missing} is missing; restore it from version control, then run again"
+        )
+    for resource in resources:
+        names = resource.names
+        router = register_router(router, names.plural)
+        models = register_model(models, names.module, names.class_name)
+    return {P(ROUTER_FILE): router, P(MODELS_FILE): models}
+
+
+def record_generated(
+    snapshot: ProjectSnapshot,
+    manifest: Manifest,
+    generated: dict[PurePosixPath, str],
+    *,
+    shared: Sequence[PurePosixPath] = (P(ROUTER_FILE), P(MODELS_FILE)),
+) -> Manifest:
+    """``manifest`` with the hashes of ``generated`` recorded.
+
+    A shared file the user had modified stays recorded as modified: scaffold
+    only edited its own lines in it.
+    """
+    own = {}
+    for path, text in generated.items():
+        current = snapshot.files.get(path)
+        recorded = snapshot.manifest.files.get(str(path))
+        if path in shared and current is not None and recorded != digest(current):
+            continue
+        own[path] = text
+    return manifest.with_files(own)
+
+
+def state_ops(
+    snapshot: ProjectSnapshot, manifest: Manifest, bases: dict[PurePosixPath, str]
+) -> dict[PurePosixPath, str]:
+    """The new manifest and base copies, as files of the plan."""
+    files = {P(MANIFEST_FILE): manifest.dump()}
+    files.update({base_path(path): text for path, text in bases.items()})
+    return files
+
+
+def backup_stamp() -> str:
+    """The directory name of this run's backups under ``.scaffold/backup/``."""
+    return generation_time().strftime("%Y%m%d-%H%M%S")
 
 
 def plan_resources(
-    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
+    snapshot: ProjectSnapshot,
+    resources: Sequence[ResourceSpec],
+    *,
+    force: bool = False,
 ) -> Plan:
     """Render every file of ``resources`` and plan the writes; write nothing.
+
+    Args:
+        snapshot: The project as it is.
+        resources: The resources to add.
+        force: Overwrite files in the way that the user modified or wrote,
+            keeping a backup of each under ``.scaffold/backup/``.
 
     Raises:
         SpecError: A resource already exists in the project, or two resources
             of the change collide.
+        ConflictError: Files in the way were modified by the user (not with
+            ``force``).
         ProjectError: A shared file or the migration history is not in the
             shape scaffold expects.
     """
@@ -120,56 +227,60 @@ def plan_resources(
                     f"generate {key!r}; rename one of them"
                 )
             seen.setdefault(key, names.singular)
-        existing = [
-            str(path)
-            for path in _resource_paths(resource).values()
-            if path in snapshot.files
-        ]
-        if existing:
+        if names.singular in snapshot.manifest.resources:
             problems.append(
-                f"resource {names.singular!r} already exists ({existing[0]}); "
-                "choose another name, or remove its files to generate it again"
+                f"resource {names.singular!r} already exists; to re-render it with "
+                f"the installed templates, run: scaffold regenerate {names.singular}"
             )
     if problems:
         raise SpecError(*problems)
 
     rendered: dict[PurePosixPath, str] = {}
-    router = snapshot.files.get(P(ROUTER_FILE))
-    models = snapshot.files.get(P(MODELS_FILE))
-    if router is None or models is None:
-        missing = ROUTER_FILE if router is None else MODELS_FILE
-        raise ProjectError(
-            f"{missing} is missing; restore it from version control, then run again"
-        )
+    migrations: dict[str, tuple[PurePosixPath, str]] = {}
     head = current_head(snapshot.revisions)
     when = generation_time()
     for resource in resources:
         view = build_view(resource, id_type=snapshot.id_type)
-        for template, path in _resource_paths(resource).items():
-            rendered[path] = render_template(template, r=view)
+        rendered.update(render_resource(snapshot, resource))
         revision = new_revision(resource.names.table, down_revision=head, when=when)
         head = revision.revision
-        rendered[P(f"{VERSIONS_DIR}/{revision.filename}")] = render_template(
-            "migration.py.jinja", r=view, m=revision
-        )
-        router = register_router(router, resource.names.plural)
-        models = register_model(
-            models, resource.names.module, resource.names.class_name
-        )
-    rendered[P(ROUTER_FILE)] = router
-    rendered[P(MODELS_FILE)] = models
+        path = P(f"{VERSIONS_DIR}/{revision.filename}")
+        migrations[resource.names.singular] = (path, revision.revision)
+        rendered[path] = render_template("migration.py.jinja", r=view, m=revision)
+    rendered.update(wire(snapshot, resources))
     formatted = format_python(
         rendered, pyproject=snapshot.files.get(P("pyproject.toml"))
     )
-    return plan_files(
+
+    manifest = record_generated(snapshot, snapshot.manifest, formatted)
+    bases: dict[PurePosixPath, str] = {}
+    for resource in resources:
+        own = list(resource_paths(resource).values())
+        bases.update({path: formatted[path] for path in own})
+        migration, revision_id = migrations[resource.names.singular]
+        manifest = manifest.with_resource(
+            ResourceRecord(
+                spec=resource,
+                files=tuple(str(path) for path in own),
+                migration=str(migration),
+                revision=revision_id,
+            )
+        )
+    formatted.update(state_ops(snapshot, manifest, bases))
+    state = [path for path in formatted if path.parts[0] == STATE_DIR]
+    plan = plan_files(
         formatted,
         {path: snapshot.files.get(path) for path in formatted},
-        may_modify=[P(ROUTER_FILE), P(MODELS_FILE)],
+        generated=snapshot.manifest.files,
+        may_modify=[P(ROUTER_FILE), P(MODELS_FILE), *state],
+        force=force,
     )
+    overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
+    return plan.with_ops(backup_ops(overwritten, backup_stamp()))
 
 
 def preview_resources(
-    resources: Sequence[ResourceSpec], *, project: Path
+    resources: Sequence[ResourceSpec], *, project: Path, force: bool = False
 ) -> tuple[Path, Plan]:
     """Find the project and plan the change, writing nothing (``--dry-run``).
 
@@ -177,7 +288,8 @@ def preview_resources(
         The project root and the plan that ``add_resources`` would apply.
     """
     root = find_project(project)
-    return root, plan_resources(read_snapshot(root, resources), resources)
+    snapshot = read_snapshot(root, resources)
+    return root, plan_resources(snapshot, resources, force=force)
 
 
 @dataclass(frozen=True)
@@ -194,6 +306,8 @@ def add_resources(
     *,
     project: Path,
     check: bool = True,
+    force: bool = False,
+    allow_dirty: bool = False,
     reporter: Reporter | None = None,
 ) -> AddResult:
     """Generate, wire in and check every resource of ``resources``.
@@ -202,6 +316,8 @@ def add_resources(
         resources: Validated specs.
         project: A directory inside the project.
         check: Run the project's checks and migration round trip afterwards.
+        force: Overwrite files in the way that the user modified (backed up).
+        allow_dirty: Modify files that have uncommitted changes in git.
         reporter: Receives progress events.
 
     Returns:
@@ -210,7 +326,8 @@ def add_resources(
     reporter = reporter or NullReporter()
     names = ", ".join(resource.names.singular for resource in resources)
     reporter.stage(f"Generating {names}")
-    root, plan = preview_resources(resources, project=project)
+    root, plan = preview_resources(resources, project=project, force=force)
+    ensure_committed(root, plan, allow_dirty=allow_dirty)
     apply_plan(root, plan, reporter=reporter)
     if not check:
         return AddResult(root, plan)

@@ -20,6 +20,8 @@ __all__ = [
     "WiringError",
     "register_model",
     "register_router",
+    "unregister_model",
+    "unregister_router",
 ]
 
 ROUTER_FILE = "app/api/v1/router.py"
@@ -229,6 +231,109 @@ def register_model(
         after = _last_import_line(tree)
         edits.append(_Insert(after + 1, after, f'\n__all__ = ["{class_name}"]\n'))
     return _apply(source, edits) if edits else source
+
+
+def unregister_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str:
+    """Undo :func:`register_router`: drop the import and include of ``module``.
+
+    Returns:
+        The new text (the same text when the router is not included).
+
+    Raises:
+        WiringError: The file does not parse.
+    """
+    by_hand = [
+        f"remove 'from {ENDPOINTS_PACKAGE} import {module}'",
+        f"remove 'api_router.include_router({module}.router)'",
+    ]
+    tree = _parse(source, path, by_hand)
+    edits = _drop_import(tree, ENDPOINTS_PACKAGE, module)
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and _is_include_router(node.value)
+            and _includes_module(node, module)
+        ):
+            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, ""))
+    return _delete(source, edits) if edits else source
+
+
+def unregister_model(
+    source: str, module: str, class_name: str, *, path: str = MODELS_FILE
+) -> str:
+    """Undo :func:`register_model`: drop the import and export of ``class_name``.
+
+    Returns:
+        The new text (the same text when the model is not registered).
+
+    Raises:
+        WiringError: The file does not parse, or ``__all__`` is not a plain
+            list of strings.
+    """
+    by_hand = [
+        f"remove 'from app.models.{module} import {class_name}'",
+        f'remove "{class_name}" from __all__',
+    ]
+    tree = _parse(source, path, by_hand)
+    edits = _drop_import(tree, f"app.models.{module}", class_name)
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and _assigns_name(node, "__all__")
+        ):
+            continue
+        value = node.value
+        if not isinstance(value, ast.List | ast.Tuple):
+            raise _refuse(path, "__all__ is not a list of strings", by_hand)
+        names = [
+            item.value
+            for item in value.elts
+            if isinstance(item, ast.Constant) and isinstance(item.value, str)
+        ]
+        if class_name in names:
+            listed = ", ".join(f'"{name}"' for name in names if name != class_name)
+            text = f"__all__ = [{listed}]\n"
+            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
+    return _delete(source, edits) if edits else source
+
+
+def _drop_import(tree: ast.Module, module: str, name: str) -> list[_Insert]:
+    """Edits that remove ``name`` from every ``from module import ...``."""
+    edits = []
+    for node in _import_from(tree, module):
+        kept = [alias for alias in node.names if alias.name != name or alias.asname]
+        if len(kept) == len(node.names):
+            continue
+        text = (
+            f"from {module} import {', '.join(map(_alias_text, kept))}\n"
+            if kept
+            else ""
+        )
+        edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
+    return edits
+
+
+def _delete(source: str, edits: list[_Insert]) -> str:
+    """Apply ``edits``; where a statement is removed, drop the blank line it leaves.
+
+    A removed statement that sat between two blank lines (or a blank line and
+    the end of the file) takes the blank line before it along, so the file
+    keeps the spacing it had before the statement was added.
+    """
+    lines = source.splitlines(keepends=True)
+    removed_blanks: list[_Insert] = []
+    for edit in edits:
+        if edit.text:
+            continue
+        before = edit.start - 2  # 0-based index of the line above
+        after = edit.end  # 0-based index of the line below
+        blank_before = before >= 0 and not lines[before].strip()
+        blank_after = after >= len(lines) or not lines[after].strip()
+        if blank_before and blank_after:
+            removed_blanks.append(_Insert(before + 1, before + 1, ""))
+    text = _apply(source, [*edits, *removed_blanks])
+    return text.rstrip("\n") + "\n"
 
 
 def _assigns_name(node: ast.Assign | ast.AnnAssign, name: str) -> bool:

@@ -56,7 +56,7 @@ def test_plan_classifies_each_file(tmp_path: Path) -> None:
 
 
 def test_plan_refuses_to_overwrite_a_file_it_may_not_edit() -> None:
-    with pytest.raises(ScaffoldError, match=r"app/models/book\.py already exists"):
+    with pytest.raises(ScaffoldError, match=r"app/models/book\.py was modified since scaffold generated it"):
         plan_files(
             {P("app/models/book.py"): "new\n"},
             {P("app/models/book.py"): "user's own model\n"},
@@ -75,7 +75,8 @@ def test_apply_writes_every_change_and_reports_it(tmp_path: Path) -> None:
     assert not list(root.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("failing_write", [1, 2, 3])
+# Write 1 is the journal itself; writes 2 to 4 are the plan's three files.
+@pytest.mark.parametrize("failing_write", [1, 2, 3, 4])
 def test_a_failure_at_any_write_leaves_the_project_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_write: int
 ) -> None:
@@ -86,12 +87,12 @@ def test_a_failure_at_any_write_leaves_the_project_unchanged(
     real_write = apply_module._write_atomically
     calls = 0
 
-    def flaky(target: Path, data: bytes) -> None:
+    def flaky(target: Path, data: bytes, mode: int | None = None) -> None:
         nonlocal calls
         calls += 1
         if calls == failing_write:
             raise OSError(28, "No space left on device")
-        real_write(target, data)
+        real_write(target, data, mode)
 
     monkeypatch.setattr(apply_module, "_write_atomically", flaky)
 
@@ -112,11 +113,11 @@ def test_an_interrupt_mid_write_rolls_back(
     real_write = apply_module._write_atomically
     calls = 0
 
-    def interrupted(target: Path, data: bytes) -> None:
+    def interrupted(target: Path, data: bytes, mode: int | None = None) -> None:
         nonlocal calls
         calls += 1
-        real_write(target, data)
-        if calls == 2:
+        real_write(target, data, mode)
+        if calls == 3:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(apply_module, "_write_atomically", interrupted)

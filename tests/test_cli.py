@@ -22,6 +22,10 @@ HELP_PAGES = {
     "help_add_resource.txt": ["add", "resource", "--help"],
     "help_spec_schema.txt": ["spec", "schema", "--help"],
     "help_check.txt": ["check", "--help"],
+    "help_regenerate.txt": ["regenerate", "--help"],
+    "help_remove_resource.txt": ["remove", "resource", "--help"],
+    "help_status.txt": ["status", "--help"],
+    "help_recover.txt": ["recover", "--help"],
 }
 runner = CliRunner()
 
@@ -63,7 +67,8 @@ def test_help_matches_snapshot(snapshot: str) -> None:
 
 
 def test_every_command_has_help() -> None:
-    for args in (["new", "--help"], ["add", "--help"], ["spec", "--help"]):
+    for args in (["new", "--help"], ["add", "--help"], ["remove", "--help"],
+                 ["spec", "--help"]):  # fmt: skip
         result = runner.invoke(cli.app, args)
         assert result.exit_code == 0, args
         assert "Usage:" in result.output

@@ -1,0 +1,100 @@
+"""The ``/authors`` endpoints: thin handlers over :class:`AuthorService`."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.api.deps import SessionDep
+from app.models.author import Author
+from app.schemas.author import AuthorCreate, AuthorQuery, AuthorRead, AuthorUpdate
+from app.schemas.common import Page, error_responses
+from app.services.author import AuthorService
+
+
+def get_author_service(session: SessionDep) -> AuthorService:
+    """Provide the author service for one request."""
+    return AuthorService(session)
+
+
+AuthorServiceDep = Annotated[AuthorService, Depends(get_author_service)]
+
+
+async def get_author(author_id: UUID, service: AuthorServiceDep) -> Author:
+    """Load the author a route's ``author_id`` names, or answer 404."""
+    return await service.get(author_id)
+
+
+router = APIRouter(prefix="/authors", tags=["authors"], responses=error_responses(422))
+
+
+@router.get("", name="list", summary="List authors")
+async def list_authors(
+    query: Annotated[AuthorQuery, Query()], service: AuthorServiceDep
+) -> Page[AuthorRead]:
+    """List authors a page at a time, filtered, searched and sorted."""
+    return await service.list(query)
+
+
+@router.post(
+    "",
+    name="create",
+    summary="Create an author",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 409),
+)
+async def create_author(data: AuthorCreate, service: AuthorServiceDep) -> AuthorRead:
+    """Create an author and return it with its id."""
+    return AuthorRead.model_validate(await service.create(data))
+
+
+@router.get(
+    "/{author_id}", name="get", summary="Get an author", responses=error_responses(404)
+)
+async def read_author(author: Annotated[Author, Depends(get_author)]) -> AuthorRead:
+    """Return one author."""
+    return AuthorRead.model_validate(author)
+
+
+@router.put(
+    "/{author_id}",
+    name="replace",
+    summary="Replace an author",
+    responses=error_responses(404, 400, 409),
+)
+async def replace_author(
+    author: Annotated[Author, Depends(get_author)],
+    data: AuthorCreate,
+    service: AuthorServiceDep,
+) -> AuthorRead:
+    """Replace every field of an author."""
+    return AuthorRead.model_validate(await service.replace(author, data))
+
+
+@router.patch(
+    "/{author_id}",
+    name="update",
+    summary="Update an author",
+    responses=error_responses(404, 400, 409),
+)
+async def update_author(
+    author: Annotated[Author, Depends(get_author)],
+    data: AuthorUpdate,
+    service: AuthorServiceDep,
+) -> AuthorRead:
+    """Change the fields of an author that the body sets."""
+    return AuthorRead.model_validate(await service.update(author, data))
+
+
+@router.delete(
+    "/{author_id}",
+    name="delete",
+    summary="Delete an author",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404),
+)
+async def delete_author(
+    author: Annotated[Author, Depends(get_author)], service: AuthorServiceDep
+) -> None:
+    """Delete an author."""
+    await service.delete(author)

@@ -1,0 +1,96 @@
+"""The ``/books`` endpoints: thin handlers over :class:`BookService`."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.api.deps import SessionDep
+from app.models.book import Book
+from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
+from app.schemas.common import Page, error_responses
+from app.services.book import BookService
+
+
+def get_book_service(session: SessionDep) -> BookService:
+    """Provide the book service for one request."""
+    return BookService(session)
+
+
+BookServiceDep = Annotated[BookService, Depends(get_book_service)]
+
+
+async def get_book(book_id: UUID, service: BookServiceDep) -> Book:
+    """Load the book a route's ``book_id`` names, or answer 404."""
+    return await service.get(book_id)
+
+
+router = APIRouter(prefix="/books", tags=["books"], responses=error_responses(422))
+
+
+@router.get("", name="list", summary="List books")
+async def list_books(
+    query: Annotated[BookQuery, Query()], service: BookServiceDep
+) -> Page[BookRead]:
+    """List books a page at a time, filtered, searched and sorted."""
+    return await service.list(query)
+
+
+@router.post(
+    "",
+    name="create",
+    summary="Create a book",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 409),
+)
+async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
+    """Create a book and return it with its id."""
+    return BookRead.model_validate(await service.create(data))
+
+
+@router.get(
+    "/{book_id}", name="get", summary="Get a book", responses=error_responses(404)
+)
+async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
+    """Return one book."""
+    return BookRead.model_validate(book)
+
+
+@router.put(
+    "/{book_id}",
+    name="replace",
+    summary="Replace a book",
+    responses=error_responses(404, 400, 409),
+)
+async def replace_book(
+    book: Annotated[Book, Depends(get_book)], data: BookCreate, service: BookServiceDep
+) -> BookRead:
+    """Replace every field of a book."""
+    return BookRead.model_validate(await service.replace(book, data))
+
+
+@router.patch(
+    "/{book_id}",
+    name="update",
+    summary="Update a book",
+    responses=error_responses(404, 400, 409),
+)
+async def update_book(
+    book: Annotated[Book, Depends(get_book)], data: BookUpdate, service: BookServiceDep
+) -> BookRead:
+    """Change the fields of a book that the body sets."""
+    return BookRead.model_validate(await service.update(book, data))
+
+
+@router.delete(
+    "/{book_id}",
+    name="delete",
+    summary="Delete a book",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404),
+)
+async def delete_book(
+    book: Annotated[Book, Depends(get_book)], service: BookServiceDep
+) -> None:
+    """Delete a book."""
+    await service.delete(book)

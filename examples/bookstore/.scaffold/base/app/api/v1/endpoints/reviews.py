@@ -1,0 +1,100 @@
+"""The ``/reviews`` endpoints: thin handlers over :class:`ReviewService`."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.api.deps import SessionDep
+from app.models.review import Review
+from app.schemas.common import Page, error_responses
+from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
+from app.services.review import ReviewService
+
+
+def get_review_service(session: SessionDep) -> ReviewService:
+    """Provide the review service for one request."""
+    return ReviewService(session)
+
+
+ReviewServiceDep = Annotated[ReviewService, Depends(get_review_service)]
+
+
+async def get_review(review_id: UUID, service: ReviewServiceDep) -> Review:
+    """Load the review a route's ``review_id`` names, or answer 404."""
+    return await service.get(review_id)
+
+
+router = APIRouter(prefix="/reviews", tags=["reviews"], responses=error_responses(422))
+
+
+@router.get("", name="list", summary="List reviews")
+async def list_reviews(
+    query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
+) -> Page[ReviewRead]:
+    """List reviews a page at a time, filtered, searched and sorted."""
+    return await service.list(query)
+
+
+@router.post(
+    "",
+    name="create",
+    summary="Create a review",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 409),
+)
+async def create_review(data: ReviewCreate, service: ReviewServiceDep) -> ReviewRead:
+    """Create a review and return it with its id."""
+    return ReviewRead.model_validate(await service.create(data))
+
+
+@router.get(
+    "/{review_id}", name="get", summary="Get a review", responses=error_responses(404)
+)
+async def read_review(review: Annotated[Review, Depends(get_review)]) -> ReviewRead:
+    """Return one review."""
+    return ReviewRead.model_validate(review)
+
+
+@router.put(
+    "/{review_id}",
+    name="replace",
+    summary="Replace a review",
+    responses=error_responses(404, 400, 409),
+)
+async def replace_review(
+    review: Annotated[Review, Depends(get_review)],
+    data: ReviewCreate,
+    service: ReviewServiceDep,
+) -> ReviewRead:
+    """Replace every field of a review."""
+    return ReviewRead.model_validate(await service.replace(review, data))
+
+
+@router.patch(
+    "/{review_id}",
+    name="update",
+    summary="Update a review",
+    responses=error_responses(404, 400, 409),
+)
+async def update_review(
+    review: Annotated[Review, Depends(get_review)],
+    data: ReviewUpdate,
+    service: ReviewServiceDep,
+) -> ReviewRead:
+    """Change the fields of a review that the body sets."""
+    return ReviewRead.model_validate(await service.update(review, data))
+
+
+@router.delete(
+    "/{review_id}",
+    name="delete",
+    summary="Delete a review",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404),
+)
+async def delete_review(
+    review: Annotated[Review, Depends(get_review)], service: ReviewServiceDep
+) -> None:
+    """Delete a review."""
+    await service.delete(review)

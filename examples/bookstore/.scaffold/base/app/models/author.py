@@ -1,0 +1,21 @@
+"""The ``Author`` model: one row of the ``authors`` table."""
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Author(TimestampMixin, Base):
+    """An author stored in the ``authors`` table."""
+
+    __tablename__ = "authors"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    born_on: Mapped[date | None]
+    biography: Mapped[str | None] = mapped_column(Text())

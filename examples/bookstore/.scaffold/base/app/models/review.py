@@ -1,0 +1,21 @@
+"""The ``Review`` model: one row of the ``reviews`` table."""
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Review(TimestampMixin, Base):
+    """A review stored in the ``reviews`` table."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    rating: Mapped[int]
+    body: Mapped[str | None] = mapped_column(Text())
+    posted_at: Mapped[datetime]

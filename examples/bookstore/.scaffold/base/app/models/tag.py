@@ -1,0 +1,18 @@
+"""The ``Tag`` model: one row of the ``tags`` table."""
+
+from uuid import UUID, uuid4
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Tag(TimestampMixin, Base):
+    """A tag stored in the ``tags`` table."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    description: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,97 @@
+"""Database access for authors: queries only, no business rules."""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.database import escape_like
+from app.models.author import Author
+from app.schemas.author import AuthorQuery
+
+_SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
+    "name": Author.name,
+    "email": Author.email,
+    "born_on": Author.born_on,
+    "biography": Author.biography,
+    "created_at": Author.created_at,
+    "updated_at": Author.updated_at,
+}
+"""The columns ``sort`` may name."""
+
+
+class AuthorRepository:
+    """Reads and writes ``Author`` rows through one session.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, author_id: UUID) -> Author | None:
+        """Return the author with this id, or ``None``."""
+        return await self.session.get(Author, author_id)
+
+    async def get_by_email(self, email: str) -> Author | None:
+        """Return the author whose email is ``email``, or ``None``."""
+        return await self.session.scalar(select(Author).where(Author.email == email))
+
+    async def list(self, query: AuthorQuery) -> tuple[Sequence[Author], int]:
+        """Return one page of the authors that match ``query``.
+
+        Args:
+            query: Paging, filters, search and sort order.
+
+        Returns:
+            The authors on the page and how many match in all.
+        """
+        statement = select(Author)
+        if query.name is not None:
+            statement = statement.where(Author.name == query.name)
+        if query.email is not None:
+            statement = statement.where(Author.email == query.email)
+        if query.q is not None:
+            pattern = f"%{escape_like(query.q)}%"
+            statement = statement.where(
+                or_(
+                    Author.name.ilike(pattern, escape="\\"),
+                    Author.biography.ilike(pattern, escape="\\"),
+                )
+            )
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        if query.sort is None:
+            order = Author.created_at.desc()
+        else:
+            column = _SORTABLE[query.sort.removeprefix("-")]
+            order = column.desc() if query.sort.startswith("-") else column.asc()
+        rows = await self.session.scalars(
+            statement.order_by(order, Author.id)
+            .offset((query.page - 1) * query.size)
+            .limit(query.size)
+        )
+        return rows.all(), total or 0
+
+    async def add(self, author: Author) -> Author:
+        """Insert ``author``, then load what the database set."""
+        self.session.add(author)
+        await self.session.flush()
+        await self.session.refresh(author)
+        return author
+
+    async def save(self, author: Author) -> Author:
+        """Write the changes to ``author``, then reload what the database set."""
+        await self.session.flush()
+        await self.session.refresh(author)
+        return author
+
+    async def delete(self, author: Author) -> None:
+        """Delete ``author``."""
+        await self.session.delete(author)
+        await self.session.flush()

@@ -1,0 +1,102 @@
+"""Database access for books: queries only, no business rules."""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.database import escape_like
+from app.models.book import Book
+from app.schemas.book import BookQuery
+
+_SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
+    "title": Book.title,
+    "isbn": Book.isbn,
+    "price": Book.price,
+    "status": Book.status,
+    "published_on": Book.published_on,
+    "summary": Book.summary,
+    "created_at": Book.created_at,
+    "updated_at": Book.updated_at,
+}
+"""The columns ``sort`` may name."""
+
+
+class BookRepository:
+    """Reads and writes ``Book`` rows through one session.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, book_id: UUID) -> Book | None:
+        """Return the book with this id, or ``None``."""
+        return await self.session.get(Book, book_id)
+
+    async def get_by_isbn(self, isbn: str) -> Book | None:
+        """Return the book whose isbn is ``isbn``, or ``None``."""
+        return await self.session.scalar(select(Book).where(Book.isbn == isbn))
+
+    async def list(self, query: BookQuery) -> tuple[Sequence[Book], int]:
+        """Return one page of the books that match ``query``.
+
+        Args:
+            query: Paging, filters, search and sort order.
+
+        Returns:
+            The books on the page and how many match in all.
+        """
+        statement = select(Book)
+        if query.title is not None:
+            statement = statement.where(Book.title == query.title)
+        if query.isbn is not None:
+            statement = statement.where(Book.isbn == query.isbn)
+        if query.status is not None:
+            statement = statement.where(Book.status == query.status)
+        if query.q is not None:
+            pattern = f"%{escape_like(query.q)}%"
+            statement = statement.where(
+                or_(
+                    Book.title.ilike(pattern, escape="\\"),
+                    Book.isbn.ilike(pattern, escape="\\"),
+                    Book.summary.ilike(pattern, escape="\\"),
+                )
+            )
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        if query.sort is None:
+            order = Book.created_at.desc()
+        else:
+            column = _SORTABLE[query.sort.removeprefix("-")]
+            order = column.desc() if query.sort.startswith("-") else column.asc()
+        rows = await self.session.scalars(
+            statement.order_by(order, Book.id)
+            .offset((query.page - 1) * query.size)
+            .limit(query.size)
+        )
+        return rows.all(), total or 0
+
+    async def add(self, book: Book) -> Book:
+        """Insert ``book``, then load what the database set."""
+        self.session.add(book)
+        await self.session.flush()
+        await self.session.refresh(book)
+        return book
+
+    async def save(self, book: Book) -> Book:
+        """Write the changes to ``book``, then reload what the database set."""
+        await self.session.flush()
+        await self.session.refresh(book)
+        return book
+
+    async def delete(self, book: Book) -> None:
+        """Delete ``book``."""
+        await self.session.delete(book)
+        await self.session.flush()

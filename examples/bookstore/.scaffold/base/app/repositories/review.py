@@ -1,0 +1,89 @@
+"""Database access for reviews: queries only, no business rules."""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.database import escape_like
+from app.models.review import Review
+from app.schemas.review import ReviewQuery
+
+_SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
+    "reviewer": Review.reviewer,
+    "rating": Review.rating,
+    "body": Review.body,
+    "posted_at": Review.posted_at,
+    "created_at": Review.created_at,
+    "updated_at": Review.updated_at,
+}
+"""The columns ``sort`` may name."""
+
+
+class ReviewRepository:
+    """Reads and writes ``Review`` rows through one session.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, review_id: UUID) -> Review | None:
+        """Return the review with this id, or ``None``."""
+        return await self.session.get(Review, review_id)
+
+    async def list(self, query: ReviewQuery) -> tuple[Sequence[Review], int]:
+        """Return one page of the reviews that match ``query``.
+
+        Args:
+            query: Paging, filters, search and sort order.
+
+        Returns:
+            The reviews on the page and how many match in all.
+        """
+        statement = select(Review)
+        if query.q is not None:
+            pattern = f"%{escape_like(query.q)}%"
+            statement = statement.where(
+                or_(
+                    Review.reviewer.ilike(pattern, escape="\\"),
+                    Review.body.ilike(pattern, escape="\\"),
+                )
+            )
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        if query.sort is None:
+            order = Review.created_at.desc()
+        else:
+            column = _SORTABLE[query.sort.removeprefix("-")]
+            order = column.desc() if query.sort.startswith("-") else column.asc()
+        rows = await self.session.scalars(
+            statement.order_by(order, Review.id)
+            .offset((query.page - 1) * query.size)
+            .limit(query.size)
+        )
+        return rows.all(), total or 0
+
+    async def add(self, review: Review) -> Review:
+        """Insert ``review``, then load what the database set."""
+        self.session.add(review)
+        await self.session.flush()
+        await self.session.refresh(review)
+        return review
+
+    async def save(self, review: Review) -> Review:
+        """Write the changes to ``review``, then reload what the database set."""
+        await self.session.flush()
+        await self.session.refresh(review)
+        return review
+
+    async def delete(self, review: Review) -> None:
+        """Delete ``review``."""
+        await self.session.delete(review)
+        await self.session.flush()

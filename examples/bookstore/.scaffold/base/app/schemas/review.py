@@ -1,0 +1,99 @@
+"""Request and response bodies of the ``/reviews`` endpoints."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from app.schemas.common import PageQuery
+
+ReviewerField = Annotated[str, Field(max_length=100)]
+RatingField = Annotated[int, Field(ge=1, le=5)]
+BodyField = Annotated[str, Field(max_length=5000)]
+ReviewSort = Literal[
+    "reviewer",
+    "-reviewer",
+    "rating",
+    "-rating",
+    "body",
+    "-body",
+    "posted_at",
+    "-posted_at",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+_EXAMPLE: dict[str, Any] = {
+    "reviewer": "Reviewer 0",
+    "rating": 1,
+    "body": "Body 0",
+    "posted_at": "2025-01-01T12:00:00Z",
+}
+
+
+class ReviewCreate(BaseModel):
+    """The body of ``POST /reviews`` and ``PUT /reviews/{id}``."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    reviewer: ReviewerField
+    rating: RatingField
+    body: BodyField | None = None
+    posted_at: AwareDatetime
+
+
+class ReviewUpdate(BaseModel):
+    """The body of ``PATCH /reviews/{id}``: every field may be left out."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    reviewer: ReviewerField | None = None
+    rating: RatingField | None = None
+    body: BodyField | None = None
+    posted_at: AwareDatetime | None = None
+
+    @field_validator("reviewer", "rating", "posted_at")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Refuse an explicit ``null`` for a field the review cannot lack."""
+        if value is None:
+            raise ValueError("may be left out, but not set to null")
+        return value
+
+
+class ReviewRead(BaseModel):
+    """A review as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    reviewer: str
+    rating: int
+    body: str | None
+    posted_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReviewQuery(PageQuery):
+    """The query parameters of ``GET /reviews``: paging, filters, search, order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sort: ReviewSort | None = Field(
+        None,
+        description="Sort by a field, '-' first for descending; newest first if unset.",
+    )
+    q: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Case-insensitive search in reviewer, body.",
+    )

@@ -1,0 +1,90 @@
+"""Business rules for reviews: every change goes through here."""
+
+from collections.abc import Awaitable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import ConflictError, NotFoundError
+from app.models.review import Review
+from app.repositories.review import ReviewRepository
+from app.schemas.common import Page
+from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
+
+
+class ReviewService:
+    """Lists, creates, changes and deletes reviews.
+
+    Raises :class:`~app.core.errors.AppError` subclasses, never ``HTTPException``.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.repository = ReviewRepository(session)
+
+    async def list(self, query: ReviewQuery) -> Page[ReviewRead]:
+        """Return one page of reviews matching ``query``."""
+        reviews, total = await self.repository.list(query)
+        return Page[ReviewRead].create(
+            [ReviewRead.model_validate(review) for review in reviews],
+            total=total,
+            page=query.page,
+            size=query.size,
+        )
+
+    async def get(self, review_id: UUID) -> Review:
+        """Return the review with this id.
+
+        Raises:
+            NotFoundError: No review has this id.
+        """
+        review = await self.repository.get(review_id)
+        if review is None:
+            raise NotFoundError(f"Review {review_id} not found")
+        return review
+
+    async def create(self, data: ReviewCreate) -> Review:
+        """Create a review.
+
+        Raises:
+            ConflictError: A unique field's value is taken.
+        """
+        values = data.model_dump()
+        return await self._write(self.repository.add(Review(**values)))
+
+    async def replace(self, review: Review, data: ReviewCreate) -> Review:
+        """Replace every field of ``review`` with ``data``.
+
+        Raises:
+            ConflictError: A unique field's value is taken by another review.
+        """
+        return await self._change(review, data.model_dump())
+
+    async def update(self, review: Review, data: ReviewUpdate) -> Review:
+        """Change the fields of ``review`` that ``data`` sets.
+
+        Raises:
+            ConflictError: A unique field's value is taken by another review.
+        """
+        return await self._change(review, data.model_dump(exclude_unset=True))
+
+    async def delete(self, review: Review) -> None:
+        """Delete ``review``."""
+        await self.repository.delete(review)
+
+    async def _change(self, review: Review, values: dict[str, Any]) -> Review:
+        for field, value in values.items():
+            setattr(review, field, value)
+        return await self._write(self.repository.save(review))
+
+    @staticmethod
+    async def _write(pending: Awaitable[Review]) -> Review:
+        """Await a write, answering a constraint the database enforced with 409."""
+        try:
+            return await pending
+        except IntegrityError as exc:
+            raise ConflictError("The review conflicts with existing data") from exc

@@ -1,0 +1,391 @@
+"""Tests of the ``/api/v1/books`` endpoints, from the client's side."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+URL = "/api/v1/books"
+MISSING = object()
+MISSING_ID = "00000000-0000-0000-0000-000000000000"
+ISBN_SAMPLES = (
+    "0343746830652",
+    "1041350722978",
+    "2739854514205",
+    "3437468306521",
+    "4135072297847",
+    "5823676089173",
+    "6521280961599",
+    "7229784753816",
+    "8917398545142",
+    "9615992437468",
+)
+PRICE_SAMPLES = (
+    "0.00",
+    "1.00",
+    "2.00",
+    "3.00",
+    "4.00",
+    "5.00",
+    "6.00",
+    "7.00",
+    "8.00",
+    "9.00",
+)
+
+
+def book_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+    """A valid request body for a new book.
+
+    Args:
+        n: Varies every value that must be unique or ordered; bodies built with
+            different ``n`` (0 to 9) do not collide.
+        **changes: Fields to set to other values, or to remove with ``MISSING``.
+
+    Returns:
+        The body, as JSON-ready data.
+    """
+    payload: dict[str, Any] = {
+        "title": f"Title {n}",
+        "isbn": ISBN_SAMPLES[n],
+        "price": PRICE_SAMPLES[n],
+        "status": ["draft", "published", "out-of-print"][n % 3],
+        "published_on": f"2025-01-{n + 1:02d}",
+        "summary": f"Summary {n}",
+    }
+    payload.update(changes)
+    return {key: value for key, value in payload.items() if value is not MISSING}
+
+
+async def create_book(
+    client: AsyncClient, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Create a book through the API and return the response body."""
+    response = await client.post(URL, json=book_payload(n, **changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Assert that every field of ``payload`` came back unchanged in ``body``."""
+    assert body["title"] == payload["title"]
+    assert body["isbn"] == payload["isbn"]
+    assert Decimal(body["price"]) == Decimal(payload["price"])
+    assert body["status"] == payload["status"]
+    assert body["published_on"] == payload["published_on"]
+    assert body["summary"] == payload["summary"]
+
+
+async def test_create_returns_the_new_book(client: AsyncClient) -> None:
+    # Given a valid body
+    payload = book_payload()
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the book is created and returned with its id and timestamps
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert_matches(body, payload)
+    assert body["id"]
+    assert body["created_at"]
+    assert body["updated_at"]
+
+
+async def test_create_applies_defaults(client: AsyncClient) -> None:
+    # Given a body that leaves out every field that has a default
+    payload = book_payload(status=MISSING)
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the defaults are stored
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "draft"
+
+
+async def test_get_returns_the_book(client: AsyncClient) -> None:
+    # Given a book
+    created = await create_book(client)
+
+    # When it is fetched by id
+    response = await client.get(f"{URL}/{created['id']}")
+
+    # Then it is returned as created
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+async def test_get_unknown_id_answers_404(client: AsyncClient) -> None:
+    # Given an id no book has / When it is fetched
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    # Then 404 in the one error format
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_list_pages_through_books(client: AsyncClient) -> None:
+    # Given three books
+    for n in range(3):
+        await create_book(client, n)
+
+    # When the list is read two at a time
+    first = (await client.get(URL, params={"size": 2})).json()
+    second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+
+    # Then the pages hold every book exactly once
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert len(first["items"]) == 2
+    assert len(second["items"]) == 1
+    ids = {item["id"] for item in first["items"] + second["items"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
+async def test_list_refuses_bad_paging(
+    client: AsyncClient, params: dict[str, int]
+) -> None:
+    # Given paging outside its bounds / When the list is read
+    response = await client.get(URL, params=params)
+
+    # Then 422
+    assert response.status_code == 422
+
+
+async def test_list_sorts_both_ways(client: AsyncClient) -> None:
+    # Given books created out of title order
+    for n in (1, 0, 2):
+        await create_book(client, n)
+
+    # When they are listed by title, ascending then descending
+    ascending = (await client.get(URL, params={"sort": "title"})).json()
+    descending = (await client.get(URL, params={"sort": "-title"})).json()
+
+    # Then the order follows the field
+    expected = [book_payload(n)["title"] for n in range(3)]
+    assert [item["title"] for item in ascending["items"]] == expected
+    assert [item["title"] for item in descending["items"]] == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "title",
+        "-title",
+        "isbn",
+        "-isbn",
+        "price",
+        "-price",
+        "status",
+        "-status",
+        "published_on",
+        "-published_on",
+        "summary",
+        "-summary",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a book
+    created = await create_book(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
+async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
+    # Given a sort field that is not on the allow-list / When the list is read
+    response = await client.get(URL, params={"sort": "password"})
+
+    # Then 422, before any query runs
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    # Given a filter on a field that cannot be filtered / When the list is read
+    response = await client.get(URL, params={"no_such_field": "x"})
+
+    # Then 422
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
+
+
+async def test_list_filters_by_title(client: AsyncClient) -> None:
+    # Given two books with different title
+    wanted = await create_book(client, 0)
+    await create_book(client, 1)
+
+    # When the list is filtered by the first one's title
+    response = await client.get(URL, params={"title": wanted["title"]})
+
+    # Then only that book is listed
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
+    # Given two books
+    wanted = await create_book(client, 0)
+    await create_book(client, 1)
+
+    # When the list is searched for the first one's title in upper case
+    response = await client.get(URL, params={"q": wanted["title"].upper()})
+
+    # Then only that book is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_replace_sets_every_field(client: AsyncClient) -> None:
+    # Given a book
+    created = await create_book(client, 0)
+    payload = book_payload(1)
+
+    # When it is replaced by a new body
+    response = await client.put(f"{URL}/{created['id']}", json=payload)
+
+    # Then every field has the new value and the id is kept
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), payload)
+    assert response.json()["id"] == created["id"]
+
+
+async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.put(f"{URL}/{MISSING_ID}", json=book_payload())
+
+    assert response.status_code == 404
+
+
+async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    # Given a book
+    created = await create_book(client, 0)
+    change = {"title": book_payload(1)["title"]}
+
+    # When one field is patched
+    response = await client.patch(f"{URL}/{created['id']}", json=change)
+
+    # Then that field changed and every other one is as it was
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), {**book_payload(0), **change})
+
+
+@pytest.mark.parametrize("field", ["title", "isbn", "price", "status"])
+async def test_update_refuses_null_for_a_required_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a book
+    created = await create_book(client)
+
+    # When a field it cannot lack is set to null
+    response = await client.patch(f"{URL}/{created['id']}", json={field: None})
+
+    # Then 422 names the field
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_book(client: AsyncClient) -> None:
+    # Given a book
+    created = await create_book(client)
+
+    # When it is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then it is gone
+    assert response.status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["isbn"])
+async def test_duplicate_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a book
+    first = await create_book(client, 0)
+
+    # When another one is created with the same value of a unique field
+    response = await client.post(URL, json=book_payload(1, **{field: first[field]}))
+
+    # Then 409 in the one error format
+    assert response.status_code == 409, response.text
+    assert response.json()["error_code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize("field", ["isbn"])
+async def test_update_to_a_taken_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two books
+    first = await create_book(client, 0)
+    second = await create_book(client, 1)
+
+    # When the second takes the first one's value of a unique field
+    response = await client.patch(f"{URL}/{second['id']}", json={field: first[field]})
+
+    # Then 409
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_type"),
+    [
+        ("title", MISSING, "missing"),
+        ("title", "x" * 201, "string_too_long"),
+        ("isbn", MISSING, "missing"),
+        ("isbn", "x" * 14, "string_too_long"),
+        ("isbn", "!", "string_pattern_mismatch"),
+        ("price", MISSING, "missing"),
+        ("price", "-1", "greater_than_equal"),
+        ("price", "111111111", "decimal_whole_digits"),
+        ("price", "0.111", "decimal_max_places"),
+        ("status", "no-such-choice", "enum"),
+        ("published_on", "31/01/2025", "date_from_datetime_parsing"),
+    ],
+)
+async def test_create_refuses_invalid_values(
+    client: AsyncClient, field: str, value: Any, error_type: str
+) -> None:
+    # Given a body with one invalid value
+    payload = book_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field and the broken constraint, without echoing input
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert {"loc": ["body", field], "type": error_type} in [
+        {"loc": error["loc"], "type": error["type"]} for error in errors
+    ]

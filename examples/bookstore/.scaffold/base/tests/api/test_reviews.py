@@ -1,0 +1,304 @@
+"""Tests of the ``/api/v1/reviews`` endpoints, from the client's side."""
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+URL = "/api/v1/reviews"
+MISSING = object()
+MISSING_ID = "00000000-0000-0000-0000-000000000000"
+RATING_SAMPLES = (1, 2, 3, 4, 5, 1, 2, 3, 4, 5)
+
+
+def review_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+    """A valid request body for a new review.
+
+    Args:
+        n: Varies every value that must be unique or ordered; bodies built with
+            different ``n`` (0 to 9) do not collide.
+        **changes: Fields to set to other values, or to remove with ``MISSING``.
+
+    Returns:
+        The body, as JSON-ready data.
+    """
+    payload: dict[str, Any] = {
+        "reviewer": f"Reviewer {n}",
+        "rating": RATING_SAMPLES[n],
+        "body": f"Body {n}",
+        "posted_at": f"2025-01-{n + 1:02d}T12:00:00Z",
+    }
+    payload.update(changes)
+    return {key: value for key, value in payload.items() if value is not MISSING}
+
+
+async def create_review(
+    client: AsyncClient, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Create a review through the API and return the response body."""
+    response = await client.post(URL, json=review_payload(n, **changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Assert that every field of ``payload`` came back unchanged in ``body``."""
+    assert body["reviewer"] == payload["reviewer"]
+    assert body["rating"] == payload["rating"]
+    assert body["body"] == payload["body"]
+    assert datetime.fromisoformat(body["posted_at"]) == datetime.fromisoformat(
+        payload["posted_at"]
+    )
+
+
+async def test_create_returns_the_new_review(client: AsyncClient) -> None:
+    # Given a valid body
+    payload = review_payload()
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the review is created and returned with its id and timestamps
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert_matches(body, payload)
+    assert body["id"]
+    assert body["created_at"]
+    assert body["updated_at"]
+
+
+async def test_get_returns_the_review(client: AsyncClient) -> None:
+    # Given a review
+    created = await create_review(client)
+
+    # When it is fetched by id
+    response = await client.get(f"{URL}/{created['id']}")
+
+    # Then it is returned as created
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+async def test_get_unknown_id_answers_404(client: AsyncClient) -> None:
+    # Given an id no review has / When it is fetched
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    # Then 404 in the one error format
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_list_pages_through_reviews(client: AsyncClient) -> None:
+    # Given three reviews
+    for n in range(3):
+        await create_review(client, n)
+
+    # When the list is read two at a time
+    first = (await client.get(URL, params={"size": 2})).json()
+    second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+
+    # Then the pages hold every review exactly once
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert len(first["items"]) == 2
+    assert len(second["items"]) == 1
+    ids = {item["id"] for item in first["items"] + second["items"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
+async def test_list_refuses_bad_paging(
+    client: AsyncClient, params: dict[str, int]
+) -> None:
+    # Given paging outside its bounds / When the list is read
+    response = await client.get(URL, params=params)
+
+    # Then 422
+    assert response.status_code == 422
+
+
+async def test_list_sorts_both_ways(client: AsyncClient) -> None:
+    # Given reviews created out of reviewer order
+    for n in (1, 0, 2):
+        await create_review(client, n)
+
+    # When they are listed by reviewer, ascending then descending
+    ascending = (await client.get(URL, params={"sort": "reviewer"})).json()
+    descending = (await client.get(URL, params={"sort": "-reviewer"})).json()
+
+    # Then the order follows the field
+    expected = [review_payload(n)["reviewer"] for n in range(3)]
+    assert [item["reviewer"] for item in ascending["items"]] == expected
+    assert [item["reviewer"] for item in descending["items"]] == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "reviewer",
+        "-reviewer",
+        "rating",
+        "-rating",
+        "body",
+        "-body",
+        "posted_at",
+        "-posted_at",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a review
+    created = await create_review(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
+async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
+    # Given a sort field that is not on the allow-list / When the list is read
+    response = await client.get(URL, params={"sort": "password"})
+
+    # Then 422, before any query runs
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    # Given a filter on a field that cannot be filtered / When the list is read
+    response = await client.get(URL, params={"no_such_field": "x"})
+
+    # Then 422
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
+
+
+async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
+    # Given two reviews
+    wanted = await create_review(client, 0)
+    await create_review(client, 1)
+
+    # When the list is searched for the first one's reviewer in upper case
+    response = await client.get(URL, params={"q": wanted["reviewer"].upper()})
+
+    # Then only that review is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_replace_sets_every_field(client: AsyncClient) -> None:
+    # Given a review
+    created = await create_review(client, 0)
+    payload = review_payload(1)
+
+    # When it is replaced by a new body
+    response = await client.put(f"{URL}/{created['id']}", json=payload)
+
+    # Then every field has the new value and the id is kept
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), payload)
+    assert response.json()["id"] == created["id"]
+
+
+async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.put(f"{URL}/{MISSING_ID}", json=review_payload())
+
+    assert response.status_code == 404
+
+
+async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    # Given a review
+    created = await create_review(client, 0)
+    change = {"reviewer": review_payload(1)["reviewer"]}
+
+    # When one field is patched
+    response = await client.patch(f"{URL}/{created['id']}", json=change)
+
+    # Then that field changed and every other one is as it was
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), {**review_payload(0), **change})
+
+
+@pytest.mark.parametrize("field", ["reviewer", "rating", "posted_at"])
+async def test_update_refuses_null_for_a_required_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a review
+    created = await create_review(client)
+
+    # When a field it cannot lack is set to null
+    response = await client.patch(f"{URL}/{created['id']}", json={field: None})
+
+    # Then 422 names the field
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_review(client: AsyncClient) -> None:
+    # Given a review
+    created = await create_review(client)
+
+    # When it is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then it is gone
+    assert response.status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_type"),
+    [
+        ("reviewer", MISSING, "missing"),
+        ("reviewer", "x" * 101, "string_too_long"),
+        ("rating", MISSING, "missing"),
+        ("rating", "many", "int_parsing"),
+        ("rating", 0, "greater_than_equal"),
+        ("rating", 6, "less_than_equal"),
+        ("body", "x" * 5001, "string_too_long"),
+        ("posted_at", MISSING, "missing"),
+        ("posted_at", "2025-01-31T12:00:00", "timezone_aware"),
+    ],
+)
+async def test_create_refuses_invalid_values(
+    client: AsyncClient, field: str, value: Any, error_type: str
+) -> None:
+    # Given a body with one invalid value
+    payload = review_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field and the broken constraint, without echoing input
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert {"loc": ["body", field], "type": error_type} in [
+        {"loc": error["loc"], "type": error["type"]} for error in errors
+    ]

@@ -1,0 +1,101 @@
+"""The ``/people`` endpoints: thin handlers over :class:`PersonService`."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+
+from app.api.deps import SessionDep
+from app.models.person import Person
+from app.schemas.common import Page, error_responses
+from app.schemas.person import PersonCreate, PersonQuery, PersonRead, PersonUpdate
+from app.services.person import PersonService
+
+
+def get_person_service(session: SessionDep) -> PersonService:
+    """Provide the person service for one request."""
+    return PersonService(session)
+
+
+PersonServiceDep = Annotated[PersonService, Depends(get_person_service)]
+
+
+async def get_person(
+    person_id: Annotated[int, Path(ge=1, le=2_147_483_647)], service: PersonServiceDep
+) -> Person:
+    """Load the person a route's ``person_id`` names, or answer 404."""
+    return await service.get(person_id)
+
+
+router = APIRouter(prefix="/people", tags=["people"], responses=error_responses(422))
+
+
+@router.get("", name="list", summary="List people")
+async def list_people(
+    query: Annotated[PersonQuery, Query()], service: PersonServiceDep
+) -> Page[PersonRead]:
+    """List people a page at a time, filtered, searched and sorted."""
+    return await service.list(query)
+
+
+@router.post(
+    "",
+    name="create",
+    summary="Create a person",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 409),
+)
+async def create_person(data: PersonCreate, service: PersonServiceDep) -> PersonRead:
+    """Create a person and return it with its id."""
+    return PersonRead.model_validate(await service.create(data))
+
+
+@router.get(
+    "/{person_id}", name="get", summary="Get a person", responses=error_responses(404)
+)
+async def read_person(person: Annotated[Person, Depends(get_person)]) -> PersonRead:
+    """Return one person."""
+    return PersonRead.model_validate(person)
+
+
+@router.put(
+    "/{person_id}",
+    name="replace",
+    summary="Replace a person",
+    responses=error_responses(404, 400, 409),
+)
+async def replace_person(
+    person: Annotated[Person, Depends(get_person)],
+    data: PersonCreate,
+    service: PersonServiceDep,
+) -> PersonRead:
+    """Replace every field of a person."""
+    return PersonRead.model_validate(await service.replace(person, data))
+
+
+@router.patch(
+    "/{person_id}",
+    name="update",
+    summary="Update a person",
+    responses=error_responses(404, 400, 409),
+)
+async def update_person(
+    person: Annotated[Person, Depends(get_person)],
+    data: PersonUpdate,
+    service: PersonServiceDep,
+) -> PersonRead:
+    """Change the fields of a person that the body sets."""
+    return PersonRead.model_validate(await service.update(person, data))
+
+
+@router.delete(
+    "/{person_id}",
+    name="delete",
+    summary="Delete a person",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404),
+)
+async def delete_person(
+    person: Annotated[Person, Depends(get_person)], service: PersonServiceDep
+) -> None:
+    """Delete a person."""
+    await service.delete(person)

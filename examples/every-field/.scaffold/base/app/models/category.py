@@ -1,0 +1,17 @@
+"""The ``Category`` model: one row of the ``categories`` table."""
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Category(TimestampMixin, Base):
+    """A category stored in the ``categories`` table."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int] = mapped_column(index=True, default=1)

@@ -1,0 +1,42 @@
+"""The ``Person`` model: one row of the ``people`` table."""
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Enum, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin, enum_values
+
+
+class PersonStatus(StrEnum):
+    """The values ``Person.status`` can take."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    BANNED = "banned"
+
+
+class Person(TimestampMixin, Base):
+    """A person stored in the ``people`` table."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date | None]
+    status: Mapped[PersonStatus] = mapped_column(
+        Enum(
+            PersonStatus,
+            name="person_status",
+            native_enum=False,
+            create_constraint=True,
+            length=8,
+            values_callable=enum_values,
+        ),
+        default=PersonStatus.ACTIVE,
+    )
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    updated_on: Mapped[dt.datetime | None]

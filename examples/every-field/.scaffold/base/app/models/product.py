@@ -1,0 +1,52 @@
+"""The ``Product`` model: one row of the ``products`` table."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Double, Enum, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin, enum_values
+
+
+class ProductPackaging(StrEnum):
+    """The values ``Product.packaging`` can take."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class Product(TimestampMixin, Base):
+    """A product stored in the ``products`` table."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    description: Mapped[str | None] = mapped_column(Text())
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    weight_kg: Mapped[float | None] = mapped_column(Double())
+    stock: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    released_on: Mapped[date | None]
+    restocked_at: Mapped[datetime | None]
+    supplier_ref: Mapped[UUID | None]
+    contact: Mapped[str | None] = mapped_column(String(320))
+    homepage: Mapped[str | None] = mapped_column(String(2083))
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    packaging: Mapped[ProductPackaging] = mapped_column(
+        Enum(
+            ProductPackaging,
+            name="product_packaging",
+            native_enum=False,
+            create_constraint=True,
+            length=6,
+            values_callable=enum_values,
+        ),
+        default=ProductPackaging.MEDIUM,
+    )

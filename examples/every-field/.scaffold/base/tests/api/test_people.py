@@ -1,0 +1,370 @@
+"""Tests of the ``/api/v1/people`` endpoints, from the client's side."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+URL = "/api/v1/people"
+MISSING = object()
+MISSING_ID = 2147483647
+
+
+def person_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+    """A valid request body for a new person.
+
+    Args:
+        n: Varies every value that must be unique or ordered; bodies built with
+            different ``n`` (0 to 9) do not collide.
+        **changes: Fields to set to other values, or to remove with ``MISSING``.
+
+    Returns:
+        The body, as JSON-ready data.
+    """
+    payload: dict[str, Any] = {
+        "email": f"user{n}@example.com",
+        "full_name": f"Full name {n}",
+        "date": f"2025-01-{n + 1:02d}",
+        "status": ["active", "inactive", "banned"][n % 3],
+        "score": f"{n + 1}.00",
+        "updated_on": f"2025-01-{n + 1:02d}T12:00:00Z",
+    }
+    payload.update(changes)
+    return {key: value for key, value in payload.items() if value is not MISSING}
+
+
+async def create_person(
+    client: AsyncClient, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Create a person through the API and return the response body."""
+    response = await client.post(URL, json=person_payload(n, **changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Assert that every field of ``payload`` came back unchanged in ``body``."""
+    assert body["email"] == payload["email"]
+    assert body["full_name"] == payload["full_name"]
+    assert body["date"] == payload["date"]
+    assert body["status"] == payload["status"]
+    assert Decimal(body["score"]) == Decimal(payload["score"])
+    assert dt.datetime.fromisoformat(body["updated_on"]) == dt.datetime.fromisoformat(
+        payload["updated_on"]
+    )
+
+
+async def test_create_returns_the_new_person(client: AsyncClient) -> None:
+    # Given a valid body
+    payload = person_payload()
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the person is created and returned with its id and timestamps
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert_matches(body, payload)
+    assert body["id"]
+    assert body["created_at"]
+    assert body["updated_at"]
+
+
+async def test_create_applies_defaults(client: AsyncClient) -> None:
+    # Given a body that leaves out every field that has a default
+    payload = person_payload(status=MISSING)
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the defaults are stored
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "active"
+
+
+async def test_get_returns_the_person(client: AsyncClient) -> None:
+    # Given a person
+    created = await create_person(client)
+
+    # When it is fetched by id
+    response = await client.get(f"{URL}/{created['id']}")
+
+    # Then it is returned as created
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+async def test_get_unknown_id_answers_404(client: AsyncClient) -> None:
+    # Given an id no person has / When it is fetched
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    # Then 404 in the one error format
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_list_pages_through_people(client: AsyncClient) -> None:
+    # Given three people
+    for n in range(3):
+        await create_person(client, n)
+
+    # When the list is read two at a time
+    first = (await client.get(URL, params={"size": 2})).json()
+    second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+
+    # Then the pages hold every person exactly once
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert len(first["items"]) == 2
+    assert len(second["items"]) == 1
+    ids = {item["id"] for item in first["items"] + second["items"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
+async def test_list_refuses_bad_paging(
+    client: AsyncClient, params: dict[str, int]
+) -> None:
+    # Given paging outside its bounds / When the list is read
+    response = await client.get(URL, params=params)
+
+    # Then 422
+    assert response.status_code == 422
+
+
+async def test_list_sorts_both_ways(client: AsyncClient) -> None:
+    # Given people created out of full name order
+    for n in (1, 0, 2):
+        await create_person(client, n)
+
+    # When they are listed by full name, ascending then descending
+    ascending = (await client.get(URL, params={"sort": "full_name"})).json()
+    descending = (await client.get(URL, params={"sort": "-full_name"})).json()
+
+    # Then the order follows the field
+    expected = [person_payload(n)["full_name"] for n in range(3)]
+    assert [item["full_name"] for item in ascending["items"]] == expected
+    assert [item["full_name"] for item in descending["items"]] == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "email",
+        "-email",
+        "full_name",
+        "-full_name",
+        "date",
+        "-date",
+        "status",
+        "-status",
+        "score",
+        "-score",
+        "updated_on",
+        "-updated_on",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a person
+    created = await create_person(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
+async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
+    # Given a sort field that is not on the allow-list / When the list is read
+    response = await client.get(URL, params={"sort": "password"})
+
+    # Then 422, before any query runs
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    # Given a filter on a field that cannot be filtered / When the list is read
+    response = await client.get(URL, params={"no_such_field": "x"})
+
+    # Then 422
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
+
+
+async def test_list_filters_by_email(client: AsyncClient) -> None:
+    # Given two people with different email
+    wanted = await create_person(client, 0)
+    await create_person(client, 1)
+
+    # When the list is filtered by the first one's email
+    response = await client.get(URL, params={"email": wanted["email"]})
+
+    # Then only that person is listed
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
+    # Given two people
+    wanted = await create_person(client, 0)
+    await create_person(client, 1)
+
+    # When the list is searched for the first one's email in upper case
+    response = await client.get(URL, params={"q": wanted["email"].upper()})
+
+    # Then only that person is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_replace_sets_every_field(client: AsyncClient) -> None:
+    # Given a person
+    created = await create_person(client, 0)
+    payload = person_payload(1)
+
+    # When it is replaced by a new body
+    response = await client.put(f"{URL}/{created['id']}", json=payload)
+
+    # Then every field has the new value and the id is kept
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), payload)
+    assert response.json()["id"] == created["id"]
+
+
+async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.put(f"{URL}/{MISSING_ID}", json=person_payload())
+
+    assert response.status_code == 404
+
+
+async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    # Given a person
+    created = await create_person(client, 0)
+    change = {"email": person_payload(1)["email"]}
+
+    # When one field is patched
+    response = await client.patch(f"{URL}/{created['id']}", json=change)
+
+    # Then that field changed and every other one is as it was
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), {**person_payload(0), **change})
+
+
+@pytest.mark.parametrize("field", ["email", "full_name", "status"])
+async def test_update_refuses_null_for_a_required_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a person
+    created = await create_person(client)
+
+    # When a field it cannot lack is set to null
+    response = await client.patch(f"{URL}/{created['id']}", json={field: None})
+
+    # Then 422 names the field
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_person(client: AsyncClient) -> None:
+    # Given a person
+    created = await create_person(client)
+
+    # When it is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then it is gone
+    assert response.status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["email"])
+async def test_duplicate_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a person
+    first = await create_person(client, 0)
+
+    # When another one is created with the same value of a unique field
+    response = await client.post(URL, json=person_payload(1, **{field: first[field]}))
+
+    # Then 409 in the one error format
+    assert response.status_code == 409, response.text
+    assert response.json()["error_code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize("field", ["email"])
+async def test_update_to_a_taken_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two people
+    first = await create_person(client, 0)
+    second = await create_person(client, 1)
+
+    # When the second takes the first one's value of a unique field
+    response = await client.patch(f"{URL}/{second['id']}", json={field: first[field]})
+
+    # Then 409
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_type"),
+    [
+        ("email", MISSING, "missing"),
+        ("email", "not-an-email", "value_error"),
+        ("full_name", MISSING, "missing"),
+        ("full_name", "x" * 201, "string_too_long"),
+        ("date", "31/01/2025", "date_from_datetime_parsing"),
+        ("status", "no-such-choice", "enum"),
+        ("score", "-101", "greater_than_equal"),
+        ("score", "101", "less_than_equal"),
+        ("score", "1111", "decimal_whole_digits"),
+        ("score", "0.111", "decimal_max_places"),
+        ("updated_on", "2025-01-31T12:00:00", "timezone_aware"),
+    ],
+)
+async def test_create_refuses_invalid_values(
+    client: AsyncClient, field: str, value: Any, error_type: str
+) -> None:
+    # Given a body with one invalid value
+    payload = person_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field and the broken constraint, without echoing input
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert {"loc": ["body", field], "type": error_type} in [
+        {"loc": error["loc"], "type": error["type"]} for error in errors
+    ]

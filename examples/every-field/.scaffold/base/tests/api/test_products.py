@@ -1,0 +1,432 @@
+"""Tests of the ``/api/v1/products`` endpoints, from the client's side."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+URL = "/api/v1/products"
+MISSING = object()
+MISSING_ID = 2147483647
+SKU_SAMPLES = (
+    "ADY-1746",
+    "BKV-2205",
+    "CRS-3753",
+    "DYP-4212",
+    "EFN-5760",
+    "FMK-6229",
+    "GTH-7777",
+    "HAF-8236",
+    "IHC-9784",
+    "JOZ-1816",
+)
+STOCK_SAMPLES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
+def product_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+    """A valid request body for a new product.
+
+    Args:
+        n: Varies every value that must be unique or ordered; bodies built with
+            different ``n`` (0 to 9) do not collide.
+        **changes: Fields to set to other values, or to remove with ``MISSING``.
+
+    Returns:
+        The body, as JSON-ready data.
+    """
+    payload: dict[str, Any] = {
+        "sku": SKU_SAMPLES[n],
+        "name": f"Name {n}",
+        "description": f"Description {n}",
+        "price": f"{n + 1}.00",
+        "weight_kg": n + 1.5,
+        "stock": STOCK_SAMPLES[n],
+        "active": n % 2 == 0,
+        "released_on": f"2025-01-{n + 1:02d}",
+        "restocked_at": f"2025-01-{n + 1:02d}T12:00:00Z",
+        "supplier_ref": f"00000000-0000-4000-8000-{n:012d}",
+        "contact": f"user{n}@example.com",
+        "homepage": f"https://example.com/products/{n}",
+        "attributes": {"n": n},
+        "packaging": ["small", "medium", "large"][n % 3],
+    }
+    payload.update(changes)
+    return {key: value for key, value in payload.items() if value is not MISSING}
+
+
+async def create_product(
+    client: AsyncClient, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Create a product through the API and return the response body."""
+    response = await client.post(URL, json=product_payload(n, **changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Assert that every field of ``payload`` came back unchanged in ``body``."""
+    assert body["sku"] == payload["sku"]
+    assert body["name"] == payload["name"]
+    assert body["description"] == payload["description"]
+    assert Decimal(body["price"]) == Decimal(payload["price"])
+    assert body["weight_kg"] == pytest.approx(payload["weight_kg"])
+    assert body["stock"] == payload["stock"]
+    assert body["active"] == payload["active"]
+    assert body["released_on"] == payload["released_on"]
+    assert datetime.fromisoformat(body["restocked_at"]) == datetime.fromisoformat(
+        payload["restocked_at"]
+    )
+    assert body["supplier_ref"] == payload["supplier_ref"]
+    assert body["contact"] == payload["contact"]
+    assert body["homepage"] == payload["homepage"]
+    assert body["attributes"] == payload["attributes"]
+    assert body["packaging"] == payload["packaging"]
+
+
+async def test_create_returns_the_new_product(client: AsyncClient) -> None:
+    # Given a valid body
+    payload = product_payload()
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the product is created and returned with its id and timestamps
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert_matches(body, payload)
+    assert body["id"]
+    assert body["created_at"]
+    assert body["updated_at"]
+
+
+async def test_create_applies_defaults(client: AsyncClient) -> None:
+    # Given a body that leaves out every field that has a default
+    payload = product_payload(stock=MISSING, active=MISSING, packaging=MISSING)
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the defaults are stored
+    assert response.status_code == 201, response.text
+    assert response.json()["stock"] == 0
+    assert response.json()["active"] is True
+    assert response.json()["packaging"] == "medium"
+
+
+async def test_get_returns_the_product(client: AsyncClient) -> None:
+    # Given a product
+    created = await create_product(client)
+
+    # When it is fetched by id
+    response = await client.get(f"{URL}/{created['id']}")
+
+    # Then it is returned as created
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+async def test_get_unknown_id_answers_404(client: AsyncClient) -> None:
+    # Given an id no product has / When it is fetched
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    # Then 404 in the one error format
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_list_pages_through_products(client: AsyncClient) -> None:
+    # Given three products
+    for n in range(3):
+        await create_product(client, n)
+
+    # When the list is read two at a time
+    first = (await client.get(URL, params={"size": 2})).json()
+    second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+
+    # Then the pages hold every product exactly once
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert len(first["items"]) == 2
+    assert len(second["items"]) == 1
+    ids = {item["id"] for item in first["items"] + second["items"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
+async def test_list_refuses_bad_paging(
+    client: AsyncClient, params: dict[str, int]
+) -> None:
+    # Given paging outside its bounds / When the list is read
+    response = await client.get(URL, params=params)
+
+    # Then 422
+    assert response.status_code == 422
+
+
+async def test_list_sorts_both_ways(client: AsyncClient) -> None:
+    # Given products created out of name order
+    for n in (1, 0, 2):
+        await create_product(client, n)
+
+    # When they are listed by name, ascending then descending
+    ascending = (await client.get(URL, params={"sort": "name"})).json()
+    descending = (await client.get(URL, params={"sort": "-name"})).json()
+
+    # Then the order follows the field
+    expected = [product_payload(n)["name"] for n in range(3)]
+    assert [item["name"] for item in ascending["items"]] == expected
+    assert [item["name"] for item in descending["items"]] == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "sku",
+        "-sku",
+        "name",
+        "-name",
+        "description",
+        "-description",
+        "price",
+        "-price",
+        "weight_kg",
+        "-weight_kg",
+        "stock",
+        "-stock",
+        "active",
+        "-active",
+        "released_on",
+        "-released_on",
+        "restocked_at",
+        "-restocked_at",
+        "supplier_ref",
+        "-supplier_ref",
+        "contact",
+        "-contact",
+        "homepage",
+        "-homepage",
+        "packaging",
+        "-packaging",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ],
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a product
+    created = await create_product(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
+async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
+    # Given a sort field that is not on the allow-list / When the list is read
+    response = await client.get(URL, params={"sort": "password"})
+
+    # Then 422, before any query runs
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    # Given a filter on a field that cannot be filtered / When the list is read
+    response = await client.get(URL, params={"no_such_field": "x"})
+
+    # Then 422
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
+
+
+async def test_list_filters_by_sku(client: AsyncClient) -> None:
+    # Given two products with different sku
+    wanted = await create_product(client, 0)
+    await create_product(client, 1)
+
+    # When the list is filtered by the first one's sku
+    response = await client.get(URL, params={"sku": wanted["sku"]})
+
+    # Then only that product is listed
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
+    # Given two products
+    wanted = await create_product(client, 0)
+    await create_product(client, 1)
+
+    # When the list is searched for the first one's name in upper case
+    response = await client.get(URL, params={"q": wanted["name"].upper()})
+
+    # Then only that product is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_replace_sets_every_field(client: AsyncClient) -> None:
+    # Given a product
+    created = await create_product(client, 0)
+    payload = product_payload(1)
+
+    # When it is replaced by a new body
+    response = await client.put(f"{URL}/{created['id']}", json=payload)
+
+    # Then every field has the new value and the id is kept
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), payload)
+    assert response.json()["id"] == created["id"]
+
+
+async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.put(f"{URL}/{MISSING_ID}", json=product_payload())
+
+    assert response.status_code == 404
+
+
+async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    # Given a product
+    created = await create_product(client, 0)
+    change = {"sku": product_payload(1)["sku"]}
+
+    # When one field is patched
+    response = await client.patch(f"{URL}/{created['id']}", json=change)
+
+    # Then that field changed and every other one is as it was
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), {**product_payload(0), **change})
+
+
+@pytest.mark.parametrize(
+    "field", ["sku", "name", "price", "stock", "active", "packaging"]
+)
+async def test_update_refuses_null_for_a_required_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a product
+    created = await create_product(client)
+
+    # When a field it cannot lack is set to null
+    response = await client.patch(f"{URL}/{created['id']}", json={field: None})
+
+    # Then 422 names the field
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_product(client: AsyncClient) -> None:
+    # Given a product
+    created = await create_product(client)
+
+    # When it is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then it is gone
+    assert response.status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["sku"])
+async def test_duplicate_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a product
+    first = await create_product(client, 0)
+
+    # When another one is created with the same value of a unique field
+    response = await client.post(URL, json=product_payload(1, **{field: first[field]}))
+
+    # Then 409 in the one error format
+    assert response.status_code == 409, response.text
+    assert response.json()["error_code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize("field", ["sku"])
+async def test_update_to_a_taken_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two products
+    first = await create_product(client, 0)
+    second = await create_product(client, 1)
+
+    # When the second takes the first one's value of a unique field
+    response = await client.patch(f"{URL}/{second['id']}", json={field: first[field]})
+
+    # Then 409
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_type"),
+    [
+        ("sku", MISSING, "missing"),
+        ("sku", "x" * 13, "string_too_long"),
+        ("sku", "!", "string_pattern_mismatch"),
+        ("name", MISSING, "missing"),
+        ("name", "x" * 121, "string_too_long"),
+        ("name", "x" * 1, "string_too_short"),
+        ("description", "x" * 2001, "string_too_long"),
+        ("price", MISSING, "missing"),
+        ("price", "-1", "greater_than_equal"),
+        ("price", "100001", "less_than_equal"),
+        ("price", "111111111", "decimal_whole_digits"),
+        ("price", "0.111", "decimal_max_places"),
+        ("weight_kg", "many", "float_parsing"),
+        ("weight_kg", -1.0, "greater_than_equal"),
+        ("weight_kg", 1001.0, "less_than_equal"),
+        ("stock", "many", "int_parsing"),
+        ("stock", -1, "greater_than_equal"),
+        ("stock", 2147483648, "less_than_equal"),
+        ("active", "maybe", "bool_parsing"),
+        ("released_on", "31/01/2025", "date_from_datetime_parsing"),
+        ("restocked_at", "2025-01-31T12:00:00", "timezone_aware"),
+        ("supplier_ref", "not-a-uuid", "uuid_parsing"),
+        ("contact", "not-an-email", "value_error"),
+        ("homepage", "not a url", "url_parsing"),
+        ("attributes", [1, 2], "dict_type"),
+        ("packaging", "no-such-choice", "enum"),
+    ],
+)
+async def test_create_refuses_invalid_values(
+    client: AsyncClient, field: str, value: Any, error_type: str
+) -> None:
+    # Given a body with one invalid value
+    payload = product_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field and the broken constraint, without echoing input
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert {"loc": ["body", field], "type": error_type} in [
+        {"loc": error["loc"], "type": error["type"]} for error in errors
+    ]

@@ -1,0 +1,19 @@
+"""The ``Note`` model: one row of the ``notes`` table."""
+
+from uuid import UUID, uuid4
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Note(TimestampMixin, Base):
+    """A note stored in the ``notes`` table."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str | None] = mapped_column(Text())
+    pinned: Mapped[bool] = mapped_column(default=False)

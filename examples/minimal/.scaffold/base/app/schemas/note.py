@@ -1,0 +1,90 @@
+"""Request and response bodies of the ``/notes`` endpoints."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.schemas.common import PageQuery
+
+TitleField = Annotated[str, Field(max_length=120)]
+NoteSort = Literal[
+    "title",
+    "-title",
+    "body",
+    "-body",
+    "pinned",
+    "-pinned",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+_EXAMPLE: dict[str, Any] = {"title": "Title 0", "body": "Body 0", "pinned": True}
+
+
+class NoteCreate(BaseModel):
+    """The body of ``POST /notes`` and ``PUT /notes/{id}``."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    title: TitleField
+    body: str | None = None
+    pinned: bool = False
+
+
+class NoteUpdate(BaseModel):
+    """The body of ``PATCH /notes/{id}``: every field may be left out."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    title: TitleField | None = None
+    body: str | None = None
+    pinned: bool | None = None
+
+    @field_validator("title", "pinned")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Refuse an explicit ``null`` for a field the note cannot lack."""
+        if value is None:
+            raise ValueError("may be left out, but not set to null")
+        return value
+
+
+class NoteRead(BaseModel):
+    """A note as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    title: str
+    body: str | None
+    pinned: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class NoteQuery(PageQuery):
+    """The query parameters of ``GET /notes``: paging, filters, search, order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sort: NoteSort | None = Field(
+        None,
+        description="Sort by a field, '-' first for descending; newest first if unset.",
+    )
+    q: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Case-insensitive search in title, body.",
+    )
+    pinned: bool | None = Field(
+        None, description="Only notes whose pinned equals this value."
+    )

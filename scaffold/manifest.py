@@ -1,0 +1,165 @@
+"""The project's record of what scaffold generated: ``.scaffold/``.
+
+``.scaffold/manifest.json`` (committed with the project) holds the version of
+scaffold that last wrote the project, the SHA-256 of every file as scaffold
+generated it, and for every resource its validated spec, its files and its
+migration. ``.scaffold/base/`` keeps the text of each resource file as last
+generated: the common ancestor of a three-way merge when the resource is
+regenerated. From the hashes, :func:`file_states` tells which generated files
+the user has modified or removed since.
+
+Everything here is pure: reading returns data, and the new manifest is
+returned as text for the caller's plan to write with the rest of a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from scaffold import __version__
+from scaffold.errors import ProjectError
+from scaffold.spec import ResourceSpec
+
+__all__ = [
+    "BACKUP_DIR",
+    "BASE_DIR",
+    "MANIFEST_FILE",
+    "STATE_DIR",
+    "FileState",
+    "Manifest",
+    "ResourceRecord",
+    "base_path",
+    "digest",
+    "file_states",
+    "read_manifest",
+]
+
+STATE_DIR = ".scaffold"
+MANIFEST_FILE = f"{STATE_DIR}/manifest.json"
+BASE_DIR = f"{STATE_DIR}/base"
+BACKUP_DIR = f"{STATE_DIR}/backup"
+
+P = PurePosixPath
+
+
+def digest(text: str | bytes) -> str:
+    """The SHA-256 of a file's content, as recorded in the manifest."""
+    data = text.encode() if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def base_path(path: PurePosixPath | str) -> PurePosixPath:
+    """Where the last generated text of ``path`` is kept."""
+    return P(BASE_DIR) / path
+
+
+class FileState(StrEnum):
+    """How a generated file on disk compares with what scaffold generated."""
+
+    UNMODIFIED = "unmodified"
+    MODIFIED = "modified"
+    MISSING = "missing"
+
+
+class ResourceRecord(BaseModel):
+    """One generated resource.
+
+    Attributes:
+        spec: The validated spec it was generated from.
+        files: The files that belong to it alone (model, schemas, repository,
+            service, endpoints, tests), which regeneration re-renders.
+        migration: The revision file that creates its table.
+        revision: That revision's id.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spec: ResourceSpec
+    files: tuple[str, ...]
+    migration: str
+    revision: str
+
+
+class Manifest(BaseModel):
+    """The content of ``.scaffold/manifest.json``.
+
+    Attributes:
+        scaffold_version: The scaffold that last wrote the project.
+        files: Every generated file → SHA-256 of its text as generated.
+        resources: Resource name (singular) → its record.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scaffold_version: str = __version__
+    files: dict[str, str] = {}
+    resources: dict[str, ResourceRecord] = {}
+
+    def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
+        """This manifest with ``files`` (path → generated text) recorded."""
+        hashes = dict(self.files)
+        hashes.update((str(path), digest(text)) for path, text in files.items())
+        return self._with_hashes(hashes)
+
+    def without_files(self, paths: Iterable[PurePosixPath | str]) -> Manifest:
+        """This manifest with ``paths`` no longer recorded as generated."""
+        gone = {str(path) for path in paths}
+        hashes = {path: sha for path, sha in self.files.items() if path not in gone}
+        return self._with_hashes(hashes)
+
+    def _with_hashes(self, hashes: dict[str, str]) -> Manifest:
+        files = dict(sorted(hashes.items()))
+        return self.model_copy(update={"files": files, "scaffold_version": __version__})
+
+    def with_resource(self, record: ResourceRecord) -> Manifest:
+        """This manifest with ``record`` added or replaced."""
+        resources = {**self.resources, record.spec.names.singular: record}
+        return self.model_copy(update={"resources": dict(sorted(resources.items()))})
+
+    def without_resource(self, name: str) -> Manifest:
+        """This manifest without resource ``name``."""
+        resources = {key: value for key, value in self.resources.items() if key != name}
+        return self.model_copy(update={"resources": resources})
+
+    def dump(self) -> str:
+        """The manifest as stable, diff-friendly JSON text."""
+        data = self.model_dump(mode="json", exclude_defaults=False)
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def read_manifest(root: Path) -> Manifest:
+    """Read the project's manifest; an empty one if the project has none yet.
+
+    Raises:
+        ProjectError: The manifest exists but cannot be read or understood.
+    """
+    path = root / MANIFEST_FILE
+    if not path.is_file():
+        return Manifest(files={}, resources={})
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
+        raise ProjectError(
+            f"cannot read {MANIFEST_FILE} ({first}); restore it from version control"
+        ) from exc
+
+
+def file_states(root: Path, manifest: Manifest) -> dict[str, FileState]:
+    """Each generated file → unmodified, modified by the user, or missing."""
+    states = {}
+    for path, sha in manifest.files.items():
+        target = root / path
+        if not target.is_file():
+            states[path] = FileState.MISSING
+        elif digest(target.read_bytes()) == sha:
+            states[path] = FileState.UNMODIFIED
+        else:
+            states[path] = FileState.MODIFIED
+    return states
