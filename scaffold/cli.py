@@ -428,7 +428,7 @@ def recover(
     """Restore a project that a killed scaffold run left half-written."""
     from scaffold.answers import find_project
     from scaffold.apply import recover as play_back
-    from scaffold.console import print_success
+    from scaffold.console import print_notes, print_success
 
     root = find_project(path)
     recovery = play_back(root, dry_run=dry_run)
@@ -437,14 +437,17 @@ def recover(
             f"Nothing to recover: no interrupted run left a journal in {root}"
         )
         return
-    verb = "Would restore" if dry_run else "Restored"
-    print_success(
-        f"{verb} {len(recovery.restored)} files and "
-        f"{'would remove' if dry_run else 'removed'} {len(recovery.removed)} created "
-        "by the interrupted run",
-        *(f"restore {path}" for path in recovery.restored),
-        *(f"remove  {path}" for path in recovery.removed),
+    would = "would be " if dry_run else ""
+    print_notes(
+        [
+            *(f"{path} {would}restored" for path in recovery.restored),
+            *(f"{path} {would}removed" for path in recovery.removed),
+        ]
     )
+    if not dry_run:
+        print_success(
+            f"Recovered {root}: every file is as it was before the interrupted run"
+        )
 
 
 @app.command("check")
