@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scaffold.wiring import WiringError, register_model, register_router
+from scaffold.paths import templates_root
+from scaffold.wiring import (
+    WiringError,
+    register_model,
+    register_router,
+    unregister_model,
+    unregister_router,
+)
 
 ROUTER = '''"""Version 1 of the API."""
 
@@ -115,3 +122,42 @@ def test_computed_all_is_refused() -> None:
 
     with pytest.raises(WiringError, match="__all__ is not a list of strings"):
         register_model(source, "author", "Author")
+
+
+PROJECT = templates_root() / "project" / "template"
+ROUTER_SOURCE = (PROJECT / "app/api/v1/router.py").read_text()
+MODELS_SOURCE = (PROJECT / "app/models/__init__.py").read_text()
+
+
+def test_unregistering_gives_back_the_file_before_registration() -> None:
+    # Given the project's router and model registry with two resources wired in
+    router = register_router(register_router(ROUTER_SOURCE, "books"), "authors")
+    models = register_model(
+        register_model(MODELS_SOURCE, "book", "Book"), "author", "Author"
+    )
+
+    # When both are unregistered, in any order / Then the files are as before
+    assert unregister_router(unregister_router(router, "books"), "authors") == (
+        ROUTER_SOURCE
+    )
+    assert (
+        unregister_model(unregister_model(models, "author", "Author"), "book", "Book")
+        == MODELS_SOURCE
+    )
+
+
+def test_unregistering_keeps_the_other_resources_and_is_idempotent() -> None:
+    router = register_router(register_router(ROUTER_SOURCE, "books"), "authors")
+
+    once = unregister_router(router, "books")
+
+    assert "authors.router" in once
+    assert "books" not in once.split('"""')[-1]
+    assert unregister_router(once, "books") == once
+
+
+def test_unregistering_from_a_broken_file_changes_nothing_and_says_what_to_remove() -> (
+    None
+):
+    with pytest.raises(WiringError, match=r"remove 'from app.models.book import Book'"):
+        unregister_model("def (:\n", "book", "Book")
