@@ -404,12 +404,17 @@ def status(
 ) -> None:
     """List the generated files you modified or removed, and a summary."""
     from scaffold.answers import find_project
-    from scaffold.console import print_status, status_json
+    from scaffold.apply import ensure_no_journal
+    from scaffold.console import print_notes, print_status, status_json
     from scaffold.manifest import file_states, read_manifest
 
     root = find_project(path)
     manifest = read_manifest(root)
     states = file_states(root, manifest)
+    try:
+        ensure_no_journal(root)
+    except ScaffoldError as exc:
+        print_notes(exc.problems)
     if as_json:
         typer.echo(status_json(root, manifest, states))
     else:

@@ -56,7 +56,10 @@ def test_plan_classifies_each_file(tmp_path: Path) -> None:
 
 
 def test_plan_refuses_to_overwrite_a_file_it_may_not_edit() -> None:
-    with pytest.raises(ScaffoldError, match=r"app/models/book\.py was modified since scaffold generated it"):
+    with pytest.raises(
+        ScaffoldError,
+        match=r"app/models/book\.py was modified since scaffold generated it",
+    ):
         plan_files(
             {P("app/models/book.py"): "new\n"},
             {P("app/models/book.py"): "user's own model\n"},

@@ -213,6 +213,9 @@ def test_after_a_hard_kill_the_next_run_refuses_and_recover_restores(
     assert "run 'scaffold recover'" in again.stderr
     assert tree_digest(project) == half_written
 
+    # And status warns about it
+    assert "scaffold recover" in run_scaffold("status", cwd=project).stderr
+
     # And recover --dry-run lists the files and changes nothing
     preview = run_scaffold("recover", "--dry-run", cwd=project)
     assert preview.returncode == 0, preview.stderr
