@@ -70,8 +70,6 @@ def _write_atomically(target: Path, data: bytes, mode: int | None = None) -> Non
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         if mode is None:
             mode = (
                 target.stat().st_mode & 0o7777

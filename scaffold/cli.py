@@ -20,7 +20,6 @@ import typer
 
 from scaffold import __version__
 from scaffold.errors import ScaffoldError, UsageError
-from scaffold.plan import Action
 
 if TYPE_CHECKING:
     from scaffold.plan import Plan
@@ -314,6 +313,7 @@ def regenerate(
     and lines changed on both sides get conflict markers (exit 1).
     """
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.plan import Action
     from scaffold.regenerate import preview_regeneration, regenerate_resources
 
     if _show_plan(
@@ -366,6 +366,7 @@ def remove_resource(
     otherwise a new revision that drops the table is written.
     """
     from scaffold.console import ConsoleReporter, print_notes, print_success
+    from scaffold.plan import Action
     from scaffold.remove import preview_removal, remove_resources
 
     if _show_plan(
