@@ -399,11 +399,12 @@ def status(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print every file's state as JSON on stdout.")
     ] = False,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="List unmodified files too.")
+    changed: Annotated[
+        bool,
+        typer.Option("--changed", help="List only the files you modified or removed."),
     ] = False,
 ) -> None:
-    """List the generated files you modified or removed, and a summary."""
+    """List each generated file: unmodified, modified by you, or missing."""
     from scaffold.answers import find_project
     from scaffold.apply import ensure_no_journal
     from scaffold.console import print_notes, print_status, status_json
@@ -419,7 +420,7 @@ def status(
     if as_json:
         typer.echo(status_json(root, manifest, states))
     else:
-        print_status(root, manifest, states, show_all=show_all)
+        print_status(root, manifest, states, changed_only=changed)
 
 
 @app.command("recover")

@@ -103,9 +103,9 @@ def print_status(
     manifest: Manifest,
     states: dict[str, FileState],
     *,
-    show_all: bool = False,
+    changed_only: bool = False,
 ) -> None:
-    """Show the files the user changed (every file with ``show_all``), and a summary."""
+    """Show each file's state (only the changed ones with ``changed_only``)."""
     from rich.table import Table
 
     from scaffold.manifest import FileState
@@ -121,7 +121,7 @@ def print_status(
         FileState.UNMODIFIED: "dim",
     }
     order = [FileState.MODIFIED, FileState.MISSING, FileState.UNMODIFIED]
-    shown = order if show_all else order[:2]
+    shown = order[:2] if changed_only else order
     for state in shown:
         for path, found in states.items():
             if found is state:

@@ -111,9 +111,12 @@ def test_status_lists_modified_and_missing_files(with_book: Path) -> None:
     assert states["app/core/logging.py"]["state"] == "missing"
     assert states["app/models/book.py"]["state"] == "unmodified"
     plain = run_scaffold("status", cwd=with_book)
-    assert SERVICE in plain.stdout
-    assert "app/models/book.py" not in plain.stdout  # unmodified: only with --all
+    assert f"modified    {SERVICE}" in plain.stdout
+    assert "unmodified  app/models/book.py" in plain.stdout
     assert "1 modified, 1 missing" in plain.stderr
+    changed = run_scaffold("status", "--changed", cwd=with_book)
+    assert SERVICE in changed.stdout
+    assert "app/models/book.py" not in changed.stdout
 
 
 # -- stage, then commit -------------------------------------------------------
