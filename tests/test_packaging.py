@@ -56,3 +56,6 @@ def test_wheel_installs_and_creates_a_project(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (work / "demo" / "app" / "main.py").is_file()
     assert (work / "demo" / ".copier-answers.yml").is_file()
+    # And carries nothing of the installation (pip compiles the template's .py)
+    strays = [p for p in (work / "demo").rglob("*") if p.suffix == ".pyc"]
+    assert strays == []
