@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
+from scaffold.relations import Target
 from scaffold.samples import InvalidCase, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
+from scaffold.view_relations import RelationView, relation_views
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
 
@@ -138,6 +140,43 @@ class ResourceView:
     test_constants: list[Any] = field(default_factory=list)
     write_errors: tuple[str, ...] = ("400", "409")
     names: _Names = field(default_factory=lambda: _Names(()))
+    relations: list[RelationView] = field(default_factory=list)
+    type_checking_imports: list[str] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[RelationView]:
+        """Many-to-one relations: a foreign key column each."""
+        return [r for r in self.relations if not r.many]
+
+    @property
+    def links(self) -> list[RelationView]:
+        """Many-to-many relations: an association table each."""
+        return [r for r in self.relations if r.many]
+
+    @property
+    def required_refs(self) -> list[RelationView]:
+        """References a new row must have."""
+        return [r for r in self.refs if not r.optional]
+
+    @property
+    def summaries(self) -> list[RelationView]:
+        """Relations whose objects the read schema returns."""
+        return [r for r in self.relations if r.summary]
+
+    @property
+    def load_options(self) -> list[str]:
+        """Loader options of list and get: ``selectinload(Book.tags)``..."""
+        return [
+            r.load_option.format(cls=self.class_name)
+            for r in self.relations
+            if r.load_option is not None
+        ]
+
+    @property
+    def not_null_names(self) -> list[str]:
+        """Fields and references PATCH refuses to set to null."""
+        refs = [r.key for r in self.relations if r.many or not r.optional]
+        return [*self.required_names, *refs]
 
     def _select(self, attribute: str) -> list[FieldView]:
         return [f for f in self.fields if getattr(f.spec, attribute)]
@@ -182,6 +221,11 @@ class ResourceView:
     def defaults(self) -> list[FieldView]:
         """Fields with a declared default."""
         return [f for f in self.fields if f.default_json is not None]
+
+    @property
+    def defaults_left_out(self) -> str:
+        """Arguments that leave every defaulted field out of a test payload."""
+        return ", ".join(f"{f.name}=MISSING" for f in self.defaults)
 
     @property
     def datetime_type(self) -> str:
@@ -443,12 +487,18 @@ def _id_view(id_type: IdType) -> IdView:
     )
 
 
-def build_view(resource: ResourceSpec, *, id_type: IdType) -> ResourceView:
+def build_view(
+    resource: ResourceSpec,
+    *,
+    id_type: IdType,
+    targets: dict[str, Target] | None = None,
+) -> ResourceView:
     """Work out everything the templates render for ``resource``.
 
     Args:
         resource: The validated resource spec.
         id_type: The project's primary-key type.
+        targets: The resources it refers to, by singular name (default: itself).
 
     Returns:
         The view.
@@ -483,8 +533,74 @@ def build_view(resource: ResourceSpec, *, id_type: IdType) -> ResourceView:
         example={f.name: f.samples.values[0] for f in fields},
         names=names,
     )
+    known = {resource.names.singular: Target.of(resource.names), **(targets or {})}
+    view.relations = relation_views(resource, known, id_type)
     _imports(view, names, id_type)
+    if view.relations:
+        _relation_imports(view, id_type)
     return view
+
+
+def _relation_imports(view: ResourceView, id_type: IdType) -> None:
+    """Add what the relations need to each module's imports."""
+    others = {
+        r.target.class_name: r.target for r in view.relations if not r.self_ref
+    }
+    view.type_checking_imports = [
+        f"from app.models.{target.module} import {cls}"
+        for cls, target in sorted(others.items())
+    ]
+    sa = ["ForeignKey"] if view.refs else []
+    if view.links:
+        sa += ["Column", "ForeignKey", "Table"]
+    view.model_imports = [
+        *(["from typing import TYPE_CHECKING"] if others else []),
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        *view.model_imports,
+        f"from sqlalchemy import {', '.join(sorted(set(sa)))}",
+        "from sqlalchemy.orm import relationship",
+    ]
+    summary_targets = sorted({(r.target.module, r.target.class_name) for r in view.summaries})
+    view.schema_imports = [
+        *view.schema_imports,
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        "from pydantic import Field",
+        *(["from typing import Annotated"] if id_type == "int" else []),
+        *(
+            f"from app.schemas.{module} import {cls}Read"
+            for module, cls in summary_targets
+        ),
+    ]
+    loaders = sorted({option.partition("(")[0] for option in view.load_options})
+    targets = sorted(
+        {(r.target.module, r.target.class_name) for r in view.relations if not r.self_ref}
+    )
+    view.repository_imports = [
+        *view.repository_imports,
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        *(["from collections.abc import Collection"] if view.links else []),
+        *(
+            [f"from sqlalchemy.orm import {', '.join(loaders)}"]
+            if loaders
+            else []
+        ),
+        *(f"from app.models.{module} import {cls}" for module, cls in targets),
+    ]
+    view.service_imports = [
+        *view.service_imports,
+        "from app.core.errors import InvalidReferenceError",
+    ]
+    if view.refs and id_type == "int":
+        view.endpoint_imports = [*view.endpoint_imports, "from fastapi import Path"]
+    view.test_imports = [
+        *view.test_imports,
+        "from sqlalchemy import event",
+        "from sqlalchemy.ext.asyncio import AsyncEngine",
+        *(
+            f"from tests.api.test_{target.plural} import create_{target.singular}"
+            for _, target in sorted(others.items())
+        ),
+    ]
 
 
 def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
@@ -522,7 +638,9 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         + (", enum_values" if view.enums else ""),
     ]
     pydantic = ["BaseModel", "ConfigDict", "Field"]
-    if view.required_names:
+    if view.required_names or any(
+        r.many or not r.optional for r in view.relations
+    ):
         pydantic.append("field_validator")
     if FieldType.EMAIL in kinds:
         pydantic.append("EmailStr")

@@ -126,13 +126,17 @@ def _alias_text(alias: ast.alias) -> str:
     return f"{alias.name} as {alias.asname}" if alias.asname else alias.name
 
 
-def register_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str:
+def register_router(
+    source: str, module: str, *, path: str = ROUTER_FILE, attribute: str = "router"
+) -> str:
     """Include the router of endpoint module ``module`` in ``api_router``.
 
     Args:
         source: The current text of ``app/api/v1/router.py``.
         module: The endpoint module name, e.g. ``books``.
         path: The file's path, for messages.
+        attribute: The router's name in the module: ``router``, or
+            ``nested_router`` for routes under the resources it refers to.
 
     Returns:
         The new text (the same text when the router is already included).
@@ -141,7 +145,7 @@ def register_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str
         WiringError: The file has no single top-level ``api_router = APIRouter()``.
     """
     import_line = f"from {ENDPOINTS_PACKAGE} import {module}"
-    include_line = f"api_router.include_router({module}.router)"
+    include_line = f"api_router.include_router({module}.{attribute})"
     by_hand = [import_line, include_line]
     tree = _parse(source, path, by_hand)
 
@@ -170,7 +174,7 @@ def register_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str
         and isinstance(node.value, ast.Call)
         and _is_include_router(node.value)
     ]
-    if not any(_includes_module(node, module) for node in includes):
+    if not any(_includes_module(node, module, attribute) for node in includes):
         anchor: ast.stmt = includes[-1] if includes else routers[0]
         after = anchor.end_lineno or anchor.lineno
         separator = "" if includes else "\n"
@@ -360,14 +364,14 @@ def _is_include_router(call: ast.Call) -> bool:
     )
 
 
-def _includes_module(statement: ast.Expr, module: str) -> bool:
+def _includes_module(statement: ast.Expr, module: str, attribute: str) -> bool:
     call = statement.value
     if not isinstance(call, ast.Call) or not call.args:
         return False
     first = call.args[0]
     return (
         isinstance(first, ast.Attribute)
-        and first.attr == "router"
+        and first.attr == attribute
         and isinstance(first.value, ast.Name)
         and first.value.id == module
     )

@@ -31,6 +31,12 @@ from scaffold.spec._files import (
 )
 from scaffold.spec._grammar import RawField, Reporter, parse_compact
 from scaffold.spec._models import EnumMember, FieldSpec, PyType, ResourceSpec, SqlType
+from scaffold.spec._relations import (
+    RELATION_TYPES,
+    OnDelete,
+    RelationSpec,
+    build_relation,
+)
 from scaffold.spec._reserved import (
     LIST_QUERY_PARAMS,
     RESERVED_FIELDS,
@@ -55,7 +61,9 @@ __all__ = [
     "FieldMapping",
     "FieldSpec",
     "FieldType",
+    "OnDelete",
     "PyType",
+    "RelationSpec",
     "ResourceEntry",
     "ResourceSpec",
     "SpecFile",
@@ -84,6 +92,11 @@ def parse_field(token: str) -> FieldSpec:
     """
     rep = Reporter(f"field {token!r}")
     raw = parse_compact(token, rep)
+    if raw is not None and raw.type_name in RELATION_TYPES:
+        raise SpecError(
+            f"field {token!r}: a {raw.type_name} field refers to another resource; "
+            "give it with the resource (scaffold add resource NAME FIELD...)"
+        )
     spec = build_field(raw, rep) if raw is not None else None
     if rep.sink or spec is None:
         raise SpecError(*rep.sink)
@@ -111,6 +124,7 @@ def parse_cli_resource(
     sink += [message for _, message in name_problems]
     prefix = names.singular if names is not None else None
     built: list[tuple[FieldSpec, Reporter]] = []
+    relations: list[tuple[RelationSpec, Reporter]] = []
     seen: list[tuple[str, Reporter]] = []
     for token in fields:
         rep = Reporter(f"field {token!r}", sink)
@@ -118,11 +132,15 @@ def parse_cli_resource(
         if raw is None:
             continue
         seen.append((raw.name, rep))
-        spec = build_field(raw, rep, prefix=prefix)
-        if spec is not None:
+        spec = _build(raw, rep, prefix)
+        if isinstance(spec, RelationSpec):
+            relations.append((spec, rep))
+        elif spec is not None:
             built.append((spec, rep))
     report_duplicates(seen)
-    resource = assemble(names, built, Reporter(f"resource {name!r}", sink))
+    resource = assemble(
+        names, built, Reporter(f"resource {name!r}", sink), relations=relations
+    )
     if sink or resource is None:
         raise SpecError(*sink)
     return resource
@@ -157,14 +175,22 @@ def _raw_from_mapping(name: str, mapping: FieldMapping, rep: Reporter) -> RawFie
     )
 
 
+def _build(
+    raw: RawField, rep: Reporter, prefix: str | None
+) -> FieldSpec | RelationSpec | None:
+    if raw.type_name in RELATION_TYPES:
+        return build_relation(raw, rep, prefix=prefix)
+    return build_field(raw, rep, prefix=prefix)
+
+
 def _field(
     name: str, value: str | FieldMapping, rep: Reporter, prefix: str | None
-) -> FieldSpec | None:
+) -> FieldSpec | RelationSpec | None:
     if isinstance(value, str):
         flat = Reporter(rep.where, rep.sink)
         raw = parse_compact(value, flat, name=name)
-        return build_field(raw, flat, prefix=prefix) if raw is not None else None
-    return build_field(_raw_from_mapping(name, value, rep), rep, prefix=prefix)
+        return _build(raw, flat, prefix) if raw is not None else None
+    return _build(_raw_from_mapping(name, value, rep), rep, prefix)
 
 
 def _resource(
@@ -190,16 +216,19 @@ def _resource(
             rep.at(part).add(message)
     prefix = names.singular if names is not None else None
     built: list[tuple[FieldSpec, Reporter]] = []
+    relations: list[tuple[RelationSpec, Reporter]] = []
     seen: list[tuple[str, Reporter]] = []
     for key, value in fields.items():
         field_rep = rep.at(f"fields.{_key(key)}")
         seen.append((key, field_rep))
         spec = _field(key, value, field_rep, prefix)
-        if spec is not None:
+        if isinstance(spec, RelationSpec):
+            relations.append((spec, field_rep))
+        elif spec is not None:
             built.append((spec, field_rep))
     report_duplicates(seen)
     known = list(fields) if declared is None else declared
-    resource = assemble(names, built, rep, options, known)
+    resource = assemble(names, built, rep, options, known, relations)
     return resource if len(rep.sink) == problems_before else None
 
 

@@ -48,7 +48,7 @@ __all__ = ["TYPE_LIST", "build_field", "type_problem"]
 
 TYPE_LIST = (
     "str, str(N), text, int, float, decimal, decimal(P,S), bool, date, datetime, "
-    "uuid, email, url, json, enum(a,b,c)"
+    "uuid, email, url, json, enum(a,b,c), ref, ref(resource), refs, refs(resource)"
 )
 _CHOICE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _MAX_CHOICE = 63
@@ -71,7 +71,7 @@ _DEFAULT_PARSERS: dict[FieldType, Callable[[object], DefaultValue]] = {
 
 def type_problem(type_name: str) -> str | None:
     """Say why a type name is not accepted (with a did-you-mean), or None."""
-    if type_name in FieldType.__members__.values():
+    if type_name in FieldType.__members__.values() or type_name in ("ref", "refs"):
         return None
     if not type_name:
         return f"missing type; types: {TYPE_LIST}"
@@ -82,6 +82,11 @@ def type_problem(type_name: str) -> str | None:
 
 
 def _not_applicable(option: str, field_type: FieldType) -> str:
+    if option in ("to", "on_delete", "inverse", "summary"):
+        return (
+            f"{option!r} does not apply to {field_type} fields; it applies to ref "
+            "and refs fields"
+        )
     if option in ("min", "max"):
         return (
             f"modifier {option!r} does not apply to {field_type} fields; min and max "

@@ -3,6 +3,7 @@
 Grammar::
 
     token    := name ":" type ["(" args ")"] ["?"] (":" modifier)*
+    type     := "str" | ... | "enum" | "ref" | "refs"  (ref(resource), refs(resource))
     modifier := "unique" | "index" | "default=" VALUE | "min=" N | "max=" N
               | "pattern=" REGEX
 
@@ -83,7 +84,15 @@ class RawField:
 
 def _type_args(type_name: str, args: str, raw: RawField, rep: Reporter) -> None:
     values = [part.strip() for part in args.split(",")]
-    if type_name == "enum":
+    if type_name in ("ref", "refs"):
+        if len(values) != 1 or not values[0]:
+            rep.add(
+                f"{type_name} takes the name of the referenced resource, as in "
+                f"'{type_name}(person)', not {args!r}"
+            )
+        else:
+            raw.options["to"] = values[0]
+    elif type_name == "enum":
         raw.options["choices"] = [] if args.strip() == "" else values
     elif type_name == "str":
         if len(values) != 1:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scaffold.naming import ResourceNames
 from scaffold.spec._catalog import INT32, FieldType, is_number, is_string
+from scaffold.spec._relations import RelationSpec
 from scaffold.spec._reserved import PARAM_SHADOWED, SQL_RESERVED
 
 __all__ = [
@@ -314,10 +315,22 @@ class ResourceSpec(_Data):
         names: Every derived name (class, module, table, URL segment...).
         fields: The declared fields, in declaration order. The generated
             ``id``, ``created_at`` and ``updated_at`` are not among them.
+        relations: The ``ref`` and ``refs`` fields, in declaration order, with
+            their inverse names resolved.
     """
 
     names: ResourceNames
     fields: tuple[FieldSpec, ...] = ()
+    relations: tuple[RelationSpec, ...] = ()
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The resources this one refers to, other than itself, in order."""
+        seen: dict[str, None] = {}
+        for relation in self.relations:
+            if relation.target != self.names.singular:
+                seen.setdefault(relation.target)
+        return tuple(seen)
 
     def field(self, name: str) -> FieldSpec:
         """Return the field called ``name``.

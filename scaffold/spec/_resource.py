@@ -14,6 +14,7 @@ from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
 from scaffold.spec._models import FieldSpec, ResourceSpec
 from scaffold.spec._names import fold
+from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
 
 __all__ = ["LIST_OPTIONS", "assemble", "report_duplicates"]
@@ -113,6 +114,7 @@ def assemble(
     rep: Reporter,
     options: dict[str, list[str] | None] | None = None,
     declared: Sequence[str] | None = None,
+    relations: Sequence[tuple[RelationSpec, Reporter]] = (),
 ) -> ResourceSpec | None:
     """Build the resource from its valid fields, reporting resource-wide problems.
 
@@ -125,6 +127,7 @@ def assemble(
             missing or None entry keeps the defaults each field carries.
         declared: Every declared field name, valid or not (default: those of
             ``fields``), so a list naming an invalid field is not "unknown".
+        relations: Each valid ``ref``/``refs`` field with its reporter.
 
     Returns:
         The resource, or None when names are missing or a problem was reported.
@@ -164,6 +167,46 @@ def assemble(
         if problem:
             field_rep.add(problem)
         finished.append(spec)
+    resolved = _relations(names, relations, {spec.name for spec in finished})
     if len(rep.sink) > problems_before:
         return None
-    return ResourceSpec(names=names, fields=tuple(finished))
+    return ResourceSpec(names=names, fields=tuple(finished), relations=resolved)
+
+
+def _relations(
+    names: ResourceNames,
+    relations: Sequence[tuple[RelationSpec, Reporter]],
+    field_names: set[str],
+) -> tuple[RelationSpec, ...]:
+    """Resolve default inverse names and report clashes between relations."""
+    resolved: list[RelationSpec] = []
+    inverses: dict[tuple[str, str], str] = {}
+    for relation, rep in relations:
+        if relation.key in field_names:
+            rep.add(
+                f"{relation.name!r} stores its reference as {relation.key!r}, which "
+                "is also a declared field; rename one of them"
+            )
+        self_ref = relation.target == names.singular
+        inverse = relation.inverse or default_inverse(
+            relation, names.plural, self_ref=self_ref
+        )
+        earlier = inverses.setdefault((relation.target, inverse), relation.name)
+        if earlier != relation.name:
+            rep.add(
+                f"{relation.name!r} and {earlier!r} would both add {inverse!r} to "
+                f"{relation.target!r}; give one of them another inverse name"
+            )
+        if self_ref and inverse in field_names | {r.name for r, _ in relations}:
+            rep.add(
+                f"the inverse {inverse!r} of {relation.name!r} is also a field of "
+                f"{names.singular!r}; give another inverse name"
+            )
+        fk = f"fk_{names.table}_{relation.key}_{relation.target}"
+        if len(fk) > MAX_IDENTIFIER_BYTES:
+            rep.add(
+                f"the constraint name {fk!r} would have {len(fk)} bytes, past "
+                f"PostgreSQL's {MAX_IDENTIFIER_BYTES}; shorten the field name"
+            )
+        resolved.append(relation.model_copy(update={"inverse": inverse}))
+    return tuple(resolved)

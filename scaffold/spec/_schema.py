@@ -26,9 +26,8 @@ __all__ = [
 
 STRING_TAG = "string-form"
 MAPPING_TAG = "mapping-form"
-_COMPACT_PATTERN = (
-    r"^(" + "|".join(t.value for t in FieldType) + r")(\([^)]*\))?\??(:.*)?$"
-)
+_TYPE_NAMES = [t.value for t in FieldType] + ["ref", "refs"]
+_COMPACT_PATTERN = r"^(" + "|".join(_TYPE_NAMES) + r")(\([^)]*\))?\??(:.*)?$"
 
 
 class _FileModel(BaseModel):
@@ -42,7 +41,7 @@ class FieldMapping(_FileModel):
 
     type: str = Field(
         description="Field type, without arguments.",
-        json_schema_extra={"enum": [t.value for t in FieldType]},
+        json_schema_extra={"enum": _TYPE_NAMES},
     )
     optional: bool = Field(
         default=False, description="Nullable and not required on create ('?')."
@@ -78,6 +77,25 @@ class FieldMapping(_FileModel):
     )
     choices: list[str] | None = Field(
         default=None, description="Values of an enum field."
+    )
+    to: str | None = Field(
+        default=None,
+        description="The resource a ref or refs field refers to (default: the "
+        "field's name, singular for refs).",
+    )
+    on_delete: Literal["cascade", "set null", "restrict"] | None = Field(
+        default=None,
+        description="What deleting the referenced row does to a ref field's rows "
+        "(default: restrict, or set null when optional).",
+    )
+    inverse: str | None = Field(
+        default=None,
+        description="The relationship's name on the referenced model (default: "
+        "this resource's plural; children for a self-reference).",
+    )
+    summary: bool | None = Field(
+        default=None,
+        description="Return the referenced object(s) in the read schema too.",
     )
 
 

@@ -1,0 +1,234 @@
+"""Typed view data of a resource's relations (``ref`` and ``refs`` fields).
+
+Every line the templates print for a relation (model attributes, migration
+columns and constraints, schema fields) is worked out here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from scaffold.relations import Target, inverse_lines
+from scaffold.spec import RelationSpec, ResourceSpec
+from scaffold.spec._relations import OnDelete, singular_of
+
+__all__ = ["RelationView", "relation_views"]
+
+_INT_ID = "Annotated[int, Field(ge=1, le=2_147_483_647)]"
+
+
+@dataclass
+class RelationView:
+    """What the templates need of one relation."""
+
+    spec: RelationSpec
+    target: Target
+    name: str
+    key: str
+    many: bool
+    optional: bool
+    self_ref: bool
+    summary: bool
+    inverse: str
+    inverse_url: str
+    model_lines: list[str]
+    migration_columns: list[str]
+    migration_constraints: list[str]
+    index_name: str
+    association: str | None
+    association_lines: list[str]
+    association_migration: list[str]
+    association_index: str | None
+    association_column: str | None
+    create_annotation: str
+    create_default: str | None
+    update_annotation: str
+    read_annotation: str
+    summary_annotation: str | None
+    filter_annotation: str
+    id_type: str
+    path_type: str
+    target_var: str
+
+    @property
+    def label(self) -> str:
+        """Words for messages: ``author`` or ``tags``."""
+        return self.name.replace("_", " ")
+
+    @property
+    def target_noun(self) -> str:
+        """The referenced resource in words: ``author``."""
+        return self.target.human
+
+    @property
+    def load_option(self) -> str | None:
+        """The loader option for list and get, or None when nothing is read."""
+        if self.many:
+            return f"selectinload({{cls}}.{self.name})"
+        if self.summary:
+            return f"joinedload({{cls}}.{self.name})"
+        return None
+
+
+def _model_lines(
+    relation: RelationSpec,
+    resource: ResourceSpec,
+    target: Target,
+    id_python: str,
+    association: str | None,
+) -> list[str]:
+    cls = target.class_name
+    self_ref = target.singular == resource.names.singular
+    inverse = relation.inverse or resource.names.plural
+    if relation.many:
+        lines = [
+            f'{relation.name}: Mapped[list["{cls}"]] = relationship(',
+            f"    secondary={association},",
+            f'    back_populates="{inverse}",',
+            "    passive_deletes=True,",
+            ")",
+        ]
+        if self_ref:
+            lines.extend(
+                line.removeprefix("    ")
+                for line in inverse_lines(
+                    relation, resource.names, association=association
+                )
+            )
+        return lines
+    optional = " | None" if relation.optional else ""
+    lines = [
+        f"{relation.key}: Mapped[{id_python}{optional}] = mapped_column(",
+        f'    ForeignKey("{target.table}.id", ondelete="{relation.on_delete.sql}"),',
+        "    index=True,",
+        ")",
+    ]
+    remote = f', remote_side="{cls}.id"' if self_ref else ""
+    lines.append(
+        f'{relation.name}: Mapped["{cls}{optional}"] = relationship('
+        f'back_populates="{inverse}"{remote})'
+    )
+    if self_ref:
+        lines.extend(
+            line.removeprefix("    ")
+            for line in inverse_lines(relation, resource.names, association=None)
+        )
+    return lines
+
+
+def relation_views(
+    resource: ResourceSpec, targets: dict[str, Target], id_type: Literal["uuid", "int"]
+) -> list[RelationView]:
+    """Build the view of every relation of ``resource``."""
+    table = resource.names.table
+    id_python = "UUID" if id_type == "uuid" else "int"
+    sa_id = "sa.Uuid()" if id_type == "uuid" else "sa.Integer()"
+    schema_id = "UUID" if id_type == "uuid" else _INT_ID
+    views: list[RelationView] = []
+    for relation in resource.relations:
+        target = targets[relation.target]
+        self_ref = target.singular == resource.names.singular
+        inverse = relation.inverse or resource.names.plural
+        association = f"{table}_{relation.name}" if relation.many else None
+        association_lines: list[str] = []
+        association_migration: list[str] = []
+        association_index = None
+        right = None
+        constraints: list[str] = []
+        columns: list[str] = []
+        if relation.many and association is not None:
+            left = f"{resource.names.singular}_id"
+            right = f"{singular_of(relation.name)}_id"
+            if right == left:
+                right = f"{relation.name}_id"
+            association_index = f"ix_{association}_{right}"
+            association_lines = [
+                f"{association} = Table(",
+                f"    {association!r},".replace("'", '"'),
+                "    Base.metadata,",
+                f'    Column("{left}", ForeignKey("{table}.id", ondelete="CASCADE"), '
+                "primary_key=True),",
+                f'    Column("{right}", ForeignKey("{target.table}.id", '
+                'ondelete="CASCADE"), primary_key=True, index=True),',
+                ")",
+                f'"""Links {resource.names.human_plural} to their '
+                f'{relation.name.replace("_", " ")}."""',
+            ]
+            association_migration = [
+                f'sa.Column("{left}", {sa_id}, nullable=False),',
+                f'sa.Column("{right}", {sa_id}, nullable=False),',
+                f'sa.ForeignKeyConstraint(["{left}"], ["{table}.id"], '
+                f'name=op.f("fk_{association}_{left}_{table}"), ondelete="CASCADE"),',
+                f'sa.ForeignKeyConstraint(["{right}"], ["{target.table}.id"], '
+                f'name=op.f("fk_{association}_{right}_{target.table}"), '
+                'ondelete="CASCADE"),',
+                f'sa.PrimaryKeyConstraint("{left}", "{right}", '
+                f'name=op.f("pk_{association}")),',
+            ]
+        else:
+            columns = [
+                f'sa.Column("{relation.key}", {sa_id}, nullable={relation.optional}),'
+            ]
+            constraints = [
+                f'sa.ForeignKeyConstraint(["{relation.key}"], ["{target.table}.id"], '
+                f'name=op.f("fk_{table}_{relation.key}_{target.table}"), '
+                f'ondelete="{relation.on_delete.sql}"),'
+            ]
+        if relation.many:
+            create_annotation = f"list[{schema_id}]"
+            create_default = "Field(default_factory=list, max_length=100)"
+            update_annotation = f"list[{schema_id}] | None = Field(None, max_length=100)"
+            read_annotation = f"list[{id_python}]"
+            summary_annotation = f"list[{target.class_name}Read]"
+        else:
+            optional = " | None" if relation.optional else ""
+            create_annotation = f"{schema_id}{optional}"
+            create_default = "None" if relation.optional else None
+            update_annotation = f"{schema_id} | None = None"
+            read_annotation = f"{id_python}{optional}"
+            summary_annotation = f"{target.class_name}Read{optional}"
+        views.append(
+            RelationView(
+                spec=relation,
+                target=target,
+                name=relation.name,
+                key=relation.key,
+                many=relation.many,
+                optional=relation.optional,
+                self_ref=self_ref,
+                summary=relation.summary,
+                inverse=inverse,
+                inverse_url=inverse.replace("_", "-"),
+                model_lines=_model_lines(
+                    relation, resource, target, id_python, association
+                ),
+                migration_columns=columns,
+                migration_constraints=constraints,
+                index_name=f"ix_{table}_{relation.key}",
+                association=association,
+                association_lines=association_lines,
+                association_migration=association_migration,
+                association_index=association_index,
+                association_column=right,
+                create_annotation=create_annotation,
+                create_default=create_default,
+                update_annotation=update_annotation,
+                read_annotation=read_annotation,
+                summary_annotation=summary_annotation if relation.summary else None,
+                filter_annotation=f"{schema_id} | None",
+                id_type=id_python,
+                path_type=(
+                    "UUID"
+                    if id_type == "uuid"
+                    else "Annotated[int, Path(ge=1, le=2_147_483_647)]"
+                ),
+                target_var=target.singular,
+            )
+        )
+    return views
+
+
+def on_delete_of(view: RelationView) -> OnDelete:
+    """The ``ON DELETE`` behaviour of a many-to-one relation."""
+    return view.spec.on_delete
