@@ -186,7 +186,10 @@ def new_project(
     epilog="Field syntax: name:type[?][:modifier...]. Types: str, str(N), text, "
     "int, float, decimal, decimal(P,S), bool, date, datetime, uuid, email, url, "
     "json, enum(a,b,c). '?' makes a field optional. Modifiers: unique, index, "
-    "default=VALUE, min=N, max=N, pattern=REGEX.",
+    "default=VALUE, min=N, max=N, pattern=REGEX. References: author:ref "
+    "(many-to-one, to resource author), writer:ref(person)? (optional, to person), "
+    "tags:refs (many-to-many, to tag); the referenced resource must exist or come "
+    "in the same command.",
 )
 def add_resource(
     name: Annotated[

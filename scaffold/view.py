@@ -543,9 +543,7 @@ def build_view(
 
 def _relation_imports(view: ResourceView, id_type: IdType) -> None:
     """Add what the relations need to each module's imports."""
-    others = {
-        r.target.class_name: r.target for r in view.relations if not r.self_ref
-    }
+    others = {r.target.class_name: r.target for r in view.relations if not r.self_ref}
     view.type_checking_imports = [
         f"from app.models.{target.module} import {cls}"
         for cls, target in sorted(others.items())
@@ -560,7 +558,9 @@ def _relation_imports(view: ResourceView, id_type: IdType) -> None:
         f"from sqlalchemy import {', '.join(sorted(set(sa)))}",
         "from sqlalchemy.orm import relationship",
     ]
-    summary_targets = sorted({(r.target.module, r.target.class_name) for r in view.summaries})
+    summary_targets = sorted(
+        {(r.target.module, r.target.class_name) for r in view.summaries}
+    )
     view.schema_imports = [
         *view.schema_imports,
         *(["from uuid import UUID"] if id_type == "uuid" else []),
@@ -573,17 +573,17 @@ def _relation_imports(view: ResourceView, id_type: IdType) -> None:
     ]
     loaders = sorted({option.partition("(")[0] for option in view.load_options})
     targets = sorted(
-        {(r.target.module, r.target.class_name) for r in view.relations if not r.self_ref}
+        {
+            (r.target.module, r.target.class_name)
+            for r in view.relations
+            if not r.self_ref
+        }
     )
     view.repository_imports = [
         *view.repository_imports,
         *(["from uuid import UUID"] if id_type == "uuid" else []),
         *(["from collections.abc import Collection"] if view.links else []),
-        *(
-            [f"from sqlalchemy.orm import {', '.join(loaders)}"]
-            if loaders
-            else []
-        ),
+        *([f"from sqlalchemy.orm import {', '.join(loaders)}"] if loaders else []),
         *(f"from app.models.{module} import {cls}" for module, cls in targets),
     ]
     view.service_imports = [
@@ -638,9 +638,7 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         + (", enum_values" if view.enums else ""),
     ]
     pydantic = ["BaseModel", "ConfigDict", "Field"]
-    if view.required_names or any(
-        r.many or not r.optional for r in view.relations
-    ):
+    if view.required_names or any(r.many or not r.optional for r in view.relations):
         pydantic.append("field_validator")
     if FieldType.EMAIL in kinds:
         pydantic.append("EmailStr")

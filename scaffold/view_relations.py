@@ -177,8 +177,10 @@ def relation_views(
             ]
         if relation.many:
             create_annotation = f"list[{schema_id}]"
-            create_default = "Field(default_factory=list, max_length=100)"
-            update_annotation = f"list[{schema_id}] | None = Field(None, max_length=100)"
+            create_default: str | None = "Field(default_factory=list, max_length=100)"
+            update_annotation = (
+                f"list[{schema_id}] | None = Field(None, max_length=100)"
+            )
             read_annotation = f"list[{id_python}]"
             summary_annotation = f"list[{target.class_name}Read]"
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 
 from scaffold.spec._catalog import FieldType
 
@@ -41,7 +41,7 @@ class FieldMapping(_FileModel):
 
     type: str = Field(
         description="Field type, without arguments.",
-        json_schema_extra={"enum": _TYPE_NAMES},
+        json_schema_extra={"enum": list[JsonValue](_TYPE_NAMES)},
     )
     optional: bool = Field(
         default=False, description="Nullable and not required on create ('?')."

@@ -1,7 +1,7 @@
 """Create the books table.
 
-Revision ID: 03ab34dc9ca4
-Revises: f30636d5e8b0
+Revision ID: 05f94390b42a
+Revises: 93c50ace0bce
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,14 +10,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "03ab34dc9ca4"
-down_revision: str | Sequence[str] | None = "f30636d5e8b0"
+revision: str = "05f94390b42a"
+down_revision: str | Sequence[str] | None = "93c50ace0bce"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create the books table with its constraints and indexes."""
+    """Create the books table, then the tables linking it to others."""
     op.create_table(
         "books",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -39,6 +39,8 @@ def upgrade() -> None:
         ),
         sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("author_id", sa.Uuid(), nullable=False),
+        sa.Column("category_id", sa.Uuid(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -52,12 +54,49 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_books")),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["authors.id"],
+            name=op.f("fk_books_author_id_authors"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["categories.id"],
+            name=op.f("fk_books_category_id_categories"),
+            ondelete="SET NULL",
+        ),
         sa.UniqueConstraint("isbn", name=op.f("uq_books_isbn")),
     )
     op.create_index(op.f("ix_books_title"), "books", ["title"])
+    op.create_index(op.f("ix_books_author_id"), "books", ["author_id"])
+    op.create_index(op.f("ix_books_category_id"), "books", ["category_id"])
+    op.create_table(
+        "books_tags",
+        sa.Column("book_id", sa.Uuid(), nullable=False),
+        sa.Column("tag_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["book_id"],
+            ["books.id"],
+            name=op.f("fk_books_tags_book_id_books"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tag_id"],
+            ["tags.id"],
+            name=op.f("fk_books_tags_tag_id_tags"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("book_id", "tag_id", name=op.f("pk_books_tags")),
+    )
+    op.create_index(op.f("ix_books_tags_tag_id"), "books_tags", ["tag_id"])
 
 
 def downgrade() -> None:
-    """Drop the books table."""
+    """Drop the books table and its association tables."""
+    op.drop_index(op.f("ix_books_tags_tag_id"), table_name="books_tags")
+    op.drop_table("books_tags")
+    op.drop_index(op.f("ix_books_category_id"), table_name="books")
+    op.drop_index(op.f("ix_books_author_id"), table_name="books")
     op.drop_index(op.f("ix_books_title"), table_name="books")
     op.drop_table("books")

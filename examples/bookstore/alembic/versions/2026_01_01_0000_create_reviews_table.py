@@ -1,7 +1,7 @@
 """Create the reviews table.
 
-Revision ID: 7aff846d9757
-Revises: 03ab34dc9ca4
+Revision ID: 3efd4ddeb9b4
+Revises: 05f94390b42a
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "7aff846d9757"
-down_revision: str | Sequence[str] | None = "03ab34dc9ca4"
+revision: str = "3efd4ddeb9b4"
+down_revision: str | Sequence[str] | None = "05f94390b42a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("book_id", sa.Uuid(), nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -38,9 +39,17 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
+        sa.ForeignKeyConstraint(
+            ["book_id"],
+            ["books.id"],
+            name=op.f("fk_reviews_book_id_books"),
+            ondelete="RESTRICT",
+        ),
     )
+    op.create_index(op.f("ix_reviews_book_id"), "reviews", ["book_id"])
 
 
 def downgrade() -> None:
     """Drop the reviews table."""
+    op.drop_index(op.f("ix_reviews_book_id"), table_name="reviews")
     op.drop_table("reviews")

@@ -1,7 +1,7 @@
 """Create the tags table.
 
-Revision ID: 98c6ba7a6caf
-Revises: 7aff846d9757
+Revision ID: 93c50ace0bce
+Revises: a71203d0eee7
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "98c6ba7a6caf"
-down_revision: str | Sequence[str] | None = "7aff846d9757"
+revision: str = "93c50ace0bce"
+down_revision: str | Sequence[str] | None = "a71203d0eee7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,8 @@ matters.
 from app.core.database import Base
 from app.models.author import Author
 from app.models.book import Book
+from app.models.category import Category
 from app.models.review import Review
 from app.models.tag import Tag
 
-__all__ = ["Author", "Base", "Book", "Review", "Tag"]
+__all__ = ["Author", "Base", "Book", "Category", "Review", "Tag"]

@@ -46,6 +46,7 @@ class AppError(Exception):
 
     def __init__(self, detail: str | None = None) -> None:
         self.detail = detail if detail is not None else type(self).detail
+        self.errors: list[ValidationErrorItem] | None = None
         super().__init__(self.detail)
 
 
@@ -63,6 +64,29 @@ class ConflictError(AppError):
     status_code = status.HTTP_409_CONFLICT
     error_code = "CONFLICT"
     detail = "Conflict with the current state of the resource"
+
+
+class InvalidReferenceError(AppError):
+    """A body field refers by id to an object that does not exist.
+
+    Answered like any invalid body: 422 with the field named in ``errors``.
+
+    Args:
+        field: The body field holding the id, e.g. ``author_id``.
+        detail: What is missing, for people, e.g. ``No author has this id``.
+    """
+
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    error_code = "VALIDATION_ERROR"
+    detail = "The request is invalid"
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__()
+        self.errors = [
+            ValidationErrorItem(
+                loc=["body", field], msg=detail, type="missing_reference"
+            )
+        ]
 
 
 class ServiceUnavailableError(AppError):
@@ -116,6 +140,7 @@ async def _handle_app_error(request: Request, exc: AppError) -> JSONResponse:
         status_code=exc.status_code,
         error_code=exc.error_code,
         detail=exc.detail,
+        errors=exc.errors,
     )
 
 

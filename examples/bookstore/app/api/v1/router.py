@@ -9,11 +9,15 @@ Each resource adds its router here::
 
 from fastapi import APIRouter
 
-from app.api.v1.endpoints import authors, books, reviews, tags
+from app.api.v1.endpoints import authors, books, categories, reviews, tags
 
 api_router = APIRouter()
 
 api_router.include_router(authors.router)
-api_router.include_router(books.router)
-api_router.include_router(reviews.router)
+api_router.include_router(categories.router)
+api_router.include_router(categories.nested_router)
 api_router.include_router(tags.router)
+api_router.include_router(books.router)
+api_router.include_router(books.nested_router)
+api_router.include_router(reviews.router)
+api_router.include_router(reviews.nested_router)

@@ -1,0 +1,338 @@
+"""Relationships between resources: ``ref`` / ``refs`` fields end to end.
+
+Spec parsing and refusals, the order resources are generated in, the inverse
+side added to an existing model, and generated projects that pass their checks.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffold.errors import SpecError
+from scaffold.project import ProjectRequest, render_project
+from scaffold.relations import Target, add_inverse, order_resources
+from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
+from scaffold.wiring import WiringError
+from tests.conftest import POSTGRES_URL, tree_digest
+from tests.e2e import run_scaffold
+
+BOOKSTORE = Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"
+
+
+def _messages(error: pytest.ExceptionInfo[SpecError]) -> str:
+    return str(error.value)
+
+
+# Spec parsing
+
+
+def test_ref_defaults_to_the_field_name_and_restrict() -> None:
+    # Given a required and an optional reference and a many-to-many one
+    book = parse_cli_resource(
+        "book", ["title:str", "author:ref", "editor:ref(person)?", "tags:refs"]
+    )
+
+    # Then each names its target, key, deletion rule and inverse
+    author, editor, tags = book.relations
+    assert (author.target, author.key, author.optional) == ("author", "author_id", False)
+    assert author.on_delete is OnDelete.RESTRICT
+    assert (editor.target, editor.key, editor.on_delete) == (
+        "person",
+        "editor_id",
+        OnDelete.SET_NULL,
+    )
+    assert (tags.target, tags.key, tags.many) == ("tag", "tag_ids", True)
+    assert {author.inverse, editor.inverse, tags.inverse} == {"books"}
+    assert [field.name for field in book.fields] == ["title"]
+
+
+def test_a_self_reference_defaults_its_inverse_to_children() -> None:
+    category = parse_cli_resource("category", ["name:str", "parent:ref(category)?"])
+
+    assert category.relations[0].inverse == "children"
+    assert category.targets == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (["author:ref(a,b)"], "ref takes the name of the referenced resource"),
+        (["tags:refs?"], "a refs field is a list that may be empty"),
+        (["author:ref:unique"], "'unique' does not apply to ref fields"),
+        (["parent:ref(book)"], "a reference to the resource itself must be optional"),
+        (["author:ref", "author_id:int"], "also a declared field"),
+        (["author:ref", "writer:ref(author)"], "would both add 'books' to 'author'"),
+    ],
+)
+def test_bad_references_are_refused_with_their_fix(
+    fields: list[str], expected: str
+) -> None:
+    with pytest.raises(SpecError) as error:
+        parse_cli_resource("book", ["title:str", *fields])
+
+    assert expected in _messages(error)
+
+
+def test_the_spec_file_sets_on_delete_inverse_and_summary(tmp_path: Path) -> None:
+    # Given a spec file using the mapping form of ref and refs
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "resources:\n"
+        "- name: book\n"
+        "  fields:\n"
+        "    title: str\n"
+        "    writer: {type: ref, to: person, on_delete: cascade, inverse: works,"
+        " summary: true}\n"
+        "    tags: {type: refs, summary: true}\n",
+        encoding="utf-8",
+    )
+
+    # When it is loaded
+    (book,) = load_spec_file(spec)
+
+    # Then every option is kept
+    writer, tags = book.relations
+    assert (writer.target, writer.on_delete, writer.inverse, writer.summary) == (
+        "person",
+        OnDelete.CASCADE,
+        "works",
+        True,
+    )
+    assert (tags.many, tags.summary) == (True, True)
+
+
+def test_spec_file_problems_are_all_reported_with_their_location(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "resources:\n"
+        "- name: book\n"
+        "  fields:\n"
+        "    author: {type: ref, on_delete: set null}\n"
+        "    tags: {type: refs, on_delete: cascade}\n"
+        "    title: {type: str, to: author}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SpecError) as error:
+        load_spec_file(spec)
+
+    text = _messages(error)
+    assert "resources[0].fields.author.on_delete: on_delete 'set null' needs" in text
+    assert "resources[0].fields.tags.on_delete: on_delete applies to ref" in text
+    assert "resources[0].fields.title.to: 'to' does not apply to str" in text
+
+
+def test_the_json_schema_knows_ref_fields() -> None:
+    from scaffold.spec import spec_json_schema
+
+    mapping = spec_json_schema()["$defs"]["FieldMapping"]
+    assert {"ref", "refs"} <= set(mapping["properties"]["type"]["enum"])
+    assert {"to", "on_delete", "inverse", "summary"} <= set(mapping["properties"])
+
+
+# Ordering
+
+
+def test_referenced_resources_come_first_in_call_order_otherwise() -> None:
+    review = parse_cli_resource("review", ["body:text", "book:ref"])
+    book = parse_cli_resource("book", ["title:str", "author:ref", "tags:refs"])
+    author = parse_cli_resource("author", ["name:str"])
+    tag = parse_cli_resource("tag", ["name:str"])
+    category = parse_cli_resource("category", ["name:str", "parent:ref(category)?"])
+
+    ordered = order_resources([review, book, category, author, tag])
+
+    assert [r.names.singular for r in ordered] == [
+        "author",
+        "tag",
+        "book",
+        "review",
+        "category",
+    ]
+
+
+def test_a_cycle_between_resources_is_refused() -> None:
+    a = parse_cli_resource("alpha", ["name:str", "beta:ref"])
+    b = parse_cli_resource("beta", ["name:str", "alpha:ref"])
+
+    with pytest.raises(SpecError) as error:
+        order_resources([a, b])
+
+    assert "cycle (alpha -> beta -> alpha)" in _messages(error)
+
+
+# The inverse side on an existing model
+
+AUTHOR_MODEL = '''"""The ``Author`` model."""
+
+from uuid import UUID, uuid4
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.database import Base, TimestampMixin
+
+
+class Author(TimestampMixin, Base):
+    """An author."""
+
+    __tablename__ = "authors"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    name: Mapped[str]
+
+    def __str__(self) -> str:
+        return self.name
+'''
+AUTHOR = Target("author", "Author", "author", "authors", "authors", "authors", "author")
+
+
+def test_the_inverse_is_added_once_after_the_columns() -> None:
+    book = parse_cli_resource("book", ["title:str", "author:ref"])
+
+    edited = add_inverse(
+        AUTHOR_MODEL,
+        AUTHOR,
+        book.relations[0],
+        book.names,
+        association=None,
+        path="app/models/author.py",
+    )
+
+    tree = ast.parse(edited)
+    cls = next(node for node in tree.body if isinstance(node, ast.ClassDef))
+    names = [
+        node.target.id
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    ]
+    assert names == ["id", "name", "books"]
+    assert 'back_populates="author", passive_deletes="all"' in edited
+    assert "if TYPE_CHECKING:\n    from app.models.book import Book\n" in edited
+    assert "from sqlalchemy.orm import relationship\n" in edited
+    assert edited.endswith("        return self.name\n")  # the rest is untouched
+    again = add_inverse(
+        edited,
+        AUTHOR,
+        book.relations[0],
+        book.names,
+        association=None,
+        path="app/models/author.py",
+    )
+    assert again == edited
+
+
+def test_an_inverse_name_already_taken_is_refused() -> None:
+    book = parse_cli_resource("book", ["title:str", "author:ref"])
+    taken = AUTHOR_MODEL.replace("    name: Mapped[str]\n", "    books: Mapped[int]\n")
+
+    with pytest.raises(SpecError) as error:
+        add_inverse(
+            taken, AUTHOR, book.relations[0], book.names, association=None, path="x"
+        )
+
+    assert "already has an attribute 'books'" in _messages(error)
+
+
+def test_a_model_without_its_class_is_left_alone_with_the_lines_to_add() -> None:
+    book = parse_cli_resource("book", ["title:str", "author:ref"])
+
+    with pytest.raises(WiringError) as error:
+        add_inverse(
+            '"""Nothing here."""\n',
+            AUTHOR,
+            book.relations[0],
+            book.names,
+            association=None,
+            path="app/models/author.py",
+        )
+
+    message = str(error.value)
+    assert "app/models/author.py no longer has the shape scaffold expects" in message
+    assert "from app.models.book import Book" in message
+    assert 'relationship( back_populates="author"' in message
+
+
+# Through the CLI
+
+
+@pytest.fixture(scope="module")
+def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly rendered SQLite project, never modified: copy it to use it."""
+    parent = tmp_path_factory.mktemp("base")
+    render_project(ProjectRequest.build(name="shop", parent=parent))
+    return parent / "shop"
+
+
+@pytest.fixture
+def project(base_project: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(base_project, tmp_path / "shop"))
+
+
+def test_a_reference_to_a_resource_not_yet_added_is_refused(project: Path) -> None:
+    # Given a project without authors
+    before = tree_digest(project)
+
+    # When a book referring to an author is added
+    result = run_scaffold(
+        "add", "resource", "book", "title:str", "author:ref", "--no-check", cwd=project
+    )
+
+    # Then it is refused with the fix, and nothing is written
+    assert result.returncode == 2
+    assert "book.author refers to resource 'author'" in result.stderr
+    assert "add 'author' first" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project) == before
+
+
+def test_the_referencing_resource_can_be_added_in_a_second_command(
+    project: Path,
+) -> None:
+    # Given a project with authors
+    first = run_scaffold(
+        "add", "resource", "author", "name:str", "--no-check", cwd=project
+    )
+    assert first.returncode == 0, first.stderr
+
+    # When books referring to authors are added / Then the inverse side appears
+    result = run_scaffold(
+        "add", "resource", "book", "title:str", "author:ref", "--no-check", cwd=project
+    )
+
+    assert result.returncode == 0, result.stderr
+    author = (project / "app/models/author.py").read_text(encoding="utf-8")
+    assert 'books: Mapped[list["Book"]] = relationship(' in author
+    router = (project / "app/api/v1/router.py").read_text(encoding="utf-8")
+    assert "api_router.include_router(books.nested_router)" in router
+
+
+@pytest.mark.e2e
+def test_the_bookstore_passes_its_checks_on_sqlite(project: Path) -> None:
+    # Given author -> book <- review, book <-> tag and category.parent
+    result = run_scaffold("add", "resource", "--spec", str(BOOKSTORE), cwd=project)
+
+    # Then format, lint, types, generated tests and the migration round trip pass
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_the_bookstore_passes_its_checks_on_postgres(
+    project: Path, require_postgres: None
+) -> None:
+    added = run_scaffold(
+        "add", "resource", "--spec", str(BOOKSTORE), "--no-check", cwd=project
+    )
+    assert added.returncode == 0, added.stderr
+
+    result = run_scaffold(
+        "check", "--db-url", f"{POSTGRES_URL}/relationships", cwd=project
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
