@@ -43,6 +43,7 @@ __all__ = [
     "is_snake_case",
     "pluralize",
     "resource_names",
+    "singularize",
     "to_kebab",
     "to_pascal",
     "to_snake",
@@ -163,6 +164,14 @@ def pluralize(name: str) -> str:
         return head + sep
     plural = str(_engine().plural_noun(last)) or last + "s"
     return head + sep + plural.lower()
+
+
+def singularize(name: str) -> str | None:
+    """The singular of a snake_case plural (its last word), or None if not plural.
+
+    ``tags`` -> ``tag``, ``book_reviews`` -> ``book_review``, ``tag`` -> None.
+    """
+    return _singular_guess(name)
 
 
 def _singular_guess(name: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from scaffold.relations import Target, inverse_lines
 from scaffold.spec import RelationSpec, ResourceSpec
-from scaffold.spec._relations import OnDelete, singular_of
+from scaffold.spec._relations import singular_of
 
 __all__ = ["RelationView", "relation_views"]
 
@@ -229,8 +229,3 @@ def relation_views(
             )
         )
     return views
-
-
-def on_delete_of(view: RelationView) -> OnDelete:
-    """The ``ON DELETE`` behaviour of a many-to-one relation."""
-    return view.spec.on_delete

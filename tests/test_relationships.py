@@ -20,7 +20,9 @@ from scaffold.wiring import WiringError
 from tests.conftest import POSTGRES_URL, tree_digest
 from tests.e2e import run_scaffold
 
-BOOKSTORE = Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"
+BOOKSTORE = (
+    Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"
+)
 
 
 def _messages(error: pytest.ExceptionInfo[SpecError]) -> str:
@@ -38,7 +40,11 @@ def test_ref_defaults_to_the_field_name_and_restrict() -> None:
 
     # Then each names its target, key, deletion rule and inverse
     author, editor, tags = book.relations
-    assert (author.target, author.key, author.optional) == ("author", "author_id", False)
+    assert (author.target, author.key, author.optional) == (
+        "author",
+        "author_id",
+        False,
+    )
     assert author.on_delete is OnDelete.RESTRICT
     assert (editor.target, editor.key, editor.on_delete) == (
         "person",
@@ -336,3 +342,31 @@ def test_the_bookstore_passes_its_checks_on_postgres(
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_project_without_the_reference_error_is_refused(project: Path) -> None:
+    # Given a project from before references (no InvalidReferenceError)
+    errors = project / "app/core/errors.py"
+    errors.write_text(
+        errors.read_text(encoding="utf-8").replace(
+            "class InvalidReferenceError(", "class SomethingElse("
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        run_scaffold(
+            "add", "resource", "author", "name:str", "--no-check", cwd=project
+        ).returncode
+        == 0
+    )
+    before = tree_digest(project)
+
+    # When a referencing resource is added
+    result = run_scaffold(
+        "add", "resource", "book", "title:str", "author:ref", "--no-check", cwd=project
+    )
+
+    # Then it is refused with what to do, and nothing is written
+    assert result.returncode == 2
+    assert "app/core/errors.py has no InvalidReferenceError" in result.stderr
+    assert tree_digest(project) == before

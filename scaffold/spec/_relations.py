@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from scaffold.naming import is_snake_case, to_snake
+from scaffold.naming import is_snake_case, singularize, to_snake
 from scaffold.spec._grammar import RawField, Reporter
 from scaffold.spec._names import field_name_problems
 
@@ -82,9 +82,7 @@ class RelationSpec(BaseModel):
 
 def singular_of(name: str) -> str:
     """The singular of a snake_case plural: ``tags`` -> ``tag``."""
-    from scaffold.naming import _singular_guess
-
-    return _singular_guess(name) or name
+    return singularize(name) or name
 
 
 def _flag(value: object, option: str, rep: Reporter) -> bool:
@@ -164,6 +162,12 @@ def build_relation(
         rep.at("inverse").add(
             f"inverse is the snake_case name of the relationship on the other "
             f"model, e.g. 'books', not {inverse!r}"
+        )
+    if target == prefix and many:
+        rep.add(
+            "a refs field to the resource itself is not supported; link the rows "
+            f"through a separate resource with two refs, or use '{raw.name}:ref("
+            f"{target})?' for one parent"
         )
     if target == prefix and not many and not raw.optional:
         rep.add(

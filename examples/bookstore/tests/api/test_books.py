@@ -594,11 +594,11 @@ async def test_deleting_one_of_the_tags_unlinks_it(client: AsyncClient) -> None:
 async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     client: AsyncClient, engine: AsyncEngine
 ) -> None:
-    # Given three books, each with every relation set
+    # Given three books that refer to other rows
+    author = await create_author(client, 5)
+    category = await create_category(client, 6)
+    tags = await create_tag(client, 7)
     for n in range(3):
-        author = await create_author(client, 5 + n)
-        category = await create_category(client, 5 + n)
-        tags = await create_tag(client, 5 + n)
         await create_book(
             client,
             n,
@@ -617,9 +617,7 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     try:
         for size in (1, 3):
             statements.clear()
-            response = await client.get(
-                URL, params={"size": size, "sort": "created_at"}
-            )
+            response = await client.get(URL, params={"size": size})
             assert len(response.json()["items"]) == size
             counts.append(len(statements))
     finally:

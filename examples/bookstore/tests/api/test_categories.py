@@ -321,7 +321,7 @@ async def test_create_refuses_invalid_values(
 
 async def test_create_stores_the_references(client: AsyncClient) -> None:
     # Given rows to refer to
-    parent = await create_category(client, 5)
+    parent = await create_category(client, 9)
 
     # When a category referring to them is created
     created = await create_category(
@@ -407,9 +407,9 @@ async def test_deleting_the_parent_clears_parent_id(client: AsyncClient) -> None
 async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     client: AsyncClient, engine: AsyncEngine
 ) -> None:
-    # Given three categories, each with every relation set
+    # Given three categories that refer to other rows
+    parent = await create_category(client, 9)
     for n in range(3):
-        parent = await create_category(client, 5 + n)
         await create_category(
             client,
             n,
@@ -426,9 +426,7 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     try:
         for size in (1, 3):
             statements.clear()
-            response = await client.get(
-                URL, params={"size": size, "sort": "created_at"}
-            )
+            response = await client.get(URL, params={"size": size})
             assert len(response.json()["items"]) == size
             counts.append(len(statements))
     finally:
