@@ -23,6 +23,7 @@ from scaffold.spec import (
     parse_field,
 )
 from scaffold.spec._names import field_name_problems
+from scaffold.spec._relations import singular_of
 
 NAMES = st.from_regex(r"[a-z][a-z0-9]{1,8}(?:_[a-z0-9]{1,6})?", fullmatch=True).filter(
     lambda name: not field_name_problems(name)
@@ -202,6 +203,8 @@ _GRAMMAR_PIECES = st.sampled_from(
         "url",
         "json",
         "enum",
+        "ref",
+        "refs",
         "unique",
         "index",
         "default=",
@@ -264,6 +267,10 @@ _JSON = st.recursive(
                     "min",
                     "default",
                     "choices",
+                    "to",
+                    "on_delete",
+                    "inverse",
+                    "summary",
                     "x",
                 ]
             )
@@ -302,3 +309,46 @@ def test_any_resource_structure_is_a_resource_or_a_spec_error(resource: Any) -> 
             load_spec_file(path)
         except SpecError as error:
             assert error.problems
+
+
+@st.composite
+def references(draw: st.DrawFn) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """A valid ref/refs field: its token, its mapping form, what it must parse into."""
+    name = draw(NAMES.filter(lambda n: n != "item"))
+    many = draw(st.booleans())
+    target = draw(st.none() | NAMES.filter(lambda n: n != "item"))
+    optional = not many and draw(st.booleans())
+    kind = "refs" if many else "ref"
+    token = f"{kind}({target})" if target else kind
+    mapping: dict[str, Any] = {"type": kind}
+    if target:
+        mapping["to"] = target
+    if optional:
+        token += "?"
+        mapping["optional"] = True
+    expected = {
+        "name": name,
+        "many": many,
+        "optional": optional,
+        "key": f"{singular_of(name)}_ids" if many else f"{name}_id",
+        "target": target or (singular_of(name) if many else name),
+    }
+    return token, mapping, expected
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(references())
+def test_a_reference_parses_alike_in_both_forms(
+    reference: tuple[str, dict[str, Any], dict[str, Any]],
+) -> None:
+    token, mapping, expected = reference
+    name = expected["name"]
+    (relation,) = parse_cli_resource("item", [f"{name}:{token}"]).relations
+    for key, value in expected.items():
+        assert getattr(relation, key) == value, (token, key)
+    spec = {"resources": [{"name": "item", "fields": {name: mapping}}]}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "spec.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        (item,) = load_spec_file(path)
+    assert item.relations == (relation,)
