@@ -50,6 +50,19 @@ def test_second_router_joins_the_import_and_follows_the_last_include() -> None:
     )
 
 
+def test_a_second_router_of_a_module_is_included_once() -> None:
+    books = register_router(ROUTER, "books")
+
+    nested = register_router(books, "books", attribute="nested_router")
+
+    assert nested.count("from app.api.v1.endpoints import books\n") == 1
+    assert nested.endswith(
+        "api_router.include_router(books.router)\n"
+        "api_router.include_router(books.nested_router)\n"
+    )
+    assert register_router(nested, "books", attribute="nested_router") == nested
+
+
 @pytest.mark.parametrize("module", ["books", "authors"])
 def test_router_registration_is_idempotent(module: str) -> None:
     once = register_router(register_router(ROUTER, "books"), module)

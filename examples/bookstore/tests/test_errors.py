@@ -8,7 +8,12 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
 
-from app.core.errors import AppError, ConflictError, NotFoundError
+from app.core.errors import (
+    AppError,
+    ConflictError,
+    InvalidReferenceError,
+    NotFoundError,
+)
 
 ERROR_KEYS = {"detail", "error_code", "timestamp", "path", "request_id"}
 
@@ -43,6 +48,10 @@ def failing_app(app: FastAPI) -> FastAPI:
     @app.get("/teapot")
     async def teapot() -> None:
         raise TeapotError
+
+    @app.post("/dangling")
+    async def dangling() -> None:
+        raise InvalidReferenceError("owner_id", "No owner has this id")
 
     @app.post("/widgets")
     async def create_widget(widget: Widget) -> Widget:
@@ -114,6 +123,26 @@ async def test_invalid_input_answers_422_without_echoing_it(
     }
     assert all(error.keys() == {"loc", "msg", "type"} for error in body["errors"])
     assert "seven-secret-widgets" not in response.text
+
+
+async def test_a_reference_to_a_missing_row_answers_422_naming_the_field(
+    failing_client: AsyncClient,
+) -> None:
+    # Given a route whose service finds no row for a referenced id
+    # When it is requested
+    response = await failing_client.post("/dangling")
+
+    # Then the answer is a 422 like any invalid body, naming the field
+    assert response.status_code == 422
+    body = response.json()
+    assert_error_body(body, error_code="VALIDATION_ERROR", path="/dangling")
+    assert body["errors"] == [
+        {
+            "loc": ["body", "owner_id"],
+            "msg": "No owner has this id",
+            "type": "missing_reference",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
