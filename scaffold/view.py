@@ -164,6 +164,11 @@ class ResourceView:
         return [r for r in self.relations if r.summary]
 
     @property
+    def reference_args(self) -> str:
+        """Keyword arguments of a test's create call setting every relation."""
+        return ", ".join(f"{r.key}={r.row_ids}" for r in self.relations)
+
+    @property
     def load_options(self) -> list[str]:
         """Loader options of list and get: ``selectinload(Book.tags)``..."""
         return [

@@ -50,6 +50,7 @@ class RelationView:
     id_type: str
     path_type: str
     target_var: str
+    sample_n: int = 5
 
     @property
     def label(self) -> str:
@@ -60,6 +61,17 @@ class RelationView:
     def target_noun(self) -> str:
         """The referenced resource in words: ``author``."""
         return self.target.human
+
+    @property
+    def row_var(self) -> str:
+        """The tests' variable for one referenced row: ``author``, ``tag``."""
+        return singular_of(self.name) if self.many else self.name
+
+    @property
+    def row_ids(self) -> str:
+        """The key's value in the tests: ``author["id"]``, ``[tag["id"]]``."""
+        value = f'{self.row_var}["id"]'
+        return f"[{value}]" if self.many else value
 
     @property
     def load_option(self) -> str | None:
@@ -126,7 +138,7 @@ def relation_views(
     sa_id = "sa.Uuid()" if id_type == "uuid" else "sa.Integer()"
     schema_id = "UUID" if id_type == "uuid" else _INT_ID
     views: list[RelationView] = []
-    for relation in resource.relations:
+    for index, relation in enumerate(resource.relations):
         target = targets[relation.target]
         self_ref = target.singular == resource.names.singular
         inverse = relation.inverse or resource.names.plural
@@ -226,6 +238,7 @@ def relation_views(
                     else "Annotated[int, Path(ge=1, le=2_147_483_647)]"
                 ),
                 target_var=target.singular,
+                sample_n=9 - index if self_ref else 5 + index,
             )
         )
     return views

@@ -419,7 +419,7 @@ async def test_create_stores_the_references(client: AsyncClient) -> None:
     # Given rows to refer to
     author = await create_author(client, 5)
     category = await create_category(client, 6)
-    tags = await create_tag(client, 7)
+    tag = await create_tag(client, 7)
 
     # When a book referring to them is created
     created = await create_book(
@@ -427,15 +427,15 @@ async def test_create_stores_the_references(client: AsyncClient) -> None:
         0,
         author_id=author["id"],
         category_id=category["id"],
-        tag_ids=[tags["id"]],
+        tag_ids=[tag["id"]],
     )
 
     # Then it returns the references, and so does a later read
     assert created["author_id"] == author["id"]
     assert created["category_id"] == category["id"]
-    assert created["tag_ids"] == [tags["id"]]
+    assert created["tag_ids"] == [tag["id"]]
     assert created["author"]["id"] == author["id"]
-    assert [item["id"] for item in created["tags"]] == [tags["id"]]
+    assert [item["id"] for item in created["tags"]] == [tag["id"]]
     assert (await client.get(f"{URL}/{created['id']}")).json() == created
 
 
@@ -597,14 +597,14 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     # Given three books that refer to other rows
     author = await create_author(client, 5)
     category = await create_category(client, 6)
-    tags = await create_tag(client, 7)
+    tag = await create_tag(client, 7)
     for n in range(3):
         await create_book(
             client,
             n,
             author_id=author["id"],
             category_id=category["id"],
-            tag_ids=[tags["id"]],
+            tag_ids=[tag["id"]],
         )
     statements: list[str] = []
 

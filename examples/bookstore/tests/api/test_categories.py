@@ -324,11 +324,7 @@ async def test_create_stores_the_references(client: AsyncClient) -> None:
     parent = await create_category(client, 9)
 
     # When a category referring to them is created
-    created = await create_category(
-        client,
-        0,
-        parent_id=parent["id"],
-    )
+    created = await create_category(client, 0, parent_id=parent["id"])
 
     # Then it returns the references, and so does a later read
     assert created["parent_id"] == parent["id"]
@@ -410,11 +406,7 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     # Given three categories that refer to other rows
     parent = await create_category(client, 9)
     for n in range(3):
-        await create_category(
-            client,
-            n,
-            parent_id=parent["id"],
-        )
+        await create_category(client, n, parent_id=parent["id"])
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

@@ -326,11 +326,7 @@ async def test_create_stores_the_references(client: AsyncClient) -> None:
     book = await create_book(client, 5)
 
     # When a review referring to them is created
-    created = await create_review(
-        client,
-        0,
-        book_id=book["id"],
-    )
+    created = await create_review(client, 0, book_id=book["id"])
 
     # Then it returns the references, and so does a later read
     assert created["book_id"] == book["id"]
@@ -412,11 +408,7 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     # Given three reviews that refer to other rows
     book = await create_book(client, 5)
     for n in range(3):
-        await create_review(
-            client,
-            n,
-            book_id=book["id"],
-        )
+        await create_review(client, n, book_id=book["id"])
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
