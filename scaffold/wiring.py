@@ -238,7 +238,9 @@ def register_model(
 
 
 def unregister_router(source: str, module: str, *, path: str = ROUTER_FILE) -> str:
-    """Undo :func:`register_router`: drop the import and include of ``module``.
+    """Undo :func:`register_router`: drop the import and includes of ``module``.
+
+    Every router of the module is dropped: ``router`` and ``nested_router``.
 
     Returns:
         The new text (the same text when the router is not included).
@@ -364,14 +366,17 @@ def _is_include_router(call: ast.Call) -> bool:
     )
 
 
-def _includes_module(statement: ast.Expr, module: str, attribute: str) -> bool:
+def _includes_module(
+    statement: ast.Expr, module: str, attribute: str | None = None
+) -> bool:
+    """Whether ``statement`` includes ``module.<attribute>`` (any router if None)."""
     call = statement.value
     if not isinstance(call, ast.Call) or not call.args:
         return False
     first = call.args[0]
     return (
         isinstance(first, ast.Attribute)
-        and first.attr == attribute
+        and (attribute is None or first.attr == attribute)
         and isinstance(first.value, ast.Name)
         and first.value.id == module
     )

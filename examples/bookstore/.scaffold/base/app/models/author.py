@@ -1,12 +1,16 @@
 """The ``Author`` model: one row of the ``authors`` table."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.book import Book
 
 
 class Author(TimestampMixin, Base):
@@ -19,3 +23,6 @@ class Author(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     born_on: Mapped[date | None]
     biography: Mapped[str | None] = mapped_column(Text())
+    books: Mapped[list["Book"]] = relationship(
+        back_populates="author", passive_deletes="all"
+    )

@@ -3,12 +3,33 @@
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import Enum, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, Enum, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin, enum_values
+
+if TYPE_CHECKING:
+    from app.models.author import Author
+    from app.models.category import Category
+    from app.models.review import Review
+    from app.models.tag import Tag
+
+
+books_tags = Table(
+    "books_tags",
+    Base.metadata,
+    Column("book_id", ForeignKey("books.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "tag_id",
+        ForeignKey("tags.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+"""Links books to their tags."""
 
 
 class BookStatus(StrEnum):
@@ -41,3 +62,26 @@ class Book(TimestampMixin, Base):
     )
     published_on: Mapped[date | None]
     summary: Mapped[str | None] = mapped_column(Text())
+    author_id: Mapped[UUID] = mapped_column(
+        ForeignKey("authors.id", ondelete="CASCADE"),
+        index=True,
+    )
+    author: Mapped["Author"] = relationship(back_populates="books")
+    category_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"),
+        index=True,
+    )
+    category: Mapped["Category | None"] = relationship(back_populates="books")
+    tags: Mapped[list["Tag"]] = relationship(
+        secondary=books_tags,
+        back_populates="books",
+        passive_deletes=True,
+    )
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="book", passive_deletes="all"
+    )
+
+    @property
+    def tag_ids(self) -> list[UUID]:
+        """The ids of the tags, in the order they were loaded."""
+        return [tag.id for tag in self.tags]

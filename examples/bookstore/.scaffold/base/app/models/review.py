@@ -1,12 +1,16 @@
 """The ``Review`` model: one row of the ``reviews`` table."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.book import Book
 
 
 class Review(TimestampMixin, Base):
@@ -19,3 +23,8 @@ class Review(TimestampMixin, Base):
     rating: Mapped[int]
     body: Mapped[str | None] = mapped_column(Text())
     posted_at: Mapped[datetime]
+    book_id: Mapped[UUID] = mapped_column(
+        ForeignKey("books.id", ondelete="RESTRICT"),
+        index=True,
+    )
+    book: Mapped["Book"] = relationship(back_populates="reviews")

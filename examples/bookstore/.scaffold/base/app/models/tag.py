@@ -1,11 +1,15 @@
 """The ``Tag`` model: one row of the ``tags`` table."""
 
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.book import Book
 
 
 class Tag(TimestampMixin, Base):
@@ -16,3 +20,8 @@ class Tag(TimestampMixin, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     name: Mapped[str] = mapped_column(String(50), unique=True)
     description: Mapped[str | None] = mapped_column(String(200))
+    books: Mapped[list["Book"]] = relationship(
+        secondary="books_tags",
+        back_populates="tags",
+        passive_deletes=True,
+    )

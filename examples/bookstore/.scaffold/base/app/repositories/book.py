@@ -1,15 +1,18 @@
 """Database access for books: queries only, no business rules."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from app.core.database import escape_like
+from app.models.author import Author
 from app.models.book import Book
+from app.models.category import Category
+from app.models.tag import Tag
 from app.schemas.book import BookQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
@@ -24,6 +27,12 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 }
 """The columns ``sort`` may name."""
 
+_LOAD = (
+    joinedload(Book.author),
+    selectinload(Book.tags),
+)
+"""The relations loaded with every book, in a fixed number of statements."""
+
 
 class BookRepository:
     """Reads and writes ``Book`` rows through one session.
@@ -37,11 +46,26 @@ class BookRepository:
 
     async def get(self, book_id: UUID) -> Book | None:
         """Return the book with this id, or ``None``."""
-        return await self.session.get(Book, book_id)
+        return await self.session.get(
+            Book, book_id, options=_LOAD, populate_existing=True
+        )
 
     async def get_by_isbn(self, isbn: str) -> Book | None:
         """Return the book whose isbn is ``isbn``, or ``None``."""
         return await self.session.scalar(select(Book).where(Book.isbn == isbn))
+
+    async def get_author(self, author_id: UUID) -> Author | None:
+        """Return the author with this id, or ``None``."""
+        return await self.session.get(Author, author_id)
+
+    async def get_category(self, category_id: UUID) -> Category | None:
+        """Return the category with this id, or ``None``."""
+        return await self.session.get(Category, category_id)
+
+    async def get_tags(self, tag_ids: Collection[UUID]) -> Sequence[Tag]:
+        """Return the tag rows with these ids (those that exist)."""
+        rows = await self.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))
+        return rows.all()
 
     async def list(self, query: BookQuery) -> tuple[Sequence[Book], int]:
         """Return one page of the books that match ``query``.
@@ -59,6 +83,10 @@ class BookRepository:
             statement = statement.where(Book.isbn == query.isbn)
         if query.status is not None:
             statement = statement.where(Book.status == query.status)
+        if query.author_id is not None:
+            statement = statement.where(Book.author_id == query.author_id)
+        if query.category_id is not None:
+            statement = statement.where(Book.category_id == query.category_id)
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(
@@ -77,7 +105,8 @@ class BookRepository:
             column = _SORTABLE[query.sort.removeprefix("-")]
             order = column.desc() if query.sort.startswith("-") else column.asc()
         rows = await self.session.scalars(
-            statement.order_by(order, Book.id)
+            statement.options(*_LOAD)
+            .order_by(order, Book.id)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )
@@ -87,16 +116,20 @@ class BookRepository:
         """Insert ``book``, then load what the database set."""
         self.session.add(book)
         await self.session.flush()
-        await self.session.refresh(book)
-        return book
+        return await self._reload(book)
 
     async def save(self, book: Book) -> Book:
         """Write the changes to ``book``, then reload what the database set."""
         await self.session.flush()
-        await self.session.refresh(book)
-        return book
+        return await self._reload(book)
 
     async def delete(self, book: Book) -> None:
         """Delete ``book``."""
         await self.session.delete(book)
         await self.session.flush()
+
+    async def _reload(self, book: Book) -> Book:
+        """Load ``book`` again with its relations, over what the session holds."""
+        return await self.session.get_one(
+            Book, book.id, options=_LOAD, populate_existing=True
+        )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.database import escape_like
+from app.models.book import Book
 from app.models.review import Review
 from app.schemas.review import ReviewQuery
 
@@ -37,6 +38,10 @@ class ReviewRepository:
         """Return the review with this id, or ``None``."""
         return await self.session.get(Review, review_id)
 
+    async def get_book(self, book_id: UUID) -> Book | None:
+        """Return the book with this id, or ``None``."""
+        return await self.session.get(Book, book_id)
+
     async def list(self, query: ReviewQuery) -> tuple[Sequence[Review], int]:
         """Return one page of the reviews that match ``query``.
 
@@ -47,6 +52,8 @@ class ReviewRepository:
             The reviews on the page and how many match in all.
         """
         statement = select(Review)
+        if query.book_id is not None:
+            statement = statement.where(Review.book_id == query.book_id)
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

@@ -8,7 +8,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.book import BookStatus
+from app.schemas.author import AuthorRead
 from app.schemas.common import PageQuery
+from app.schemas.tag import TagRead
 
 TitleField = Annotated[str, Field(max_length=200)]
 IsbnField = Annotated[str, Field(max_length=13, pattern="^[0-9]{13}$")]
@@ -58,6 +60,9 @@ class BookCreate(BaseModel):
     status: BookStatus = BookStatus.DRAFT
     published_on: date | None = None
     summary: str | None = None
+    author_id: UUID
+    category_id: UUID | None = None
+    tag_ids: list[UUID] = Field(default_factory=list, max_length=100)
 
 
 class BookUpdate(BaseModel):
@@ -73,8 +78,11 @@ class BookUpdate(BaseModel):
     status: BookStatus | None = None
     published_on: date | None = None
     summary: str | None = None
+    author_id: UUID | None = None
+    category_id: UUID | None = None
+    tag_ids: list[UUID] | None = Field(None, max_length=100)
 
-    @field_validator("title", "isbn", "price", "status")
+    @field_validator("title", "isbn", "price", "status", "author_id", "tag_ids")
     @classmethod
     def _not_null(cls, value: object) -> object:
         """Refuse an explicit ``null`` for a field the book cannot lack."""
@@ -95,6 +103,11 @@ class BookRead(BaseModel):
     status: BookStatus
     published_on: date | None
     summary: str | None
+    author_id: UUID
+    category_id: UUID | None
+    tag_ids: list[UUID]
+    author: AuthorRead
+    tags: list[TagRead]
     created_at: datetime
     updated_at: datetime
 
@@ -122,4 +135,8 @@ class BookQuery(PageQuery):
     )
     status: BookStatus | None = Field(
         None, description="Only books whose status equals this value."
+    )
+    author_id: UUID | None = Field(None, description="Only the books of this author.")
+    category_id: UUID | None = Field(
+        None, description="Only the books of this category."
     )

@@ -45,6 +45,7 @@ class ReviewCreate(BaseModel):
     rating: RatingField
     body: BodyField | None = None
     posted_at: AwareDatetime
+    book_id: UUID
 
 
 class ReviewUpdate(BaseModel):
@@ -58,8 +59,9 @@ class ReviewUpdate(BaseModel):
     rating: RatingField | None = None
     body: BodyField | None = None
     posted_at: AwareDatetime | None = None
+    book_id: UUID | None = None
 
-    @field_validator("reviewer", "rating", "posted_at")
+    @field_validator("reviewer", "rating", "posted_at", "book_id")
     @classmethod
     def _not_null(cls, value: object) -> object:
         """Refuse an explicit ``null`` for a field the review cannot lack."""
@@ -78,6 +80,7 @@ class ReviewRead(BaseModel):
     rating: int
     body: str | None
     posted_at: datetime
+    book_id: UUID
     created_at: datetime
     updated_at: datetime
 
@@ -97,3 +100,4 @@ class ReviewQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in reviewer, body.",
     )
+    book_id: UUID | None = Field(None, description="Only the reviews of this book.")

@@ -74,8 +74,17 @@ class AuthorService:
         return await self._change(author, data.model_dump(exclude_unset=True))
 
     async def delete(self, author: Author) -> None:
-        """Delete ``author``."""
-        await self.repository.delete(author)
+        """Delete ``author``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(author)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The author is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, author: Author, values: dict[str, Any]) -> Author:
         await self._ensure_unique(values, author.id)

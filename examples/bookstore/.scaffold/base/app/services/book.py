@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import ConflictError, InvalidReferenceError, NotFoundError
 from app.models.book import Book
 from app.repositories.book import BookRepository
 from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
@@ -52,9 +52,11 @@ class BookService:
 
         Raises:
             ConflictError: A unique field's value is taken.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         values = data.model_dump()
         await self._ensure_unique(values)
+        await self._resolve_references(values)
         return await self._write(self.repository.add(Book(**values)))
 
     async def replace(self, book: Book, data: BookCreate) -> Book:
@@ -62,6 +64,7 @@ class BookService:
 
         Raises:
             ConflictError: A unique field's value is taken by another book.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         return await self._change(book, data.model_dump())
 
@@ -70,15 +73,48 @@ class BookService:
 
         Raises:
             ConflictError: A unique field's value is taken by another book.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         return await self._change(book, data.model_dump(exclude_unset=True))
 
+    async def list_by_author(self, author_id: UUID, query: BookQuery) -> Page[BookRead]:
+        """Return one page of the books of one author.
+
+        Raises:
+            NotFoundError: No author has this id.
+        """
+        if await self.repository.get_author(author_id) is None:
+            raise NotFoundError(f"Author {author_id} not found")
+        return await self.list(query.model_copy(update={"author_id": author_id}))
+
+    async def list_by_category(
+        self, category_id: UUID, query: BookQuery
+    ) -> Page[BookRead]:
+        """Return one page of the books of one category.
+
+        Raises:
+            NotFoundError: No category has this id.
+        """
+        if await self.repository.get_category(category_id) is None:
+            raise NotFoundError(f"Category {category_id} not found")
+        return await self.list(query.model_copy(update={"category_id": category_id}))
+
     async def delete(self, book: Book) -> None:
-        """Delete ``book``."""
-        await self.repository.delete(book)
+        """Delete ``book``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(book)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The book is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, book: Book, values: dict[str, Any]) -> Book:
         await self._ensure_unique(values, book.id)
+        await self._resolve_references(values)
         for field, value in values.items():
             setattr(book, field, value)
         return await self._write(self.repository.save(book))
@@ -91,6 +127,31 @@ class BookService:
             other = await self.repository.get_by_isbn(values["isbn"])
             if other is not None and other.id != book_id:
                 raise ConflictError("A book with this isbn already exists")
+
+    async def _resolve_references(self, values: dict[str, Any]) -> None:
+        """Refuse ids that belong to no row; replace id lists with the rows.
+
+        Raises:
+            InvalidReferenceError: An id belongs to no row (422 naming the field).
+        """
+        author_id = values.get("author_id")
+        if (
+            author_id is not None
+            and await self.repository.get_author(author_id) is None
+        ):
+            raise InvalidReferenceError("author_id", "No author has this id")
+        category_id = values.get("category_id")
+        if (
+            category_id is not None
+            and await self.repository.get_category(category_id) is None
+        ):
+            raise InvalidReferenceError("category_id", "No category has this id")
+        if "tag_ids" in values:
+            wanted = set(values.pop("tag_ids"))
+            tags = await self.repository.get_tags(wanted)
+            if len(tags) != len(wanted):
+                raise InvalidReferenceError("tag_ids", "No tag has one of these ids")
+            values["tags"] = list(tags)
 
     @staticmethod
     async def _write(pending: Awaitable[Book]) -> Book:

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import ConflictError, InvalidReferenceError, NotFoundError
 from app.models.review import Review
 from app.repositories.review import ReviewRepository
 from app.schemas.common import Page
@@ -52,8 +52,10 @@ class ReviewService:
 
         Raises:
             ConflictError: A unique field's value is taken.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         values = data.model_dump()
+        await self._resolve_references(values)
         return await self._write(self.repository.add(Review(**values)))
 
     async def replace(self, review: Review, data: ReviewCreate) -> Review:
@@ -61,6 +63,7 @@ class ReviewService:
 
         Raises:
             ConflictError: A unique field's value is taken by another review.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         return await self._change(review, data.model_dump())
 
@@ -69,17 +72,48 @@ class ReviewService:
 
         Raises:
             ConflictError: A unique field's value is taken by another review.
+            InvalidReferenceError: A referenced id belongs to no row.
         """
         return await self._change(review, data.model_dump(exclude_unset=True))
 
+    async def list_by_book(self, book_id: UUID, query: ReviewQuery) -> Page[ReviewRead]:
+        """Return one page of the reviews of one book.
+
+        Raises:
+            NotFoundError: No book has this id.
+        """
+        if await self.repository.get_book(book_id) is None:
+            raise NotFoundError(f"Book {book_id} not found")
+        return await self.list(query.model_copy(update={"book_id": book_id}))
+
     async def delete(self, review: Review) -> None:
-        """Delete ``review``."""
-        await self.repository.delete(review)
+        """Delete ``review``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(review)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The review is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, review: Review, values: dict[str, Any]) -> Review:
+        await self._resolve_references(values)
         for field, value in values.items():
             setattr(review, field, value)
         return await self._write(self.repository.save(review))
+
+    async def _resolve_references(self, values: dict[str, Any]) -> None:
+        """Refuse ids that belong to no row; replace id lists with the rows.
+
+        Raises:
+            InvalidReferenceError: An id belongs to no row (422 naming the field).
+        """
+        book_id = values.get("book_id")
+        if book_id is not None and await self.repository.get_book(book_id) is None:
+            raise InvalidReferenceError("book_id", "No book has this id")
 
     @staticmethod
     async def _write(pending: Awaitable[Review]) -> Review:

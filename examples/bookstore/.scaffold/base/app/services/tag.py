@@ -74,8 +74,17 @@ class TagService:
         return await self._change(tag, data.model_dump(exclude_unset=True))
 
     async def delete(self, tag: Tag) -> None:
-        """Delete ``tag``."""
-        await self.repository.delete(tag)
+        """Delete ``tag``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(tag)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The tag is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, tag: Tag, values: dict[str, Any]) -> Tag:
         await self._ensure_unique(values, tag.id)

@@ -5,6 +5,12 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.api.test_authors import create_author
+from tests.api.test_categories import create_category
+from tests.api.test_tags import create_tag
 
 URL = "/api/v1/books"
 MISSING = object()
@@ -62,10 +68,21 @@ async def create_book(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create a book through the API and return the response body."""
-    response = await client.post(URL, json=book_payload(n, **changes))
+    response = await client.post(
+        URL, json=await with_references(client, n, book_payload(n, **changes))
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def with_references(
+    client: AsyncClient, n: int, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Complete ``payload`` with the rows a book must refer to, created as needed."""
+    if "author_id" not in payload:
+        payload["author_id"] = (await create_author(client, n))["id"]
+    return payload
 
 
 def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -80,7 +97,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_book(client: AsyncClient) -> None:
     # Given a valid body
-    payload = book_payload()
+    payload = await with_references(client, 0, book_payload())
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -96,7 +113,7 @@ async def test_create_returns_the_new_book(client: AsyncClient) -> None:
 
 async def test_create_applies_defaults(client: AsyncClient) -> None:
     # Given a body that leaves out every field that has a default
-    payload = book_payload(status=MISSING)
+    payload = await with_references(client, 0, book_payload(status=MISSING))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -259,7 +276,7 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a book
     created = await create_book(client, 0)
-    payload = book_payload(1)
+    payload = await with_references(client, 1, book_payload(1))
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -271,7 +288,9 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=book_payload())
+    response = await client.put(
+        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, book_payload())
+    )
 
     assert response.status_code == 404
 
@@ -289,7 +308,9 @@ async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     assert_matches(response.json(), {**book_payload(0), **change})
 
 
-@pytest.mark.parametrize("field", ["title", "isbn", "price", "status"])
+@pytest.mark.parametrize(
+    "field", ["title", "isbn", "price", "status", "author_id", "tag_ids"]
+)
 async def test_update_refuses_null_for_a_required_field(
     client: AsyncClient, field: str
 ) -> None:
@@ -336,7 +357,10 @@ async def test_duplicate_unique_value_answers_409(
     first = await create_book(client, 0)
 
     # When another one is created with the same value of a unique field
-    response = await client.post(URL, json=book_payload(1, **{field: first[field]}))
+    response = await client.post(
+        URL,
+        json=await with_references(client, 1, book_payload(1, **{field: first[field]})),
+    )
 
     # Then 409 in the one error format
     assert response.status_code == 409, response.text
@@ -378,7 +402,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = book_payload(**{field: value})
+    payload = await with_references(client, 0, book_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -389,3 +413,215 @@ async def test_create_refuses_invalid_values(
     assert {"loc": ["body", field], "type": error_type} in [
         {"loc": error["loc"], "type": error["type"]} for error in errors
     ]
+
+
+async def test_create_stores_the_references(client: AsyncClient) -> None:
+    # Given rows to refer to
+    author = await create_author(client, 5)
+    category = await create_category(client, 6)
+    tag = await create_tag(client, 7)
+
+    # When a book referring to them is created
+    created = await create_book(
+        client,
+        0,
+        author_id=author["id"],
+        category_id=category["id"],
+        tag_ids=[tag["id"]],
+    )
+
+    # Then it returns the references, and so does a later read
+    assert created["author_id"] == author["id"]
+    assert created["category_id"] == category["id"]
+    assert created["tag_ids"] == [tag["id"]]
+    assert created["author"]["id"] == author["id"]
+    assert [item["id"] for item in created["tags"]] == [tag["id"]]
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("author_id", MISSING_ID),
+        ("category_id", MISSING_ID),
+        ("tag_ids", [MISSING_ID]),
+    ],
+)
+async def test_create_refuses_a_reference_to_a_missing_row(
+    client: AsyncClient, field: str, value: Any
+) -> None:
+    # Given a body that refers to a row that does not exist
+    payload = await with_references(client, 0, book_payload(**{field: value}))
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field, in the one error format, and nothing is stored
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error_code"] == "VALIDATION_ERROR"
+    assert [error["loc"] for error in body["errors"]] == [["body", field]]
+    assert (await client.get(URL)).json()["total"] == 0
+
+
+async def test_list_filters_by_author_id(client: AsyncClient) -> None:
+    # Given a book of one author and another one
+    author = await create_author(client, 5)
+    wanted = await create_book(client, 0, author_id=author["id"])
+    await create_book(client, 1)
+
+    # When the list is filtered by that author
+    response = await client.get(URL, params={"author_id": author["id"]})
+
+    # Then only the first one is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+
+
+async def test_lists_the_books_of_an_author(client: AsyncClient) -> None:
+    # Given a book of one author and another one
+    author = await create_author(client, 5)
+    wanted = await create_book(client, 0, author_id=author["id"])
+    await create_book(client, 1)
+
+    # When the author's books are listed
+    response = await client.get(f"/api/v1/authors/{author['id']}/books")
+
+    # Then only the first one is listed; an unknown author answers 404
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+    missing = await client.get(f"/api/v1/authors/{MISSING_ID}/books")
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_deleting_the_author_deletes_its_books(client: AsyncClient) -> None:
+    # Given a book that refers to a author
+    author = await create_author(client, 5)
+    book = await create_book(client, 0, author_id=author["id"])
+
+    # When the author is deleted
+    response = await client.delete(f"/api/v1/authors/{author['id']}")
+
+    # Then the book is deleted with it (on_delete: cascade)
+    assert response.status_code == 204, response.text
+    assert (await client.get(f"{URL}/{book['id']}")).status_code == 404
+
+
+async def test_list_filters_by_category_id(client: AsyncClient) -> None:
+    # Given a book of one category and another one
+    category = await create_category(client, 5)
+    wanted = await create_book(client, 0, category_id=category["id"])
+    await create_book(client, 1)
+
+    # When the list is filtered by that category
+    response = await client.get(URL, params={"category_id": category["id"]})
+
+    # Then only the first one is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+
+
+async def test_lists_the_books_of_a_category(client: AsyncClient) -> None:
+    # Given a book of one category and another one
+    category = await create_category(client, 5)
+    wanted = await create_book(client, 0, category_id=category["id"])
+    await create_book(client, 1)
+
+    # When the category's books are listed
+    response = await client.get(f"/api/v1/categories/{category['id']}/books")
+
+    # Then only the first one is listed; an unknown category answers 404
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+    missing = await client.get(f"/api/v1/categories/{MISSING_ID}/books")
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_deleting_the_category_clears_category_id(client: AsyncClient) -> None:
+    # Given a book that refers to a category
+    category = await create_category(client, 5)
+    book = await create_book(client, 0, category_id=category["id"])
+
+    # When the category is deleted
+    response = await client.delete(f"/api/v1/categories/{category['id']}")
+
+    # Then the book stays and no longer refers to it (on_delete: set null)
+    assert response.status_code == 204, response.text
+    kept = await client.get(f"{URL}/{book['id']}")
+    assert kept.status_code == 200
+    assert kept.json()["category_id"] is None
+
+
+async def test_tags_are_added_and_removed(client: AsyncClient) -> None:
+    # Given a book and two tags
+    book = await create_book(client, 0)
+    first = await create_tag(client, 5)
+    second = await create_tag(client, 6)
+
+    # When both are added, then the first one removed
+    added = await client.patch(
+        f"{URL}/{book['id']}", json={"tag_ids": [first["id"], second["id"]]}
+    )
+    removed = await client.patch(
+        f"{URL}/{book['id']}", json={"tag_ids": [second["id"]]}
+    )
+
+    # Then the book refers to both, then to the second one only
+    assert added.status_code == 200, added.text
+    assert sorted(added.json()["tag_ids"]) == sorted([first["id"], second["id"]])
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["tag_ids"] == [second["id"]]
+    fetched = await client.get(f"{URL}/{book['id']}")
+    assert fetched.json()["tag_ids"] == [second["id"]]
+
+
+async def test_deleting_one_of_the_tags_unlinks_it(client: AsyncClient) -> None:
+    # Given a book linked to one of the tags
+    linked = await create_tag(client, 5)
+    book = await create_book(client, 0, tag_ids=[linked["id"]])
+
+    # When that row is deleted
+    response = await client.delete(f"/api/v1/tags/{linked['id']}")
+
+    # Then the link goes with it and the book stays
+    assert response.status_code == 204, response.text
+    fetched = await client.get(f"{URL}/{book['id']}")
+    assert fetched.json()["tag_ids"] == []
+
+
+async def test_list_issues_the_same_number_of_statements_for_any_page_size(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    # Given three books that refer to other rows
+    author = await create_author(client, 5)
+    category = await create_category(client, 6)
+    tag = await create_tag(client, 7)
+    for n in range(3):
+        await create_book(
+            client,
+            n,
+            author_id=author["id"],
+            category_id=category["id"],
+            tag_ids=[tag["id"]],
+        )
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    # When a page of one and a page of three are listed, counting SQL statements
+    counts = []
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for size in (1, 3):
+            statements.clear()
+            response = await client.get(URL, params={"size": size})
+            assert len(response.json()["items"]) == size
+            counts.append(len(statements))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+    # Then both take as many statements: relations are loaded eagerly, not per row
+    assert counts[0] == counts[1]

@@ -5,6 +5,10 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.api.test_books import create_book
 
 URL = "/api/v1/reviews"
 MISSING = object()
@@ -37,10 +41,21 @@ async def create_review(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create a review through the API and return the response body."""
-    response = await client.post(URL, json=review_payload(n, **changes))
+    response = await client.post(
+        URL, json=await with_references(client, n, review_payload(n, **changes))
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def with_references(
+    client: AsyncClient, n: int, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Complete ``payload`` with the rows a review must refer to, created as needed."""
+    if "book_id" not in payload:
+        payload["book_id"] = (await create_book(client, n))["id"]
+    return payload
 
 
 def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -55,7 +70,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_review(client: AsyncClient) -> None:
     # Given a valid body
-    payload = review_payload()
+    payload = await with_references(client, 0, review_payload())
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -204,7 +219,7 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a review
     created = await create_review(client, 0)
-    payload = review_payload(1)
+    payload = await with_references(client, 1, review_payload(1))
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -216,7 +231,9 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=review_payload())
+    response = await client.put(
+        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, review_payload())
+    )
 
     assert response.status_code == 404
 
@@ -234,7 +251,7 @@ async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     assert_matches(response.json(), {**review_payload(0), **change})
 
 
-@pytest.mark.parametrize("field", ["reviewer", "rating", "posted_at"])
+@pytest.mark.parametrize("field", ["reviewer", "rating", "posted_at", "book_id"])
 async def test_update_refuses_null_for_a_required_field(
     client: AsyncClient, field: str
 ) -> None:
@@ -291,7 +308,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = review_payload(**{field: value})
+    payload = await with_references(client, 0, review_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -302,3 +319,112 @@ async def test_create_refuses_invalid_values(
     assert {"loc": ["body", field], "type": error_type} in [
         {"loc": error["loc"], "type": error["type"]} for error in errors
     ]
+
+
+async def test_create_stores_the_references(client: AsyncClient) -> None:
+    # Given rows to refer to
+    book = await create_book(client, 5)
+
+    # When a review referring to them is created
+    created = await create_review(client, 0, book_id=book["id"])
+
+    # Then it returns the references, and so does a later read
+    assert created["book_id"] == book["id"]
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("book_id", MISSING_ID),
+    ],
+)
+async def test_create_refuses_a_reference_to_a_missing_row(
+    client: AsyncClient, field: str, value: Any
+) -> None:
+    # Given a body that refers to a row that does not exist
+    payload = await with_references(client, 0, review_payload(**{field: value}))
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field, in the one error format, and nothing is stored
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error_code"] == "VALIDATION_ERROR"
+    assert [error["loc"] for error in body["errors"]] == [["body", field]]
+    assert (await client.get(URL)).json()["total"] == 0
+
+
+async def test_list_filters_by_book_id(client: AsyncClient) -> None:
+    # Given a review of one book and another one
+    book = await create_book(client, 5)
+    wanted = await create_review(client, 0, book_id=book["id"])
+    await create_review(client, 1)
+
+    # When the list is filtered by that book
+    response = await client.get(URL, params={"book_id": book["id"]})
+
+    # Then only the first one is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+
+
+async def test_lists_the_reviews_of_a_book(client: AsyncClient) -> None:
+    # Given a review of one book and another one
+    book = await create_book(client, 5)
+    wanted = await create_review(client, 0, book_id=book["id"])
+    await create_review(client, 1)
+
+    # When the book's reviews are listed
+    response = await client.get(f"/api/v1/books/{book['id']}/reviews")
+
+    # Then only the first one is listed; an unknown book answers 404
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+    missing = await client.get(f"/api/v1/books/{MISSING_ID}/reviews")
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_deleting_a_referenced_book_answers_409(client: AsyncClient) -> None:
+    # Given a review that refers to a book
+    book = await create_book(client, 5)
+    review = await create_review(client, 0, book_id=book["id"])
+
+    # When the book is deleted
+    response = await client.delete(f"/api/v1/books/{book['id']}")
+
+    # Then 409, and both stay (on_delete: restrict)
+    assert response.status_code == 409, response.text
+    assert response.json()["error_code"] == "CONFLICT"
+    kept = await client.get(f"{URL}/{review['id']}")
+    assert kept.json()["book_id"] == book["id"]
+
+
+async def test_list_issues_the_same_number_of_statements_for_any_page_size(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    # Given three reviews that refer to other rows
+    book = await create_book(client, 5)
+    for n in range(3):
+        await create_review(client, n, book_id=book["id"])
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    # When a page of one and a page of three are listed, counting SQL statements
+    counts = []
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for size in (1, 3):
+            statements.clear()
+            response = await client.get(URL, params={"size": size})
+            assert len(response.json()["items"]) == size
+            counts.append(len(statements))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+    # Then both take as many statements: relations are loaded eagerly, not per row
+    assert counts[0] == counts[1]

@@ -78,8 +78,17 @@ class CategoryService:
         return await self._change(category, data.model_dump(exclude_unset=True))
 
     async def delete(self, category: Category) -> None:
-        """Delete ``category``."""
-        await self.repository.delete(category)
+        """Delete ``category``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(category)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The category is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, category: Category, values: dict[str, Any]) -> Category:
         await self._ensure_unique(values, category.id)

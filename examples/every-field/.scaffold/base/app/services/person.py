@@ -73,8 +73,17 @@ class PersonService:
         return await self._change(person, data.model_dump(exclude_unset=True))
 
     async def delete(self, person: Person) -> None:
-        """Delete ``person``."""
-        await self.repository.delete(person)
+        """Delete ``person``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(person)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The person is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, person: Person, values: dict[str, Any]) -> Person:
         await self._ensure_unique(values, person.id)

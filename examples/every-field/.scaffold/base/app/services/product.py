@@ -73,8 +73,17 @@ class ProductService:
         return await self._change(product, data.model_dump(exclude_unset=True))
 
     async def delete(self, product: Product) -> None:
-        """Delete ``product``."""
-        await self.repository.delete(product)
+        """Delete ``product``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(product)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The product is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, product: Product, values: dict[str, Any]) -> Product:
         await self._ensure_unique(values, product.id)

@@ -73,8 +73,17 @@ class NoteService:
         return await self._change(note, data.model_dump(exclude_unset=True))
 
     async def delete(self, note: Note) -> None:
-        """Delete ``note``."""
-        await self.repository.delete(note)
+        """Delete ``note``.
+
+        Raises:
+            ConflictError: Rows that may not lose it still refer to it.
+        """
+        try:
+            await self.repository.delete(note)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "The note is still referred to and cannot be deleted"
+            ) from exc
 
     async def _change(self, note: Note, values: dict[str, Any]) -> Note:
         for field, value in values.items():

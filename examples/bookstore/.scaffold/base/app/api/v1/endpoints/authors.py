@@ -91,7 +91,7 @@ async def update_author(
     name="delete",
     summary="Delete an author",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_author(
     author: Annotated[Author, Depends(get_author)], service: AuthorServiceDep

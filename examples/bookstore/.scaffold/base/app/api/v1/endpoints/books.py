@@ -87,10 +87,40 @@ async def update_book(
     name="delete",
     summary="Delete a book",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_book(
     book: Annotated[Book, Depends(get_book)], service: BookServiceDep
 ) -> None:
     """Delete a book."""
     await service.delete(book)
+
+
+nested_router = APIRouter(tags=["books"], responses=error_responses(422))
+"""Routes that list books under the resources they refer to."""
+
+
+@nested_router.get(
+    "/authors/{author_id}/books",
+    name="list-by-author",
+    summary="List the books of an author",
+    responses=error_responses(404),
+)
+async def list_books_by_author(
+    author_id: UUID, query: Annotated[BookQuery, Query()], service: BookServiceDep
+) -> Page[BookRead]:
+    """List the books of one author, a page at a time; 404 if it does not exist."""
+    return await service.list_by_author(author_id, query)
+
+
+@nested_router.get(
+    "/categories/{category_id}/books",
+    name="list-by-category",
+    summary="List the books of a category",
+    responses=error_responses(404),
+)
+async def list_books_by_category(
+    category_id: UUID, query: Annotated[BookQuery, Query()], service: BookServiceDep
+) -> Page[BookRead]:
+    """List the books of one category, a page at a time; 404 if it does not exist."""
+    return await service.list_by_category(category_id, query)

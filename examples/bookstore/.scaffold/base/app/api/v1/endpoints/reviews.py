@@ -91,10 +91,27 @@ async def update_review(
     name="delete",
     summary="Delete a review",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_review(
     review: Annotated[Review, Depends(get_review)], service: ReviewServiceDep
 ) -> None:
     """Delete a review."""
     await service.delete(review)
+
+
+nested_router = APIRouter(tags=["reviews"], responses=error_responses(422))
+"""Routes that list reviews under the resources they refer to."""
+
+
+@nested_router.get(
+    "/books/{book_id}/reviews",
+    name="list-by-book",
+    summary="List the reviews of a book",
+    responses=error_responses(404),
+)
+async def list_reviews_by_book(
+    book_id: UUID, query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
+) -> Page[ReviewRead]:
+    """List the reviews of one book, a page at a time; 404 if it does not exist."""
+    return await service.list_by_book(book_id, query)

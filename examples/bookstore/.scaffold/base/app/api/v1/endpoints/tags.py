@@ -87,7 +87,7 @@ async def update_tag(
     name="delete",
     summary="Delete a tag",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_tag(
     tag: Annotated[Tag, Depends(get_tag)], service: TagServiceDep

@@ -107,7 +107,7 @@ async def update_category(
     name="delete",
     summary="Delete a category",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_category(
     category: Annotated[Category, Depends(get_category)], service: CategoryServiceDep

@@ -92,7 +92,7 @@ async def update_person(
     name="delete",
     summary="Delete a person",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_person(
     person: Annotated[Person, Depends(get_person)], service: PersonServiceDep

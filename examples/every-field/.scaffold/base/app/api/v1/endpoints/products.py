@@ -98,7 +98,7 @@ async def update_product(
     name="delete",
     summary="Delete a product",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_product(
     product: Annotated[Product, Depends(get_product)], service: ProductServiceDep

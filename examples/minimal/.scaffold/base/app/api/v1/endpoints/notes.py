@@ -87,7 +87,7 @@ async def update_note(
     name="delete",
     summary="Delete a note",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_note(
     note: Annotated[Note, Depends(get_note)], service: NoteServiceDep

@@ -1,0 +1,133 @@
+"""The ``/categories`` endpoints: thin handlers over :class:`CategoryService`."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.api.deps import SessionDep
+from app.models.category import Category
+from app.schemas.category import (
+    CategoryCreate,
+    CategoryQuery,
+    CategoryRead,
+    CategoryUpdate,
+)
+from app.schemas.common import Page, error_responses
+from app.services.category import CategoryService
+
+
+def get_category_service(session: SessionDep) -> CategoryService:
+    """Provide the category service for one request."""
+    return CategoryService(session)
+
+
+CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
+
+
+async def get_category(category_id: UUID, service: CategoryServiceDep) -> Category:
+    """Load the category a route's ``category_id`` names, or answer 404."""
+    return await service.get(category_id)
+
+
+router = APIRouter(
+    prefix="/categories", tags=["categories"], responses=error_responses(422)
+)
+
+
+@router.get("", name="list", summary="List categories")
+async def list_categories(
+    query: Annotated[CategoryQuery, Query()], service: CategoryServiceDep
+) -> Page[CategoryRead]:
+    """List categories a page at a time, filtered, searched and sorted."""
+    return await service.list(query)
+
+
+@router.post(
+    "",
+    name="create",
+    summary="Create a category",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 409),
+)
+async def create_category(
+    data: CategoryCreate, service: CategoryServiceDep
+) -> CategoryRead:
+    """Create a category and return it with its id."""
+    return CategoryRead.model_validate(await service.create(data))
+
+
+@router.get(
+    "/{category_id}",
+    name="get",
+    summary="Get a category",
+    responses=error_responses(404),
+)
+async def read_category(
+    category: Annotated[Category, Depends(get_category)],
+) -> CategoryRead:
+    """Return one category."""
+    return CategoryRead.model_validate(category)
+
+
+@router.put(
+    "/{category_id}",
+    name="replace",
+    summary="Replace a category",
+    responses=error_responses(404, 400, 409),
+)
+async def replace_category(
+    category: Annotated[Category, Depends(get_category)],
+    data: CategoryCreate,
+    service: CategoryServiceDep,
+) -> CategoryRead:
+    """Replace every field of a category."""
+    return CategoryRead.model_validate(await service.replace(category, data))
+
+
+@router.patch(
+    "/{category_id}",
+    name="update",
+    summary="Update a category",
+    responses=error_responses(404, 400, 409),
+)
+async def update_category(
+    category: Annotated[Category, Depends(get_category)],
+    data: CategoryUpdate,
+    service: CategoryServiceDep,
+) -> CategoryRead:
+    """Change the fields of a category that the body sets."""
+    return CategoryRead.model_validate(await service.update(category, data))
+
+
+@router.delete(
+    "/{category_id}",
+    name="delete",
+    summary="Delete a category",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404, 409),
+)
+async def delete_category(
+    category: Annotated[Category, Depends(get_category)], service: CategoryServiceDep
+) -> None:
+    """Delete a category."""
+    await service.delete(category)
+
+
+nested_router = APIRouter(tags=["categories"], responses=error_responses(422))
+"""Routes that list categories under the resources they refer to."""
+
+
+@nested_router.get(
+    "/categories/{parent_id}/children",
+    name="list-by-parent",
+    summary="List the categories of a parent",
+    responses=error_responses(404),
+)
+async def list_categories_by_parent(
+    parent_id: UUID,
+    query: Annotated[CategoryQuery, Query()],
+    service: CategoryServiceDep,
+) -> Page[CategoryRead]:
+    """List the categories of one parent, a page at a time; 404 if it does not exist."""
+    return await service.list_by_parent(parent_id, query)

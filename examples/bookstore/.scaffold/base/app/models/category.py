@@ -1,0 +1,34 @@
+"""The ``Category`` model: one row of the ``categories`` table."""
+
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.database import Base, TimestampMixin
+
+if TYPE_CHECKING:
+    from app.models.book import Book
+
+
+class Category(TimestampMixin, Base):
+    """A category stored in the ``categories`` table."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    parent_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"),
+        index=True,
+    )
+    parent: Mapped["Category | None"] = relationship(
+        back_populates="children", remote_side="Category.id"
+    )
+    children: Mapped[list["Category"]] = relationship(
+        back_populates="parent", passive_deletes="all"
+    )
+    books: Mapped[list["Book"]] = relationship(
+        back_populates="category", passive_deletes="all"
+    )

@@ -1,0 +1,97 @@
+"""Database access for categories: queries only, no business rules."""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.database import escape_like
+from app.models.category import Category
+from app.schemas.category import CategoryQuery
+
+_SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
+    "name": Category.name,
+    "created_at": Category.created_at,
+    "updated_at": Category.updated_at,
+}
+"""The columns ``sort`` may name."""
+
+
+class CategoryRepository:
+    """Reads and writes ``Category`` rows through one session.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, category_id: UUID) -> Category | None:
+        """Return the category with this id, or ``None``."""
+        return await self.session.get(Category, category_id)
+
+    async def get_by_name(self, name: str) -> Category | None:
+        """Return the category whose name is ``name``, or ``None``."""
+        return await self.session.scalar(select(Category).where(Category.name == name))
+
+    async def get_parent(self, parent_id: UUID) -> Category | None:
+        """Return the category with this id, or ``None``."""
+        return await self.session.get(Category, parent_id)
+
+    async def list(self, query: CategoryQuery) -> tuple[Sequence[Category], int]:
+        """Return one page of the categories that match ``query``.
+
+        Args:
+            query: Paging, filters, search and sort order.
+
+        Returns:
+            The categories on the page and how many match in all.
+        """
+        statement = select(Category)
+        if query.name is not None:
+            statement = statement.where(Category.name == query.name)
+        if query.parent_id is not None:
+            statement = statement.where(Category.parent_id == query.parent_id)
+        if query.q is not None:
+            pattern = f"%{escape_like(query.q)}%"
+            statement = statement.where(
+                or_(
+                    Category.name.ilike(pattern, escape="\\"),
+                )
+            )
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        if query.sort is None:
+            order = Category.created_at.desc()
+        else:
+            column = _SORTABLE[query.sort.removeprefix("-")]
+            order = column.desc() if query.sort.startswith("-") else column.asc()
+        rows = await self.session.scalars(
+            statement.order_by(order, Category.id)
+            .offset((query.page - 1) * query.size)
+            .limit(query.size)
+        )
+        return rows.all(), total or 0
+
+    async def add(self, category: Category) -> Category:
+        """Insert ``category``, then load what the database set."""
+        self.session.add(category)
+        await self.session.flush()
+        await self.session.refresh(category)
+        return category
+
+    async def save(self, category: Category) -> Category:
+        """Write the changes to ``category``, then reload what the database set."""
+        await self.session.flush()
+        await self.session.refresh(category)
+        return category
+
+    async def delete(self, category: Category) -> None:
+        """Delete ``category``."""
+        await self.session.delete(category)
+        await self.session.flush()

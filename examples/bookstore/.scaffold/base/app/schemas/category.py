@@ -1,0 +1,86 @@
+"""Request and response bodies of the ``/categories`` endpoints."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.schemas.common import PageQuery
+
+NameField = Annotated[str, Field(max_length=100)]
+CategorySort = Literal[
+    "name",
+    "-name",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+_EXAMPLE: dict[str, Any] = {"name": "Name 0"}
+
+
+class CategoryCreate(BaseModel):
+    """The body of ``POST /categories`` and ``PUT /categories/{id}``."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    name: NameField
+    parent_id: UUID | None = None
+
+
+class CategoryUpdate(BaseModel):
+    """The body of ``PATCH /categories/{id}``: every field may be left out."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    name: NameField | None = None
+    parent_id: UUID | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Refuse an explicit ``null`` for a field the category cannot lack."""
+        if value is None:
+            raise ValueError("may be left out, but not set to null")
+        return value
+
+
+class CategoryRead(BaseModel):
+    """A category as the API returns it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    parent_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CategoryQuery(PageQuery):
+    """The query parameters of ``GET /categories``: paging, filters, search, order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sort: CategorySort | None = Field(
+        None,
+        description="Sort by a field, '-' first for descending; newest first if unset.",
+    )
+    q: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Case-insensitive search in name.",
+    )
+    name: NameField | None = Field(
+        None, description="Only categories whose name equals this value."
+    )
+    parent_id: UUID | None = Field(
+        None, description="Only the categories of this parent."
+    )

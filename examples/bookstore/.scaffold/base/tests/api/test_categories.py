@@ -1,0 +1,428 @@
+"""Tests of the ``/api/v1/categories`` endpoints, from the client's side."""
+
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+URL = "/api/v1/categories"
+MISSING = object()
+MISSING_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def category_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+    """A valid request body for a new category.
+
+    Args:
+        n: Varies every value that must be unique or ordered; bodies built with
+            different ``n`` (0 to 9) do not collide.
+        **changes: Fields to set to other values, or to remove with ``MISSING``.
+
+    Returns:
+        The body, as JSON-ready data.
+    """
+    payload: dict[str, Any] = {
+        "name": f"Name {n}",
+    }
+    payload.update(changes)
+    return {key: value for key, value in payload.items() if value is not MISSING}
+
+
+async def create_category(
+    client: AsyncClient, n: int = 0, **changes: Any
+) -> dict[str, Any]:
+    """Create a category through the API and return the response body."""
+    response = await client.post(URL, json=category_payload(n, **changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
+    """Assert that every field of ``payload`` came back unchanged in ``body``."""
+    assert body["name"] == payload["name"]
+
+
+async def test_create_returns_the_new_category(client: AsyncClient) -> None:
+    # Given a valid body
+    payload = category_payload()
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then the category is created and returned with its id and timestamps
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert_matches(body, payload)
+    assert body["id"]
+    assert body["created_at"]
+    assert body["updated_at"]
+
+
+async def test_get_returns_the_category(client: AsyncClient) -> None:
+    # Given a category
+    created = await create_category(client)
+
+    # When it is fetched by id
+    response = await client.get(f"{URL}/{created['id']}")
+
+    # Then it is returned as created
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+async def test_get_unknown_id_answers_404(client: AsyncClient) -> None:
+    # Given an id no category has / When it is fetched
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    # Then 404 in the one error format
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_list_pages_through_categories(client: AsyncClient) -> None:
+    # Given three categories
+    for n in range(3):
+        await create_category(client, n)
+
+    # When the list is read two at a time
+    first = (await client.get(URL, params={"size": 2})).json()
+    second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+
+    # Then the pages hold every category exactly once
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (
+        3,
+        1,
+        2,
+        2,
+    )
+    assert len(first["items"]) == 2
+    assert len(second["items"]) == 1
+    ids = {item["id"] for item in first["items"] + second["items"]}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
+async def test_list_refuses_bad_paging(
+    client: AsyncClient, params: dict[str, int]
+) -> None:
+    # Given paging outside its bounds / When the list is read
+    response = await client.get(URL, params=params)
+
+    # Then 422
+    assert response.status_code == 422
+
+
+async def test_list_sorts_both_ways(client: AsyncClient) -> None:
+    # Given categories created out of name order
+    for n in (1, 0, 2):
+        await create_category(client, n)
+
+    # When they are listed by name, ascending then descending
+    ascending = (await client.get(URL, params={"sort": "name"})).json()
+    descending = (await client.get(URL, params={"sort": "-name"})).json()
+
+    # Then the order follows the field
+    expected = [category_payload(n)["name"] for n in range(3)]
+    assert [item["name"] for item in ascending["items"]] == expected
+    assert [item["name"] for item in descending["items"]] == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "sort", ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"]
+)
+async def test_list_sorts_by_every_allowed_value(
+    client: AsyncClient, sort: str
+) -> None:
+    # Given a category
+    created = await create_category(client)
+
+    # When the list is sorted by an allowed value
+    response = await client.get(URL, params={"sort": sort})
+
+    # Then it is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [created["id"]]
+
+
+async def test_list_refuses_an_unknown_sort_field(client: AsyncClient) -> None:
+    # Given a sort field that is not on the allow-list / When the list is read
+    response = await client.get(URL, params={"sort": "password"})
+
+    # Then 422, before any query runs
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
+    # Given a filter on a field that cannot be filtered / When the list is read
+    response = await client.get(URL, params={"no_such_field": "x"})
+
+    # Then 422
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
+
+
+async def test_list_filters_by_name(client: AsyncClient) -> None:
+    # Given two categories with different name
+    wanted = await create_category(client, 0)
+    await create_category(client, 1)
+
+    # When the list is filtered by the first one's name
+    response = await client.get(URL, params={"name": wanted["name"]})
+
+    # Then only that category is listed
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
+    # Given two categories
+    wanted = await create_category(client, 0)
+    await create_category(client, 1)
+
+    # When the list is searched for the first one's name in upper case
+    response = await client.get(URL, params={"q": wanted["name"].upper()})
+
+    # Then only that category is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_replace_sets_every_field(client: AsyncClient) -> None:
+    # Given a category
+    created = await create_category(client, 0)
+    payload = category_payload(1)
+
+    # When it is replaced by a new body
+    response = await client.put(f"{URL}/{created['id']}", json=payload)
+
+    # Then every field has the new value and the id is kept
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), payload)
+    assert response.json()["id"] == created["id"]
+
+
+async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.put(f"{URL}/{MISSING_ID}", json=category_payload())
+
+    assert response.status_code == 404
+
+
+async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    # Given a category
+    created = await create_category(client, 0)
+    change = {"name": category_payload(1)["name"]}
+
+    # When one field is patched
+    response = await client.patch(f"{URL}/{created['id']}", json=change)
+
+    # Then that field changed and every other one is as it was
+    assert response.status_code == 200, response.text
+    assert_matches(response.json(), {**category_payload(0), **change})
+
+
+@pytest.mark.parametrize("field", ["name"])
+async def test_update_refuses_null_for_a_required_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a category
+    created = await create_category(client)
+
+    # When a field it cannot lack is set to null
+    response = await client.patch(f"{URL}/{created['id']}", json={field: None})
+
+    # Then 422 names the field
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_category(client: AsyncClient) -> None:
+    # Given a category
+    created = await create_category(client)
+
+    # When it is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then it is gone
+    assert response.status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["name"])
+async def test_duplicate_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a category
+    first = await create_category(client, 0)
+
+    # When another one is created with the same value of a unique field
+    response = await client.post(URL, json=category_payload(1, **{field: first[field]}))
+
+    # Then 409 in the one error format
+    assert response.status_code == 409, response.text
+    assert response.json()["error_code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize("field", ["name"])
+async def test_update_to_a_taken_unique_value_answers_409(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two categories
+    first = await create_category(client, 0)
+    second = await create_category(client, 1)
+
+    # When the second takes the first one's value of a unique field
+    response = await client.patch(f"{URL}/{second['id']}", json={field: first[field]})
+
+    # Then 409
+    assert response.status_code == 409, response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_type"),
+    [
+        ("name", MISSING, "missing"),
+        ("name", "x" * 101, "string_too_long"),
+    ],
+)
+async def test_create_refuses_invalid_values(
+    client: AsyncClient, field: str, value: Any, error_type: str
+) -> None:
+    # Given a body with one invalid value
+    payload = category_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field and the broken constraint, without echoing input
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert {"loc": ["body", field], "type": error_type} in [
+        {"loc": error["loc"], "type": error["type"]} for error in errors
+    ]
+
+
+async def test_create_stores_the_references(client: AsyncClient) -> None:
+    # Given rows to refer to
+    parent = await create_category(client, 9)
+
+    # When a category referring to them is created
+    created = await create_category(client, 0, parent_id=parent["id"])
+
+    # Then it returns the references, and so does a later read
+    assert created["parent_id"] == parent["id"]
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("parent_id", MISSING_ID),
+    ],
+)
+async def test_create_refuses_a_reference_to_a_missing_row(
+    client: AsyncClient, field: str, value: Any
+) -> None:
+    # Given a body that refers to a row that does not exist
+    payload = category_payload(**{field: value})
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field, in the one error format, and nothing is stored
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error_code"] == "VALIDATION_ERROR"
+    assert [error["loc"] for error in body["errors"]] == [["body", field]]
+    assert (await client.get(URL)).json()["total"] == 0
+
+
+async def test_list_filters_by_parent_id(client: AsyncClient) -> None:
+    # Given a category of one parent and another one
+    parent = await create_category(client, 5)
+    wanted = await create_category(client, 0, parent_id=parent["id"])
+    await create_category(client, 1)
+
+    # When the list is filtered by that parent
+    response = await client.get(URL, params={"parent_id": parent["id"]})
+
+    # Then only the first one is listed
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+
+
+async def test_lists_the_categories_of_a_parent(client: AsyncClient) -> None:
+    # Given a category of one parent and another one
+    parent = await create_category(client, 5)
+    wanted = await create_category(client, 0, parent_id=parent["id"])
+    await create_category(client, 1)
+
+    # When the parent's children are listed
+    response = await client.get(f"/api/v1/categories/{parent['id']}/children")
+
+    # Then only the first one is listed; an unknown parent answers 404
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
+    missing = await client.get(f"/api/v1/categories/{MISSING_ID}/children")
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_deleting_the_parent_clears_parent_id(client: AsyncClient) -> None:
+    # Given a category that refers to a parent
+    parent = await create_category(client, 5)
+    category = await create_category(client, 0, parent_id=parent["id"])
+
+    # When the parent is deleted
+    response = await client.delete(f"/api/v1/categories/{parent['id']}")
+
+    # Then the category stays and no longer refers to it (on_delete: set null)
+    assert response.status_code == 204, response.text
+    kept = await client.get(f"{URL}/{category['id']}")
+    assert kept.status_code == 200
+    assert kept.json()["parent_id"] is None
+
+
+async def test_list_issues_the_same_number_of_statements_for_any_page_size(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    # Given three categories that refer to other rows
+    parent = await create_category(client, 9)
+    for n in range(3):
+        await create_category(client, n, parent_id=parent["id"])
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    # When a page of one and a page of three are listed, counting SQL statements
+    counts = []
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for size in (1, 3):
+            statements.clear()
+            response = await client.get(URL, params={"size": size})
+            assert len(response.json()["items"]) == size
+            counts.append(len(statements))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+    # Then both take as many statements: relations are loaded eagerly, not per row
+    assert counts[0] == counts[1]
