@@ -367,3 +367,78 @@ def _ensure_imports(source: str, owner: ResourceNames) -> str:
         new.append("\nif TYPE_CHECKING:\n    " + owner_import)
     lines[last:last] = new
     return "".join(lines)
+
+
+def remove_inverse(
+    source: str,
+    target: Target,
+    relation: RelationSpec,
+    owner: ResourceNames,
+    *,
+    path: str,
+) -> str:
+    """Undo :func:`add_inverse`: drop the inverse relationship and its imports.
+
+    The guarded import of the referencing model goes, and so do the
+    ``relationship`` and ``TYPE_CHECKING`` imports once nothing uses them.
+
+    Returns:
+        The new text (the same text when there is no such inverse).
+
+    Raises:
+        WiringError: The file does not parse.
+    """
+    from scaffold.wiring import _delete, _drop_import, _Insert
+
+    inverse = relation.inverse or owner.plural
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise WiringError(
+            f"{path} does not parse (line {exc.lineno}); remove the relationship "
+            f"{target.class_name}.{inverse} by hand"
+        ) from exc
+    node = _model_class(tree, target.class_name)
+    if node is None:
+        return source
+    edits = [
+        _Insert(item.lineno, item.end_lineno or item.lineno, "")
+        for item in node.body
+        if isinstance(item, ast.AnnAssign)
+        and _assigns(item, inverse)
+        and f'back_populates="{relation.name}"'
+        in (ast.get_source_segment(source, item) or "")
+    ]
+    if not edits:
+        return source
+    for guard in tree.body:
+        if not (
+            isinstance(guard, ast.If)
+            and isinstance(guard.test, ast.Name)
+            and guard.test.id == "TYPE_CHECKING"
+        ):
+            continue
+        owner_module = f"app.models.{owner.module}"
+        imports = [
+            sub
+            for sub in guard.body
+            if isinstance(sub, ast.ImportFrom) and sub.module == owner_module
+        ]
+        if imports and len(guard.body) == len(imports):
+            edits.append(_Insert(guard.lineno, guard.end_lineno or guard.lineno, ""))
+        else:
+            for sub in imports:
+                edits.append(_Insert(sub.lineno, sub.end_lineno or sub.lineno, ""))
+    edited = _delete(source, edits)
+    tree = ast.parse(edited)
+    used = {
+        name.id
+        for name in ast.walk(tree)
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
+    }
+    drops = []
+    if "relationship" not in used:
+        drops += _drop_import(tree, "sqlalchemy.orm", "relationship")
+    if "TYPE_CHECKING" not in used:
+        drops += _drop_import(tree, "typing", "TYPE_CHECKING")
+    return _delete(edited, drops) if drops else edited

@@ -18,9 +18,16 @@ from pathlib import Path, PurePosixPath
 from scaffold.answers import find_project
 from scaffold.apply import apply_plan
 from scaffold.check import CheckResult, check_project, raise_for_failures, run_tool
+from scaffold.errors import SpecError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
-from scaffold.manifest import MANIFEST_FILE, STATE_DIR, base_path, digest
+from scaffold.manifest import (
+    MANIFEST_FILE,
+    STATE_DIR,
+    ResourceRecord,
+    base_path,
+    digest,
+)
 from scaffold.migration import (
     VERSIONS_DIR,
     current_head,
@@ -28,8 +35,10 @@ from scaffold.migration import (
     new_revision,
     revision_parts,
 )
+from scaffold.naming import resource_names
 from scaffold.plan import Action, FileOp, Plan, backup_ops, write_op
 from scaffold.regenerate import find_records
+from scaffold.relations import Target, model_path, order_resources, remove_inverse
 from scaffold.render import render_template
 from scaffold.resource import ProjectSnapshot, backup_stamp, read_snapshot
 from scaffold.vcs import ensure_committed
@@ -121,7 +130,7 @@ def plan_removal(
     Raises:
         SpecError: A name is not a resource of the project.
     """
-    records = find_records(snapshot.manifest, names)
+    records = _referencing_first(snapshot, find_records(snapshot.manifest, names))
     ops: list[FileOp] = []
     notes: list[str] = []
     manifest = snapshot.manifest
@@ -129,6 +138,7 @@ def plan_removal(
     models = snapshot.files[P(MODELS_FILE)]
     revisions = dict(snapshot.revisions)
     when = generation_time()
+    inverses: dict[PurePosixPath, str] = {}
     for record in records:
         names_ = record.spec.names
         for path_text in record.files:
@@ -142,6 +152,7 @@ def plan_removal(
         )
         router = unregister_router(router, names_.plural)
         models = unregister_model(models, names_.module, names_.class_name)
+        _remove_inverses(snapshot, record, records, inverses)
 
         migration = P(record.migration)
         source = revisions.get(migration.name)
@@ -188,7 +199,7 @@ def plan_removal(
             f"{names_.table} table; 'alembic upgrade head' deletes every row in it"
         )
 
-    shared = {P(ROUTER_FILE): router, P(MODELS_FILE): models}
+    shared = {P(ROUTER_FILE): router, P(MODELS_FILE): models, **inverses}
     created = {op.path: op.content for op in ops if op.action is Action.CREATE}
     formatted = format_python(
         {**shared, **{path: text for path, text in created.items() if text}},
@@ -292,3 +303,57 @@ def remove_resources(
     results = check_project(root, reporter=reporter)
     raise_for_failures(root, results)
     return RemoveResult(root, removal.plan, removal.notes, tuple(results))
+
+
+def _referencing_first(
+    snapshot: ProjectSnapshot, records: Sequence[ResourceRecord]
+) -> list[ResourceRecord]:
+    """Order ``records`` so that a resource goes before those it refers to.
+
+    Raises:
+        SpecError: A resource that stays refers to one being removed.
+    """
+    removing = {record.spec.names.singular for record in records}
+    problems = [
+        f"{name}.{relation.name} refers to {relation.target!r}; remove {name!r} "
+        f"first, or in the same command"
+        for name, record in sorted(snapshot.manifest.resources.items())
+        if name not in removing
+        for relation in record.spec.relations
+        if relation.target in removing
+    ]
+    if problems:
+        raise SpecError(*problems)
+    by_name = {record.spec.names.singular: record for record in records}
+    ordered = order_resources([record.spec for record in records])
+    return [by_name[spec.names.singular] for spec in reversed(ordered)]
+
+
+def _remove_inverses(
+    snapshot: ProjectSnapshot,
+    record: ResourceRecord,
+    records: Sequence[ResourceRecord],
+    inverses: dict[PurePosixPath, str],
+) -> None:
+    """Take the inverse side of ``record``'s relations out of the models that stay."""
+    removing = {other.spec.names.singular for other in records}
+    for relation in record.spec.relations:
+        if relation.target in removing:
+            continue
+        target_record = snapshot.manifest.resources.get(relation.target)
+        names_ = (
+            target_record.spec.names
+            if target_record is not None
+            else resource_names(relation.target)
+        )
+        path = model_path(names_.module)
+        source = inverses.get(path, snapshot.files.get(path))
+        if source is None:
+            continue
+        inverses[path] = remove_inverse(
+            source,
+            Target.of(names_, existing=True),
+            relation,
+            record.spec.names,
+            path=str(path),
+        )

@@ -370,3 +370,58 @@ def test_a_project_without_the_reference_error_is_refused(project: Path) -> None
     assert result.returncode == 2
     assert "app/core/errors.py has no InvalidReferenceError" in result.stderr
     assert tree_digest(project) == before
+
+
+def test_remove_refuses_a_referenced_resource_and_undoes_the_inverse(
+    project: Path,
+) -> None:
+    # Given authors and tags, then books that refer to both
+    for fields in (["author", "name:str"], ["tag", "name:str"]):
+        added = run_scaffold("add", "resource", *fields, "--no-check", cwd=project)
+        assert added.returncode == 0, added.stderr
+    author = (project / "app/models/author.py").read_text(encoding="utf-8")
+    tag = (project / "app/models/tag.py").read_text(encoding="utf-8")
+    router = (project / "app/api/v1/router.py").read_text(encoding="utf-8")
+    books = run_scaffold(
+        "add",
+        "resource",
+        "book",
+        "title:str",
+        "author:ref",
+        "tags:refs",
+        "--no-check",
+        cwd=project,
+    )
+    assert books.returncode == 0, books.stderr
+    before = tree_digest(project)
+
+    # When authors are removed / Then that is refused, since books refer to them
+    refused = run_scaffold("remove", "resource", "author", "--no-check", cwd=project)
+    assert refused.returncode == 2
+    assert "book.author refers to 'author'; remove 'book' first" in refused.stderr
+    assert tree_digest(project) == before
+
+    # When books are removed / Then the other models and the router are as before
+    removed = run_scaffold("remove", "resource", "book", "--no-check", cwd=project)
+    assert removed.returncode == 0, removed.stderr
+    assert (project / "app/models/author.py").read_text(encoding="utf-8") == author
+    assert (project / "app/models/tag.py").read_text(encoding="utf-8") == tag
+    assert (project / "app/api/v1/router.py").read_text(encoding="utf-8") == router
+
+
+def test_regenerating_a_referenced_resource_keeps_its_inverse(project: Path) -> None:
+    # Given the bookstore, with inverses added to authors, tags and categories
+    added = run_scaffold(
+        "add", "resource", "--spec", str(BOOKSTORE), "--no-check", cwd=project
+    )
+    assert added.returncode == 0, added.stderr
+    before = tree_digest(project)
+
+    # When the referenced and referencing resources are regenerated
+    result = run_scaffold(
+        "regenerate", "author", "book", "category", "tag", "--no-check", cwd=project
+    )
+
+    # Then nothing changes
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(project) == before
