@@ -174,13 +174,18 @@ def existing_target(name: str, source: str | None) -> Target | None:
 
 
 def resolve_targets(
-    resources: Sequence[ResourceSpec], files: Mapping[PurePosixPath, str]
+    resources: Sequence[ResourceSpec],
+    files: Mapping[PurePosixPath, str],
+    recorded: Mapping[str, ResourceNames] | None = None,
 ) -> dict[str, Target]:
     """Find every resource the call refers to, in the call or in the project.
 
     Args:
         resources: The call's resources.
         files: The project's model files by path (those that exist).
+        recorded: The names of the resources the project's manifest records,
+            which know a custom plural or table; others are read from their
+            model file.
 
     Returns:
         The targets by singular name.
@@ -196,6 +201,10 @@ def resolve_targets(
     for resource in resources:
         for relation in resource.relations:
             if relation.target in targets:
+                continue
+            names = (recorded or {}).get(relation.target)
+            if names is not None and model_path(names.module) in files:
+                targets[relation.target] = Target.of(names, existing=True)
                 continue
             path = model_path(resource_names(relation.target).module)
             found = existing_target(relation.target, files.get(path))

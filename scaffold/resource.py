@@ -33,7 +33,7 @@ from scaffold.migration import (
     generation_time,
     new_revision,
 )
-from scaffold.naming import resource_names
+from scaffold.naming import ResourceNames, resource_names
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
@@ -162,7 +162,7 @@ def render_resource(
         targets: The resources it refers to (default: found in the project).
     """
     if targets is None:
-        targets = resolve_targets([resource], snapshot.files)
+        targets = resolve_targets([resource], snapshot.files, recorded_names(snapshot))
     view = build_view(resource, id_type=snapshot.id_type, targets=targets)
     files = {
         path: render_template(template, r=view)
@@ -184,6 +184,13 @@ def render_resource(
                     path=str(model),
                 )
     return files
+
+
+def recorded_names(snapshot: ProjectSnapshot) -> dict[str, ResourceNames]:
+    """The names of every resource the project's manifest records."""
+    return {
+        name: record.spec.names for name, record in snapshot.manifest.resources.items()
+    }
 
 
 def association_table(resource: ResourceSpec, relation: str) -> str:
@@ -292,7 +299,7 @@ def plan_resources(
     if problems:
         raise SpecError(*problems)
     resources = order_resources(resources)
-    targets = resolve_targets(resources, snapshot.files)
+    targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
     errors = snapshot.files.get(P(ERRORS_FILE), "")
     if any(r.relations for r in resources) and _REFERENCE_ERROR not in errors:
         raise ProjectError(
