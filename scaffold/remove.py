@@ -21,6 +21,7 @@ from scaffold.check import CheckResult, check_project, raise_for_failures, run_t
 from scaffold.errors import SpecError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
+from scaffold.inverse import remove_inverse
 from scaffold.manifest import (
     MANIFEST_FILE,
     STATE_DIR,
@@ -38,7 +39,7 @@ from scaffold.migration import (
 from scaffold.naming import resource_names
 from scaffold.plan import Action, FileOp, Plan, backup_ops, write_op
 from scaffold.regenerate import find_records
-from scaffold.relations import Target, model_path, order_resources, remove_inverse
+from scaffold.relations import Target, model_path, order_resources
 from scaffold.render import render_template
 from scaffold.resource import ProjectSnapshot, backup_stamp, read_snapshot
 from scaffold.vcs import ensure_committed

@@ -18,6 +18,7 @@ from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, SpecError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
+from scaffold.inverse import add_inverse
 from scaffold.manifest import (
     MANIFEST_FILE,
     STATE_DIR,
@@ -37,7 +38,6 @@ from scaffold.naming import ResourceNames, resource_names
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
-    add_inverse,
     model_path,
     order_resources,
     resolve_targets,

@@ -18,7 +18,7 @@ from uuid import UUID
 from scaffold.relations import Target
 from scaffold.samples import InvalidCase, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
-from scaffold.view_relations import RelationView, relation_views
+from scaffold.view_relations import RelationView, relation_imports, relation_views
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
 
@@ -542,70 +542,8 @@ def build_view(
     view.relations = relation_views(resource, known, id_type)
     _imports(view, names, id_type)
     if view.relations:
-        _relation_imports(view, id_type)
+        relation_imports(view, id_type)
     return view
-
-
-def _relation_imports(view: ResourceView, id_type: IdType) -> None:
-    """Add what the relations need to each module's imports."""
-    others = {r.target.class_name: r.target for r in view.relations if not r.self_ref}
-    view.type_checking_imports = [
-        f"from app.models.{target.module} import {cls}"
-        for cls, target in sorted(others.items())
-    ]
-    sa = ["ForeignKey"] if view.refs else []
-    if view.links:
-        sa += ["Column", "ForeignKey", "Table"]
-    view.model_imports = [
-        *(["from typing import TYPE_CHECKING"] if others else []),
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        *view.model_imports,
-        f"from sqlalchemy import {', '.join(sorted(set(sa)))}",
-        "from sqlalchemy.orm import relationship",
-    ]
-    summary_targets = sorted(
-        {(r.target.module, r.target.class_name) for r in view.summaries}
-    )
-    view.schema_imports = [
-        *view.schema_imports,
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        "from pydantic import Field",
-        *(["from typing import Annotated"] if id_type == "int" else []),
-        *(
-            f"from app.schemas.{module} import {cls}Read"
-            for module, cls in summary_targets
-        ),
-    ]
-    loaders = sorted({option.partition("(")[0] for option in view.load_options})
-    targets = sorted(
-        {
-            (r.target.module, r.target.class_name)
-            for r in view.relations
-            if not r.self_ref
-        }
-    )
-    view.repository_imports = [
-        *view.repository_imports,
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        *(["from collections.abc import Collection"] if view.links else []),
-        *([f"from sqlalchemy.orm import {', '.join(loaders)}"] if loaders else []),
-        *(f"from app.models.{module} import {cls}" for module, cls in targets),
-    ]
-    view.service_imports = [
-        *view.service_imports,
-        "from app.core.errors import InvalidReferenceError",
-    ]
-    if view.refs and id_type == "int":
-        view.endpoint_imports = [*view.endpoint_imports, "from fastapi import Path"]
-    view.test_imports = [
-        *view.test_imports,
-        "from sqlalchemy import event",
-        "from sqlalchemy.ext.asyncio import AsyncEngine",
-        *(
-            f"from tests.api.test_{target.plural} import create_{target.singular}"
-            for _, target in sorted(others.items())
-        ),
-    ]
 
 
 def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:

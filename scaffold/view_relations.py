@@ -7,13 +7,17 @@ columns and constraints, schema fields) is worked out here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from scaffold.relations import Target, inverse_lines
+from scaffold.inverse import inverse_lines
+from scaffold.relations import Target
 from scaffold.spec import RelationSpec, ResourceSpec
 from scaffold.spec._relations import singular_of
 
-__all__ = ["RelationView", "relation_views"]
+if TYPE_CHECKING:
+    from scaffold.view import ResourceView
+
+__all__ = ["RelationView", "relation_imports", "relation_views"]
 
 _INT_ID = "Annotated[int, Field(ge=1, le=2_147_483_647)]"
 
@@ -242,3 +246,65 @@ def relation_views(
             )
         )
     return views
+
+
+def relation_imports(view: ResourceView, id_type: Literal["uuid", "int"]) -> None:
+    """Add what the relations need to each module's imports."""
+    others = {r.target.class_name: r.target for r in view.relations if not r.self_ref}
+    view.type_checking_imports = [
+        f"from app.models.{target.module} import {cls}"
+        for cls, target in sorted(others.items())
+    ]
+    sa = ["ForeignKey"] if view.refs else []
+    if view.links:
+        sa += ["Column", "ForeignKey", "Table"]
+    view.model_imports = [
+        *(["from typing import TYPE_CHECKING"] if others else []),
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        *view.model_imports,
+        f"from sqlalchemy import {', '.join(sorted(set(sa)))}",
+        "from sqlalchemy.orm import relationship",
+    ]
+    summary_targets = sorted(
+        {(r.target.module, r.target.class_name) for r in view.summaries}
+    )
+    view.schema_imports = [
+        *view.schema_imports,
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        "from pydantic import Field",
+        *(["from typing import Annotated"] if id_type == "int" else []),
+        *(
+            f"from app.schemas.{module} import {cls}Read"
+            for module, cls in summary_targets
+        ),
+    ]
+    loaders = sorted({option.partition("(")[0] for option in view.load_options})
+    targets = sorted(
+        {
+            (r.target.module, r.target.class_name)
+            for r in view.relations
+            if not r.self_ref
+        }
+    )
+    view.repository_imports = [
+        *view.repository_imports,
+        *(["from uuid import UUID"] if id_type == "uuid" else []),
+        *(["from collections.abc import Collection"] if view.links else []),
+        *([f"from sqlalchemy.orm import {', '.join(loaders)}"] if loaders else []),
+        *(f"from app.models.{module} import {cls}" for module, cls in targets),
+    ]
+    view.service_imports = [
+        *view.service_imports,
+        "from app.core.errors import InvalidReferenceError",
+    ]
+    if view.refs and id_type == "int":
+        view.endpoint_imports = [*view.endpoint_imports, "from fastapi import Path"]
+    view.test_imports = [
+        *view.test_imports,
+        "from sqlalchemy import event",
+        "from sqlalchemy.ext.asyncio import AsyncEngine",
+        *(
+            f"from tests.api.test_{target.plural} import create_{target.singular}"
+            for _, target in sorted(others.items())
+        ),
+    ]

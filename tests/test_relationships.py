@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from scaffold.errors import SpecError
+from scaffold.inverse import add_inverse
 from scaffold.project import ProjectRequest, render_project
-from scaffold.relations import Target, add_inverse, order_resources
+from scaffold.relations import Target, order_resources
 from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
 from scaffold.wiring import WiringError
 from tests.conftest import POSTGRES_URL, tree_digest
