@@ -31,8 +31,12 @@ class CategoryRepository:
         self.session = session
 
     async def get(self, category_id: UUID) -> Category | None:
-        """Return the category with this id, or ``None``."""
-        return await self.session.get(Category, category_id)
+        """Return the category with this id as the database has it now, or ``None``.
+
+        Read afresh even when the session holds it: deleting a row it refers to
+        may have changed or deleted it in the database alone.
+        """
+        return await self.session.get(Category, category_id, populate_existing=True)
 
     async def get_by_name(self, name: str) -> Category | None:
         """Return the category whose name is ``name``, or ``None``."""

@@ -45,7 +45,11 @@ class BookRepository:
         self.session = session
 
     async def get(self, book_id: UUID) -> Book | None:
-        """Return the book with this id, or ``None``."""
+        """Return the book with this id as the database has it now, or ``None``.
+
+        Read afresh even when the session holds it: deleting a row it refers to
+        may have changed or deleted it in the database alone.
+        """
         return await self.session.get(
             Book, book_id, options=_LOAD, populate_existing=True
         )

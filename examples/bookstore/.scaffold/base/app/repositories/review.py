@@ -35,8 +35,12 @@ class ReviewRepository:
         self.session = session
 
     async def get(self, review_id: UUID) -> Review | None:
-        """Return the review with this id, or ``None``."""
-        return await self.session.get(Review, review_id)
+        """Return the review with this id as the database has it now, or ``None``.
+
+        Read afresh even when the session holds it: deleting a row it refers to
+        may have changed or deleted it in the database alone.
+        """
+        return await self.session.get(Review, review_id, populate_existing=True)
 
     async def get_book(self, book_id: UUID) -> Book | None:
         """Return the book with this id, or ``None``."""
