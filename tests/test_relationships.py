@@ -426,3 +426,26 @@ def test_regenerating_a_referenced_resource_keeps_its_inverse(project: Path) -> 
     # Then nothing changes
     assert result.returncode == 0, result.stderr
     assert tree_digest(project) == before
+
+
+@pytest.mark.e2e
+def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None:
+    # Given a project with integer ids and labels, checked once added
+    render_project(ProjectRequest.build(name="ints", parent=tmp_path, id_type="int"))
+    project = tmp_path / "ints"
+    first = run_scaffold("add", "resource", "label", "name:str:unique", cwd=project)
+    assert first.returncode == 0, first.stderr + first.stdout
+
+    # When books referring to labels, and optionally to a sequel, are added
+    result = run_scaffold(
+        "add",
+        "resource",
+        "book",
+        "title:str",
+        "labels:refs",
+        "sequel:ref(book)?",
+        cwd=project,
+    )
+
+    # Then format, lint, types, both test modules and the migrations pass
+    assert result.returncode == 0, result.stderr + result.stdout

@@ -195,7 +195,8 @@ def _relations(
         if earlier != relation.name:
             rep.add(
                 f"{relation.name!r} and {earlier!r} would both add {inverse!r} to "
-                f"{relation.target!r}; give one of them another inverse name"
+                f"{relation.target!r}; give one of them another inverse name "
+                "('inverse: NAME' in a spec file)"
             )
         if self_ref and inverse in field_names | {r.name for r, _ in relations}:
             rep.add(
