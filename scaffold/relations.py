@@ -41,7 +41,6 @@ class Target:
         url_path: The URL segment, e.g. ``authors``.
         plural: The endpoint module and test module name, e.g. ``authors``.
         human: Lowercase words, e.g. ``author``.
-        existing: Already in the project rather than generated in this call.
     """
 
     singular: str
@@ -51,10 +50,9 @@ class Target:
     url_path: str
     plural: str
     human: str
-    existing: bool = False
 
     @classmethod
-    def of(cls, names: ResourceNames, *, existing: bool = False) -> Target:
+    def of(cls, names: ResourceNames) -> Target:
         """The target for a resource with these names."""
         return cls(
             singular=names.singular,
@@ -64,7 +62,6 @@ class Target:
             url_path=names.url_path,
             plural=names.plural,
             human=names.human,
-            existing=existing,
         )
 
 
@@ -169,7 +166,6 @@ def existing_target(name: str, source: str | None) -> Target | None:
         url_path=names.url_path,
         plural=names.plural,
         human=names.human,
-        existing=True,
     )
 
 
@@ -204,7 +200,7 @@ def resolve_targets(
                 continue
             names = (recorded or {}).get(relation.target)
             if names is not None and model_path(names.module) in files:
-                targets[relation.target] = Target.of(names, existing=True)
+                targets[relation.target] = Target.of(names)
                 continue
             path = model_path(resource_names(relation.target).module)
             found = existing_target(relation.target, files.get(path))

@@ -353,7 +353,7 @@ def _remove_inverses(
             continue
         inverses[path] = remove_inverse(
             source,
-            Target.of(names_, existing=True),
+            Target.of(names_),
             relation,
             record.spec.names,
             path=str(path),
