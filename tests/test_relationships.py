@@ -15,7 +15,7 @@ import pytest
 from scaffold.errors import SpecError
 from scaffold.inverse import add_inverse
 from scaffold.project import ProjectRequest, render_project
-from scaffold.relations import Target, order_resources
+from scaffold.relations import Target, existing_target, order_resources
 from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
 from scaffold.wiring import WiringError
 from tests.conftest import POSTGRES_URL, tree_digest
@@ -449,3 +449,19 @@ def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None
 
     # Then format, lint, types, both test modules and the migrations pass
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_hand_written_model_is_found_with_its_table() -> None:
+    source = AUTHOR_MODEL.replace('"authors"', '"writers"')
+
+    found = existing_target("author", source)
+
+    assert found is not None
+    assert (found.class_name, found.table, found.url_path) == (
+        "Author",
+        "writers",
+        "authors",
+    )
+    assert existing_target("author", '"""No model here."""\n') is None
+    assert existing_target("author", "def broken(:\n") is None
+    assert existing_target("author", None) is None
