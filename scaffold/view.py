@@ -492,6 +492,13 @@ def _id_view(id_type: IdType) -> IdView:
     )
 
 
+#: The id the OpenAPI examples show for a reference.
+_EXAMPLE_IDS: dict[str, str | int] = {
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "int": 1,
+}
+
+
 def build_view(
     resource: ResourceSpec,
     *,
@@ -540,6 +547,8 @@ def build_view(
     )
     known = {resource.names.singular: Target.of(resource.names), **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
+    example_id = _EXAMPLE_IDS[id_type]
+    view.example.update({r.key: example_id for r in view.required_refs})
     _imports(view, names, id_type)
     if view.relations:
         relation_imports(view, id_type)

@@ -31,6 +31,7 @@ _EXAMPLE: dict[str, Any] = {
     "rating": 1,
     "body": "Body 0",
     "posted_at": "2025-01-01T12:00:00Z",
+    "book_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
 }
 
 

@@ -44,6 +44,7 @@ _EXAMPLE: dict[str, Any] = {
     "status": "draft",
     "published_on": "2025-01-01",
     "summary": "Summary 0",
+    "author_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
 }
 
 
