@@ -15,10 +15,15 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 @dataclass(frozen=True)
 class ProjectAnswers:
-    """How a project was made: its database and primary-key type."""
+    """How a project was made: its database, primary-key type and auth.
+
+    Projects made before ``auth`` existed recorded no such answer and have no
+    users: they read back as ``auth=False``.
+    """
 
     database: Literal["sqlite", "postgres"]
     id_type: Literal["uuid", "int"]
+    auth: bool = False
 
 
 def find_project(start: Path) -> Path:
@@ -56,9 +61,14 @@ def read_answers(root: Path) -> ProjectAnswers:
     answers = answers if isinstance(answers, dict) else {}
     database = answers.get("database", "sqlite")
     id_type = answers.get("id_type", "uuid")
-    if database not in ("sqlite", "postgres") or id_type not in ("uuid", "int"):
+    auth = answers.get("auth", False)
+    if (
+        database not in ("sqlite", "postgres")
+        or id_type not in ("uuid", "int")
+        or not isinstance(auth, bool)
+    ):
         raise ProjectError(
             f"{ANSWERS_FILE} records database={database!r}, id_type={id_type!r}, "
-            "which this scaffold does not know; upgrade scaffold"
+            f"auth={auth!r}, which this scaffold does not know; upgrade scaffold"
         )
-    return ProjectAnswers(database, id_type)
+    return ProjectAnswers(database, id_type, auth)

@@ -139,6 +139,14 @@ def new_project(
     id_type: Annotated[
         IdType, typer.Option("--id", help="Primary-key type of resources.")
     ] = IdType.uuid,
+    auth: Annotated[
+        bool,
+        typer.Option(
+            "--auth/--no-auth",
+            help="Users, JWT login and per-resource access rules; --no-auth for "
+            "a public API.",
+        ),
+    ] = True,
     directory: Annotated[
         Path,
         typer.Option(
@@ -165,7 +173,11 @@ def new_project(
     from scaffold.project import ProjectRequest, create_project, preview_project
 
     request = ProjectRequest.build(
-        name=name, database=db.value, id_type=id_type.value, parent=directory
+        name=name,
+        database=db.value,
+        id_type=id_type.value,
+        auth=auth,
+        parent=directory,
     )
     if _show_plan(dry_run, as_json, lambda: preview_project(request)):
         return

@@ -53,6 +53,7 @@ class ProjectRequest(BaseModel):
         name: The project (and directory, and distribution) name.
         database: The database the project is set up for.
         id_type: The primary-key type resources get.
+        auth: Users, JWT login and access rules (``--auth``, the default).
         parent: The directory the project is created in.
     """
 
@@ -61,6 +62,7 @@ class ProjectRequest(BaseModel):
     name: str
     database: Literal["sqlite", "postgres"] = "sqlite"
     id_type: Literal["uuid", "int"] = "uuid"
+    auth: bool = True
     parent: Path = Path()
 
     @field_validator("name")
@@ -81,12 +83,13 @@ class ProjectRequest(BaseModel):
         """The directory the project is written to."""
         return self.parent / self.name
 
-    def copier_data(self) -> dict[str, str]:
+    def copier_data(self) -> dict[str, str | bool]:
         """The answers given to the Copier template."""
         return {
             "project_name": self.name,
             "database": self.database,
             "id_type": self.id_type,
+            "auth": self.auth,
             "scaffold_version": __version__,
         }
 
