@@ -56,6 +56,14 @@ class Database(StrEnum):
     postgres = "postgres"
 
 
+class Access(StrEnum):
+    """Who may call a resource's endpoints."""
+
+    none = "none"
+    user = "user"
+    admin = "admin"
+
+
 class IdType(StrEnum):
     """The primary-key types resources can get."""
 
@@ -226,6 +234,22 @@ def add_resource(
     plural: Annotated[
         str | None, typer.Option(help="Plural of the name, if not the English one.")
     ] = None,
+    auth: Annotated[
+        Access | None,
+        typer.Option(
+            help="Who may call the endpoints: anyone, signed-in users or admins "
+            "(default: user in projects with auth, else none).",
+            show_default=False,
+        ),
+    ] = None,
+    owned: Annotated[
+        bool,
+        typer.Option(
+            "--owned",
+            help="Each row belongs to its creator; other users get 404 for it "
+            "(needs --auth user, the default in projects with auth).",
+        ),
+    ] = False,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -246,6 +270,11 @@ def add_resource(
                 f"give either a spec file or a resource name, not both (got "
                 f"--spec {str(spec)!r} and {name!r})"
             )
+        if auth is not None or owned:
+            raise UsageError(
+                "--auth and --owned apply to a resource named on the command line; "
+                "with --spec, set auth and owned per resource in the spec file"
+            )
         resources = load_spec_file(spec)
     elif name is None:
         raise UsageError(
@@ -253,7 +282,15 @@ def add_resource(
             "title:str), or pass --spec FILE"
         )
     else:
-        resources = [parse_cli_resource(name, fields or [], plural=plural)]
+        resources = [
+            parse_cli_resource(
+                name,
+                fields or [],
+                plural=plural,
+                auth=auth.value if auth is not None else None,
+                owned=owned,
+            )
+        ]
     if _show_plan(
         dry_run,
         as_json,

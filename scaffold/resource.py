@@ -70,6 +70,7 @@ class ProjectSnapshot:
         root: The project directory.
         database: ``sqlite`` or ``postgres``.
         id_type: ``uuid`` or ``int``.
+        auth: Whether the project has users (``new project --auth``).
         manifest: The record of what scaffold generated.
         files: Current text of the files the change reads or would write
             (absent files are missing from the mapping).
@@ -79,6 +80,7 @@ class ProjectSnapshot:
     root: Path
     database: Literal["sqlite", "postgres"]
     id_type: Literal["uuid", "int"]
+    auth: bool = False
     manifest: Manifest = field(default_factory=Manifest)
     files: dict[PurePosixPath, str] = field(default_factory=dict)
     revisions: dict[str, str] = field(default_factory=dict)
@@ -142,7 +144,13 @@ def read_snapshot(
         for path in sorted(versions.glob("*.py"))
     }
     return ProjectSnapshot(
-        root, answers.database, answers.id_type, manifest, files, revisions
+        root,
+        answers.database,
+        answers.id_type,
+        auth=answers.auth,
+        manifest=manifest,
+        files=files,
+        revisions=revisions,
     )
 
 
@@ -163,7 +171,12 @@ def render_resource(
     """
     if targets is None:
         targets = resolve_targets([resource], snapshot.files, recorded_names(snapshot))
-    view = build_view(resource, id_type=snapshot.id_type, targets=targets)
+    view = build_view(
+        resource,
+        id_type=snapshot.id_type,
+        targets=targets,
+        project_auth=snapshot.auth,
+    )
     files = {
         path: render_template(template, r=view)
         for template, path in resource_paths(resource).items()
@@ -284,6 +297,13 @@ def plan_resources(
     seen: dict[str, str] = {}
     for resource in resources:
         names = resource.names
+        if not snapshot.auth and (resource.auth in ("user", "admin") or resource.owned):
+            asked = "owned" if resource.owned else f"auth {resource.auth!r}"
+            problems.append(
+                f"resource {names.singular!r} needs users ({asked}), but the project "
+                "was made with --no-auth and has none; drop --auth and --owned "
+                "(auth and owned in a spec file)"
+            )
         for key in (names.module, names.table, names.plural):
             if key in seen and seen[key] != names.singular:
                 problems.append(
@@ -314,7 +334,12 @@ def plan_resources(
     head = current_head(snapshot.revisions)
     when = generation_time()
     for resource in resources:
-        view = build_view(resource, id_type=snapshot.id_type, targets=targets)
+        view = build_view(
+            resource,
+            id_type=snapshot.id_type,
+            targets=targets,
+            project_auth=snapshot.auth,
+        )
         rendered.update(render_resource(snapshot, resource, targets))
         for relation in view.relations:
             if not relation.self_ref:

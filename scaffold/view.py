@@ -142,6 +142,9 @@ class ResourceView:
     names: _Names = field(default_factory=lambda: _Names(()))
     relations: list[RelationView] = field(default_factory=list)
     type_checking_imports: list[str] = field(default_factory=list)
+    access: str = "none"
+    owned: bool = False
+    project_auth: bool = False
 
     @property
     def refs(self) -> list[RelationView]:
@@ -182,6 +185,49 @@ class ResourceView:
         """Fields and references PATCH refuses to set to null."""
         refs = [r.key for r in self.relations if r.many or not r.optional]
         return [*self.required_names, *refs]
+
+    @property
+    def setup_client(self) -> str:
+        """The test client that creates and deletes the rows others refer to.
+
+        With auth an administrator's, who may call every resource's endpoints.
+        """
+        return "admin_client" if self.project_auth else "client"
+
+    @property
+    def setup_param(self) -> str:
+        """The test parameter for :attr:`setup_client`, when it is another one."""
+        return ", admin_client: AsyncClient" if self.project_auth else ""
+
+    @property
+    def router_dependency(self) -> str | None:
+        """The dependency every route of the router runs: who may call them."""
+        return {"user": "get_current_user", "admin": "require_admin"}.get(self.access)
+
+    @property
+    def router_errors(self) -> str:
+        """Status codes every route of the router can answer with."""
+        codes = {"none": "422", "user": "401, 422", "admin": "401, 403, 422"}
+        return codes[self.access]
+
+    @property
+    def signed_in_client(self) -> str | None:
+        """The test client fixture that may call the endpoints, if not anyone."""
+        return {"user": "user_client", "admin": "admin_client"}.get(self.access)
+
+    @property
+    def owner_model_line(self) -> str:
+        """The model's ``owner_id`` column of an owned resource."""
+        return (
+            f"owner_id: Mapped[{self.id.python_type}] = mapped_column("
+            'ForeignKey("users.id", ondelete="CASCADE"), index=True)'
+        )
+
+    @property
+    def owner_migration_column(self) -> str:
+        """The migration's ``owner_id`` column of an owned resource."""
+        sa_type = "sa.Uuid()" if self.id.python_type == "UUID" else "sa.Integer()"
+        return f'sa.Column("owner_id", {sa_type}, nullable=False)'
 
     def _select(self, attribute: str) -> list[FieldView]:
         return [f for f in self.fields if getattr(f.spec, attribute)]
@@ -504,6 +550,7 @@ def build_view(
     *,
     id_type: IdType,
     targets: dict[str, Target] | None = None,
+    project_auth: bool = False,
 ) -> ResourceView:
     """Work out everything the templates render for ``resource``.
 
@@ -511,6 +558,8 @@ def build_view(
         resource: The validated resource spec.
         id_type: The project's primary-key type.
         targets: The resources it refers to, by singular name (default: itself).
+        project_auth: Whether the project has users; decides the default
+            access (``user`` with auth, ``none`` without).
 
     Returns:
         The view.
@@ -544,6 +593,9 @@ def build_view(
         enums=enums,
         example={f.name: f.samples.values[0] for f in fields},
         names=names,
+        access=resource.auth or ("user" if project_auth else "none"),
+        owned=resource.owned,
+        project_auth=project_auth,
     )
     known = {resource.names.singular: Target.of(resource.names), **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
@@ -577,7 +629,10 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
     any_import = ["from typing import Any"] if FieldType.JSON in kinds else []
     enum_names = [e.class_name for e in view.enums]
 
-    sa_names = sorted({f.model_sa_type for f in view.fields if f.model_sa_type})
+    sa_names = sorted(
+        {f.model_sa_type for f in view.fields if f.model_sa_type}
+        | ({"ForeignKey"} if view.owned else set())
+    )
     view.model_imports = [
         *names.datetime_import(dt_names),
         *decimal,
@@ -658,12 +713,17 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         "from app.schemas.common import Page",
         f"from app.schemas.{module} import {schemas}",
     ]
+    deps = ["SessionDep"]
+    if view.router_dependency:
+        deps.append(view.router_dependency)
+    if view.owned:
+        deps.append("CurrentUser")
     view.endpoint_imports = [
         "from typing import Annotated",
         *id_imports,
         "from fastapi import APIRouter, Depends, Query, status"
         + (", Path" if id_type == "int" else ""),
-        "from app.api.deps import SessionDep",
+        f"from app.api.deps import {', '.join(sorted(deps))}",
         f"from app.models.{module} import {cls}",
         "from app.schemas.common import Page, error_responses",
         f"from app.schemas.{module} import {schemas}",

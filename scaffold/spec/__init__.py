@@ -30,7 +30,14 @@ from scaffold.spec._files import (
     read_data,
 )
 from scaffold.spec._grammar import RawField, Reporter, parse_compact
-from scaffold.spec._models import EnumMember, FieldSpec, PyType, ResourceSpec, SqlType
+from scaffold.spec._models import (
+    Access,
+    EnumMember,
+    FieldSpec,
+    PyType,
+    ResourceSpec,
+    SqlType,
+)
 from scaffold.spec._relations import (
     RELATION_TYPES,
     OnDelete,
@@ -57,6 +64,7 @@ __all__ = [
     "RESERVED_FIELDS",
     "SQL_RESERVED",
     "SQL_UNQUOTED",
+    "Access",
     "EnumMember",
     "FieldMapping",
     "FieldSpec",
@@ -104,7 +112,12 @@ def parse_field(token: str) -> FieldSpec:
 
 
 def parse_cli_resource(
-    name: str, fields: list[str], *, plural: str | None = None
+    name: str,
+    fields: list[str],
+    *,
+    plural: str | None = None,
+    auth: Access | None = None,
+    owned: bool = False,
 ) -> ResourceSpec:
     """Parse ``scaffold add resource NAME FIELD...``.
 
@@ -112,6 +125,8 @@ def parse_cli_resource(
         name: The resource name, singular, in any spelling.
         fields: The field tokens, in order.
         plural: An explicit plural overriding inflect's.
+        auth: Who may call the endpoints; None for the project's default.
+        owned: Whether each row belongs to the user who created it.
 
     Returns:
         The validated resource.
@@ -139,7 +154,12 @@ def parse_cli_resource(
             built.append((spec, rep))
     report_duplicates(seen)
     resource = assemble(
-        names, built, Reporter(f"resource {name!r}", sink), relations=relations
+        names,
+        built,
+        Reporter(f"resource {name!r}", sink),
+        relations=relations,
+        auth=auth,
+        owned=owned,
     )
     if sink or resource is None:
         raise SpecError(*sink)
@@ -202,6 +222,8 @@ def _resource(
     table: str | None = None,
     options: dict[str, list[str] | None] | None = None,
     declared: list[str] | None = None,
+    auth: Access | None = None,
+    owned: bool = False,
 ) -> ResourceSpec | None:
     """Validate one resource of a spec file; None if it has problems.
 
@@ -228,7 +250,9 @@ def _resource(
             built.append((spec, field_rep))
     report_duplicates(seen)
     known = list(fields) if declared is None else declared
-    resource = assemble(names, built, rep, options, known, relations)
+    resource = assemble(
+        names, built, rep, options, known, relations, auth=auth, owned=owned
+    )
     return resource if len(rep.sink) == problems_before else None
 
 
@@ -240,6 +264,8 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         plural=entry.plural,
         table=entry.table,
         options={option: getattr(entry, option) for option in LIST_OPTIONS},
+        auth=entry.auth,
+        owned=entry.owned,
     )
 
 

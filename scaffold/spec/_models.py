@@ -15,6 +15,7 @@ import builtins
 import datetime as dt
 import decimal
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,6 +25,7 @@ from scaffold.spec._relations import RelationSpec
 from scaffold.spec._reserved import PARAM_SHADOWED, SQL_RESERVED
 
 __all__ = [
+    "Access",
     "Bound",
     "ConstraintValue",
     "DefaultValue",
@@ -44,6 +46,11 @@ ConstraintValue = bool | int | float | decimal.Decimal | str
 """A value of a Pydantic ``Field()`` keyword argument."""
 
 _GENERATED_COLUMNS = ("id", "created_at", "updated_at")
+
+Access = Literal["none", "user", "admin"]
+"""Who may call a resource's endpoints."""
+OWNER_FIELD = "owner_id"
+"""The column that ties a row of an owned resource to its user."""
 
 
 class _Data(BaseModel):
@@ -317,11 +324,18 @@ class ResourceSpec(_Data):
             ``id``, ``created_at`` and ``updated_at`` are not among them.
         relations: The ``ref`` and ``refs`` fields, in declaration order, with
             their inverse names resolved.
+        auth: Who may call the endpoints: anyone (``none``), signed-in users
+            (``user``) or administrators (``admin``); ``None`` leaves it to the
+            project: ``user`` when it has auth, ``none`` otherwise.
+        owned: Each row belongs to the user who created it, and only they see
+            and change it.
     """
 
     names: ResourceNames
     fields: tuple[FieldSpec, ...] = ()
     relations: tuple[RelationSpec, ...] = ()
+    auth: Access | None = None
+    owned: bool = False
 
     @property
     def targets(self) -> tuple[str, ...]:

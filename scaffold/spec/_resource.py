@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from scaffold.naming import MAX_IDENTIFIER_BYTES, ResourceNames, did_you_mean, to_pascal
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
-from scaffold.spec._models import FieldSpec, ResourceSpec
+from scaffold.spec._models import OWNER_FIELD, Access, FieldSpec, ResourceSpec
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
@@ -115,6 +115,9 @@ def assemble(
     options: dict[str, list[str] | None] | None = None,
     declared: Sequence[str] | None = None,
     relations: Sequence[tuple[RelationSpec, Reporter]] = (),
+    *,
+    auth: Access | None = None,
+    owned: bool = False,
 ) -> ResourceSpec | None:
     """Build the resource from its valid fields, reporting resource-wide problems.
 
@@ -128,6 +131,8 @@ def assemble(
         declared: Every declared field name, valid or not (default: those of
             ``fields``), so a list naming an invalid field is not "unknown".
         relations: Each valid ``ref``/``refs`` field with its reporter.
+        auth: Who may call the endpoints; None for the project's default.
+        owned: Whether each row belongs to the user who created it.
 
     Returns:
         The resource, or None when names are missing or a problem was reported.
@@ -139,6 +144,16 @@ def assemble(
         option: _resolve(option, (options or {}).get(option), by_name, known, rep)
         for option in LIST_OPTIONS
     }
+    if owned and auth in ("none", "admin"):
+        rep.at("owned").add(
+            f"an owned resource belongs to each signed-in user, which auth {auth!r} "
+            "does not fit; use auth 'user' (the default) or drop owned"
+        )
+    if owned and OWNER_FIELD in by_name:
+        rep.at(f"fields.{OWNER_FIELD}").add(
+            f"owned resources get an {OWNER_FIELD!r} column of their own; rename "
+            "the field"
+        )
     if names is None:
         return None
     if names.table in SQL_UNQUOTED:
@@ -170,7 +185,13 @@ def assemble(
     resolved = _relations(names, relations, {spec.name for spec in finished})
     if len(rep.sink) > problems_before:
         return None
-    return ResourceSpec(names=names, fields=tuple(finished), relations=resolved)
+    return ResourceSpec(
+        names=names,
+        fields=tuple(finished),
+        relations=resolved,
+        auth=auth,
+        owned=owned,
+    )
 
 
 def _relations(

@@ -157,6 +157,16 @@ class ResourceEntry(_FileModel):
         default=None,
         description="Fields the text search matches (default: str, text and email).",
     )
+    auth: Literal["none", "user", "admin"] | None = Field(
+        default=None,
+        description="Who may call the endpoints: anyone, signed-in users or "
+        "administrators (default: user when the project has auth, else none).",
+    )
+    owned: bool = Field(
+        default=False,
+        description="Each row belongs to the user who created it; other users "
+        "get 404 for it. Needs auth user (the default with auth).",
+    )
 
 
 class SpecFile(_FileModel):
