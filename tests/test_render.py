@@ -116,17 +116,13 @@ def test_rendering_twice_is_byte_identical(kind: str) -> None:
     assert first == second
 
 
-@pytest.mark.parametrize("id_type", ["uuid", "int"])
-@pytest.mark.parametrize("kind", sorted(RESOURCES))
-def test_rendered_modules_have_no_undefined_or_unused_names(
-    kind: str, id_type: IdType, tmp_path: Path
-) -> None:
-    # Given every module of a resource, rendered
-    for name, source in render_all(RESOURCES[kind], id_type).items():
-        (tmp_path / name.removesuffix(".jinja")).write_text(source, encoding="utf-8")
-
-    # When pyflakes' checks (undefined names, unused imports...) run over them
-    result = subprocess.run(
+def pyflakes(
+    modules: dict[str, str], directory: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run pyflakes' checks (undefined names, unused imports...) over ``modules``."""
+    for name, source in modules.items():
+        (directory / name.removesuffix(".jinja")).write_text(source, encoding="utf-8")
+    return subprocess.run(
         [
             ruff_binary(),
             "check",
@@ -136,15 +132,79 @@ def test_rendered_modules_have_no_undefined_or_unused_names(
             "--output-format",
             "concise",
             "--no-cache",
-            str(tmp_path),
+            str(directory),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
 
-    # Then there is nothing to report
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize("kind", sorted(RESOURCES))
+def test_rendered_modules_have_no_undefined_or_unused_names(
+    kind: str, id_type: IdType, tmp_path: Path
+) -> None:
+    # Given every module of a resource, rendered
+    modules = render_all(RESOURCES[kind], id_type)
+
+    # When pyflakes' checks run over them / Then there is nothing to report
+    result = pyflakes(modules, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize(
+    ("auth", "owned"),
+    [("none", False), ("user", False), ("user", True), ("admin", False)],
+)
+def test_every_access_rule_renders_modules_without_undefined_or_unused_names(
+    auth: Literal["none", "user", "admin"], owned: bool, id_type: IdType, tmp_path: Path
+) -> None:
+    # Given every module of a resource with an access rule, in a project with auth
+    resource = parse_cli_resource("book", SMALL, auth=auth, owned=owned)
+    view = build_view(resource, id_type=id_type, project_auth=True)
+    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+    # When pyflakes' checks run over them / Then there is nothing to report
+    result = pyflakes(modules, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_owned_resource_scopes_every_query_to_its_owner() -> None:
+    resource = parse_cli_resource("book", SMALL, owned=True)
+    view = build_view(resource, id_type="uuid", project_auth=True)
+
+    repository = render_template("repository.py.jinja", r=view)
+    model = render_template("model.py.jinja", r=view)
+    migration = render_template("migration.py.jinja", r=view, m=revision())
+
+    assert repository.count("Book.owner_id == self.owner_id") == 2
+    assert "book.owner_id = self.owner_id" in repository
+    assert 'ForeignKey("users.id", ondelete="CASCADE")' in model
+    assert "fk_books_owner_id_users" in migration
+    assert "ix_books_owner_id" in migration
+
+
+@pytest.mark.parametrize(
+    ("auth", "project_auth", "dependency"),
+    [
+        (None, True, "get_current_user"),
+        (None, False, None),
+        ("none", True, None),
+        ("admin", True, "require_admin"),
+    ],
+)
+def test_access_defaults_to_signed_in_users_in_projects_with_auth(
+    auth: Literal["none", "user", "admin"] | None,
+    project_auth: bool,
+    dependency: str | None,
+) -> None:
+    resource = parse_cli_resource("book", SMALL, auth=auth)
+
+    view = build_view(resource, id_type="uuid", project_auth=project_auth)
+
+    assert view.router_dependency == dependency
 
 
 def test_missing_context_name_is_a_scaffold_error_naming_the_template() -> None:

@@ -49,8 +49,6 @@ _GENERATED_COLUMNS = ("id", "created_at", "updated_at")
 
 Access = Literal["none", "user", "admin"]
 """Who may call a resource's endpoints."""
-OWNER_FIELD = "owner_id"
-"""The column that ties a row of an owned resource to its user."""
 
 
 class _Data(BaseModel):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from scaffold.naming import MAX_IDENTIFIER_BYTES, ResourceNames, did_you_mean, to_pascal
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
-from scaffold.spec._models import OWNER_FIELD, Access, FieldSpec, ResourceSpec
+from scaffold.spec._models import Access, FieldSpec, ResourceSpec
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
@@ -148,11 +148,6 @@ def assemble(
         rep.at("owned").add(
             f"an owned resource belongs to each signed-in user, which auth {auth!r} "
             "does not fit; use auth 'user' (the default) or drop owned"
-        )
-    if owned and OWNER_FIELD in by_name:
-        rep.at(f"fields.{OWNER_FIELD}").add(
-            f"owned resources get an {OWNER_FIELD!r} column of their own; rename "
-            "the field"
         )
     if names is None:
         return None
