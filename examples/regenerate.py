@@ -29,8 +29,9 @@ PINNED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 #: Example name -> options of ``scaffold new project``. SQLite projects also
 #: carry the PostgreSQL driver, so CI checks each example on both databases.
+#: ``minimal`` is a public API; the others have users (``--auth``, the default).
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "minimal": (),
+    "minimal": ("--no-auth",),
     "bookstore": (),
     "every-field": ("--id", "int"),
 }

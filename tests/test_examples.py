@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from scaffold.answers import read_answers
 from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
 from tests.conftest import POSTGRES_URL
 from tests.e2e import run_scaffold, serve
@@ -21,6 +25,25 @@ CONTRACT_CHECKS = (
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NAMES = ["minimal", "bookstore", "every-field"]
+FUZZ_USER = {"email": "fuzz@example.com", "password": "fuzzing-passphrase"}
+
+
+def sign_up(base: str) -> str:
+    """Register and log in a user of the served example; return its access token."""
+    register = urllib.request.Request(
+        f"{base}/api/v1/auth/register",
+        data=json.dumps(FUZZ_USER).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(register, timeout=10) as response:
+        assert response.status == 201
+    form = {"username": FUZZ_USER["email"], "password": FUZZ_USER["password"]}
+    login = urllib.request.Request(
+        f"{base}/api/v1/auth/login", data=urllib.parse.urlencode(form).encode()
+    )
+    with urllib.request.urlopen(login, timeout=10) as response:
+        token: str = json.load(response)["access_token"]
+    return token
 
 
 def test_examples_are_what_the_templates_generate() -> None:
@@ -87,14 +110,19 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(
     )
     assert migrated.returncode == 0, migrated.stdout
 
-    # When Schemathesis drives every operation from the OpenAPI schema
+    # When Schemathesis drives every operation from the OpenAPI schema, as a
+    # signed-in user where the example has users, so protected routes are reached
     with serve(project, env) as base:
+        headers = []
+        if read_answers(project).auth:
+            headers = ["--header", f"Authorization: Bearer {sign_up(base)}"]
         result = subprocess.run(
             [
                 SCHEMATHESIS, "run", f"{base}/openapi.json",
                 "--checks", CONTRACT_CHECKS,
                 "--max-examples", "25",
                 "--seed", "20260101",
+                *headers,
             ],
             capture_output=True,
             text=True,

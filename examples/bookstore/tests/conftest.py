@@ -1,12 +1,16 @@
-"""Fixtures shared by every test: settings, application, database session, client.
+"""Fixtures shared by every test: settings, application, database session, clients.
 
 The schema is created once per test session. Each test then runs inside a
 transaction that is rolled back when it ends: the ``session`` fixture and the
 application (through ``client``) share one connection, and the session turns
 its commits into savepoints, so no test sees the data of another.
+
+``client`` is anonymous; ``user_client``, ``other_user_client`` and
+``admin_client`` send the access token of a user of their own.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,8 @@ from app.core.config import Settings
 from app.core.database import create_engine
 from app.main import create_app
 from app.models import Base
+from app.models.user import Role, User
+from tests.auth import auth_headers, create_user
 from tests.database import (
     create_database_if_missing,
     is_sqlite,
@@ -43,6 +49,10 @@ def settings(sqlite_dir: Path) -> Settings:
     return Settings(
         environment="test",
         database_url=url.render_as_string(hide_password=False),
+        # The cheapest Argon2 parameters: the tests hash many passwords.
+        password_hash_time_cost=1,
+        password_hash_memory_cost=8,
+        password_hash_parallelism=1,
     )
 
 
@@ -88,8 +98,8 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture
-async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClient]:
-    """An HTTP client for ``app`` whose requests use the test ``session``."""
+def api(app: FastAPI, session: AsyncSession) -> Iterator[FastAPI]:
+    """The application, its endpoints using the test ``session``."""
 
     async def get_test_session() -> AsyncIterator[AsyncSession]:
         """Hand the test session to the endpoints, committing like get_session."""
@@ -101,10 +111,79 @@ async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClie
             raise
 
     app.dependency_overrides[get_session] = get_test_session
-    transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
+    yield app
     app.dependency_overrides.clear()
+
+
+@asynccontextmanager
+async def http_client(
+    app: FastAPI, headers: Mapping[str, str] | None = None
+) -> AsyncIterator[AsyncClient]:
+    """An HTTP client for ``app`` that sends ``headers`` with every request."""
+    transport = ASGITransport(app=app)
+    async with AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(api: FastAPI) -> AsyncIterator[AsyncClient]:
+    """An anonymous HTTP client for the application under test."""
+    async with http_client(api) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous_client(api: FastAPI) -> AsyncIterator[AsyncClient]:
+    """An anonymous client, for modules whose ``client`` is signed in."""
+    async with http_client(api) as client:
+        yield client
+
+
+@pytest.fixture
+async def user(session: AsyncSession, settings: Settings) -> User:
+    """A user with the ``user`` role."""
+    return await create_user(session, settings, "user@example.com")
+
+
+@pytest.fixture
+async def other_user(session: AsyncSession, settings: Settings) -> User:
+    """A second user with the ``user`` role."""
+    return await create_user(session, settings, "other@example.com")
+
+
+@pytest.fixture
+async def admin(session: AsyncSession, settings: Settings) -> User:
+    """A user with the ``admin`` role."""
+    return await create_user(session, settings, "admin@example.com", role=Role.ADMIN)
+
+
+@pytest.fixture
+async def user_client(
+    api: FastAPI, user: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``user``."""
+    async with http_client(api, auth_headers(user, settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def other_user_client(
+    api: FastAPI, other_user: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``other_user``."""
+    async with http_client(api, auth_headers(other_user, settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_client(
+    api: FastAPI, admin: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``admin``."""
+    async with http_client(api, auth_headers(admin, settings)) as client:
+        yield client
 
 
 def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:

@@ -3,7 +3,15 @@
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings
+from app.core.config import DEVELOPMENT_SIGNING_KEY, Settings
+
+PRODUCTION_KEY = "a-production-signing-key-of-more-than-32-bytes"
+
+
+@pytest.fixture(autouse=True)
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signing key fit for production, so that production settings load."""
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
 
 
 def test_wildcard_origin_with_credentials_is_refused() -> None:
@@ -76,3 +84,68 @@ def test_explicit_log_json_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
     # Then the explicit choice is kept
     assert settings.log_json is False
+
+
+def test_production_refuses_the_development_signing_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given production without a signing key of its own
+    monkeypatch.delenv("SECRET_KEY")
+    monkeypatch.setenv("ENVIRONMENT", "production")
+
+    # When the settings are loaded
+    # Then they are refused, and the key is not shown
+    with pytest.raises(ValidationError, match="development default") as error:
+        Settings(_env_file=None)
+    assert DEVELOPMENT_SIGNING_KEY not in str(error.value)
+
+
+def test_development_uses_the_development_signing_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given development without a signing key
+    monkeypatch.delenv("SECRET_KEY")
+
+    # When the settings are loaded
+    settings = Settings(_env_file=None)
+
+    # Then the development key is used
+    assert settings.secret_key.get_secret_value() == DEVELOPMENT_SIGNING_KEY
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_a_short_signing_key_is_refused(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    # Given a signing key shorter than 32 bytes
+    monkeypatch.setenv("SECRET_KEY", "x" * 31)
+    monkeypatch.setenv("ENVIRONMENT", environment)
+
+    # When the settings are loaded
+    # Then they are refused in every environment
+    with pytest.raises(ValidationError, match="at least 32 bytes"):
+        Settings(_env_file=None)
+
+
+def test_production_accepts_a_signing_key_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given production with a long signing key of its own
+    monkeypatch.setenv("ENVIRONMENT", "production")
+
+    # When the settings are loaded
+    settings = Settings(_env_file=None)
+
+    # Then the key is used, and never shown in the settings' repr
+    assert settings.secret_key.get_secret_value() == PRODUCTION_KEY
+    assert PRODUCTION_KEY not in repr(settings)
+
+
+def test_an_unreadable_rate_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a rate limit the limits library cannot read
+    monkeypatch.setenv("AUTH_RATE_LIMIT", "lots")
+
+    # When the settings are loaded
+    # Then they are refused, naming the setting
+    with pytest.raises(ValidationError, match="AUTH_RATE_LIMIT"):
+        Settings(_env_file=None)

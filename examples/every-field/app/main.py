@@ -22,6 +22,7 @@ from app.core.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.core.rate_limit import RateLimiter
 
 API_V1_PREFIX = "/api/v1"
 DOCS_URL = "/docs"
@@ -94,6 +95,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=REDOC_URL,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
         generate_unique_id_function=generate_operation_id,
+    )
+    app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(
+        settings.auth_rate_limit,
+        settings.rate_limit_storage_url,
+        enabled=settings.rate_limit_enabled,
     )
     register_exception_handlers(app)
     app.include_router(health.router)

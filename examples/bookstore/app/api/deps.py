@@ -1,10 +1,27 @@
 """Dependencies shared by the endpoints, each with its ``Annotated`` alias."""
 
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.core.config import Settings
+from app.core.errors import ForbiddenError, UnauthorizedError
+from app.core.rate_limit import RateLimiter
+from app.core.security import InvalidTokenError, decode_access_token
+from app.models.user import Role, User
+
+ACCESS_COOKIE = "access_token"
+REFRESH_COOKIE = "refresh_token"
+CSRF_COOKIE = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -33,3 +50,112 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """Provide the settings the application was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def check_csrf(request: Request) -> None:
+    """Refuse a state-changing request whose CSRF header does not match its cookie.
+
+    With cookie transport a browser sends the cookies on requests that other
+    sites start; only a page of this site can read the CSRF cookie and echo it
+    in the ``X-CSRF-Token`` header (the double-submit pattern).
+
+    Raises:
+        ForbiddenError: The header is missing or differs from the cookie.
+    """
+    if request.method in _SAFE_METHODS:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not secrets.compare_digest(cookie, header):
+        raise ForbiddenError("Missing or invalid CSRF token")
+
+
+async def get_current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    """Return the active user the request's access token names.
+
+    The token comes from the ``Authorization: Bearer`` header, or with cookie
+    transport from the access token cookie (and then the CSRF check applies).
+
+    Raises:
+        UnauthorizedError: No token, or one that is invalid, expired or names
+            no active user.
+        ForbiddenError: A cookie-authenticated change without a valid CSRF token.
+    """
+    token = bearer
+    if token is None and settings.auth_transport == "cookie":
+        token = request.cookies.get(ACCESS_COOKIE)
+        if token is not None:
+            check_csrf(request)
+    if token is None:
+        raise UnauthorizedError
+    try:
+        user_id = UUID(decode_access_token(token, settings))
+    except (InvalidTokenError, ValueError) as exc:
+        raise UnauthorizedError("Invalid or expired token") from exc
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise UnauthorizedError("Invalid or expired token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    """Build a dependency that lets only users with one of ``roles`` through.
+
+    Use it on a route or a router, e.g.
+    ``APIRouter(dependencies=[Depends(require_role(Role.ADMIN))])``.
+
+    Args:
+        *roles: The roles allowed.
+
+    Returns:
+        The dependency; it answers 401 without a valid token, 403 for a user
+        without one of the roles, and returns the user otherwise.
+    """
+
+    async def check_role(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise ForbiddenError("This requires the role " + " or ".join(roles))
+        return user
+
+    return check_role
+
+
+require_admin = require_role(Role.ADMIN)
+"""Lets administrators only through; use it as ``Depends(require_admin)``."""
+
+AdminUser = Annotated[User, Depends(require_admin)]
+
+
+def rate_limit(scope: str) -> Callable[[Request], Awaitable[None]]:
+    """Build a dependency that counts requests per client against the auth limit.
+
+    Args:
+        scope: What is counted, e.g. ``"login"``; each scope counts apart.
+
+    Returns:
+        The dependency; it answers 429 with ``Retry-After`` over the limit.
+    """
+
+    async def check_rate_limit(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        client = request.client.host if request.client else "unknown"
+        await limiter.hit(scope, client)
+
+    return check_rate_limit

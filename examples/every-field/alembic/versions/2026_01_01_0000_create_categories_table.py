@@ -1,7 +1,7 @@
 """Create the categories table.
 
-Revision ID: 96cb7f977602
-Revises: ec3c676db510
+Revision ID: 501fcf145f66
+Revises: 520dbcb4aeef
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "96cb7f977602"
-down_revision: str | Sequence[str] | None = "ec3c676db510"
+revision: str = "501fcf145f66"
+down_revision: str | Sequence[str] | None = "520dbcb4aeef"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

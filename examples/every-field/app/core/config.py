@@ -3,11 +3,20 @@
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from limits import parse
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+AuthTransport = Literal["bearer", "cookie"]
+SameSite = Literal["lax", "strict", "none"]
+JwtAlgorithm = Literal["HS256", "HS384", "HS512"]
+
+DEVELOPMENT_SIGNING_KEY = "development-only-secret-key-replace-me-in-production"
+"""The signing key outside production when none is set; refused in production."""
+MIN_SECRET_KEY_BYTES = 32
+"""RFC 7518 asks for an HMAC key at least as long as the hash output."""
 
 
 class Settings(BaseSettings):
@@ -41,6 +50,35 @@ class Settings(BaseSettings):
         description="JSON log lines; defaults to on in production only.",
     )
 
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SIGNING_KEY),
+        description="Key that signs access tokens; at least 32 bytes.",
+    )
+    jwt_algorithm: JwtAlgorithm = "HS256"
+    access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_expire_days: int = Field(default=14, ge=1, le=365)
+    auth_transport: AuthTransport = Field(
+        default="bearer",
+        description="bearer: tokens in the body and the Authorization header; "
+        "cookie: HTTP-only cookies with a CSRF token.",
+    )
+    cookie_secure: bool = True
+    cookie_samesite: SameSite = "lax"
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_cost: int = Field(default=65536, ge=8, description="KiB")
+    password_hash_parallelism: int = Field(default=4, ge=1)
+    auth_rate_limit: str = Field(
+        default="10/minute",
+        description="Requests per client to login, register and refresh, "
+        "e.g. '10/minute' or '100/hour'.",
+    )
+    rate_limit_enabled: bool = True
+    rate_limit_storage_url: str = Field(
+        default="async+memory://",
+        description="Where the limits keep their counters, e.g. "
+        "async+redis://localhost:6379 when several processes serve the API.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -62,6 +100,34 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CORS_ORIGINS='*' cannot be combined with "
                 "CORS_ALLOW_CREDENTIALS=true; list the allowed origins instead"
+            )
+        return self
+
+    @field_validator("auth_rate_limit")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        """Refuse a rate limit the limits library cannot read."""
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"AUTH_RATE_LIMIT={value!r} is not a rate limit; use e.g. 10/minute"
+            ) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret_key(self) -> Self:
+        """Refuse a short signing key, and the development key in production."""
+        key = self.secret_key.get_secret_value()
+        if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes; generate "
+                'one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if self.is_production and key == DEVELOPMENT_SIGNING_KEY:
+            raise ValueError(
+                "SECRET_KEY is the development default; set a secret key of your "
+                "own in production"
             )
         return self
 

@@ -1,0 +1,183 @@
+"""The ``/auth`` endpoints: register, log in, refresh, log out, and who am I.
+
+With ``AUTH_TRANSPORT=bearer`` (the default) login and refresh answer with the
+tokens, and refresh and logout take ``{"refresh_token": ...}``. With ``cookie``
+they set HTTP-only cookies instead and answer 204; refresh and logout then read
+the refresh cookie and need the ``X-CSRF-Token`` header.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.api.deps import (
+    ACCESS_COOKIE,
+    CSRF_COOKIE,
+    REFRESH_COOKIE,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    check_csrf,
+    rate_limit,
+)
+from app.core.config import Settings
+from app.core.errors import UnauthorizedError
+from app.core.security import new_csrf_token
+from app.schemas.common import error_responses
+from app.schemas.user import RefreshRequest, TokenResponse, UserCreate, UserRead
+from app.services.auth import AuthService, Tokens
+
+REFRESH_PATH = "/api/v1/auth"
+"""Where the browser sends the refresh cookie: the auth endpoints only."""
+
+_COOKIE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    status.HTTP_204_NO_CONTENT: {
+        "description": "Cookie transport: the tokens are set as cookies."
+    }
+}
+
+
+def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
+    """Provide the authentication service for one request."""
+    return AuthService(session, settings)
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+
+router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(422))
+
+
+def _token_response(tokens: Tokens, settings: Settings) -> TokenResponse | Response:
+    """Answer with the tokens in the body, or set them as cookies."""
+    if settings.auth_transport == "bearer":
+        return TokenResponse(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            expires_in=tokens.expires_in,
+        )
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    cookies = (
+        (ACCESS_COOKIE, tokens.access_token, tokens.expires_in, "/", True),
+        (
+            REFRESH_COOKIE,
+            tokens.refresh_token,
+            settings.refresh_token_expire_days * 24 * 3600,
+            REFRESH_PATH,
+            True,
+        ),
+        # Readable by the site's own scripts, which echo it in X-CSRF-Token.
+        (CSRF_COOKIE, new_csrf_token(), None, "/", False),
+    )
+    for name, value, max_age, path, httponly in cookies:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path=path,
+            httponly=httponly,
+            secure=settings.cookie_secure,
+            samesite=settings.cookie_samesite,
+        )
+    return response
+
+
+def _refresh_token(
+    request: Request, body: RefreshRequest | None, settings: Settings
+) -> str:
+    """The refresh token of the request: from the body, or the cookie."""
+    if settings.auth_transport == "cookie":
+        check_csrf(request)
+        token = request.cookies.get(REFRESH_COOKIE)
+    else:
+        token = body.refresh_token if body is not None else None
+    if not token:
+        raise UnauthorizedError("Refresh token missing")
+    return token
+
+
+@router.post(
+    "/register",
+    name="register",
+    summary="Register a user",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(409, 429),
+    dependencies=[Depends(rate_limit("register"))],
+)
+async def register(data: UserCreate, service: AuthServiceDep) -> UserRead:
+    """Create an account with the ``user`` role."""
+    return UserRead.model_validate(await service.register(data))
+
+
+@router.post(
+    "/login",
+    name="login",
+    summary="Log in",
+    response_model=TokenResponse,
+    responses={**error_responses(401, 403, 429), **_COOKIE_RESPONSE},
+    dependencies=[Depends(rate_limit("login"))],
+)
+async def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    service: AuthServiceDep,
+    settings: SettingsDep,
+) -> TokenResponse | Response:
+    """Exchange an email (as ``username``) and password for tokens.
+
+    Takes the OAuth2 password form, so the documentation's Authorize button
+    works.
+    """
+    tokens = await service.login(form.username, form.password)
+    return _token_response(tokens, settings)
+
+
+@router.post(
+    "/refresh",
+    name="refresh",
+    summary="Refresh the tokens",
+    response_model=TokenResponse,
+    responses={**error_responses(401, 403, 429), **_COOKIE_RESPONSE},
+    dependencies=[Depends(rate_limit("refresh"))],
+)
+async def refresh(
+    request: Request,
+    service: AuthServiceDep,
+    settings: SettingsDep,
+    body: RefreshRequest | None = None,
+) -> TokenResponse | Response:
+    """Exchange a refresh token for new tokens; the old one stops working."""
+    tokens = await service.refresh(_refresh_token(request, body, settings))
+    return _token_response(tokens, settings)
+
+
+@router.post(
+    "/logout",
+    name="logout",
+    summary="Log out",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403),
+)
+async def logout(
+    request: Request,
+    service: AuthServiceDep,
+    settings: SettingsDep,
+    body: RefreshRequest | None = None,
+) -> Response:
+    """Revoke the refresh token and every token refreshed from the same login."""
+    await service.logout(_refresh_token(request, body, settings))
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    for name, path in (
+        (ACCESS_COOKIE, "/"),
+        (REFRESH_COOKIE, REFRESH_PATH),
+        (CSRF_COOKIE, "/"),
+    ):
+        response.delete_cookie(name, path=path)
+    return response
+
+
+@router.get(
+    "/me", name="me", summary="The current user", responses=error_responses(401, 403)
+)
+async def read_me(user: CurrentUser) -> UserRead:
+    """Return the user the access token belongs to."""
+    return UserRead.model_validate(user)

@@ -1,0 +1,148 @@
+"""Accounts and sessions: registration, login, token rotation and logout."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.core.errors import ConflictError, ForbiddenError, UnauthorizedError
+from app.core.security import (
+    create_access_token,
+    hash_password,
+    new_refresh_token,
+    token_digest,
+    verify_password,
+)
+from app.models.refresh_token import RefreshToken
+from app.models.user import Role, User
+from app.repositories.user import RefreshTokenRepository, UserRepository
+from app.schemas.user import UserCreate
+
+_BAD_CREDENTIALS = "Incorrect email or password"
+_INVALID_REFRESH = "Invalid or expired refresh token"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """An access token and the refresh token issued with it."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+class AuthService:
+    """Registers users, signs them in and out, and rotates their tokens.
+
+    Raises :class:`~app.core.errors.AppError` subclasses, never ``HTTPException``.
+
+    Args:
+        session: The session of the current request.
+        settings: Token lifetimes, signing key and password hashing costs.
+    """
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self.users = UserRepository(session)
+        self.tokens = RefreshTokenRepository(session)
+
+    async def register(self, data: UserCreate, *, role: Role = Role.USER) -> User:
+        """Create a user with a hashed password.
+
+        Raises:
+            ConflictError: The email address is taken.
+        """
+        if await self.users.get_by_email(data.email) is not None:
+            raise ConflictError("A user with this email already exists")
+        user = User(
+            email=data.email,
+            hashed_password=hash_password(data.password, self.settings),
+            role=role,
+        )
+        return await self.users.add(user)
+
+    async def authenticate(self, email: str, password: str) -> User:
+        """Return the active user with these credentials.
+
+        The password is hashed even for an unknown email address, so that the
+        answer takes as long either way. A hash made with outdated parameters
+        is replaced.
+
+        Raises:
+            UnauthorizedError: No user has this email and password.
+            ForbiddenError: The user is deactivated.
+        """
+        user = await self.users.get_by_email(email)
+        if user is None:
+            hash_password(password[:1], self.settings)
+            raise UnauthorizedError(_BAD_CREDENTIALS)
+        valid, new_hash = verify_password(password, user.hashed_password, self.settings)
+        if not valid:
+            raise UnauthorizedError(_BAD_CREDENTIALS)
+        if not user.is_active:
+            raise ForbiddenError("This account is deactivated")
+        if new_hash is not None:
+            user.hashed_password = new_hash
+            await self.users.save(user)
+        return user
+
+    async def login(self, email: str, password: str) -> Tokens:
+        """Check the credentials and start a new token family.
+
+        Raises:
+            UnauthorizedError: No user has this email and password.
+            ForbiddenError: The user is deactivated.
+        """
+        user = await self.authenticate(email, password)
+        return await self._issue(user, family_id=uuid4())
+
+    async def refresh(self, refresh_token: str) -> Tokens:
+        """Exchange a refresh token for new tokens of the same family.
+
+        A token that was already exchanged or revoked is a stolen copy or a
+        replay: the whole family is revoked, signing out the thief and the user.
+
+        Raises:
+            UnauthorizedError: The token is unknown, revoked or expired, or its
+                user is deactivated.
+        """
+        now = datetime.now(UTC)
+        stored = await self.tokens.get_by_digest(token_digest(refresh_token))
+        if stored is None or stored.expires_at <= now:
+            raise UnauthorizedError(_INVALID_REFRESH)
+        if stored.revoked_at is not None:
+            await self.tokens.revoke_family(stored.family_id, now)
+            # Keep the revocation although the request fails.
+            await self.session.commit()
+            raise UnauthorizedError(_INVALID_REFRESH)
+        user = await self.users.get(stored.user_id)
+        if user is None or not user.is_active:
+            raise UnauthorizedError(_INVALID_REFRESH)
+        stored.revoked_at = now
+        return await self._issue(user, family_id=stored.family_id)
+
+    async def logout(self, refresh_token: str) -> None:
+        """Revoke the family of ``refresh_token``; unknown tokens are ignored."""
+        stored = await self.tokens.get_by_digest(token_digest(refresh_token))
+        if stored is not None:
+            await self.tokens.revoke_family(stored.family_id, datetime.now(UTC))
+
+    async def _issue(self, user: User, *, family_id: UUID) -> Tokens:
+        refresh_token = new_refresh_token()
+        lifetime = timedelta(days=self.settings.refresh_token_expire_days)
+        await self.tokens.add(
+            RefreshToken(
+                user_id=user.id,
+                token_digest=token_digest(refresh_token),
+                family_id=family_id,
+                expires_at=datetime.now(UTC) + lifetime,
+            )
+        )
+        return Tokens(
+            access_token=create_access_token(str(user.id), self.settings),
+            refresh_token=refresh_token,
+            expires_in=self.settings.access_token_expire_minutes * 60,
+        )

@@ -1,0 +1,98 @@
+"""Cookie transport: HTTP-only, Secure, SameSite cookies and the CSRF check."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
+from app.api.deps import CSRF_COOKIE, CSRF_HEADER
+from app.core.config import Settings
+from app.main import create_app
+from app.models.user import User
+from tests.auth import PASSWORD
+
+AUTH = "/api/v1/auth"
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """The application with cookie transport."""
+    return create_app(settings.model_copy(update={"auth_transport": "cookie"}))
+
+
+@pytest.fixture
+async def browser(api: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client over HTTPS that keeps cookies, as a browser does."""
+    transport = ASGITransport(app=api)
+    async with AsyncClient(transport=transport, base_url="https://test") as client:
+        yield client
+
+
+async def log_in(browser: AsyncClient, user: User) -> None:
+    """Log ``user`` in; the browser keeps the cookies."""
+    response = await browser.post(
+        f"{AUTH}/login", data={"username": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 204, response.text
+
+
+async def test_login_sets_secure_http_only_cookies(
+    browser: AsyncClient, user: User
+) -> None:
+    # Given cookie transport / When a user logs in
+    response = await browser.post(
+        f"{AUTH}/login", data={"username": user.email, "password": PASSWORD}
+    )
+
+    # Then no token is in the body, and the token cookies are HTTP-only and Secure
+    assert response.status_code == 204
+    assert response.content == b""
+    cookies = response.headers.get_list("set-cookie")
+    token_cookies = [c for c in cookies if not c.startswith(CSRF_COOKIE)]
+    assert len(token_cookies) == 2
+    for cookie in token_cookies:
+        assert "HttpOnly" in cookie
+        assert "Secure" in cookie
+        assert "SameSite=lax" in cookie
+
+
+async def test_cookie_authenticates_reads(browser: AsyncClient, user: User) -> None:
+    await log_in(browser, user)
+
+    response = await browser.get(f"{AUTH}/me")
+
+    assert response.status_code == 200
+    assert response.json()["email"] == user.email
+
+
+async def test_changes_without_the_csrf_header_answer_403(
+    browser: AsyncClient, user: User
+) -> None:
+    # Given a logged-in browser
+    await log_in(browser, user)
+
+    # When a state-changing request comes without the CSRF header
+    response = await browser.post(f"{AUTH}/logout")
+
+    # Then it is refused
+    assert response.status_code == 403
+    assert response.json()["error_code"] == "FORBIDDEN"
+
+
+async def test_refresh_and_logout_with_the_csrf_header(
+    browser: AsyncClient, user: User
+) -> None:
+    # Given a logged-in browser echoing the CSRF cookie in the header
+    await log_in(browser, user)
+    headers = {CSRF_HEADER: browser.cookies[CSRF_COOKIE]}
+
+    # When it refreshes, then logs out
+    refreshed = await browser.post(f"{AUTH}/refresh", headers=headers)
+    headers = {CSRF_HEADER: browser.cookies[CSRF_COOKIE]}
+    logged_out = await browser.post(f"{AUTH}/logout", headers=headers)
+
+    # Then both succeed, and the session is over
+    assert refreshed.status_code == 204, refreshed.text
+    assert logged_out.status_code == 204, logged_out.text
+    assert (await browser.get(f"{AUTH}/me")).status_code == 401
