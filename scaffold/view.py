@@ -467,7 +467,7 @@ def _field_view(
     schema_type = {
         FieldType.EMAIL: "EmailStr",
         FieldType.URL: "HttpUrlStr",
-        FieldType.DATETIME: "AwareDatetime",
+        FieldType.DATETIME: "UtcDatetime",
     }.get(spec.type, python_type)
     constraints = ", ".join(
         f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
@@ -651,8 +651,6 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         pydantic.append("EmailStr")
     if FieldType.URL in kinds:
         pydantic += ["HttpUrl", "PlainSerializer"]
-    if FieldType.DATETIME in kinds:
-        pydantic.append("AwareDatetime")
     typing = ["Any", "Literal"]
     if any(f.alias_type for f in view.fields) or FieldType.URL in kinds:
         typing.append("Annotated")
@@ -667,7 +665,8 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
             if enum_names
             else []
         ),
-        "from app.schemas.common import PageQuery",
+        "from app.schemas.common import PageQuery"
+        + (", UtcDatetime" if FieldType.DATETIME in kinds else ""),
     ]
     unique_kinds = {f.spec.type for f in view.unique_fields}
     view.repository_imports = [

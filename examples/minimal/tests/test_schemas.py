@@ -1,14 +1,18 @@
-"""The shared schemas: the page of a list and the documented error responses."""
+"""The shared schemas: the page of a list, the documented error responses and
+the date-time type of inputs.
+"""
 
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.schemas.common import (
     ErrorResponse,
     Page,
     PageQuery,
+    UtcDatetime,
     ValidationErrorResponse,
     error_responses,
 )
@@ -80,3 +84,22 @@ def test_page_query_defaults_to_the_first_page_of_fifty() -> None:
 def test_page_query_refuses_paging_out_of_bounds(page: int, size: int) -> None:
     with pytest.raises(ValidationError):
         PageQuery(page=page, size=size)
+
+
+def test_date_times_are_converted_to_utc() -> None:
+    # Given a date-time one hour ahead of UTC / When it is validated
+    value = TypeAdapter(UtcDatetime).validate_python("2026-01-01T01:00:00+01:00")
+
+    # Then it is the same instant, in UTC
+    assert value == datetime(2026, 1, 1, tzinfo=UTC)
+    assert value.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+)
+def test_date_times_outside_utc_range_are_refused(text: str) -> None:
+    # Given a valid date-time that lies outside year 1 to 9999 in UTC
+    # When it is validated / Then it is refused, not left to fail in the database
+    with pytest.raises(ValidationError, match="out of range once converted to UTC"):
+        TypeAdapter(UtcDatetime).validate_python(text)

@@ -1,13 +1,31 @@
-"""Schemas shared by every resource: the page of a list and the error bodies."""
+"""Schemas shared by every resource: the page of a list, the error bodies, and
+the date-time type of inputs.
+"""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+def _to_utc(value: datetime) -> datetime:
+    """Convert ``value`` to UTC, refusing instants before or after what UTC holds.
+
+    ``0001-01-01T00:00:00+01:00`` is valid input but lies before year 1 in UTC,
+    where the database stores it.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("date-time is out of range once converted to UTC") from exc
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A date-time with a time zone, converted to UTC as it is stored."""
 
 
 class Page(BaseModel, Generic[T]):

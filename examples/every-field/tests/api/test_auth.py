@@ -1,5 +1,6 @@
 """Registration, login, token refresh and logout, over HTTP with bearer tokens."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,6 +57,15 @@ def claims_for(user: User, **changes: Any) -> dict[str, Any]:
 async def me(client: AsyncClient, token: str) -> Response:
     """Read ``/auth/me`` with ``token`` as the bearer token."""
     return await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_openapi_offers_the_password_flow_of_the_login_endpoint(app: FastAPI) -> None:
+    # Given the application / When its OpenAPI document is built
+    schemes = app.openapi()["components"]["securitySchemes"]
+
+    # Then the docs' Authorize button logs in through /auth/login
+    flow = schemes["OAuth2PasswordBearer"]["flows"]["password"]
+    assert flow["tokenUrl"] == f"{AUTH}/login"
 
 
 async def test_register_creates_a_user_without_revealing_the_password(
@@ -351,3 +361,23 @@ async def test_register_and_refresh_are_rate_limited(
     await client.post(f"{AUTH}{path}", json=body)
     response = await client.post(f"{AUTH}{path}", json=body)
     assert response.status_code == 429
+
+
+async def test_neither_passwords_nor_tokens_are_logged(
+    client: AsyncClient, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given every log record captured
+    caplog.set_level(logging.DEBUG)
+
+    # When a user logs in, fails to, refreshes and logs out
+    tokens = await tokens_of(client, user)
+    await log_in(client, user.email, "wrong-password-123")
+    body = {"refresh_token": tokens["refresh_token"]}
+    await client.post(f"{AUTH}/refresh", json=body)
+    await client.post(f"{AUTH}/logout", json=body)
+
+    # Then the requests were logged, but no password and no token
+    assert f"{AUTH}/login" in caplog.text
+    secrets = [PASSWORD, "wrong-password-123", *body.values(), tokens["access_token"]]
+    for secret in secrets:
+        assert secret not in caplog.text

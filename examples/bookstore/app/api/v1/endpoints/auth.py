@@ -101,7 +101,7 @@ def _refresh_token(
     name="register",
     summary="Register a user",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(409, 429),
+    responses=error_responses(400, 409, 429),
     dependencies=[Depends(rate_limit("register"))],
 )
 async def register(data: UserCreate, service: AuthServiceDep) -> UserRead:
@@ -114,7 +114,7 @@ async def register(data: UserCreate, service: AuthServiceDep) -> UserRead:
     name="login",
     summary="Log in",
     response_model=TokenResponse,
-    responses={**error_responses(401, 403, 429), **_COOKIE_RESPONSE},
+    responses={**error_responses(400, 401, 403, 429), **_COOKIE_RESPONSE},
     dependencies=[Depends(rate_limit("login"))],
 )
 async def login(
@@ -136,7 +136,7 @@ async def login(
     name="refresh",
     summary="Refresh the tokens",
     response_model=TokenResponse,
-    responses={**error_responses(401, 403, 429), **_COOKIE_RESPONSE},
+    responses={**error_responses(400, 401, 403, 429), **_COOKIE_RESPONSE},
     dependencies=[Depends(rate_limit("refresh"))],
 )
 async def refresh(
@@ -155,7 +155,7 @@ async def refresh(
     name="logout",
     summary="Log out",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 403),
+    responses=error_responses(400, 401, 403),
 )
 async def logout(
     request: Request,

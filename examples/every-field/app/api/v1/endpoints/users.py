@@ -54,7 +54,7 @@ async def read_user(user: Annotated[User, Depends(get_user)]) -> UserRead:
     "/{user_id}",
     name="update",
     summary="Change a user's role or status",
-    responses=error_responses(404, 409),
+    responses=error_responses(400, 404, 409),
 )
 async def update_user(
     user: Annotated[User, Depends(get_user)],
