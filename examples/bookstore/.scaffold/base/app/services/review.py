@@ -21,10 +21,11 @@ class ReviewService:
 
     Args:
         session: The session of the current request.
+        owner_id: The signed-in user's id; other users' rows are out of reach.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.repository = ReviewRepository(session)
+    def __init__(self, session: AsyncSession, owner_id: UUID) -> None:
+        self.repository = ReviewRepository(session, owner_id)
 
     async def list(self, query: ReviewQuery) -> Page[ReviewRead]:
         """Return one page of reviews matching ``query``."""

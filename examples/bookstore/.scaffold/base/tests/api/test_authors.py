@@ -8,6 +8,20 @@ from httpx import AsyncClient
 URL = "/api/v1/authors"
 MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
+ITEM_ENDPOINTS = [
+    ("GET", "/{id}"),
+    ("PUT", "/{id}"),
+    ("PATCH", "/{id}"),
+    ("DELETE", "/{id}"),
+]
+ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
+"""Every route, as (method, path below URL)."""
+
+
+@pytest.fixture
+def client(user_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as a user allowed to call the endpoints."""
+    return user_client
 
 
 def author_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -337,3 +351,16 @@ async def test_create_refuses_invalid_values(
     assert {"loc": ["body", field], "type": error_type} in [
         {"loc": error["loc"], "type": error["type"]} for error in errors
     ]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_answers_401_without_a_token(
+    anonymous_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given no access token / When an endpoint is called
+    url = URL + path.format(id=MISSING_ID)
+    response = await anonymous_client.request(method, url, json=author_payload())
+
+    # Then 401 in the one error format
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "UNAUTHORIZED"

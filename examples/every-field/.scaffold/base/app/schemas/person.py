@@ -4,17 +4,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from app.models.person import PersonStatus
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, UtcDatetime
 
 EmailField = Annotated[EmailStr, Field(max_length=320)]
 FullNameField = Annotated[str, Field(max_length=200)]
@@ -69,7 +62,7 @@ class PersonCreate(BaseModel):
     date: dt.date | None = None
     status: PersonStatus = PersonStatus.ACTIVE
     score: ScoreField | None = None
-    updated_on: AwareDatetime | None = None
+    updated_on: UtcDatetime | None = None
 
 
 class PersonUpdate(BaseModel):
@@ -84,7 +77,7 @@ class PersonUpdate(BaseModel):
     date: dt.date | None = None
     status: PersonStatus | None = None
     score: ScoreField | None = None
-    updated_on: AwareDatetime | None = None
+    updated_on: UtcDatetime | None = None
 
     @field_validator("email", "full_name", "status")
     @classmethod

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -17,7 +16,7 @@ from pydantic import (
 )
 
 from app.models.product import ProductPackaging
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, UtcDatetime
 
 HttpUrlStr = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
 """A URL, validated on the way in and stored and returned as text."""
@@ -104,7 +103,7 @@ class ProductCreate(BaseModel):
     stock: StockField = 0
     active: bool = True
     released_on: date | None = None
-    restocked_at: AwareDatetime | None = None
+    restocked_at: UtcDatetime | None = None
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
     homepage: HomepageField | None = None
@@ -127,7 +126,7 @@ class ProductUpdate(BaseModel):
     stock: StockField | None = None
     active: bool | None = None
     released_on: date | None = None
-    restocked_at: AwareDatetime | None = None
+    restocked_at: UtcDatetime | None = None
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
     homepage: HomepageField | None = None

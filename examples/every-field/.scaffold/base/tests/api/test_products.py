@@ -23,6 +23,20 @@ SKU_SAMPLES = (
     "JOZ-1816",
 )
 STOCK_SAMPLES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+ITEM_ENDPOINTS = [
+    ("GET", "/{id}"),
+    ("PUT", "/{id}"),
+    ("PATCH", "/{id}"),
+    ("DELETE", "/{id}"),
+]
+ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
+"""Every route, as (method, path below URL)."""
+
+
+@pytest.fixture
+def client(user_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as a user allowed to call the endpoints."""
+    return user_client
 
 
 def product_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -430,3 +444,16 @@ async def test_create_refuses_invalid_values(
     assert {"loc": ["body", field], "type": error_type} in [
         {"loc": error["loc"], "type": error["type"]} for error in errors
     ]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_answers_401_without_a_token(
+    anonymous_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given no access token / When an endpoint is called
+    url = URL + path.format(id=MISSING_ID)
+    response = await anonymous_client.request(method, url, json=product_payload())
+
+    # Then 401 in the one error format
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "UNAUTHORIZED"

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.author import Author
 from app.schemas.author import AuthorCreate, AuthorQuery, AuthorRead, AuthorUpdate
 from app.schemas.common import Page, error_responses
@@ -25,7 +25,12 @@ async def get_author(author_id: UUID, service: AuthorServiceDep) -> Author:
     return await service.get(author_id)
 
 
-router = APIRouter(prefix="/authors", tags=["authors"], responses=error_responses(422))
+router = APIRouter(
+    prefix="/authors",
+    tags=["authors"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 
 
 @router.get("", name="list", summary="List authors")

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.book import Book
 from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
 from app.schemas.common import Page, error_responses
@@ -25,7 +25,12 @@ async def get_book(book_id: UUID, service: BookServiceDep) -> Book:
     return await service.get(book_id)
 
 
-router = APIRouter(prefix="/books", tags=["books"], responses=error_responses(422))
+router = APIRouter(
+    prefix="/books",
+    tags=["books"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 
 
 @router.get("", name="list", summary="List books")

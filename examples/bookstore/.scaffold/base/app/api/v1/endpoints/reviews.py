@@ -5,16 +5,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import CurrentUser, SessionDep, get_current_user
 from app.models.review import Review
 from app.schemas.common import Page, error_responses
 from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
 from app.services.review import ReviewService
 
 
-def get_review_service(session: SessionDep) -> ReviewService:
-    """Provide the review service for one request."""
-    return ReviewService(session)
+def get_review_service(session: SessionDep, user: CurrentUser) -> ReviewService:
+    """Provide the review service of the signed-in user for one request."""
+    return ReviewService(session, user.id)
 
 
 ReviewServiceDep = Annotated[ReviewService, Depends(get_review_service)]
@@ -25,7 +25,12 @@ async def get_review(review_id: UUID, service: ReviewServiceDep) -> Review:
     return await service.get(review_id)
 
 
-router = APIRouter(prefix="/reviews", tags=["reviews"], responses=error_responses(422))
+router = APIRouter(
+    prefix="/reviews",
+    tags=["reviews"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 
 
 @router.get("", name="list", summary="List reviews")

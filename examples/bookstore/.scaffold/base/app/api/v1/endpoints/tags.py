@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, require_admin
 from app.models.tag import Tag
 from app.schemas.common import Page, error_responses
 from app.schemas.tag import TagCreate, TagQuery, TagRead, TagUpdate
@@ -25,7 +25,12 @@ async def get_tag(tag_id: UUID, service: TagServiceDep) -> Tag:
     return await service.get(tag_id)
 
 
-router = APIRouter(prefix="/tags", tags=["tags"], responses=error_responses(422))
+router = APIRouter(
+    prefix="/tags",
+    tags=["tags"],
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 422),
+)
 
 
 @router.get("", name="list", summary="List tags")

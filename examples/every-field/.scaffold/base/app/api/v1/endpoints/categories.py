@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.category import Category
 from app.schemas.category import (
     CategoryCreate,
@@ -33,7 +33,10 @@ async def get_category(
 
 
 router = APIRouter(
-    prefix="/categories", tags=["categories"], responses=error_responses(422)
+    prefix="/categories",
+    tags=["categories"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
 )
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.person import Person
 from app.schemas.common import Page, error_responses
 from app.schemas.person import PersonCreate, PersonQuery, PersonRead, PersonUpdate
@@ -26,7 +26,12 @@ async def get_person(
     return await service.get(person_id)
 
 
-router = APIRouter(prefix="/people", tags=["people"], responses=error_responses(422))
+router = APIRouter(
+    prefix="/people",
+    tags=["people"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 
 
 @router.get("", name="list", summary="List people")

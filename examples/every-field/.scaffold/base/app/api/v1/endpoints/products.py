@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.product import Product
 from app.schemas.common import Page, error_responses
 from app.schemas.product import ProductCreate, ProductQuery, ProductRead, ProductUpdate
@@ -27,7 +27,10 @@ async def get_product(
 
 
 router = APIRouter(
-    prefix="/products", tags=["products"], responses=error_responses(422)
+    prefix="/products",
+    tags=["products"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
 )
 
 
