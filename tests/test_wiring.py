@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 
 from scaffold.paths import templates_root
@@ -138,29 +139,44 @@ def test_computed_all_is_refused() -> None:
 
 
 PROJECT = templates_root() / "project" / "template"
-ROUTER_SOURCE = (PROJECT / "app/api/v1/router.py").read_text()
-MODELS_SOURCE = (PROJECT / "app/models/__init__.py").read_text()
 
 
-def test_unregistering_gives_back_the_file_before_registration() -> None:
+def rendered(path: str, *, auth: bool) -> str:
+    """A project template file as Copier renders it, with or without auth."""
+    environment = jinja2.Environment(
+        autoescape=False,  # noqa: S701 - Python source, not HTML
+        keep_trailing_newline=True,
+        lstrip_blocks=True,
+        trim_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    template = environment.from_string((PROJECT / f"{path}.jinja").read_text())
+    return template.render(auth=auth)
+
+
+@pytest.mark.parametrize("auth", [True, False])
+def test_unregistering_gives_back_the_file_before_registration(auth: bool) -> None:
     # Given the project's router and model registry with two resources wired in
-    router = register_router(register_router(ROUTER_SOURCE, "books"), "authors")
+    router_source = rendered("app/api/v1/router.py", auth=auth)
+    models_source = rendered("app/models/__init__.py", auth=auth)
+    router = register_router(register_router(router_source, "books"), "authors")
     models = register_model(
-        register_model(MODELS_SOURCE, "book", "Book"), "author", "Author"
+        register_model(models_source, "book", "Book"), "author", "Author"
     )
 
     # When both are unregistered, in any order / Then the files are as before
     assert unregister_router(unregister_router(router, "books"), "authors") == (
-        ROUTER_SOURCE
+        router_source
     )
     assert (
         unregister_model(unregister_model(models, "author", "Author"), "book", "Book")
-        == MODELS_SOURCE
+        == models_source
     )
 
 
 def test_unregistering_keeps_the_other_resources_and_is_idempotent() -> None:
-    router = register_router(register_router(ROUTER_SOURCE, "books"), "authors")
+    router_source = rendered("app/api/v1/router.py", auth=False)
+    router = register_router(register_router(router_source, "books"), "authors")
 
     once = unregister_router(router, "books")
 
