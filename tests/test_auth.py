@@ -20,6 +20,7 @@ from tests.e2e import run_scaffold, serve
 AUTH_FILES = [
     "app/core/security.py",
     "app/core/rate_limit.py",
+    "app/create_admin.py",
     "app/models/user.py",
     "app/models/refresh_token.py",
     "app/api/v1/endpoints/auth.py",
@@ -316,3 +317,22 @@ def test_a_session_over_http_keeps_each_users_notes_to_themself(
         assert call("DELETE", url, token=bob)[0] == 404
         assert call("GET", url)[0] == 401
         assert call("GET", url, token=ada)[0] == 200
+
+        # And the first administrator, made from the command line, sees both users
+        made = run_tool(
+            (uv_binary(), "run", "--no-sync", "python", "-m", "app.create_admin",
+             "root@example.com"),
+            cwd=project,
+            env=tool_environment({**env, "ADMIN_PASSWORD": "root-passphrase"}),
+        )  # fmt: skip
+        assert made.returncode == 0, made.stdout
+        status, body = call(
+            "POST",
+            f"{api}/auth/login",
+            form="username=root@example.com&password=root-passphrase",
+        )
+        assert status == 200, body
+        status, users = call("GET", f"{api}/users", token=str(body["access_token"]))
+        assert status == 200, users
+        assert users["total"] == 3
+        assert call("GET", f"{api}/users", token=ada)[0] == 403

@@ -10,7 +10,7 @@ from app.api.deps import CSRF_COOKIE, CSRF_HEADER
 from app.core.config import Settings
 from app.main import create_app
 from app.models.user import User
-from tests.auth import PASSWORD
+from tests.auth import PASSWORD, auth_headers
 
 AUTH = "/api/v1/auth"
 
@@ -96,3 +96,33 @@ async def test_refresh_and_logout_with_the_csrf_header(
     assert refreshed.status_code == 204, refreshed.text
     assert logged_out.status_code == 204, logged_out.text
     assert (await browser.get(f"{AUTH}/me")).status_code == 401
+
+
+async def test_cookie_authenticated_changes_need_the_csrf_header(
+    browser: AsyncClient, admin: User, user: User
+) -> None:
+    # Given an administrator logged in through cookies
+    await log_in(browser, admin)
+    url = f"/api/v1/users/{user.id}"
+
+    # When they delete a user without, then with, the CSRF header
+    without = await browser.delete(url)
+    with_header = await browser.delete(
+        url, headers={CSRF_HEADER: browser.cookies[CSRF_COOKIE]}
+    )
+
+    # Then the first is refused and the second goes through
+    assert without.status_code == 403
+    assert with_header.status_code == 204, with_header.text
+
+
+async def test_a_bearer_token_needs_no_csrf_header(
+    browser: AsyncClient, admin: User, user: User, settings: Settings
+) -> None:
+    # Given cookie transport, and a client that sends a bearer token instead
+    headers = auth_headers(admin, settings)
+
+    # When it changes something without a CSRF header / Then it goes through:
+    # a browser never adds the Authorization header on its own
+    response = await browser.delete(f"/api/v1/users/{user.id}", headers=headers)
+    assert response.status_code == 204, response.text
