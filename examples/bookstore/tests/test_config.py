@@ -141,6 +141,17 @@ def test_production_accepts_a_signing_key_of_its_own(
     assert PRODUCTION_KEY not in repr(settings)
 
 
+def test_cross_site_cookies_must_be_secure(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given cookies sent cross-site but not only over HTTPS
+    monkeypatch.setenv("COOKIE_SAMESITE", "none")
+    monkeypatch.setenv("COOKIE_SECURE", "false")
+
+    # When the settings are loaded
+    # Then they are refused
+    with pytest.raises(ValidationError, match="COOKIE_SECURE"):
+        Settings(_env_file=None)
+
+
 def test_an_unreadable_rate_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a rate limit the limits library cannot read
     monkeypatch.setenv("AUTH_RATE_LIMIT", "lots")

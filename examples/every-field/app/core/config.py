@@ -131,6 +131,16 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _refuse_insecure_cross_site_cookies(self) -> Self:
+        """Refuse ``SameSite=None`` without ``Secure``, which browsers drop."""
+        if self.cookie_samesite == "none" and not self.cookie_secure:
+            raise ValueError(
+                "COOKIE_SAMESITE=none needs COOKIE_SECURE=true; browsers refuse "
+                "cross-site cookies that are not Secure"
+            )
+        return self
+
     @property
     def is_production(self) -> bool:
         """Whether the service runs in production."""
