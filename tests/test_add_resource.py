@@ -376,7 +376,10 @@ def test_dry_run_json_lists_every_file(project: Path) -> None:
     files = {entry["path"]: entry for entry in json.loads(result.stdout)["files"]}
     assert files["app/models/book.py"]["action"] == "create"
     assert files["app/models/__init__.py"]["action"] == "modify"
-    assert '+__all__ = ["Base", "Book"]' in files["app/models/__init__.py"]["diff"]
+    assert (
+        '+__all__ = ["Base", "Book", "RefreshToken", "User"]'
+        in (files["app/models/__init__.py"]["diff"])
+    )
     assert tree_digest(project) == before
 
 
