@@ -1,8 +1,10 @@
 """Create the users and refresh_tokens tables.
 
+Part of the project template, so the same in every project made with auth:
+resource revisions chain onto it.
+
 Revision ID: 5e1f0c9a7b3d
 Revises:
-Create Date: 2026-01-01 00:00:00+00:00
 """
 
 from collections.abc import Sequence
