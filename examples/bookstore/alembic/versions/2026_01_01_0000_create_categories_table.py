@@ -1,7 +1,7 @@
 """Create the categories table.
 
-Revision ID: a71203d0eee7
-Revises: f30636d5e8b0
+Revision ID: 7b21874edef1
+Revises: 20f4799606ba
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "a71203d0eee7"
-down_revision: str | Sequence[str] | None = "f30636d5e8b0"
+revision: str = "7b21874edef1"
+down_revision: str | Sequence[str] | None = "20f4799606ba"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Create the reviews table.
 
-Revision ID: 3efd4ddeb9b4
-Revises: 05f94390b42a
+Revision ID: 259d0f625cf9
+Revises: a7eff289d181
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "3efd4ddeb9b4"
-down_revision: str | Sequence[str] | None = "05f94390b42a"
+revision: str = "259d0f625cf9"
+down_revision: str | Sequence[str] | None = "a7eff289d181"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("book_id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -38,6 +39,12 @@ def upgrade() -> None:
             server_default=sa.text("CURRENT_TIMESTAMP"),
             nullable=False,
         ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_reviews_owner_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
         sa.ForeignKeyConstraint(
             ["book_id"],
@@ -47,9 +54,11 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_reviews_book_id"), "reviews", ["book_id"])
+    op.create_index(op.f("ix_reviews_owner_id"), "reviews", ["owner_id"])
 
 
 def downgrade() -> None:
     """Drop the reviews table."""
+    op.drop_index(op.f("ix_reviews_owner_id"), table_name="reviews")
     op.drop_index(op.f("ix_reviews_book_id"), table_name="reviews")
     op.drop_table("reviews")

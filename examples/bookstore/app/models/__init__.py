@@ -10,7 +10,18 @@ from app.core.database import Base
 from app.models.author import Author
 from app.models.book import Book
 from app.models.category import Category
+from app.models.refresh_token import RefreshToken
 from app.models.review import Review
 from app.models.tag import Tag
+from app.models.user import User
 
-__all__ = ["Author", "Base", "Book", "Category", "Review", "Tag"]
+__all__ = [
+    "Author",
+    "Base",
+    "Book",
+    "Category",
+    "RefreshToken",
+    "Review",
+    "Tag",
+    "User",
+]

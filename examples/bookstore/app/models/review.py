@@ -23,6 +23,9 @@ class Review(TimestampMixin, Base):
     rating: Mapped[int]
     body: Mapped[str | None] = mapped_column(Text())
     posted_at: Mapped[datetime]
+    owner_id: Mapped[UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     book_id: Mapped[UUID] = mapped_column(
         ForeignKey("books.id", ondelete="RESTRICT"),
         index=True,

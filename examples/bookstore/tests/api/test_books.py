@@ -39,6 +39,20 @@ PRICE_SAMPLES = (
     "8.00",
     "9.00",
 )
+ITEM_ENDPOINTS = [
+    ("GET", "/{id}"),
+    ("PUT", "/{id}"),
+    ("PATCH", "/{id}"),
+    ("DELETE", "/{id}"),
+]
+ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
+"""Every route, as (method, path below URL)."""
+
+
+@pytest.fixture
+def client(user_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as a user allowed to call the endpoints."""
+    return user_client
 
 
 def book_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -415,11 +429,13 @@ async def test_create_refuses_invalid_values(
     ]
 
 
-async def test_create_stores_the_references(client: AsyncClient) -> None:
+async def test_create_stores_the_references(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given rows to refer to
-    author = await create_author(client, 5)
-    category = await create_category(client, 6)
-    tag = await create_tag(client, 7)
+    author = await create_author(admin_client, 5)
+    category = await create_category(admin_client, 6)
+    tag = await create_tag(admin_client, 7)
 
     # When a book referring to them is created
     created = await create_book(
@@ -464,9 +480,11 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     assert (await client.get(URL)).json()["total"] == 0
 
 
-async def test_list_filters_by_author_id(client: AsyncClient) -> None:
+async def test_list_filters_by_author_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book of one author and another one
-    author = await create_author(client, 5)
+    author = await create_author(admin_client, 5)
     wanted = await create_book(client, 0, author_id=author["id"])
     await create_book(client, 1)
 
@@ -478,9 +496,11 @@ async def test_list_filters_by_author_id(client: AsyncClient) -> None:
     assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
 
 
-async def test_lists_the_books_of_an_author(client: AsyncClient) -> None:
+async def test_lists_the_books_of_an_author(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book of one author and another one
-    author = await create_author(client, 5)
+    author = await create_author(admin_client, 5)
     wanted = await create_book(client, 0, author_id=author["id"])
     await create_book(client, 1)
 
@@ -495,22 +515,26 @@ async def test_lists_the_books_of_an_author(client: AsyncClient) -> None:
     assert missing.json()["error_code"] == "NOT_FOUND"
 
 
-async def test_deleting_the_author_deletes_its_books(client: AsyncClient) -> None:
+async def test_deleting_the_author_deletes_its_books(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book that refers to a author
-    author = await create_author(client, 5)
+    author = await create_author(admin_client, 5)
     book = await create_book(client, 0, author_id=author["id"])
 
     # When the author is deleted
-    response = await client.delete(f"/api/v1/authors/{author['id']}")
+    response = await admin_client.delete(f"/api/v1/authors/{author['id']}")
 
     # Then the book is deleted with it (on_delete: cascade)
     assert response.status_code == 204, response.text
     assert (await client.get(f"{URL}/{book['id']}")).status_code == 404
 
 
-async def test_list_filters_by_category_id(client: AsyncClient) -> None:
+async def test_list_filters_by_category_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book of one category and another one
-    category = await create_category(client, 5)
+    category = await create_category(admin_client, 5)
     wanted = await create_book(client, 0, category_id=category["id"])
     await create_book(client, 1)
 
@@ -522,9 +546,11 @@ async def test_list_filters_by_category_id(client: AsyncClient) -> None:
     assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
 
 
-async def test_lists_the_books_of_a_category(client: AsyncClient) -> None:
+async def test_lists_the_books_of_a_category(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book of one category and another one
-    category = await create_category(client, 5)
+    category = await create_category(admin_client, 5)
     wanted = await create_book(client, 0, category_id=category["id"])
     await create_book(client, 1)
 
@@ -539,13 +565,15 @@ async def test_lists_the_books_of_a_category(client: AsyncClient) -> None:
     assert missing.json()["error_code"] == "NOT_FOUND"
 
 
-async def test_deleting_the_category_clears_category_id(client: AsyncClient) -> None:
+async def test_deleting_the_category_clears_category_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book that refers to a category
-    category = await create_category(client, 5)
+    category = await create_category(admin_client, 5)
     book = await create_book(client, 0, category_id=category["id"])
 
     # When the category is deleted
-    response = await client.delete(f"/api/v1/categories/{category['id']}")
+    response = await admin_client.delete(f"/api/v1/categories/{category['id']}")
 
     # Then the book stays and no longer refers to it (on_delete: set null)
     assert response.status_code == 204, response.text
@@ -554,11 +582,13 @@ async def test_deleting_the_category_clears_category_id(client: AsyncClient) -> 
     assert kept.json()["category_id"] is None
 
 
-async def test_tags_are_added_and_removed(client: AsyncClient) -> None:
+async def test_tags_are_added_and_removed(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book and two tags
     book = await create_book(client, 0)
-    first = await create_tag(client, 5)
-    second = await create_tag(client, 6)
+    first = await create_tag(admin_client, 5)
+    second = await create_tag(admin_client, 6)
 
     # When both are added, then the first one removed
     added = await client.patch(
@@ -577,13 +607,15 @@ async def test_tags_are_added_and_removed(client: AsyncClient) -> None:
     assert fetched.json()["tag_ids"] == [second["id"]]
 
 
-async def test_deleting_one_of_the_tags_unlinks_it(client: AsyncClient) -> None:
+async def test_deleting_one_of_the_tags_unlinks_it(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a book linked to one of the tags
-    linked = await create_tag(client, 5)
+    linked = await create_tag(admin_client, 5)
     book = await create_book(client, 0, tag_ids=[linked["id"]])
 
     # When that row is deleted
-    response = await client.delete(f"/api/v1/tags/{linked['id']}")
+    response = await admin_client.delete(f"/api/v1/tags/{linked['id']}")
 
     # Then the link goes with it and the book stays
     assert response.status_code == 204, response.text
@@ -592,12 +624,12 @@ async def test_deleting_one_of_the_tags_unlinks_it(client: AsyncClient) -> None:
 
 
 async def test_list_issues_the_same_number_of_statements_for_any_page_size(
-    client: AsyncClient, engine: AsyncEngine
+    client: AsyncClient, engine: AsyncEngine, admin_client: AsyncClient
 ) -> None:
     # Given three books that refer to other rows
-    author = await create_author(client, 5)
-    category = await create_category(client, 6)
-    tag = await create_tag(client, 7)
+    author = await create_author(admin_client, 5)
+    category = await create_category(admin_client, 6)
+    tag = await create_tag(admin_client, 7)
     for n in range(3):
         await create_book(
             client,
@@ -625,3 +657,16 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
 
     # Then both take as many statements: relations are loaded eagerly, not per row
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_answers_401_without_a_token(
+    anonymous_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given no access token / When an endpoint is called
+    url = URL + path.format(id=MISSING_ID)
+    response = await anonymous_client.request(method, url, json=book_payload())
+
+    # Then 401 in the one error format
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "UNAUTHORIZED"

@@ -10,6 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 URL = "/api/v1/categories"
 MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
+ITEM_ENDPOINTS = [
+    ("GET", "/{id}"),
+    ("PUT", "/{id}"),
+    ("PATCH", "/{id}"),
+    ("DELETE", "/{id}"),
+]
+ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
+"""Every route, as (method, path below URL)."""
+
+
+@pytest.fixture
+def client(user_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as a user allowed to call the endpoints."""
+    return user_client
 
 
 def category_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -319,9 +333,11 @@ async def test_create_refuses_invalid_values(
     ]
 
 
-async def test_create_stores_the_references(client: AsyncClient) -> None:
+async def test_create_stores_the_references(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given rows to refer to
-    parent = await create_category(client, 9)
+    parent = await create_category(admin_client, 9)
 
     # When a category referring to them is created
     created = await create_category(client, 0, parent_id=parent["id"])
@@ -354,9 +370,11 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     assert (await client.get(URL)).json()["total"] == 0
 
 
-async def test_list_filters_by_parent_id(client: AsyncClient) -> None:
+async def test_list_filters_by_parent_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a category of one parent and another one
-    parent = await create_category(client, 5)
+    parent = await create_category(admin_client, 5)
     wanted = await create_category(client, 0, parent_id=parent["id"])
     await create_category(client, 1)
 
@@ -368,9 +386,11 @@ async def test_list_filters_by_parent_id(client: AsyncClient) -> None:
     assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
 
 
-async def test_lists_the_categories_of_a_parent(client: AsyncClient) -> None:
+async def test_lists_the_categories_of_a_parent(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a category of one parent and another one
-    parent = await create_category(client, 5)
+    parent = await create_category(admin_client, 5)
     wanted = await create_category(client, 0, parent_id=parent["id"])
     await create_category(client, 1)
 
@@ -385,13 +405,15 @@ async def test_lists_the_categories_of_a_parent(client: AsyncClient) -> None:
     assert missing.json()["error_code"] == "NOT_FOUND"
 
 
-async def test_deleting_the_parent_clears_parent_id(client: AsyncClient) -> None:
+async def test_deleting_the_parent_clears_parent_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a category that refers to a parent
-    parent = await create_category(client, 5)
+    parent = await create_category(admin_client, 5)
     category = await create_category(client, 0, parent_id=parent["id"])
 
     # When the parent is deleted
-    response = await client.delete(f"/api/v1/categories/{parent['id']}")
+    response = await admin_client.delete(f"/api/v1/categories/{parent['id']}")
 
     # Then the category stays and no longer refers to it (on_delete: set null)
     assert response.status_code == 204, response.text
@@ -401,10 +423,10 @@ async def test_deleting_the_parent_clears_parent_id(client: AsyncClient) -> None
 
 
 async def test_list_issues_the_same_number_of_statements_for_any_page_size(
-    client: AsyncClient, engine: AsyncEngine
+    client: AsyncClient, engine: AsyncEngine, admin_client: AsyncClient
 ) -> None:
     # Given three categories that refer to other rows
-    parent = await create_category(client, 9)
+    parent = await create_category(admin_client, 9)
     for n in range(3):
         await create_category(client, n, parent_id=parent["id"])
     statements: list[str] = []
@@ -426,3 +448,16 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
 
     # Then both take as many statements: relations are loaded eagerly, not per row
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_answers_401_without_a_token(
+    anonymous_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given no access token / When an endpoint is called
+    url = URL + path.format(id=MISSING_ID)
+    response = await anonymous_client.request(method, url, json=category_payload())
+
+    # Then 401 in the one error format
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "UNAUTHORIZED"

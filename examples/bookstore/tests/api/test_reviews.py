@@ -14,6 +14,20 @@ URL = "/api/v1/reviews"
 MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 RATING_SAMPLES = (1, 2, 3, 4, 5, 1, 2, 3, 4, 5)
+ITEM_ENDPOINTS = [
+    ("GET", "/{id}"),
+    ("PUT", "/{id}"),
+    ("PATCH", "/{id}"),
+    ("DELETE", "/{id}"),
+]
+ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
+"""Every route, as (method, path below URL)."""
+
+
+@pytest.fixture
+def client(user_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as a user allowed to call the endpoints."""
+    return user_client
 
 
 def review_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -321,9 +335,11 @@ async def test_create_refuses_invalid_values(
     ]
 
 
-async def test_create_stores_the_references(client: AsyncClient) -> None:
+async def test_create_stores_the_references(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given rows to refer to
-    book = await create_book(client, 5)
+    book = await create_book(admin_client, 5)
 
     # When a review referring to them is created
     created = await create_review(client, 0, book_id=book["id"])
@@ -356,9 +372,11 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     assert (await client.get(URL)).json()["total"] == 0
 
 
-async def test_list_filters_by_book_id(client: AsyncClient) -> None:
+async def test_list_filters_by_book_id(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a review of one book and another one
-    book = await create_book(client, 5)
+    book = await create_book(admin_client, 5)
     wanted = await create_review(client, 0, book_id=book["id"])
     await create_review(client, 1)
 
@@ -370,9 +388,11 @@ async def test_list_filters_by_book_id(client: AsyncClient) -> None:
     assert [item["id"] for item in response.json()["items"]] == [wanted["id"]]
 
 
-async def test_lists_the_reviews_of_a_book(client: AsyncClient) -> None:
+async def test_lists_the_reviews_of_a_book(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a review of one book and another one
-    book = await create_book(client, 5)
+    book = await create_book(admin_client, 5)
     wanted = await create_review(client, 0, book_id=book["id"])
     await create_review(client, 1)
 
@@ -387,13 +407,15 @@ async def test_lists_the_reviews_of_a_book(client: AsyncClient) -> None:
     assert missing.json()["error_code"] == "NOT_FOUND"
 
 
-async def test_deleting_a_referenced_book_answers_409(client: AsyncClient) -> None:
+async def test_deleting_a_referenced_book_answers_409(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
     # Given a review that refers to a book
-    book = await create_book(client, 5)
+    book = await create_book(admin_client, 5)
     review = await create_review(client, 0, book_id=book["id"])
 
     # When the book is deleted
-    response = await client.delete(f"/api/v1/books/{book['id']}")
+    response = await admin_client.delete(f"/api/v1/books/{book['id']}")
 
     # Then 409, and both stay (on_delete: restrict)
     assert response.status_code == 409, response.text
@@ -403,10 +425,10 @@ async def test_deleting_a_referenced_book_answers_409(client: AsyncClient) -> No
 
 
 async def test_list_issues_the_same_number_of_statements_for_any_page_size(
-    client: AsyncClient, engine: AsyncEngine
+    client: AsyncClient, engine: AsyncEngine, admin_client: AsyncClient
 ) -> None:
     # Given three reviews that refer to other rows
-    book = await create_book(client, 5)
+    book = await create_book(admin_client, 5)
     for n in range(3):
         await create_review(client, n, book_id=book["id"])
     statements: list[str] = []
@@ -428,3 +450,49 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
 
     # Then both take as many statements: relations are loaded eagerly, not per row
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_answers_401_without_a_token(
+    anonymous_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given no access token / When an endpoint is called
+    url = URL + path.format(id=MISSING_ID)
+    response = await anonymous_client.request(method, url, json=review_payload())
+
+    # Then 401 in the one error format
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "UNAUTHORIZED"
+
+
+@pytest.mark.parametrize(("method", "path"), ITEM_ENDPOINTS)
+async def test_another_users_review_answers_404(
+    client: AsyncClient, other_user_client: AsyncClient, method: str, path: str
+) -> None:
+    # Given a review of the signed-in user
+    created = await create_review(client)
+
+    # When another user calls an endpoint with its id
+    url = URL + path.format(id=created["id"])
+    response = await other_user_client.request(method, url, json=review_payload(1))
+
+    # Then 404, as for a missing id, and the review is unchanged
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "NOT_FOUND"
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+async def test_each_user_lists_only_their_own_reviews(
+    client: AsyncClient, other_user_client: AsyncClient
+) -> None:
+    # Given a review of each of two users
+    mine = await create_review(client, 0)
+    theirs = await create_review(other_user_client, 1)
+
+    # When each lists the reviews
+    my_list = (await client.get(URL)).json()
+    their_list = (await other_user_client.get(URL)).json()
+
+    # Then each sees their own only
+    assert [item["id"] for item in my_list["items"]] == [mine["id"]]
+    assert [item["id"] for item in their_list["items"]] == [theirs["id"]]

@@ -13,6 +13,7 @@ subclasses, never ``HTTPException``.
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
+from types import MappingProxyType
 
 import structlog
 from fastapi import FastAPI, Request, status
@@ -38,16 +39,39 @@ class AppError(Exception):
 
     Args:
         detail: What went wrong, for people; defaults to the class's ``detail``.
+        headers: Extra response headers, e.g. ``Retry-After`` on a 429.
     """
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     error_code: str = "BAD_REQUEST"
     detail: str = "The request cannot be processed"
+    headers: Mapping[str, str] | None = None
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(
+        self, detail: str | None = None, *, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.detail = detail if detail is not None else type(self).detail
         self.errors: list[ValidationErrorItem] | None = None
+        if headers is not None:
+            self.headers = headers
         super().__init__(self.detail)
+
+
+class UnauthorizedError(AppError):
+    """The request carries no valid credentials."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    error_code = "UNAUTHORIZED"
+    detail = "Not authenticated"
+    headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(AppError):
+    """The authenticated user may not do this."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    error_code = "FORBIDDEN"
+    detail = "Not allowed"
 
 
 class NotFoundError(AppError):
@@ -87,6 +111,14 @@ class InvalidReferenceError(AppError):
                 loc=["body", field], msg=detail, type="missing_reference"
             )
         ]
+
+
+class TooManyRequestsError(AppError):
+    """The client sent more requests than its rate limit allows."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    error_code = "TOO_MANY_REQUESTS"
+    detail = "Too many requests; try again later"
 
 
 class ServiceUnavailableError(AppError):
@@ -141,6 +173,7 @@ async def _handle_app_error(request: Request, exc: AppError) -> JSONResponse:
         error_code=exc.error_code,
         detail=exc.detail,
         errors=exc.errors,
+        headers=exc.headers,
     )
 
 

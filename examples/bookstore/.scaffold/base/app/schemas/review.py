@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, UtcDatetime
 
 ReviewerField = Annotated[str, Field(max_length=100)]
 RatingField = Annotated[int, Field(ge=1, le=5)]
@@ -45,7 +45,7 @@ class ReviewCreate(BaseModel):
     reviewer: ReviewerField
     rating: RatingField
     body: BodyField | None = None
-    posted_at: AwareDatetime
+    posted_at: UtcDatetime
     book_id: UUID
 
 
@@ -59,7 +59,7 @@ class ReviewUpdate(BaseModel):
     reviewer: ReviewerField | None = None
     rating: RatingField | None = None
     body: BodyField | None = None
-    posted_at: AwareDatetime | None = None
+    posted_at: UtcDatetime | None = None
     book_id: UUID | None = None
 
     @field_validator("reviewer", "rating", "posted_at", "book_id")

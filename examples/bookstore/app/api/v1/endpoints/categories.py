@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, get_current_user
 from app.models.category import Category
 from app.schemas.category import (
     CategoryCreate,
@@ -31,7 +31,10 @@ async def get_category(category_id: UUID, service: CategoryServiceDep) -> Catego
 
 
 router = APIRouter(
-    prefix="/categories", tags=["categories"], responses=error_responses(422)
+    prefix="/categories",
+    tags=["categories"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
 )
 
 
@@ -114,7 +117,11 @@ async def delete_category(
     await service.delete(category)
 
 
-nested_router = APIRouter(tags=["categories"], responses=error_responses(422))
+nested_router = APIRouter(
+    tags=["categories"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 """Routes that list categories under the resources they refer to."""
 
 

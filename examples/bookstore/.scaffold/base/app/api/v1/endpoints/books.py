@@ -101,7 +101,11 @@ async def delete_book(
     await service.delete(book)
 
 
-nested_router = APIRouter(tags=["books"], responses=error_responses(422))
+nested_router = APIRouter(
+    tags=["books"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 """Routes that list books under the resources they refer to."""
 
 

@@ -105,7 +105,11 @@ async def delete_review(
     await service.delete(review)
 
 
-nested_router = APIRouter(tags=["reviews"], responses=error_responses(422))
+nested_router = APIRouter(
+    tags=["reviews"],
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 422),
+)
 """Routes that list reviews under the resources they refer to."""
 
 
