@@ -29,6 +29,8 @@ __all__ = ["app", "main"]
 #: Exit codes, documented in the README.
 EXIT_TERMINATED = 143
 EXIT_INTERNAL_ERROR = 70
+#: Appended to a success line when the project's checks ran and passed.
+PASSED = "; ruff, mypy, pytest and migrations pass"
 
 app = typer.Typer(
     name="scaffold",
@@ -192,7 +194,7 @@ def new_project(
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
     result = create_project(request, check=check, reporter=reporter)
     if not quiet:
-        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        checked = PASSED if check else ""
         print_success(
             f"Created {result.path} ({len(result.files)} files){checked}",
             f"cd {result.path}",
@@ -308,7 +310,7 @@ def add_resource(
     )
     if not quiet:
         written = len(result.plan.changes)
-        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        checked = PASSED if check else ""
         urls = ", ".join(f"/api/v1/{r.names.url_path}" for r in resources)
         print_success(
             f"Added {', '.join(r.names.singular for r in resources)} "
@@ -385,7 +387,7 @@ def regenerate(
     )
     if not quiet:
         merged = len(result.plan.paths(Action.MERGE))
-        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        checked = PASSED if check else ""
         print_success(
             f"Regenerated {', '.join(names)} ({len(result.plan.changes)} files "
             f"written, {merged} merged with your edits){checked}"
@@ -439,7 +441,7 @@ def remove_resource(
     print_notes(result.notes)
     if not quiet:
         removed = len(result.plan.paths(Action.DELETE))
-        checked = "; ruff, mypy, pytest and migrations pass" if check else ""
+        checked = PASSED if check else ""
         print_success(f"Removed {', '.join(names)} ({removed} files deleted){checked}")
 
 
