@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scaffold import __version__
-from scaffold.errors import ProjectError
+from scaffold.errors import ProjectError, SpecError
 from scaffold.spec import ResourceSpec
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "base_path",
     "digest",
     "file_states",
+    "find_records",
     "read_manifest",
 ]
 
@@ -163,3 +164,34 @@ def file_states(root: Path, manifest: Manifest) -> dict[str, FileState]:
         else:
             states[path] = FileState.MODIFIED
     return states
+
+
+def find_records(manifest: Manifest, names: Sequence[str]) -> list[ResourceRecord]:
+    """The manifest's records of resources ``names``.
+
+    Raises:
+        SpecError: A name is not a resource of the project (all are listed).
+    """
+    known = manifest.resources
+    problems = []
+    records = []
+    for name in names:
+        record = known.get(name) or next(
+            (
+                candidate
+                for candidate in known.values()
+                if name in (candidate.spec.names.plural, candidate.spec.names.module)
+            ),
+            None,
+        )
+        if record is None:
+            listed = ", ".join(sorted(known)) or "none yet"
+            problems.append(
+                f"no resource {name!r} in {STATE_DIR}/manifest.json (resources: "
+                f"{listed}); add it with: scaffold add resource {name} ..."
+            )
+        else:
+            records.append(record)
+    if problems:
+        raise SpecError(*problems)
+    return records

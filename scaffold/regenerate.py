@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
-from scaffold.answers import find_project
 from scaffold.apply import apply_plan
 from scaffold.check import CheckResult, check_project, raise_for_failures
-from scaffold.errors import ScaffoldError, SpecError
+from scaffold.errors import ScaffoldError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
-from scaffold.manifest import STATE_DIR, Manifest, ResourceRecord, base_path, digest
+from scaffold.manifest import ResourceRecord, base_path, digest
 from scaffold.plan import Action, FileOp, Plan, backup_ops, conflict_error, write_op
 from scaffold.resource import (
     ProjectSnapshot,
     backup_stamp,
-    read_snapshot,
+    read_recorded,
     record_generated,
     render_resource,
     state_ops,
@@ -38,7 +37,6 @@ from scaffold.vcs import ensure_committed
 __all__ = [
     "MergeConflictError",
     "RegenerateResult",
-    "find_records",
     "merge",
     "plan_regeneration",
     "regenerate_resources",
@@ -76,37 +74,6 @@ def merge(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     )
     conflicted = any(region[0] == "conflict" for region in merger.merge_regions())
     return merged, conflicted
-
-
-def find_records(manifest: Manifest, names: Sequence[str]) -> list[ResourceRecord]:
-    """The manifest's records of resources ``names``.
-
-    Raises:
-        SpecError: A name is not a resource of the project (all are listed).
-    """
-    known = manifest.resources
-    problems = []
-    records = []
-    for name in names:
-        record = known.get(name) or next(
-            (
-                candidate
-                for candidate in known.values()
-                if name in (candidate.spec.names.plural, candidate.spec.names.module)
-            ),
-            None,
-        )
-        if record is None:
-            listed = ", ".join(sorted(known)) or "none yet"
-            problems.append(
-                f"no resource {name!r} in {STATE_DIR}/manifest.json (resources: "
-                f"{listed}); add it with: scaffold add resource {name} ..."
-            )
-        else:
-            records.append(record)
-    if problems:
-        raise SpecError(*problems)
-    return records
 
 
 def _settle(
@@ -184,11 +151,8 @@ def preview_regeneration(
     names: Sequence[str], *, project: Path, force: bool = False
 ) -> tuple[Path, Plan]:
     """Find the project and plan the regeneration (``--dry-run``)."""
-    root = find_project(project)
-    probe = read_snapshot(root, [])
-    records = find_records(probe.manifest, names)
-    snapshot = read_snapshot(root, [record.spec for record in records])
-    return root, plan_regeneration(snapshot, records, force=force)
+    snapshot, records = read_recorded(project, names)
+    return snapshot.root, plan_regeneration(snapshot, records, force=force)
 
 
 @dataclass(frozen=True)

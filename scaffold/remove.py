@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scaffold.answers import find_project
 from scaffold.apply import apply_plan
 from scaffold.check import CheckResult, check_project, raise_for_failures, run_tool
 from scaffold.errors import SpecError
@@ -28,6 +27,7 @@ from scaffold.manifest import (
     ResourceRecord,
     base_path,
     digest,
+    find_records,
 )
 from scaffold.migration import (
     VERSIONS_DIR,
@@ -38,10 +38,9 @@ from scaffold.migration import (
 )
 from scaffold.naming import resource_names
 from scaffold.plan import Action, FileOp, Plan, backup_ops, write_op
-from scaffold.regenerate import find_records
 from scaffold.relations import Target, model_path, order_resources
 from scaffold.render import render_template
-from scaffold.resource import ProjectSnapshot, backup_stamp, read_snapshot
+from scaffold.resource import ProjectSnapshot, backup_stamp, read_recorded
 from scaffold.vcs import ensure_committed
 from scaffold.wiring import (
     MODELS_FILE,
@@ -261,10 +260,8 @@ def preview_removal(
     names: Sequence[str], *, project: Path, force: bool = False
 ) -> tuple[Path, Removal]:
     """Find the project and plan the removal (``--dry-run``)."""
-    root = find_project(project)
-    probe = read_snapshot(root, [])
-    records = find_records(probe.manifest, names)
-    snapshot = read_snapshot(root, [record.spec for record in records])
+    snapshot, _ = read_recorded(project, names)
+    root = snapshot.root
     return root, plan_removal(
         snapshot, names, force=force, applied=applied_revisions(root)
     )

@@ -26,6 +26,7 @@ from scaffold.manifest import (
     ResourceRecord,
     base_path,
     digest,
+    find_records,
     read_manifest,
 )
 from scaffold.migration import (
@@ -412,6 +413,22 @@ def _add_inverse(
         path=str(path),
     )
     return path
+
+
+def read_recorded(
+    project: Path, names: Sequence[str]
+) -> tuple[ProjectSnapshot, list[ResourceRecord]]:
+    """Find the project and read it for a change to recorded resources ``names``.
+
+    Raises:
+        ProjectError: No project, or a killed run left a journal behind.
+        SpecError: A name is not a resource the manifest records.
+    """
+    root = find_project(project)
+    ensure_no_journal(root)
+    records = find_records(read_manifest(root), names)
+    snapshot = read_snapshot(root, [record.spec for record in records])
+    return snapshot, records
 
 
 def preview_resources(
