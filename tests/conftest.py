@@ -70,3 +70,23 @@ def require_postgres() -> None:
             "PostgreSQL is not answering on 127.0.0.1:5432; start it with "
             "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
         )
+
+
+@pytest.fixture(scope="session")
+def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly rendered SQLite project with the default options, never modified.
+
+    Copy it (the ``project`` fixture) to use it; a test module may override it
+    with other options.
+    """
+    from scaffold.project import ProjectRequest, render_project
+
+    parent = tmp_path_factory.mktemp("base")
+    render_project(ProjectRequest.build(name="shop", parent=parent))
+    return parent / "shop"
+
+
+@pytest.fixture
+def project(base_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the base project."""
+    return Path(shutil.copytree(base_project, tmp_path / "shop"))

@@ -41,12 +41,6 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return parent / "shop"
 
 
-@pytest.fixture
-def project(base_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the base project."""
-    return Path(shutil.copytree(base_project, tmp_path / "shop"))
-
-
 def test_adds_every_layer_and_wires_it_in(project: Path) -> None:
     # Given a new project / When the issue's example resource is added
     result = run_scaffold("add", "resource", *BOOK, "--no-check", cwd=project)

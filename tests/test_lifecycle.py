@@ -23,7 +23,6 @@ from scaffold import render as render_module
 from scaffold.apply import JOURNAL_DIR, apply_plan
 from scaffold.check import tool_environment, uv_binary
 from scaffold.manifest import MANIFEST_FILE, FileState, file_states, read_manifest
-from scaffold.project import ProjectRequest, render_project
 from scaffold.regenerate import MergeConflictError, regenerate_resources
 from scaffold.resource import add_resources, preview_resources
 from scaffold.spec import ResourceSpec, parse_cli_resource
@@ -37,14 +36,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly rendered SQLite project, never modified: copy it to use it."""
-    parent = tmp_path_factory.mktemp("lifecycle")
-    render_project(ProjectRequest.build(name="shop", parent=parent))
-    return parent / "shop"
-
-
-@pytest.fixture(scope="module")
 def base_with_book(
     base_project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
@@ -52,12 +43,6 @@ def base_with_book(
     project = Path(shutil.copytree(base_project, tmp_path_factory.mktemp("b") / "shop"))
     add_resources([parse_cli_resource(BOOK[0], BOOK[1:])], project=project, check=False)
     return project
-
-
-@pytest.fixture
-def project(base_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the new project."""
-    return Path(shutil.copytree(base_project, tmp_path / "shop"))
 
 
 @pytest.fixture

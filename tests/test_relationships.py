@@ -7,7 +7,6 @@ side added to an existing model, and generated projects that pass their checks.
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
@@ -266,19 +265,6 @@ def test_a_model_without_its_class_is_left_alone_with_the_lines_to_add() -> None
 
 
 # Through the CLI
-
-
-@pytest.fixture(scope="module")
-def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly rendered SQLite project, never modified: copy it to use it."""
-    parent = tmp_path_factory.mktemp("base")
-    render_project(ProjectRequest.build(name="shop", parent=parent))
-    return parent / "shop"
-
-
-@pytest.fixture
-def project(base_project: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(base_project, tmp_path / "shop"))
 
 
 def test_a_reference_to_a_resource_not_yet_added_is_refused(project: Path) -> None:
