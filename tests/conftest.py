@@ -21,6 +21,14 @@ settings.load_profile("scaffold")
 POSTGRES_URL = os.environ.get(
     "SCAFFOLD_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432"
 )
+#: Appended to every PostgreSQL database name the suite uses, so that two
+#: checkouts can run their suites against one server at the same time.
+POSTGRES_SUFFIX = os.environ.get("SCAFFOLD_TEST_DB_SUFFIX", "")
+
+
+def postgres_database(name: str) -> str:
+    """The URL of the suite's PostgreSQL database ``name`` on the local server."""
+    return f"{POSTGRES_URL}/{name}{POSTGRES_SUFFIX}"
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 
 from scaffold.check import tool_environment, uv_binary
 from scaffold.project import ProjectRequest, render_project
-from tests.conftest import POSTGRES_URL, tree_digest
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import get, run_scaffold, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,7 +279,7 @@ def test_every_field_type_passes_its_checks_on_postgres(
     tmp_path: Path, require_postgres: None
 ) -> None:
     # Given a PostgreSQL project (its tests use the scaffold_every_test database)
-    env = {"DATABASE_URL": f"{POSTGRES_URL}/scaffold_every"}
+    env = {"DATABASE_URL": postgres_database("scaffold_every")}
     created = run_scaffold(
         "new", "project", "every", "--db", "postgres", "--no-check", cwd=tmp_path
     )

@@ -14,7 +14,7 @@ import pytest
 from scaffold.answers import read_answers
 from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
 from scaffold.project import ProjectRequest, render_project
-from tests.conftest import POSTGRES_URL, tree_digest
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold, serve
 
 AUTH_FILES = [
@@ -241,7 +241,7 @@ def test_owned_resource_passes_every_check_on_postgres(
     project = generate_owned_project(tmp_path)
 
     result = run_scaffold(
-        "check", "--db-url", f"{POSTGRES_URL}/auth_notebook", cwd=project
+        "check", "--db-url", postgres_database("auth_notebook"), cwd=project
     )
 
     assert result.returncode == 0, result.stderr

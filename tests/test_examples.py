@@ -14,7 +14,7 @@ import pytest
 
 from scaffold.answers import read_answers
 from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
-from tests.conftest import POSTGRES_URL
+from tests.conftest import postgres_database
 from tests.e2e import run_scaffold, serve
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
@@ -87,7 +87,7 @@ def test_example_passes_every_check_on_postgres(
     name: str, tmp_path: Path, require_postgres: None
 ) -> None:
     project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
-    database = f"{POSTGRES_URL}/example_{name.replace('-', '_')}"
+    database = postgres_database(f"example_{name.replace('-', '_')}")
 
     result = run_scaffold("check", "--db-url", database, cwd=project)
 

@@ -16,7 +16,7 @@ from scaffold.check import (
 )
 from scaffold.errors import CheckFailedError
 from scaffold.project import ProjectRequest, render_project
-from tests.conftest import POSTGRES_URL, tree_digest
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import get, run_scaffold, serve
 
 pytestmark = pytest.mark.e2e
@@ -121,7 +121,7 @@ def test_new_project_postgres_passes_its_checks_and_serves(
     tmp_path: Path, require_postgres: None
 ) -> None:
     # Given the local PostgreSQL server and a database for the app
-    database_url = f"{POSTGRES_URL}/scaffold_e2e"
+    database_url = postgres_database("scaffold_e2e")
     subprocess.run(
         [
             "psql",

@@ -17,7 +17,7 @@ from scaffold.project import ProjectRequest, render_project
 from scaffold.relations import Target, existing_target, order_resources
 from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
 from scaffold.wiring import WiringError
-from tests.conftest import POSTGRES_URL, tree_digest
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
 
 BOOKSTORE = (
@@ -325,7 +325,7 @@ def test_the_bookstore_passes_its_checks_on_postgres(
     assert added.returncode == 0, added.stderr
 
     result = run_scaffold(
-        "check", "--db-url", f"{POSTGRES_URL}/relationships", cwd=project
+        "check", "--db-url", postgres_database("relationships"), cwd=project
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
