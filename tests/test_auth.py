@@ -20,6 +20,7 @@ from tests.e2e import run_scaffold, serve
 AUTH_FILES = [
     "app/core/security.py",
     "app/core/rate_limit.py",
+    "app/core/passwords.py",
     "app/create_admin.py",
     "app/models/user.py",
     "app/models/refresh_token.py",
@@ -28,6 +29,8 @@ AUTH_FILES = [
     "alembic/versions/2026_01_01_0000_create_users_table.py",
     "tests/api/test_auth.py",
     "tests/api/test_users.py",
+    "tests/api/test_auth_abuse.py",
+    "tests/test_rate_limit.py",
 ]
 
 
