@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.middleware import Middleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
 from app.api import health
@@ -19,12 +20,14 @@ from app.core.middleware import (
     PROCESS_TIME_HEADER,
     REQUEST_ID_HEADER,
     AccessLogMiddleware,
+    BodySizeLimitMiddleware,
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
 from app.core.rate_limit import RateLimiter
 
 API_V1_PREFIX = "/api/v1"
+OPENAPI_URL = "/openapi.json"
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
@@ -67,10 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await engine.dispose()
 
-    # Listed from the outermost to the innermost.
+    # Listed from the outermost to the innermost. Only the proxies in
+    # TRUSTED_PROXIES may name the client in X-Forwarded-For (the rightmost
+    # address they did not add); uvicorn itself runs without --proxy-headers.
     middleware = [
+        Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
         Middleware(RequestIdMiddleware),
-        Middleware(AccessLogMiddleware),
+        Middleware(AccessLogMiddleware, process_time_header=not settings.is_production),
         Middleware(
             SecurityHeadersMiddleware,
             docs_paths=(DOCS_URL, REDOC_URL, OAUTH2_REDIRECT_URL),
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=[REQUEST_ID_HEADER, PROCESS_TIME_HEADER],
         ),
+        Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes),
     ]
 
     app = FastAPI(
@@ -91,8 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         middleware=middleware,
-        docs_url=DOCS_URL,
-        redoc_url=REDOC_URL,
+        # Off in production unless DOCS_ENABLED: the schema maps the attack surface.
+        openapi_url=OPENAPI_URL if settings.docs_enabled else None,
+        docs_url=DOCS_URL if settings.docs_enabled else None,
+        redoc_url=REDOC_URL if settings.docs_enabled else None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
         generate_unique_id_function=generate_operation_id,
     )
@@ -100,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(
         settings.auth_rate_limit,
         settings.rate_limit_storage_url,
+        login_failure_limit=settings.login_failure_limit,
         enabled=settings.rate_limit_enabled,
     )
     register_exception_handlers(app)

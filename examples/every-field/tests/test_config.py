@@ -160,3 +160,43 @@ def test_an_unreadable_rate_limit_is_refused(monkeypatch: pytest.MonkeyPatch) ->
     # Then they are refused, naming the setting
     with pytest.raises(ValidationError, match="AUTH_RATE_LIMIT"):
         Settings(_env_file=None)
+
+
+def test_an_unreadable_login_failure_limit_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOGIN_FAILURE_LIMIT", "5 a while")
+
+    with pytest.raises(ValidationError, match="LOGIN_FAILURE_LIMIT"):
+        Settings(_env_file=None)
+
+
+def test_passwords_need_12_characters_by_default_and_never_fewer_than_8(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(_env_file=None).password_min_length == 12
+
+    monkeypatch.setenv("PASSWORD_MIN_LENGTH", "7")
+    with pytest.raises(ValidationError, match="password_min_length"):
+        Settings(_env_file=None)
+
+
+def test_trusted_proxies_are_read_comma_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,2001:db8::/32")
+
+    settings = Settings(_env_file=None)
+
+    assert settings.trusted_proxies == ["10.0.0.1", "172.16.0.0/12", "2001:db8::/32"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a host name among the trusted proxies, which uvicorn would ignore
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1,proxy.internal")
+
+    # When the settings are loaded / Then they are refused, naming the entry
+    with pytest.raises(ValidationError, match=r"proxy\.internal"):
+        Settings(_env_file=None)

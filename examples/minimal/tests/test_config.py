@@ -76,3 +76,24 @@ def test_explicit_log_json_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
     # Then the explicit choice is kept
     assert settings.log_json is False
+
+
+def test_trusted_proxies_are_read_comma_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,2001:db8::/32")
+
+    settings = Settings(_env_file=None)
+
+    assert settings.trusted_proxies == ["10.0.0.1", "172.16.0.0/12", "2001:db8::/32"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a host name among the trusted proxies, which uvicorn would ignore
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1,proxy.internal")
+
+    # When the settings are loaded / Then they are refused, naming the entry
+    with pytest.raises(ValidationError, match=r"proxy\.internal"):
+        Settings(_env_file=None)

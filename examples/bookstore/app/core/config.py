@@ -1,10 +1,17 @@
 """Application settings, read from the environment and an optional ``.env`` file."""
 
 from functools import lru_cache
+from ipaddress import ip_network
 from typing import Annotated, Literal, Self
 
 from limits import parse
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -17,6 +24,7 @@ DEVELOPMENT_SIGNING_KEY = "development-only-secret-key-replace-me-in-production"
 """The signing key outside production when none is set; refused in production."""
 MIN_SECRET_KEY_BYTES = 32
 """RFC 7518 asks for an HMAC key at least as long as the hash output."""
+MEBIBYTE = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -50,6 +58,23 @@ class Settings(BaseSettings):
         description="JSON log lines; defaults to on in production only.",
     )
 
+    # Abuse resistance: request size, proxies, documentation.
+    max_body_bytes: int = Field(
+        default=MEBIBYTE,
+        ge=1,
+        description="Largest request body accepted; larger ones answer 413.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For is believed, comma-separated in the environment.",
+    )
+    docs_enabled: bool = Field(
+        default_factory=lambda data: data["environment"] != "production",
+        description="Serve /docs, /redoc and /openapi.json; defaults to off in "
+        "production only.",
+    )
+
     secret_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_SIGNING_KEY),
         description="Key that signs access tokens; at least 32 bytes.",
@@ -78,6 +103,17 @@ class Settings(BaseSettings):
         description="Where the limits keep their counters, e.g. "
         "async+redis://localhost:6379 when several processes serve the API.",
     )
+    login_failure_limit: str = Field(
+        default="5/15minutes",
+        description="Failed logins per account (email address), from any "
+        "client, before its logins answer 429.",
+    )
+    password_min_length: int = Field(default=12, ge=8, le=128)
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Password hashes computed at once, each in a worker thread.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -93,6 +129,28 @@ class Settings(BaseSettings):
         """Drop trailing slashes: browsers send origins without them."""
         return [origin.rstrip("/") for origin in origins]
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Accept ``TRUSTED_PROXIES`` as a comma-separated string."""
+        if isinstance(value, str):
+            return [proxy.strip() for proxy in value.split(",") if proxy.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, proxies: list[str]) -> list[str]:
+        """Refuse anything but IP addresses and networks, e.g. 10.0.0.0/8."""
+        for proxy in proxies:
+            try:
+                ip_network(proxy)
+            except ValueError as exc:
+                raise ValueError(
+                    f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network; "
+                    "use e.g. 10.0.0.1 or 10.0.0.0/8"
+                ) from exc
+        return proxies
+
     @model_validator(mode="after")
     def _refuse_wildcard_with_credentials(self) -> Self:
         """Refuse CORS settings that would let any site act as the user."""
@@ -103,15 +161,16 @@ class Settings(BaseSettings):
             )
         return self
 
-    @field_validator("auth_rate_limit")
+    @field_validator("auth_rate_limit", "login_failure_limit")
     @classmethod
-    def _valid_rate_limit(cls, value: str) -> str:
+    def _valid_rate_limit(cls, value: str, info: ValidationInfo) -> str:
         """Refuse a rate limit the limits library cannot read."""
         try:
             parse(value)
         except ValueError as exc:
+            name = (info.field_name or "").upper()
             raise ValueError(
-                f"AUTH_RATE_LIMIT={value!r} is not a rate limit; use e.g. 10/minute"
+                f"{name}={value!r} is not a rate limit; use e.g. 10/minute"
             ) from exc
         return value
 

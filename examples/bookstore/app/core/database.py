@@ -135,9 +135,11 @@ def create_engine(url: str) -> AsyncEngine:
             ``postgresql+asyncpg://user:password@host:5432/name``.
 
     Returns:
-        The engine. Dispose of it when the application shuts down.
+        The engine. Dispose of it when the application shuts down. Its errors
+        leave out the bound parameters, which may hold personal data or
+        secrets, so that they cannot reach a log.
     """
-    engine = create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -113,6 +113,36 @@ class InvalidReferenceError(AppError):
         ]
 
 
+class PasswordTooShortError(AppError, ValueError):
+    """A new password is shorter than ``PASSWORD_MIN_LENGTH``.
+
+    Answered like any invalid body: 422 with the password field named in
+    ``errors``. Also a ``ValueError``, so command-line tools report it as bad
+    input.
+
+    Args:
+        min_length: The least number of characters a password must have.
+    """
+
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    error_code = "VALIDATION_ERROR"
+    detail = "The request is invalid"
+
+    def __init__(self, min_length: int) -> None:
+        super().__init__()
+        self.min_length = min_length
+        message = f"String should have at least {min_length} characters"
+        self.errors = [
+            ValidationErrorItem(
+                loc=["body", "password"], msg=message, type="string_too_short"
+            )
+        ]
+
+    def __str__(self) -> str:
+        """Say what is wrong, for command-line tools."""
+        return f"the password must have at least {self.min_length} characters"
+
+
 class TooManyRequestsError(AppError):
     """The client sent more requests than its rate limit allows."""
 

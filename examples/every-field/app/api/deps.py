@@ -1,6 +1,6 @@
 """Dependencies shared by the endpoints, each with its ``Annotated`` alias."""
 
-import secrets
+import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
 from app.core.errors import ForbiddenError, UnauthorizedError
-from app.core.rate_limit import RateLimiter
+from app.core.rate_limit import RateLimiter, client_key
 from app.core.security import InvalidTokenError, decode_access_token
 from app.models.user import Role, User
 
@@ -18,6 +18,7 @@ ACCESS_COOKIE = "access_token"
 REFRESH_COOKIE = "refresh_token"
 CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+SECURE_COOKIE_PREFIX = "__Host-"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -60,21 +61,49 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def check_csrf(request: Request) -> None:
+def get_rate_limiter(request: Request) -> RateLimiter:
+    """Provide the rate limiter of the application."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+
+def cookie_name(name: str, settings: Settings) -> str:
+    """The name of an auth cookie as sent to the browser.
+
+    Secure cookies carry the ``__Host-`` prefix: browsers then accept them only
+    over HTTPS, from this host alone (no ``Domain``) and for every path, so a
+    sibling subdomain or a plain-HTTP page cannot plant or shadow them.
+
+    Args:
+        name: The cookie's base name, e.g. :data:`ACCESS_COOKIE`.
+        settings: Settings saying whether cookies are ``Secure``.
+
+    Returns:
+        The name with the prefix when ``COOKIE_SECURE`` is on, else ``name``.
+    """
+    return SECURE_COOKIE_PREFIX + name if settings.cookie_secure else name
+
+
+def check_csrf(request: Request, settings: Settings) -> None:
     """Refuse a state-changing request whose CSRF header does not match its cookie.
 
     With cookie transport a browser sends the cookies on requests that other
     sites start; only a page of this site can read the CSRF cookie and echo it
-    in the ``X-CSRF-Token`` header (the double-submit pattern).
+    in the ``X-CSRF-Token`` header (the double-submit pattern). The values are
+    compared as bytes in constant time, so any header, even one that is not
+    ASCII, is simply refused.
 
     Raises:
         ForbiddenError: The header is missing or differs from the cookie.
     """
     if request.method in _SAFE_METHODS:
         return
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    cookie = request.cookies.get(cookie_name(CSRF_COOKIE, settings), "")
     header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not secrets.compare_digest(cookie, header):
+    if not cookie or not hmac.compare_digest(cookie.encode(), header.encode()):
         raise ForbiddenError("Missing or invalid CSRF token")
 
 
@@ -96,9 +125,9 @@ async def get_current_user(
     """
     token = bearer
     if token is None and settings.auth_transport == "cookie":
-        token = request.cookies.get(ACCESS_COOKIE)
+        token = request.cookies.get(cookie_name(ACCESS_COOKIE, settings))
         if token is not None:
-            check_csrf(request)
+            check_csrf(request, settings)
     if token is None:
         raise UnauthorizedError
     try:
@@ -142,19 +171,23 @@ require_admin = require_role(Role.ADMIN)
 AdminUser = Annotated[User, Depends(require_admin)]
 
 
-def rate_limit(scope: str) -> Callable[[Request], Awaitable[None]]:
+def rate_limit(scope: str) -> Callable[[Request, RateLimiter], Awaitable[None]]:
     """Build a dependency that counts requests per client against the auth limit.
+
+    The client is the address the request came from, or the one a trusted
+    proxy (``TRUSTED_PROXIES``) names in ``X-Forwarded-For``; IPv6 clients
+    count per /64 network.
 
     Args:
         scope: What is counted, e.g. ``"login"``; each scope counts apart.
 
     Returns:
-        The dependency; it answers 429 with ``Retry-After`` over the limit.
+        The dependency; it answers 429 with ``Retry-After`` over the limit, and
+        503 when the counters cannot be reached.
     """
 
-    async def check_rate_limit(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.rate_limiter
-        client = request.client.host if request.client else "unknown"
-        await limiter.hit(scope, client)
+    async def check_rate_limit(request: Request, limiter: RateLimiterDep) -> None:
+        host = request.client.host if request.client else None
+        await limiter.hit(scope, client_key(host))
 
     return check_rate_limit

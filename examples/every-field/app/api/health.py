@@ -4,8 +4,9 @@ import structlog
 from fastapi import APIRouter
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import SessionDep
+from app.api.deps import RateLimiterDep, SessionDep
 from app.core.errors import ServiceUnavailableError
 from app.schemas.common import error_responses
 from app.schemas.health import HealthStatus
@@ -22,14 +23,25 @@ async def healthz() -> HealthStatus:
 
 
 @router.get("/readyz", responses=error_responses(503))
-async def readyz(session: SessionDep) -> HealthStatus:
+async def readyz(session: SessionDep, limiter: RateLimiterDep) -> HealthStatus:
     """Report whether the service can serve requests (readiness).
 
-    Answers 503 in the one error format while the database cannot be reached.
+    Answers 503 in the one error format, naming what is down, while the
+    database or the rate limit storage cannot be reached.
+    """
+    await check_database(session)
+    await limiter.check_storage()
+    return HealthStatus()
+
+
+async def check_database(session: AsyncSession) -> None:
+    """Check that the database answers.
+
+    Raises:
+        ServiceUnavailableError: It does not.
     """
     try:
         await session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("database unavailable", error=type(exc).__name__)
         raise ServiceUnavailableError("The database is unavailable") from exc
-    return HealthStatus()

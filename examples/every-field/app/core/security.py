@@ -21,8 +21,10 @@ from app.core.config import Settings
 ACCESS_TYPE = "access"
 REFRESH_TOKEN_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
+"""The least ``PASSWORD_MIN_LENGTH`` may be set to (NIST SP 800-63B)."""
 MAX_PASSWORD_LENGTH = 128
-"""Longer passwords are refused before hashing, so they cannot tie up the CPU."""
+"""Longer passwords are refused: at registration by the schema, at login after
+the same work as any other wrong password."""
 
 
 class InvalidTokenError(Exception):
@@ -79,13 +81,20 @@ def verify_password(
         hashed: The stored hash.
         settings: Settings holding the current Argon2 cost parameters.
 
+    A password longer than ``MAX_PASSWORD_LENGTH`` never matches, but its
+    first ``MAX_PASSWORD_LENGTH`` characters are checked all the same, so that
+    the answer takes as long as for any other wrong password.
+
     Returns:
         Whether the password matches, and a new hash to store when it matches
         but was hashed with other parameters than the current ones.
     """
+    valid, new_hash = password_hash(settings).verify_and_update(
+        password[:MAX_PASSWORD_LENGTH], hashed
+    )
     if len(password) > MAX_PASSWORD_LENGTH:
         return False, None
-    return password_hash(settings).verify_and_update(password, hashed)
+    return valid, new_hash
 
 
 def create_access_token(

@@ -4,16 +4,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import ConflictError, ForbiddenError, UnauthorizedError
+from app.core.passwords import (
+    check_password_length,
+    hash_password_in_thread,
+    verify_password_in_thread,
+)
 from app.core.security import (
     create_access_token,
-    hash_password,
     new_refresh_token,
     token_digest,
-    verify_password,
 )
 from app.models.refresh_token import RefreshToken
 from app.models.user import Role, User
@@ -22,6 +26,8 @@ from app.schemas.user import UserCreate
 
 _BAD_CREDENTIALS = "Incorrect email or password"
 _INVALID_REFRESH = "Invalid or expired refresh token"
+
+security_logger = structlog.get_logger("app.security")
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,16 @@ class AuthService:
         """Create a user with a hashed password.
 
         Raises:
+            PasswordTooShortError: The password is shorter than
+                ``PASSWORD_MIN_LENGTH``.
             ConflictError: The email address is taken.
         """
+        check_password_length(data.password, self.settings)
         if await self.users.get_by_email(data.email) is not None:
             raise ConflictError("A user with this email already exists")
         user = User(
             email=data.email,
-            hashed_password=hash_password(data.password, self.settings),
+            hashed_password=await hash_password_in_thread(data.password, self.settings),
             role=role,
         )
         return await self.users.add(user)
@@ -67,22 +76,32 @@ class AuthService:
     async def authenticate(self, email: str, password: str) -> User:
         """Return the active user with these credentials.
 
-        The password is hashed even for an unknown email address, so that the
-        answer takes as long either way. A hash made with outdated parameters
-        is replaced.
+        Every failed attempt does the same work, one Argon2 verification in a
+        worker thread, whether the email address is unknown, the password wrong
+        or too long, so the answer's timing tells nothing. Failures are logged
+        as ``login_failed`` events with the email address, never the password.
+        A hash made with outdated parameters is replaced.
 
         Raises:
             UnauthorizedError: No user has this email and password.
             ForbiddenError: The user is deactivated.
         """
         user = await self.users.get_by_email(email)
-        if user is None:
-            hash_password(password[:1], self.settings)
-            raise UnauthorizedError(_BAD_CREDENTIALS)
-        valid, new_hash = verify_password(password, user.hashed_password, self.settings)
-        if not valid:
+        stored_hash = user.hashed_password if user is not None else None
+        valid, new_hash = await verify_password_in_thread(
+            password, stored_hash, self.settings
+        )
+        if user is None or not valid:
+            security_logger.warning(
+                "login_failed",
+                email=email.strip().lower(),
+                reason="unknown_email" if user is None else "wrong_password",
+            )
             raise UnauthorizedError(_BAD_CREDENTIALS)
         if not user.is_active:
+            security_logger.warning(
+                "login_failed", email=user.email, reason="deactivated"
+            )
             raise ForbiddenError("This account is deactivated")
         if new_hash is not None:
             user.hashed_password = new_hash

@@ -4,6 +4,7 @@ import structlog
 from fastapi import APIRouter
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import SessionDep
 from app.core.errors import ServiceUnavailableError
@@ -27,9 +28,18 @@ async def readyz(session: SessionDep) -> HealthStatus:
 
     Answers 503 in the one error format while the database cannot be reached.
     """
+    await check_database(session)
+    return HealthStatus()
+
+
+async def check_database(session: AsyncSession) -> None:
+    """Check that the database answers.
+
+    Raises:
+        ServiceUnavailableError: It does not.
+    """
     try:
         await session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("database unavailable", error=type(exc).__name__)
         raise ServiceUnavailableError("The database is unavailable") from exc
-    return HealthStatus()

@@ -1,6 +1,7 @@
 """Application settings, read from the environment and an optional ``.env`` file."""
 
 from functools import lru_cache
+from ipaddress import ip_network
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
@@ -8,6 +9,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+MEBIBYTE = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -41,6 +43,23 @@ class Settings(BaseSettings):
         description="JSON log lines; defaults to on in production only.",
     )
 
+    # Abuse resistance: request size, proxies, documentation.
+    max_body_bytes: int = Field(
+        default=MEBIBYTE,
+        ge=1,
+        description="Largest request body accepted; larger ones answer 413.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For is believed, comma-separated in the environment.",
+    )
+    docs_enabled: bool = Field(
+        default_factory=lambda data: data["environment"] != "production",
+        description="Serve /docs, /redoc and /openapi.json; defaults to off in "
+        "production only.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -54,6 +73,28 @@ class Settings(BaseSettings):
     def _normalise_origins(cls, origins: list[str]) -> list[str]:
         """Drop trailing slashes: browsers send origins without them."""
         return [origin.rstrip("/") for origin in origins]
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Accept ``TRUSTED_PROXIES`` as a comma-separated string."""
+        if isinstance(value, str):
+            return [proxy.strip() for proxy in value.split(",") if proxy.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, proxies: list[str]) -> list[str]:
+        """Refuse anything but IP addresses and networks, e.g. 10.0.0.0/8."""
+        for proxy in proxies:
+            try:
+                ip_network(proxy)
+            except ValueError as exc:
+                raise ValueError(
+                    f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network; "
+                    "use e.g. 10.0.0.1 or 10.0.0.0/8"
+                ) from exc
+        return proxies
 
     @model_validator(mode="after")
     def _refuse_wildcard_with_credentials(self) -> Self:

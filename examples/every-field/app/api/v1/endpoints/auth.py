@@ -3,12 +3,14 @@
 With ``AUTH_TRANSPORT=bearer`` (the default) login and refresh answer with the
 tokens, and refresh and logout take ``{"refresh_token": ...}``. With ``cookie``
 they set HTTP-only cookies instead and answer 204; refresh and logout then read
-the refresh cookie and need the ``X-CSRF-Token`` header.
+the refresh cookie and need the ``X-CSRF-Token`` header. Answers that carry
+tokens are never cached (``Cache-Control: no-store``).
 """
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.api.deps import (
@@ -16,9 +18,11 @@ from app.api.deps import (
     CSRF_COOKIE,
     REFRESH_COOKIE,
     CurrentUser,
+    RateLimiterDep,
     SessionDep,
     SettingsDep,
     check_csrf,
+    cookie_name,
     rate_limit,
 )
 from app.core.config import Settings
@@ -28,8 +32,8 @@ from app.schemas.common import error_responses
 from app.schemas.user import RefreshRequest, TokenResponse, UserCreate, UserRead
 from app.services.auth import AuthService, Tokens
 
-REFRESH_PATH = "/api/v1/auth"
-"""Where the browser sends the refresh cookie: the auth endpoints only."""
+NO_STORE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+"""Headers that keep browsers and proxies from storing an answer with tokens."""
 
 _COOKIE_RESPONSE: dict[int | str, dict[str, Any]] = {
     status.HTTP_204_NO_CONTENT: {
@@ -48,33 +52,36 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(422))
 
 
-def _token_response(tokens: Tokens, settings: Settings) -> TokenResponse | Response:
-    """Answer with the tokens in the body, or set them as cookies."""
+def _token_response(tokens: Tokens, settings: Settings) -> Response:
+    """Answer with the tokens in the body, or set them as cookies; never cached.
+
+    Every cookie has ``Path=/`` and no ``Domain``, as the ``__Host-`` prefix of
+    secure cookies demands. The CSRF cookie lives as long as the refresh
+    cookie, so the session survives a browser restart.
+    """
     if settings.auth_transport == "bearer":
-        return TokenResponse(
+        body = TokenResponse(
             access_token=tokens.access_token,
             refresh_token=tokens.refresh_token,
             expires_in=tokens.expires_in,
         )
-    response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    cookies = (
-        (ACCESS_COOKIE, tokens.access_token, tokens.expires_in, "/", True),
-        (
-            REFRESH_COOKIE,
-            tokens.refresh_token,
-            settings.refresh_token_expire_days * 24 * 3600,
-            REFRESH_PATH,
-            True,
-        ),
-        # Readable by the site's own scripts, which echo it in X-CSRF-Token.
-        (CSRF_COOKIE, new_csrf_token(), None, "/", False),
+        return JSONResponse(body.model_dump(mode="json"), headers=NO_STORE_HEADERS)
+    response = Response(
+        status_code=status.HTTP_204_NO_CONTENT, headers=NO_STORE_HEADERS
     )
-    for name, value, max_age, path, httponly in cookies:
+    session_lifetime = settings.refresh_token_expire_days * 24 * 3600
+    cookies = (
+        (ACCESS_COOKIE, tokens.access_token, tokens.expires_in, True),
+        (REFRESH_COOKIE, tokens.refresh_token, session_lifetime, True),
+        # Readable by the site's own scripts, which echo it in X-CSRF-Token.
+        (CSRF_COOKIE, new_csrf_token(), session_lifetime, False),
+    )
+    for name, value, max_age, httponly in cookies:
         response.set_cookie(
-            name,
+            cookie_name(name, settings),
             value,
             max_age=max_age,
-            path=path,
+            path="/",
             httponly=httponly,
             secure=settings.cookie_secure,
             samesite=settings.cookie_samesite,
@@ -87,8 +94,8 @@ def _refresh_token(
 ) -> str:
     """The refresh token of the request: from the body, or the cookie."""
     if settings.auth_transport == "cookie":
-        check_csrf(request)
-        token = request.cookies.get(REFRESH_COOKIE)
+        check_csrf(request, settings)
+        token = request.cookies.get(cookie_name(REFRESH_COOKIE, settings))
     else:
         token = body.refresh_token if body is not None else None
     if not token:
@@ -121,13 +128,20 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     service: AuthServiceDep,
     settings: SettingsDep,
-) -> TokenResponse | Response:
+    limiter: RateLimiterDep,
+) -> Response:
     """Exchange an email (as ``username``) and password for tokens.
 
     Takes the OAuth2 password form, so the documentation's Authorize button
-    works.
+    works. An account with too many recent failed logins answers 429 whatever
+    the password, from any address.
     """
-    tokens = await service.login(form.username, form.password)
+    await limiter.check_account(form.username)
+    try:
+        tokens = await service.login(form.username, form.password)
+    except UnauthorizedError:
+        await limiter.record_login_failure(form.username)
+        raise
     return _token_response(tokens, settings)
 
 
@@ -144,7 +158,7 @@ async def refresh(
     service: AuthServiceDep,
     settings: SettingsDep,
     body: RefreshRequest | None = None,
-) -> TokenResponse | Response:
+) -> Response:
     """Exchange a refresh token for new tokens; the old one stops working."""
     tokens = await service.refresh(_refresh_token(request, body, settings))
     return _token_response(tokens, settings)
@@ -166,12 +180,13 @@ async def logout(
     """Revoke the refresh token and every token refreshed from the same login."""
     await service.logout(_refresh_token(request, body, settings))
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    for name, path in (
-        (ACCESS_COOKIE, "/"),
-        (REFRESH_COOKIE, REFRESH_PATH),
-        (CSRF_COOKIE, "/"),
-    ):
-        response.delete_cookie(name, path=path)
+    for name in (ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE):
+        response.delete_cookie(
+            cookie_name(name, settings),
+            path="/",
+            secure=settings.cookie_secure,
+            samesite=settings.cookie_samesite,
+        )
     return response
 
 
