@@ -17,15 +17,21 @@ from tests.auth import PASSWORD, create_user
 
 
 async def test_a_new_email_becomes_an_admin_with_that_password(
-    session: AsyncSession, settings: Settings
+    session: AsyncSession, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Given an email address nobody registered / When it is made an admin
+    caplog.set_level(logging.INFO)
     admin = await make_admin(session, settings, "Root@example.com", "root-passphrase")
 
     # Then the user exists, is an admin, and signs in with that password
     assert admin.role is Role.ADMIN
     assert admin.email == "root@example.com"
     assert verify_password("root-passphrase", admin.hashed_password, settings)[0]
+
+    # And its creation is a security event that does not hold the password
+    events = [r.msg for r in caplog.records if r.name == "app.security"]
+    assert any(cast(dict[str, Any], e)["event"] == "admin_created" for e in events)
+    assert "root-passphrase" not in caplog.text
 
 
 async def test_a_registered_address_is_refused_without_promote(
