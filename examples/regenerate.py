@@ -53,12 +53,17 @@ def generate(name: str, parent: Path) -> Path:
     return parent / name
 
 
+#: Files a new project gets that are not rendered, and differ on every run:
+#: ``.env`` holds the project's random ``SECRET_KEY`` (and git ignores it).
+LOCAL_FILES = (".env",)
+
+
 def files(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by its relative path."""
+    """Every rendered file under ``root`` by its relative path."""
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(root).as_posix() not in LOCAL_FILES
     }
 
 
@@ -96,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sys.stdout.writelines(diff)
             else:
                 shutil.rmtree(committed, ignore_errors=True)
-                shutil.copytree(generated, committed)
+                shutil.copytree(
+                    generated, committed, ignore=shutil.ignore_patterns(*LOCAL_FILES)
+                )
     if stale:
         print(
             f"\nexamples out of date: {', '.join(stale)}; regenerate them with "

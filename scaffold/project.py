@@ -22,6 +22,7 @@ from scaffold.apply import process_umask
 from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
+from scaffold.local_env import write_local_env
 from scaffold.manifest import MANIFEST_FILE, STATE_DIR, Manifest
 from scaffold.paths import templates_root
 from scaffold.plan import Action, FileOp, Plan
@@ -147,7 +148,9 @@ def render_project(
 
     Copier renders into a staging directory next to the target (so on the same
     filesystem), which is renamed into place once complete. An error or an
-    interrupt part-way removes the staging directory and leaves no trace.
+    interrupt part-way removes the staging directory and leaves no trace. A
+    project with auth also gets a git-ignored ``.env`` holding a random
+    ``SECRET_KEY``, which is not part of the template's recorded output.
 
     Returns:
         The paths written, relative to the project root, sorted.
@@ -161,6 +164,8 @@ def render_project(
     staging = Path(tempfile.mkdtemp(prefix=f".{request.name}.", dir=request.parent))
     try:
         _render_into(staging, request)
+        if request.auth:
+            write_local_env(staging)
         staging.chmod(0o777 & ~process_umask())
         if request.target.is_dir():
             request.target.rmdir()  # it was checked to be empty

@@ -33,9 +33,11 @@ def test_rendering_is_deterministic(tmp_path: Path, database: str) -> None:
             )
         )
 
-    # Then the two trees are byte-identical
+    # Then the two trees are byte-identical, but for the secrets of .env
     one = tree_digest(tmp_path / "one" / "shop")
-    assert one == tree_digest(tmp_path / "two" / "shop")
+    two = tree_digest(tmp_path / "two" / "shop")
+    assert one.pop(".env") != two.pop(".env")
+    assert one == two
     assert "app/main.py" in one
 
 
@@ -55,13 +57,55 @@ def test_no_secrets_or_timestamps_in_generated_files(tmp_path: Path) -> None:
     render_project(ProjectRequest.build(name="shop", parent=tmp_path))
     root = tmp_path / "shop"
 
+    key = (root / ".env").read_text().split("SECRET_KEY=")[1].strip()
     for path in root.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path.name != ".env":
             text = path.read_text()
             assert "2026-" not in text, path  # no render date baked in
             assert str(tmp_path) not in text, path
-    assert not (root / ".env").exists()
+            assert key not in text, path  # the key is in .env only
     assert (root / ".env.example").is_file()
+
+
+def test_a_new_project_gets_a_random_signing_key_in_an_ignored_env_file(
+    tmp_path: Path,
+) -> None:
+    # Given two projects rendered with auth
+    for name in ("shop", "store"):
+        render_project(ProjectRequest.build(name=name, parent=tmp_path))
+
+    # Then each has a .env of its own, readable by its owner only, with a random
+    # key long enough for every algorithm
+    keys = []
+    for name in ("shop", "store"):
+        env = tmp_path / name / ".env"
+        assert env.stat().st_mode & 0o777 == 0o600
+        [key] = [
+            line.removeprefix("SECRET_KEY=")
+            for line in env.read_text().splitlines()
+            if line.startswith("SECRET_KEY=")
+        ]
+        assert len(key.encode()) >= 64
+        keys.append(key)
+    assert keys[0] != keys[1]
+
+    # And git ignores it, and scaffold's manifest does not record it
+    root = tmp_path / "shop"
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".env"], cwd=root, capture_output=True, check=False
+    )
+    assert ignored.returncode == 0
+    manifest = json.loads((root / ".scaffold" / "manifest.json").read_text())
+    assert ".env.example" in manifest["files"]
+    assert ".env" not in manifest["files"]
+    assert keys[0] not in json.dumps(manifest)
+
+
+def test_a_project_without_auth_gets_no_env_file(tmp_path: Path) -> None:
+    render_project(ProjectRequest.build(name="shop", auth=False, parent=tmp_path))
+
+    assert not (tmp_path / "shop" / ".env").exists()
 
 
 def test_interrupted_render_leaves_nothing_behind(

@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import DEVELOPMENT_SIGNING_KEY, Settings
+from app.core.config import Settings, temporary_signing_key
 
-PRODUCTION_KEY = "a-production-signing-key-of-more-than-32-bytes"
+PRODUCTION_KEY = "a-production-signing-key-of-more-than-64-bytes-for-any-algorithm!"
 
 
 @pytest.fixture(autouse=True)
@@ -86,45 +86,69 @@ def test_explicit_log_json_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.log_json is False
 
 
-def test_production_refuses_the_development_signing_key(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("key", [None, ""])
+def test_production_refuses_to_start_without_a_signing_key(
+    monkeypatch: pytest.MonkeyPatch, key: str | None
 ) -> None:
-    # Given production without a signing key of its own
-    monkeypatch.delenv("SECRET_KEY")
+    # Given production with no signing key, or an empty one
+    if key is None:
+        monkeypatch.delenv("SECRET_KEY")
+    else:
+        monkeypatch.setenv("SECRET_KEY", key)
     monkeypatch.setenv("ENVIRONMENT", "production")
 
-    # When the settings are loaded
-    # Then they are refused, and the key is not shown
-    with pytest.raises(ValidationError, match="development default") as error:
+    # When the settings are loaded / Then they are refused
+    with pytest.raises(ValidationError, match="SECRET_KEY is required in production"):
         Settings(_env_file=None)
-    assert DEVELOPMENT_SIGNING_KEY not in str(error.value)
 
 
-def test_development_uses_the_development_signing_key(
-    monkeypatch: pytest.MonkeyPatch,
+def test_development_without_a_key_signs_with_a_random_key_per_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Given development without a signing key
+    # Given development without a signing key, in a process that made none yet
     monkeypatch.delenv("SECRET_KEY")
+    temporary_signing_key.cache_clear()
 
-    # When the settings are loaded
-    settings = Settings(_env_file=None)
+    # When the settings are loaded twice
+    first, second = Settings(_env_file=None), Settings(_env_file=None)
 
-    # Then the development key is used
-    assert settings.secret_key.get_secret_value() == DEVELOPMENT_SIGNING_KEY
+    # Then both use one random key, long enough for every algorithm
+    key = first.secret_key.get_secret_value()
+    assert key == second.secret_key.get_secret_value()
+    assert len(key.encode()) >= 64
+
+    # And one warning says so, without showing the key
+    warnings = [r for r in caplog.records if "SECRET_KEY is not set" in r.message]
+    assert len(warnings) == 1
+    assert key not in caplog.text
+
+    # And another process (a cleared cache) would make another key
+    temporary_signing_key.cache_clear()
+    assert Settings(_env_file=None).secret_key.get_secret_value() != key
 
 
+@pytest.mark.parametrize(
+    ("algorithm", "length"), [("HS256", 32), ("HS384", 48), ("HS512", 64)]
+)
 @pytest.mark.parametrize("environment", ["development", "production"])
-def test_a_short_signing_key_is_refused(
-    monkeypatch: pytest.MonkeyPatch, environment: str
+def test_the_signing_key_must_be_as_long_as_the_algorithm_needs(
+    monkeypatch: pytest.MonkeyPatch, environment: str, algorithm: str, length: int
 ) -> None:
-    # Given a signing key shorter than 32 bytes
-    monkeypatch.setenv("SECRET_KEY", "x" * 31)
+    # Given an algorithm and an environment
+    monkeypatch.setenv("JWT_ALGORITHM", algorithm)
     monkeypatch.setenv("ENVIRONMENT", environment)
 
-    # When the settings are loaded
-    # Then they are refused in every environment
-    with pytest.raises(ValidationError, match="at least 32 bytes"):
+    # When the key is one byte too short / Then the settings are refused, and
+    # the error does not show the key
+    short_key = "k" * (length - 1)
+    monkeypatch.setenv("SECRET_KEY", short_key)
+    with pytest.raises(ValidationError, match=f"at least {length} bytes") as error:
         Settings(_env_file=None)
+    assert short_key not in str(error.value)
+
+    # And a key of exactly that length is accepted
+    monkeypatch.setenv("SECRET_KEY", "k" * length)
+    assert Settings(_env_file=None).jwt_algorithm == algorithm
 
 
 def test_production_accepts_a_signing_key_of_its_own(

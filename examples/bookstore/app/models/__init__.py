@@ -10,6 +10,7 @@ from app.core.database import Base
 from app.models.author import Author
 from app.models.book import Book
 from app.models.category import Category
+from app.models.password_reset_token import PasswordResetToken
 from app.models.refresh_token import RefreshToken
 from app.models.review import Review
 from app.models.tag import Tag
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "Book",
     "Category",
+    "PasswordResetToken",
     "RefreshToken",
     "Review",
     "Tag",

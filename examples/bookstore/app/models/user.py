@@ -3,7 +3,7 @@
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from sqlalchemy import Enum, String
+from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -19,9 +19,14 @@ class Role(StrEnum):
 
 
 class User(TimestampMixin, Base):
-    """A user who can sign in; only the hash of the password is stored."""
+    """A user who can sign in; only the hash of the password is stored.
+
+    Email addresses are stored in lower case, which the database checks, so
+    that its unique constraint makes them unique in any case.
+    """
 
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     email: Mapped[str] = mapped_column(String(length=EMAIL_LENGTH), unique=True)

@@ -1,4 +1,4 @@
-"""Database access for users and their refresh tokens: queries only."""
+"""Database access for users and their refresh and reset tokens: queries only."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,9 +7,11 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.password_reset_token import PasswordResetToken
 from app.models.refresh_token import RefreshToken
 from app.models.user import User
 from app.schemas.common import PageQuery
+from app.schemas.user import normalise_email
 
 
 class UserRepository:
@@ -29,7 +31,7 @@ class UserRepository:
     async def get_by_email(self, email: str) -> User | None:
         """Return the user with this email address (any case), or ``None``."""
         return await self.session.scalar(
-            select(User).where(func.lower(User.email) == email.lower())
+            select(User).where(User.email == normalise_email(email))
         )
 
     async def list(self, query: PageQuery) -> tuple[Sequence[User], int]:
@@ -84,6 +86,27 @@ class RefreshTokenRepository:
         await self.session.flush()
         return token
 
+    async def claim(self, token: RefreshToken, when: datetime) -> bool:
+        """Revoke ``token`` unless it is revoked already, in one conditional write.
+
+        Of several requests that present the same token at once, exactly one
+        gets ``True``: the database lets only one ``UPDATE`` change the row.
+
+        Args:
+            token: The token to revoke.
+            when: The time of revocation.
+
+        Returns:
+            Whether this call revoked it.
+        """
+        claimed = await self.session.scalar(
+            update(RefreshToken)
+            .where(RefreshToken.id == token.id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=when)
+            .returning(RefreshToken.id)
+        )
+        return claimed is not None
+
     async def revoke_family(self, family_id: UUID, when: datetime) -> None:
         """Revoke every token of a family that is not revoked yet."""
         await self.session.execute(
@@ -93,4 +116,67 @@ class RefreshTokenRepository:
                 RefreshToken.revoked_at.is_(None),
             )
             .values(revoked_at=when)
+        )
+
+    async def revoke_user(self, user: User, when: datetime) -> None:
+        """Revoke every token of ``user`` that is not revoked yet."""
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=when)
+        )
+
+
+class PasswordResetTokenRepository:
+    """Reads and writes ``PasswordResetToken`` rows through one session.
+
+    Args:
+        session: The session of the current request.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: PasswordResetToken) -> PasswordResetToken:
+        """Insert ``token``."""
+        self.session.add(token)
+        await self.session.flush()
+        return token
+
+    async def redeem(self, digest: str, when: datetime) -> PasswordResetToken | None:
+        """Mark the token stored under ``digest`` used, if it is usable.
+
+        One conditional write: of two requests with the same token, only one
+        redeems it.
+
+        Args:
+            digest: The digest of the token.
+            when: The current time; the token must not have expired by then.
+
+        Returns:
+            The token, or ``None`` when it is unknown, used or expired.
+        """
+        redeemed = await self.session.scalar(
+            update(PasswordResetToken)
+            .where(
+                PasswordResetToken.token_digest == digest,
+                PasswordResetToken.used_at.is_(None),
+                PasswordResetToken.expires_at > when,
+            )
+            .values(used_at=when)
+            .returning(PasswordResetToken.id)
+        )
+        if redeemed is None:
+            return None
+        return await self.session.get(PasswordResetToken, redeemed)
+
+    async def use_all(self, user: User, when: datetime) -> None:
+        """Mark every unused token of ``user`` used."""
+        await self.session.execute(
+            update(PasswordResetToken)
+            .where(
+                PasswordResetToken.user_id == user.id,
+                PasswordResetToken.used_at.is_(None),
+            )
+            .values(used_at=when)
         )

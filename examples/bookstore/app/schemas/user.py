@@ -18,6 +18,11 @@ Password = Annotated[
 Email = Annotated[EmailStr, Field(max_length=EMAIL_LENGTH)]
 
 
+def normalise_email(email: str) -> str:
+    """The form an email address is stored and looked up in: lower case."""
+    return email.lower()
+
+
 class UserCreate(BaseModel):
     """The body of ``POST /auth/register``."""
 
@@ -30,6 +35,12 @@ class UserCreate(BaseModel):
 
     email: Email
     password: Password
+
+    @field_validator("email")
+    @classmethod
+    def _lower_case(cls, email: str) -> str:
+        """Store the address in lower case, so that it is unique in any case."""
+        return normalise_email(email)
 
 
 class UserRead(BaseModel):
@@ -77,3 +88,38 @@ class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    """The body of ``POST /auth/password``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"current_password": "correct-horse", "new_password": "battery-staple"}
+            ]
+        },
+    )
+
+    current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    new_password: Password
+
+
+class PasswordResetRequest(BaseModel):
+    """The body of ``POST /auth/password-reset``."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "ada@example.com"}]}
+    )
+
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    """The body of ``POST /auth/password-reset/confirm``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200)
+    new_password: Password

@@ -1,4 +1,4 @@
-"""Create the users and refresh_tokens tables.
+"""Create the users, refresh_tokens and password_reset_tokens tables.
 
 Part of the project template, so the same in every project made with auth:
 resource revisions chain onto it.
@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create the users table, then the refresh_tokens table that refers to it."""
+    """Create the users table, then the token tables that refer to it."""
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +50,7 @@ def upgrade() -> None:
             server_default=sa.text("CURRENT_TIMESTAMP"),
             nullable=False,
         ),
+        sa.CheckConstraint("email = lower(email)", name=op.f("ck_users_email_lower")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_digest", sa.String(length=64), nullable=False),
         sa.Column("family_id", sa.Uuid(), nullable=False),
+        sa.Column("session_started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
@@ -88,10 +90,49 @@ def upgrade() -> None:
         op.f("ix_refresh_tokens_family_id"), "refresh_tokens", ["family_id"]
     )
     op.create_index(op.f("ix_refresh_tokens_user_id"), "refresh_tokens", ["user_id"])
+    op.create_table(
+        "password_reset_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_digest", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("CURRENT_TIMESTAMP"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("CURRENT_TIMESTAMP"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_password_reset_tokens_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_reset_tokens")),
+        sa.UniqueConstraint(
+            "token_digest", name=op.f("uq_password_reset_tokens_token_digest")
+        ),
+    )
+    op.create_index(
+        op.f("ix_password_reset_tokens_user_id"),
+        "password_reset_tokens",
+        ["user_id"],
+    )
 
 
 def downgrade() -> None:
-    """Drop the refresh_tokens table, then the users table."""
+    """Drop the token tables, then the users table."""
+    op.drop_index(
+        op.f("ix_password_reset_tokens_user_id"), table_name="password_reset_tokens"
+    )
+    op.drop_table("password_reset_tokens")
     op.drop_index(op.f("ix_refresh_tokens_user_id"), table_name="refresh_tokens")
     op.drop_index(op.f("ix_refresh_tokens_family_id"), table_name="refresh_tokens")
     op.drop_table("refresh_tokens")

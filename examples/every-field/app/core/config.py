@@ -1,5 +1,7 @@
 """Application settings, read from the environment and an optional ``.env`` file."""
 
+import logging
+import secrets
 from functools import lru_cache
 from ipaddress import ip_network
 from typing import Annotated, Literal, Self
@@ -19,12 +21,32 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 AuthTransport = Literal["bearer", "cookie"]
 SameSite = Literal["lax", "strict", "none"]
 JwtAlgorithm = Literal["HS256", "HS384", "HS512"]
+MailBackend = Literal["log", "smtp"]
 
-DEVELOPMENT_SIGNING_KEY = "development-only-secret-key-replace-me-in-production"
-"""The signing key outside production when none is set; refused in production."""
-MIN_SECRET_KEY_BYTES = 32
+MIN_SECRET_KEY_BYTES: dict[str, int] = {"HS256": 32, "HS384": 48, "HS512": 64}
 """RFC 7518 asks for an HMAC key at least as long as the hash output."""
 MEBIBYTE = 1024 * 1024
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache
+def temporary_signing_key() -> str:
+    """A random signing key for this process, made on first use.
+
+    Used outside production when ``SECRET_KEY`` is not set: tokens then stop
+    working when the process restarts, and no two processes accept each
+    other's tokens. Production refuses to start without a key of its own.
+
+    Returns:
+        The key, the same for every call in this process.
+    """
+    logger.warning(
+        "SECRET_KEY is not set: signing tokens with a random key that lasts as "
+        "long as this process; set SECRET_KEY in .env to keep sessions across "
+        "restarts"
+    )
+    return secrets.token_urlsafe(64)
 
 
 class Settings(BaseSettings):
@@ -39,6 +61,9 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # An error names the setting but never echoes its value: a refused
+        # value may still be a secret (a signing key, a database password).
+        hide_input_in_errors=True,
     )
 
     app_name: str = "Every Field"
@@ -76,12 +101,59 @@ class Settings(BaseSettings):
     )
 
     secret_key: SecretStr = Field(
-        default=SecretStr(DEVELOPMENT_SIGNING_KEY),
-        description="Key that signs access tokens; at least 32 bytes.",
+        default=SecretStr(""),
+        description="Key that signs access tokens, at least as long as the "
+        "algorithm's hash (32 bytes for HS256); required in production, a random "
+        "key per process otherwise.",
     )
     jwt_algorithm: JwtAlgorithm = "HS256"
+    jwt_issuer: str = Field(
+        default="every-field",
+        min_length=1,
+        description="The iss claim of the tokens this service signs and accepts.",
+    )
+    jwt_audience: str = Field(
+        default="every-field",
+        min_length=1,
+        description="The aud claim of the tokens this service signs and accepts.",
+    )
+    jwt_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="Clock skew allowed on exp and iat."
+    )
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_expire_days: int = Field(default=14, ge=1, le=365)
+    session_lifetime_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days after a login when its session ends, however often "
+        "its refresh token was exchanged.",
+    )
+    registration_enabled: bool = Field(
+        default=True, description="Whether anyone may register an account."
+    )
+    password_reset_token_expire_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    password_reset_url: str = Field(
+        default="http://localhost:3000/reset-password",
+        description="The page of the client that sets a new password; the reset "
+        "mail links to it with ?token=...",
+    )
+    mail_backend: MailBackend = Field(
+        default="log",
+        description="log: write mails to the log (development only, the reset "
+        "link included); smtp: send them through SMTP_HOST.",
+    )
+    mail_from: str = "no-reply@localhost"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the connection with STARTTLS."
+    )
+    smtp_tls: bool = Field(
+        default=False, description="Connect with TLS from the start (port 465)."
+    )
     auth_transport: AuthTransport = Field(
         default="bearer",
         description="bearer: tokens in the body and the Authorization header; "
@@ -175,18 +247,25 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_weak_secret_key(self) -> Self:
-        """Refuse a short signing key, and the development key in production."""
-        key = self.secret_key.get_secret_value()
-        if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+    def _require_strong_secret_key(self) -> Self:
+        """Refuse a short signing key, and a missing or empty one in production.
+
+        Outside production a missing key is replaced by a random key made once
+        per process (see :func:`temporary_signing_key`).
+        """
+        if not self.secret_key.get_secret_value():
+            if self.is_production:
+                raise ValueError(
+                    "SECRET_KEY is required in production; generate one with: "
+                    'python -c "import secrets; print(secrets.token_urlsafe(64))"'
+                )
+            self.secret_key = SecretStr(temporary_signing_key())
+        minimum = MIN_SECRET_KEY_BYTES[self.jwt_algorithm]
+        if len(self.secret_key.get_secret_value().encode()) < minimum:
             raise ValueError(
-                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes; generate "
-                'one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
-            )
-        if self.is_production and key == DEVELOPMENT_SIGNING_KEY:
-            raise ValueError(
-                "SECRET_KEY is the development default; set a secret key of your "
-                "own in production"
+                f"SECRET_KEY must be at least {minimum} bytes for "
+                f"{self.jwt_algorithm}; generate one with: "
+                'python -c "import secrets; print(secrets.token_urlsafe(64))"'
             )
         return self
 

@@ -1,9 +1,10 @@
 """Passwords and tokens: Argon2 hashing (pwdlib) and signed JWTs (PyJWT).
 
 Access tokens are short-lived JWTs signed with ``SECRET_KEY``; the algorithm is
-pinned by the settings, and ``exp``, ``iat`` and ``sub`` are required. Refresh
-tokens are random strings; only their SHA-256 digest is stored, so a leaked
-database does not leak usable tokens.
+pinned by the settings, ``exp``, ``iat``, ``sub``, ``iss`` and ``aud`` are
+required, and the issuer and audience must be this service's. Refresh and
+password reset tokens are random strings; only their SHA-256 digest is stored,
+so a leaked database does not leak usable tokens.
 """
 
 import hashlib
@@ -104,7 +105,8 @@ def create_access_token(
 
     Args:
         subject: The user id, as text.
-        settings: Settings holding the key, algorithm and lifetime.
+        settings: Settings holding the key, algorithm, issuer, audience and
+            lifetime.
         now: The issue time; the current time when omitted.
 
     Returns:
@@ -114,6 +116,8 @@ def create_access_token(
     claims: dict[str, Any] = {
         "sub": subject,
         "type": ACCESS_TYPE,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
         "iat": issued,
         "exp": issued + timedelta(minutes=settings.access_token_expire_minutes),
     }
@@ -128,11 +132,13 @@ def decode_access_token(token: str, settings: Settings) -> str:
     """Verify an access token and return its subject.
 
     Only the configured algorithm is accepted, so neither ``alg: none`` nor a
-    token signed with another algorithm gets through.
+    token signed with another algorithm gets through; a token of another issuer
+    or for another audience is refused. ``JWT_LEEWAY_SECONDS`` of clock skew
+    are allowed.
 
     Args:
         token: The encoded JWT.
-        settings: Settings holding the key and algorithm.
+        settings: Settings holding the key, algorithm, issuer and audience.
 
     Returns:
         The ``sub`` claim: the user id, as text.
@@ -145,7 +151,10 @@ def decode_access_token(token: str, settings: Settings) -> str:
             token,
             settings.secret_key.get_secret_value(),
             algorithms=[settings.jwt_algorithm],
-            options={"require": ["exp", "iat", "sub"]},
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            leeway=settings.jwt_leeway_seconds,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
     except jwt.PyJWTError as exc:
         raise InvalidTokenError(str(exc)) from exc
@@ -156,12 +165,12 @@ def decode_access_token(token: str, settings: Settings) -> str:
 
 
 def new_refresh_token() -> str:
-    """A new refresh token: random, URL-safe, unguessable."""
+    """A new refresh or password reset token: random, URL-safe, unguessable."""
     return secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
 
 
 def token_digest(token: str) -> str:
-    """The SHA-256 digest under which a refresh token is stored."""
+    """The SHA-256 digest under which a refresh or reset token is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -8,9 +8,18 @@ matters.
 
 from app.core.database import Base
 from app.models.category import Category
+from app.models.password_reset_token import PasswordResetToken
 from app.models.person import Person
 from app.models.product import Product
 from app.models.refresh_token import RefreshToken
 from app.models.user import User
 
-__all__ = ["Base", "Category", "Person", "Product", "RefreshToken", "User"]
+__all__ = [
+    "Base",
+    "Category",
+    "PasswordResetToken",
+    "Person",
+    "Product",
+    "RefreshToken",
+    "User",
+]

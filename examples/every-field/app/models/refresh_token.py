@@ -12,9 +12,11 @@ from app.core.database import Base, TimestampMixin
 class RefreshToken(TimestampMixin, Base):
     """A refresh token of a user.
 
-    Each login starts a family; each refresh replaces the token it was given by
-    a new one of the same family and marks the old one revoked. A revoked token
-    presented again means it was stolen, and revokes the whole family.
+    Each login starts a family (a session); each refresh replaces the token it
+    was given by a new one of the same family and marks the old one revoked. A
+    revoked token presented again means it was stolen, and revokes the whole
+    family. ``session_started_at`` is the time of the login, carried through
+    every refresh, so that a session ends ``SESSION_LIFETIME_DAYS`` after it.
     """
 
     __tablename__ = "refresh_tokens"
@@ -25,5 +27,6 @@ class RefreshToken(TimestampMixin, Base):
     )
     token_digest: Mapped[str] = mapped_column(String(length=64), unique=True)
     family_id: Mapped[UUID] = mapped_column(index=True)
+    session_started_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

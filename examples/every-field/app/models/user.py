@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from sqlalchemy import Enum, String
+from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -18,9 +18,14 @@ class Role(StrEnum):
 
 
 class User(TimestampMixin, Base):
-    """A user who can sign in; only the hash of the password is stored."""
+    """A user who can sign in; only the hash of the password is stored.
+
+    Email addresses are stored in lower case, which the database checks, so
+    that its unique constraint makes them unique in any case.
+    """
 
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(length=EMAIL_LENGTH), unique=True)

@@ -41,12 +41,14 @@ def signed(claims: dict[str, Any], settings: Settings, **options: Any) -> str:
     return jwt.encode(claims, key, algorithm=algorithm)
 
 
-def claims_for(user: User, **changes: Any) -> dict[str, Any]:
+def claims_for(user: User, settings: Settings, **changes: Any) -> dict[str, Any]:
     """Valid access token claims for ``user``, with ``changes`` applied."""
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": str(user.id),
         "type": "access",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
         "iat": now,
         "exp": now + timedelta(minutes=5),
     }
@@ -213,7 +215,7 @@ async def test_tampered_token_answers_401(
     # Given a valid token whose payload is swapped for another user's
     token = create_access_token(str(user.id), settings)
     header, _, signature = token.split(".")
-    forged_payload = signed(claims_for(other_user), settings).split(".")[1]
+    forged_payload = signed(claims_for(other_user, settings), settings).split(".")[1]
     forged = f"{header}.{forged_payload}.{signature}"
 
     # When it is used / Then 401
@@ -224,7 +226,7 @@ async def test_unsigned_token_answers_401(
     client: AsyncClient, user: User, settings: Settings
 ) -> None:
     # Given a token with "alg": "none" and no signature
-    token = jwt.encode(claims_for(user), key=None, algorithm="none")
+    token = jwt.encode(claims_for(user, settings), key=None, algorithm="none")
 
     # When it is used / Then 401
     assert (await me(client, token)).status_code == 401
@@ -235,7 +237,7 @@ async def test_token_signed_with_another_algorithm_answers_401(
 ) -> None:
     # Given a token signed with the right key but another algorithm
     other = "HS384" if settings.jwt_algorithm != "HS384" else "HS256"
-    token = signed(claims_for(user), settings, algorithm=other)
+    token = signed(claims_for(user, settings), settings, algorithm=other)
 
     # When it is used / Then 401
     assert (await me(client, token)).status_code == 401
@@ -244,16 +246,16 @@ async def test_token_signed_with_another_algorithm_answers_401(
 async def test_token_signed_with_another_key_answers_401(
     client: AsyncClient, user: User, settings: Settings
 ) -> None:
-    token = signed(claims_for(user), settings, key="another-key-" * 4)
+    token = signed(claims_for(user, settings), settings, key="another-key-" * 4)
 
     assert (await me(client, token)).status_code == 401
 
 
-@pytest.mark.parametrize("claim", ["sub", "exp", "iat"])
+@pytest.mark.parametrize("claim", ["sub", "exp", "iat", "iss", "aud"])
 async def test_token_without_a_required_claim_answers_401(
     client: AsyncClient, user: User, settings: Settings, claim: str
 ) -> None:
-    token = signed(claims_for(user, **{claim: None}), settings)
+    token = signed(claims_for(user, settings, **{claim: None}), settings)
 
     assert (await me(client, token)).status_code == 401
 

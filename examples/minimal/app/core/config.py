@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # An error names the setting but never echoes its value: a refused
+        # value may still be a secret (a signing key, a database password).
+        hide_input_in_errors=True,
     )
 
     app_name: str = "Minimal"
