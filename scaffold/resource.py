@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from scaffold.access import recorded_rules, rule_problems, rule_targets, with_rules
 from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
@@ -44,6 +45,7 @@ from scaffold.relations import (
     resolve_targets,
 )
 from scaffold.render import render_template
+from scaffold.skeleton import skeleton_clashes
 from scaffold.spec import ResourceSpec
 from scaffold.vcs import ensure_committed
 from scaffold.view import build_view
@@ -170,8 +172,9 @@ def render_resource(
         resource: The resource to render.
         targets: The resources it refers to (default: found in the project).
     """
+    resource = recorded_rules(resource, project_auth=snapshot.auth)
     if targets is None:
-        targets = resolve_targets([resource], snapshot.files, recorded_names(snapshot))
+        targets = resolved_targets(snapshot, [resource])
     view = build_view(
         resource,
         id_type=snapshot.id_type,
@@ -205,6 +208,15 @@ def recorded_names(snapshot: ProjectSnapshot) -> dict[str, ResourceNames]:
     return {
         name: record.spec.names for name, record in snapshot.manifest.resources.items()
     }
+
+
+def resolved_targets(
+    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
+) -> dict[str, Target]:
+    """The resources ``resources`` refer to, with their access rules."""
+    targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
+    recorded = {name: r.spec for name, r in snapshot.manifest.resources.items()}
+    return rule_targets(targets, resources, recorded, project_auth=snapshot.auth)
 
 
 def association_table(resource: ResourceSpec, relation: str) -> str:
@@ -298,12 +310,15 @@ def plan_resources(
     seen: dict[str, str] = {}
     for resource in resources:
         names = resource.names
-        if not snapshot.auth and (resource.auth in ("user", "admin") or resource.owned):
-            asked = "owned" if resource.owned else f"auth {resource.auth!r}"
+        problems += rule_problems(resource, project_auth=snapshot.auth)
+        clashes = skeleton_clashes(
+            resource_paths(resource).values(), auth=snapshot.auth
+        )
+        if clashes:
             problems.append(
-                f"resource {names.singular!r} needs users ({asked}), but the project "
-                "was made with --no-auth and has none; drop --auth and --owned "
-                "(auth and owned in a spec file)"
+                f"resource {names.singular!r} would replace the project's own "
+                f"{', '.join(map(str, clashes))}, which scaffold new project wrote; "
+                "give the resource another name"
             )
         for key in (names.module, names.table, names.plural):
             if key in seen and seen[key] != names.singular:
@@ -319,8 +334,10 @@ def plan_resources(
             )
     if problems:
         raise SpecError(*problems)
-    resources = order_resources(resources)
-    targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
+    resources = order_resources(
+        [with_rules(resource, project_auth=snapshot.auth) for resource in resources]
+    )
+    targets = resolved_targets(snapshot, resources)
     errors = snapshot.files.get(P(ERRORS_FILE), "")
     if any(r.relations for r in resources) and _REFERENCE_ERROR not in errors:
         raise ProjectError(
@@ -384,12 +401,29 @@ def plan_resources(
     plan = plan_files(
         formatted,
         {path: snapshot.files.get(path) for path in formatted},
-        generated=snapshot.manifest.files,
+        generated=_recorded_for(snapshot.manifest, resources),
         may_modify=[P(ROUTER_FILE), P(MODELS_FILE), *existing, *state],
         force=force,
     )
     overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
     return plan.with_ops(backup_ops(overwritten, backup_stamp()))
+
+
+def _recorded_for(
+    manifest: Manifest, resources: Sequence[ResourceSpec]
+) -> dict[str, str]:
+    """The hashes of the files the manifest records for ``resources`` themselves.
+
+    Only those are scaffold's to update: a file scaffold generated for another
+    resource, or for the project, stays the user's unless ``--force``.
+    """
+    own = {
+        path
+        for resource in resources
+        if (record := manifest.resources.get(resource.names.singular)) is not None
+        for path in record.files
+    }
+    return {path: sha for path, sha in manifest.files.items() if path in own}
 
 
 def _add_inverse(
