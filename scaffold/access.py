@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Literal
 
 from scaffold.errors import SpecError
-from scaffold.relations import Target
+from scaffold.manifest import Manifest
+from scaffold.relations import Target, resolve_targets
 from scaffold.spec import ResourceSpec, Rule
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "check_kind",
     "recorded_rules",
     "resolve_rules",
+    "resolved_targets",
     "rule_problems",
     "rule_targets",
     "stricter",
@@ -167,11 +170,28 @@ def check_kind(target: Target, guaranteed: Rule) -> Check:
     return "admin" if target.read == "admin" else "owner"
 
 
+def resolved_targets(
+    resources: Sequence[ResourceSpec],
+    files: Mapping[PurePosixPath, str],
+    manifest: Manifest,
+    project_auth: bool,
+) -> dict[str, Target]:
+    """Find every resource ``resources`` refer to, with its rules.
+
+    Raises:
+        SpecError: A referenced resource is missing (see
+            :func:`~scaffold.relations.resolve_targets`), or a reference that
+            its resource's rules cannot honour.
+    """
+    names = {name: record.spec.names for name, record in manifest.resources.items()}
+    targets = resolve_targets(resources, files, names)
+    return rule_targets(targets, resources, manifest, project_auth)
+
+
 def rule_targets(
     targets: Mapping[str, Target],
     resources: Sequence[ResourceSpec],
-    recorded: Mapping[str, ResourceSpec],
-    *,
+    manifest: Manifest,
     project_auth: bool,
 ) -> dict[str, Target]:
     """``targets`` with their rules, checking every reference against them.
@@ -179,21 +199,22 @@ def rule_targets(
     Args:
         targets: The referenced resources by singular name.
         resources: The resources being rendered, rules resolved.
-        recorded: The specs the manifest records, by singular name. A target
-            in neither (a hand-written model) is taken as readable by every
-            signed-in user.
+        manifest: The project's record; a target neither rendered nor
+            recorded (a hand-written model) is taken as readable and
+            writable by every signed-in user.
         project_auth: Whether the project has users.
 
     Raises:
         SpecError: A reference that its resource's rules cannot honour.
     """
+    recorded = {name: record.spec for name, record in manifest.resources.items()}
     specs = {**recorded, **{r.names.singular: r for r in resources}}
     ruled = {}
     for name, target in targets.items():
         spec = specs.get(name)
         if spec is None:
-            read: Rule = "user" if project_auth else "public"
-            ruled[name] = dataclasses.replace(target, read=read, write=read)
+            rule: Rule = "user" if project_auth else "public"
+            ruled[name] = dataclasses.replace(target, read=rule, write=rule)
             continue
         rules = resolve_rules(
             recorded_rules(spec, project_auth=project_auth),

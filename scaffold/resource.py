@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from scaffold.access import recorded_rules, rule_problems, rule_targets, with_rules
+from scaffold.access import recorded_rules, resolved_targets, rule_problems, with_rules
 from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
@@ -36,16 +36,15 @@ from scaffold.migration import (
     generation_time,
     new_revision,
 )
-from scaffold.naming import ResourceNames, resource_names
+from scaffold.naming import resource_names
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
     model_path,
     order_resources,
-    resolve_targets,
 )
 from scaffold.render import render_template
-from scaffold.skeleton import skeleton_clashes
+from scaffold.skeleton import skeleton_problems
 from scaffold.spec import ResourceSpec
 from scaffold.vcs import ensure_committed
 from scaffold.view import build_view
@@ -174,7 +173,9 @@ def render_resource(
     """
     resource = recorded_rules(resource, project_auth=snapshot.auth)
     if targets is None:
-        targets = resolved_targets(snapshot, [resource])
+        targets = resolved_targets(
+            [resource], snapshot.files, snapshot.manifest, snapshot.auth
+        )
     view = build_view(
         resource,
         id_type=snapshot.id_type,
@@ -201,22 +202,6 @@ def render_resource(
                     path=str(model),
                 )
     return files
-
-
-def recorded_names(snapshot: ProjectSnapshot) -> dict[str, ResourceNames]:
-    """The names of every resource the project's manifest records."""
-    return {
-        name: record.spec.names for name, record in snapshot.manifest.resources.items()
-    }
-
-
-def resolved_targets(
-    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
-) -> dict[str, Target]:
-    """The resources ``resources`` refer to, with their access rules."""
-    targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
-    recorded = {name: r.spec for name, r in snapshot.manifest.resources.items()}
-    return rule_targets(targets, resources, recorded, project_auth=snapshot.auth)
 
 
 def association_table(resource: ResourceSpec, relation: str) -> str:
@@ -311,15 +296,9 @@ def plan_resources(
     for resource in resources:
         names = resource.names
         problems += rule_problems(resource, project_auth=snapshot.auth)
-        clashes = skeleton_clashes(
-            resource_paths(resource).values(), auth=snapshot.auth
+        problems += skeleton_problems(
+            names.singular, resource_paths(resource).values(), auth=snapshot.auth
         )
-        if clashes:
-            problems.append(
-                f"resource {names.singular!r} would replace the project's own "
-                f"{', '.join(map(str, clashes))}, which scaffold new project wrote; "
-                "give the resource another name"
-            )
         for key in (names.module, names.table, names.plural):
             if key in seen and seen[key] != names.singular:
                 problems.append(
@@ -337,7 +316,9 @@ def plan_resources(
     resources = order_resources(
         [with_rules(resource, project_auth=snapshot.auth) for resource in resources]
     )
-    targets = resolved_targets(snapshot, resources)
+    targets = resolved_targets(
+        resources, snapshot.files, snapshot.manifest, snapshot.auth
+    )
     errors = snapshot.files.get(P(ERRORS_FILE), "")
     if any(r.relations for r in resources) and _REFERENCE_ERROR not in errors:
         raise ProjectError(
@@ -401,29 +382,12 @@ def plan_resources(
     plan = plan_files(
         formatted,
         {path: snapshot.files.get(path) for path in formatted},
-        generated=_recorded_for(snapshot.manifest, resources),
+        generated=snapshot.manifest.files_of(r.names.singular for r in resources),
         may_modify=[P(ROUTER_FILE), P(MODELS_FILE), *existing, *state],
         force=force,
     )
     overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
     return plan.with_ops(backup_ops(overwritten, backup_stamp()))
-
-
-def _recorded_for(
-    manifest: Manifest, resources: Sequence[ResourceSpec]
-) -> dict[str, str]:
-    """The hashes of the files the manifest records for ``resources`` themselves.
-
-    Only those are scaffold's to update: a file scaffold generated for another
-    resource, or for the project, stays the user's unless ``--force``.
-    """
-    own = {
-        path
-        for resource in resources
-        if (record := manifest.resources.get(resource.names.singular)) is not None
-        for path in record.files
-    }
-    return {path: sha for path, sha in manifest.files.items() if path in own}
 
 
 def _add_inverse(

@@ -16,7 +16,7 @@ import jinja2
 
 from scaffold.paths import templates_root
 
-__all__ = ["skeleton_clashes", "skeleton_paths"]
+__all__ = ["skeleton_paths", "skeleton_problems"]
 
 _SUFFIX = ".jinja"
 _SKIPPED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
@@ -45,9 +45,15 @@ def skeleton_paths(*, auth: bool) -> frozenset[PurePosixPath]:
     return frozenset(paths)
 
 
-def skeleton_clashes(
-    paths: Iterable[PurePosixPath], *, auth: bool
-) -> list[PurePosixPath]:
-    """Those of ``paths`` that are files of the project itself, in order."""
+def skeleton_problems(
+    name: str, paths: Iterable[PurePosixPath], *, auth: bool
+) -> list[str]:
+    """The problem of resource ``name`` if ``paths`` include a project file."""
     own = skeleton_paths(auth=auth)
-    return [path for path in paths if path in own]
+    clashes = [str(path) for path in paths if path in own]
+    if not clashes:
+        return []
+    return [
+        f"resource {name!r} would replace the project's own {', '.join(clashes)}, "
+        "which scaffold new project wrote; give the resource another name"
+    ]
