@@ -148,11 +148,11 @@ class AccessView:
 
 
 def _endpoint_list(read: bool, write: bool) -> str:
-    parts = [
-        *(["*READ_ENDPOINTS"] if read else []),
-        *(["*WRITE_ENDPOINTS"] if write else []),
-    ]
-    return f"[{', '.join(parts)}]" if parts else ""
+    parts = ["READ_ENDPOINTS"] if read else []
+    parts += ["WRITE_ENDPOINTS"] if write else []
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"[{', '.join('*' + part for part in parts)}]"
 
 
 def access_view(rules: Rules, *, project_auth: bool, owner_python: str) -> AccessView:
