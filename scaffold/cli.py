@@ -66,6 +66,15 @@ class Access(StrEnum):
     admin = "admin"
 
 
+class RuleOption(StrEnum):
+    """Who may read, or who may write, a resource's rows."""
+
+    public = "public"
+    user = "user"
+    admin = "admin"
+    owner = "owner"
+
+
 class IdType(StrEnum):
     """The primary-key types resources can get."""
 
@@ -236,11 +245,26 @@ def add_resource(
     plural: Annotated[
         str | None, typer.Option(help="Plural of the name, if not the English one.")
     ] = None,
+    read: Annotated[
+        RuleOption | None,
+        typer.Option(
+            help="Who may list and get rows: anyone, signed-in users, admins, or "
+            "each row's owner (default: user; owner with --owned).",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        RuleOption | None,
+        typer.Option(
+            help="Who may create, change and delete rows, never looser than "
+            "--read (default: admin; owner with --owned).",
+            show_default=False,
+        ),
+    ] = None,
     auth: Annotated[
         Access | None,
         typer.Option(
-            help="Who may call the endpoints: anyone, signed-in users or admins "
-            "(default: user in projects with auth, else none).",
+            help="Shorthand for --read and --write at once (none = public).",
             show_default=False,
         ),
     ] = None,
@@ -248,8 +272,8 @@ def add_resource(
         bool,
         typer.Option(
             "--owned",
-            help="Each row belongs to its creator; other users get 404 for it "
-            "(needs --auth user, the default in projects with auth).",
+            help="Each row belongs to its creator (owner_id); administrators "
+            "may act on every row.",
         ),
     ] = False,
     project: ProjectOption = Path(),
@@ -272,10 +296,10 @@ def add_resource(
                 f"give either a spec file or a resource name, not both (got "
                 f"--spec {str(spec)!r} and {name!r})"
             )
-        if auth is not None or owned:
+        if auth is not None or owned or read is not None or write is not None:
             raise UsageError(
-                "--auth and --owned apply to a resource named on the command line; "
-                "with --spec, set auth and owned per resource in the spec file"
+                "--read, --write, --auth and --owned apply to a resource named on "
+                "the command line; with --spec, set them per resource in the file"
             )
         resources = load_spec_file(spec)
     elif name is None:
@@ -291,6 +315,8 @@ def add_resource(
                 plural=plural,
                 auth=auth.value if auth is not None else None,
                 owned=owned,
+                read=read.value if read is not None else None,
+                write=write.value if write is not None else None,
             )
         ]
     if _show_plan(

@@ -118,6 +118,20 @@ class Manifest(BaseModel):
         files = dict(sorted(hashes.items()))
         return self.model_copy(update={"files": files, "scaffold_version": __version__})
 
+    def files_of(self, names: Iterable[str]) -> dict[str, str]:
+        """The hashes of the files recorded for the resources ``names`` alone.
+
+        Only those are a resource's to update: a file scaffold generated for
+        another resource, or for the project itself, stays in the user's hands.
+        """
+        own = {
+            path
+            for name in names
+            if (record := self.resources.get(name)) is not None
+            for path in record.files
+        }
+        return {path: sha for path, sha in self.files.items() if path in own}
+
     def with_resource(self, record: ResourceRecord) -> Manifest:
         """This manifest with ``record`` added or replaced."""
         resources = {**self.resources, record.spec.names.singular: record}

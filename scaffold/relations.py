@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
 from scaffold.naming import ResourceNames, resource_names
-from scaffold.spec import ResourceSpec
+from scaffold.spec import ResourceSpec, Rule
 
 __all__ = [
     "Target",
@@ -41,6 +41,9 @@ class Target:
         url_path: The URL segment, e.g. ``authors``.
         plural: The endpoint module and test module name, e.g. ``authors``.
         human: Lowercase words, e.g. ``author``.
+        read: Who may read its rows (see :mod:`scaffold.access`).
+        write: Who may write its rows.
+        owned: Whether each of its rows has an owner.
     """
 
     singular: str
@@ -50,6 +53,9 @@ class Target:
     url_path: str
     plural: str
     human: str
+    read: Rule = "user"
+    write: Rule = "user"
+    owned: bool = False
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from scaffold.access import recorded_rules, resolved_targets, rule_problems, with_rules
 from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
@@ -35,15 +36,15 @@ from scaffold.migration import (
     generation_time,
     new_revision,
 )
-from scaffold.naming import ResourceNames, resource_names
+from scaffold.naming import resource_names
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
     model_path,
     order_resources,
-    resolve_targets,
 )
 from scaffold.render import render_template
+from scaffold.skeleton import skeleton_problems
 from scaffold.spec import ResourceSpec
 from scaffold.vcs import ensure_committed
 from scaffold.view import build_view
@@ -170,8 +171,11 @@ def render_resource(
         resource: The resource to render.
         targets: The resources it refers to (default: found in the project).
     """
+    resource = recorded_rules(resource, project_auth=snapshot.auth)
     if targets is None:
-        targets = resolve_targets([resource], snapshot.files, recorded_names(snapshot))
+        targets = resolved_targets(
+            [resource], snapshot.files, snapshot.manifest, snapshot.auth
+        )
     view = build_view(
         resource,
         id_type=snapshot.id_type,
@@ -198,13 +202,6 @@ def render_resource(
                     path=str(model),
                 )
     return files
-
-
-def recorded_names(snapshot: ProjectSnapshot) -> dict[str, ResourceNames]:
-    """The names of every resource the project's manifest records."""
-    return {
-        name: record.spec.names for name, record in snapshot.manifest.resources.items()
-    }
 
 
 def association_table(resource: ResourceSpec, relation: str) -> str:
@@ -298,13 +295,10 @@ def plan_resources(
     seen: dict[str, str] = {}
     for resource in resources:
         names = resource.names
-        if not snapshot.auth and (resource.auth in ("user", "admin") or resource.owned):
-            asked = "owned" if resource.owned else f"auth {resource.auth!r}"
-            problems.append(
-                f"resource {names.singular!r} needs users ({asked}), but the project "
-                "was made with --no-auth and has none; drop --auth and --owned "
-                "(auth and owned in a spec file)"
-            )
+        problems += rule_problems(resource, project_auth=snapshot.auth)
+        problems += skeleton_problems(
+            names.singular, resource_paths(resource).values(), auth=snapshot.auth
+        )
         for key in (names.module, names.table, names.plural):
             if key in seen and seen[key] != names.singular:
                 problems.append(
@@ -319,8 +313,12 @@ def plan_resources(
             )
     if problems:
         raise SpecError(*problems)
-    resources = order_resources(resources)
-    targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
+    resources = order_resources(
+        [with_rules(resource, project_auth=snapshot.auth) for resource in resources]
+    )
+    targets = resolved_targets(
+        resources, snapshot.files, snapshot.manifest, snapshot.auth
+    )
     errors = snapshot.files.get(P(ERRORS_FILE), "")
     if any(r.relations for r in resources) and _REFERENCE_ERROR not in errors:
         raise ProjectError(
@@ -384,7 +382,7 @@ def plan_resources(
     plan = plan_files(
         formatted,
         {path: snapshot.files.get(path) for path in formatted},
-        generated=snapshot.manifest.files,
+        generated=snapshot.manifest.files_of(r.names.singular for r in resources),
         may_modify=[P(ROUTER_FILE), P(MODELS_FILE), *existing, *state],
         force=force,
     )

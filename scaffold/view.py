@@ -7,6 +7,7 @@ and handed over as plain strings.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -15,9 +16,17 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
+from scaffold.access import resolve_rules
 from scaffold.relations import Target
 from scaffold.samples import InvalidCase, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
+from scaffold.view_access import (
+    AccessView,
+    access_dependencies,
+    access_imports,
+    access_view,
+    apply_access,
+)
 from scaffold.view_relations import RelationView, relation_imports, relation_views
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
@@ -142,9 +151,19 @@ class ResourceView:
     names: _Names = field(default_factory=lambda: _Names(()))
     relations: list[RelationView] = field(default_factory=list)
     type_checking_imports: list[str] = field(default_factory=list)
-    access: str = "none"
-    owned: bool = False
-    project_auth: bool = False
+    access: AccessView = field(
+        default_factory=lambda: AccessView("public", "public", False, False, "UUID")
+    )
+
+    @property
+    def owned(self) -> bool:
+        """Whether each row has an owner (``owner_id``)."""
+        return self.access.owned
+
+    @property
+    def project_auth(self) -> bool:
+        """Whether the project has users."""
+        return self.access.project_auth
 
     @property
     def refs(self) -> list[RelationView]:
@@ -187,33 +206,9 @@ class ResourceView:
         return [*self.required_names, *refs]
 
     @property
-    def setup_client(self) -> str:
-        """The test client that creates and deletes the rows others refer to.
-
-        With auth an administrator's, who may call every resource's endpoints.
-        """
-        return "admin_client" if self.project_auth else "client"
-
-    @property
     def setup_param(self) -> str:
-        """The test parameter for :attr:`setup_client`, when it is another one."""
-        return ", admin_client: AsyncClient" if self.project_auth else ""
-
-    @property
-    def router_dependency(self) -> str | None:
-        """The dependency every route of the router runs: who may call them."""
-        return {"user": "get_current_user", "admin": "require_admin"}.get(self.access)
-
-    @property
-    def router_errors(self) -> str:
-        """Status codes every route of the router can answer with."""
-        codes = {"none": "422", "user": "401, 422", "admin": "401, 403, 422"}
-        return codes[self.access]
-
-    @property
-    def signed_in_client(self) -> str | None:
-        """The test client fixture that may call the endpoints, if not anyone."""
-        return {"user": "user_client", "admin": "admin_client"}.get(self.access)
+        """The test parameter for the rows the relations refer to, if needed."""
+        return next((r.setup_param for r in self.relations if r.setup_param), "")
 
     @property
     def owner_model_line(self) -> str:
@@ -559,12 +554,13 @@ def build_view(
         id_type: The project's primary-key type.
         targets: The resources it refers to, by singular name (default: itself).
         project_auth: Whether the project has users; decides the default
-            access (``user`` with auth, ``none`` without).
+            rules (see :func:`scaffold.access.resolve_rules`).
 
     Returns:
         The view.
     """
     n = resource.names
+    rules = resolve_rules(resource, project_auth=project_auth)
     names = _Names(f.name for f in resource.fields)
     enums = [
         EnumView(f.enum_class or "", f.name, list(f.enum_members))
@@ -593,15 +589,20 @@ def build_view(
         enums=enums,
         example={f.name: f.samples.values[0] for f in fields},
         names=names,
-        access=resource.auth or ("user" if project_auth else "none"),
-        owned=resource.owned,
-        project_auth=project_auth,
+        access=access_view(
+            rules, project_auth=project_auth, owner_python=_id_view(id_type).python_type
+        ),
     )
-    known = {resource.names.singular: Target.of(resource.names), **(targets or {})}
+    own = dataclasses.replace(
+        Target.of(resource.names), read=rules.read, write=rules.write, owned=rules.owned
+    )
+    known = {resource.names.singular: own, **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
+    apply_access(view)
     example_id = _EXAMPLE_IDS[id_type]
     view.example.update({r.key: example_id for r in view.required_refs})
     _imports(view, names, id_type)
+    access_imports(view)
     if view.relations:
         relation_imports(view, id_type)
     return view
@@ -712,17 +713,12 @@ def _imports(view: ResourceView, names: _Names, id_type: IdType) -> None:
         "from app.schemas.common import Page",
         f"from app.schemas.{module} import {schemas}",
     ]
-    deps = ["SessionDep"]
-    if view.router_dependency:
-        deps.append(view.router_dependency)
-    if view.owned:
-        deps.append("CurrentUser")
     view.endpoint_imports = [
         "from typing import Annotated",
         *id_imports,
         "from fastapi import APIRouter, Depends, Query, status"
         + (", Path" if id_type == "int" else ""),
-        f"from app.api.deps import {', '.join(sorted(deps))}",
+        f"from app.api.deps import {', '.join(access_dependencies(view))}",
         f"from app.models.{module} import {cls}",
         "from app.schemas.common import Page, error_responses",
         f"from app.schemas.{module} import {schemas}",

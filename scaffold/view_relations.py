@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from scaffold.access import Check
 from scaffold.inverse import inverse_lines
 from scaffold.relations import Target
 from scaffold.spec import RelationSpec, ResourceSpec
@@ -55,6 +56,17 @@ class RelationView:
     path_type: str
     target_var: str
     sample_n: int = 5
+    check: Check = "any"
+    nested_check: Check = "any"
+    nested_dependency: str | None = None
+    nested_codes: tuple[int, ...] = ()
+    scoped_lookup: bool = False
+    setup_client: str = "client"
+
+    @property
+    def setup_param(self) -> str:
+        """The test parameter for :attr:`setup_client`, when it is another one."""
+        return "" if self.setup_client == "client" else ", admin_client: AsyncClient"
 
     @property
     def label(self) -> str:

@@ -98,6 +98,8 @@ def test_projects_from_before_auth_read_back_without_auth(tmp_path: Path) -> Non
         (["--auth", "user"], "needs users (auth 'user')"),
         (["--auth", "admin"], "needs users (auth 'admin')"),
         (["--owned"], "needs users (owned)"),
+        (["--read", "user"], "needs users (read 'user')"),
+        (["--write", "admin"], "needs users (write 'admin')"),
     ],
 )
 def test_access_rules_are_refused_in_a_project_without_auth(
@@ -116,7 +118,7 @@ def test_access_rules_are_refused_in_a_project_without_auth(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1
     assert message in result.stderr
-    assert "drop --auth and --owned" in result.stderr
+    assert "drop --owned, --read, --write and --auth" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(project) == before
 
@@ -164,7 +166,7 @@ def test_cli_access_options_are_refused_with_a_spec_file(
     )  # fmt: skip
 
     assert result.returncode == 2
-    assert "set auth and owned per resource in the spec file" in result.stderr
+    assert "with --spec, set them per resource in the file" in result.stderr
 
 
 def test_spec_file_sets_access_per_resource(
@@ -178,6 +180,7 @@ def test_spec_file_sets_access_per_resource(
         "  - {name: note, fields: {title: str}, owned: true}\n"
         "  - {name: tag, fields: {name: str}, auth: admin}\n"
         "  - {name: post, fields: {title: str}, auth: none}\n"
+        "  - {name: memo, fields: {title: str}, read: public, write: user}\n"
     )
 
     # When the resources are generated
@@ -189,12 +192,13 @@ def test_spec_file_sets_access_per_resource(
     assert result.returncode == 0, result.stderr
     endpoints = project / "app" / "api" / "v1" / "endpoints"
     notes = (endpoints / "notes.py").read_text()
-    assert "dependencies=[Depends(get_current_user)]" in notes
-    assert "NoteService(session, user.id)" in notes
-    assert (
-        "dependencies=[Depends(require_admin)]" in (endpoints / "tags.py").read_text()
-    )
+    assert notes.count("dependencies=[Depends(get_current_user)]") == 6
+    assert "NoteService(session, caller)" in notes
+    tags = (endpoints / "tags.py").read_text()
+    assert tags.count("dependencies=[Depends(require_admin)]") == 6
     assert "dependencies" not in (endpoints / "posts.py").read_text()
+    memos = (endpoints / "memos.py").read_text()
+    assert memos.count("dependencies=[Depends(get_current_user)]") == 4
 
 
 def test_spec_file_refuses_an_unknown_access_rule(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from scaffold import apply as apply_module
 from scaffold import render as render_module
+from scaffold.access import with_rules
 from scaffold.apply import JOURNAL_DIR, apply_plan
 from scaffold.check import tool_environment, uv_binary
 from scaffold.manifest import MANIFEST_FILE, FileState, file_states, read_manifest
@@ -78,7 +79,8 @@ def test_add_records_the_spec_files_and_base_copies(with_book: Path) -> None:
     manifest = read_manifest(with_book)
 
     record = manifest.resources["book"]
-    assert record.spec == book()[0]
+    assert record.spec == with_rules(book()[0], project_auth=True)
+    assert (record.spec.read, record.spec.write) == ("user", "admin")
     assert SERVICE in record.files
     assert record.migration in manifest.files
     for path in record.files:
@@ -651,4 +653,5 @@ def test_recorded_specs_survive_the_round_trip(with_book: Path) -> None:
     # The manifest is JSON a reviewer can read, and loads back to the same spec
     data = json.loads((with_book / MANIFEST_FILE).read_text())
     assert data["resources"]["book"]["spec"]["names"]["singular"] == "book"
-    assert read_manifest(with_book).resources["book"].spec == book()[0]
+    recorded = read_manifest(with_book).resources["book"].spec
+    assert recorded == with_rules(book()[0], project_auth=True)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import subprocess
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import pytest
 
 from scaffold.errors import ScaffoldError
-from scaffold.format import ruff_binary
+from scaffold.format import format_python, ruff_binary
 from scaffold.migration import Revision, new_revision
+from scaffold.naming import resource_names
 from scaffold.paths import templates_root
+from scaffold.relations import Target
 from scaffold.render import render_template
-from scaffold.spec import parse_cli_resource
+from scaffold.spec import Rule, parse_cli_resource
 from scaffold.view import ResourceView, build_view
 
 #: The templates of one resource's files; the drop migration of ``remove
@@ -153,20 +156,55 @@ def test_rendered_modules_have_no_undefined_or_unused_names(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("id_type", ["uuid", "int"])
-@pytest.mark.parametrize(
-    ("auth", "owned"),
-    [("none", False), ("user", False), ("user", True), ("admin", False)],
-)
-def test_every_access_rule_renders_modules_without_undefined_or_unused_names(
-    auth: Literal["none", "user", "admin"], owned: bool, id_type: IdType, tmp_path: Path
-) -> None:
-    # Given every module of a resource with an access rule, in a project with auth
-    resource = parse_cli_resource("book", SMALL, auth=auth, owned=owned)
-    view = build_view(resource, id_type=id_type, project_auth=True)
-    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+def target(name: str) -> Target:
+    """The referenced resource ``name``, with the default rules."""
+    return Target.of(resource_names(name))
 
-    # When pyflakes' checks run over them / Then there is nothing to report
+
+#: Every combination of rules that ``add resource`` accepts in a project with auth.
+VALID_RULES = [
+    ("public", "public", False),
+    ("public", "user", False),
+    ("public", "admin", False),
+    ("user", "user", False),
+    ("user", "admin", False),
+    ("admin", "admin", False),
+    ("public", "owner", True),
+    ("user", "owner", True),
+    ("owner", "owner", True),
+]
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize(("read", "write", "owned"), VALID_RULES)
+def test_every_access_rule_renders_modules_without_undefined_or_unused_names(
+    read: Rule, write: Rule, owned: bool, id_type: IdType, tmp_path: Path
+) -> None:
+    # Given every module of a resource with access rules, in a project with auth,
+    # referring to an owned resource and to one only administrators read
+    resource = parse_cli_resource(
+        "post",
+        [*SMALL, "note:ref?", "secrets:refs(secret)", "category:ref"],
+        read=read,
+        write=write,
+        owned=owned,
+    )
+    targets = {
+        "note": replace(target("note"), read="owner", write="owner", owned=True),
+        "secret": replace(target("secret"), read="admin", write="admin"),
+        "category": replace(target("category"), read="user", write="admin"),
+    }
+    view = build_view(resource, id_type=id_type, targets=targets, project_auth=True)
+    rendered = {
+        PurePosixPath(name.removesuffix(".jinja")): render_template(
+            name, r=view, m=revision()
+        )
+        for name in TEMPLATES
+    }
+    modules = {str(path): text for path, text in format_python(rendered).items()}
+
+    # When pyflakes' checks run over them (imports sorted, as add resource
+    # does) / Then there is nothing to report
     result = pyflakes(modules, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -176,35 +214,74 @@ def test_owned_resource_scopes_every_query_to_its_owner() -> None:
     view = build_view(resource, id_type="uuid", project_auth=True)
 
     repository = render_template("repository.py.jinja", r=view)
+    service = render_template("service.py.jinja", r=view)
     model = render_template("model.py.jinja", r=view)
     migration = render_template("migration.py.jinja", r=view, m=revision())
 
     assert repository.count("Book.owner_id == self.owner_id") == 2
-    assert "book.owner_id = self.owner_id" in repository
+    assert "Book(**values, owner_id=self.caller.id)" in service
+    assert "BookRepository(session, self._owner_scope())" in service
+    assert "_ensure_may_change" not in service
     assert 'ForeignKey("users.id", ondelete="CASCADE")' in model
     assert "fk_books_owner_id_users" in migration
     assert "ix_books_owner_id" in migration
 
 
+def test_owned_resource_others_read_checks_the_owner_before_a_change() -> None:
+    resource = parse_cli_resource("review", SMALL, owned=True, read="user")
+    view = build_view(resource, id_type="uuid", project_auth=True)
+
+    repository = render_template("repository.py.jinja", r=view)
+    service = render_template("service.py.jinja", r=view)
+    schemas = render_template("schemas.py.jinja", r=view)
+
+    assert "owner_id" not in repository
+    assert service.count("self._ensure_may_change(review)") == 2
+    assert "raise ForbiddenError(" in service
+    assert "    owner_id: UUID\n" in schemas
+
+
 @pytest.mark.parametrize(
-    ("auth", "project_auth", "dependency"),
+    ("auth", "project_auth", "read", "write"),
     [
-        (None, True, "get_current_user"),
-        (None, False, None),
-        ("none", True, None),
-        ("admin", True, "require_admin"),
+        (None, True, "get_current_user", "require_admin"),
+        (None, False, None, None),
+        ("none", True, None, None),
+        ("user", True, "get_current_user", "get_current_user"),
+        ("admin", True, "require_admin", "require_admin"),
     ],
 )
-def test_access_defaults_to_signed_in_users_in_projects_with_auth(
+def test_access_defaults_to_users_read_admins_write_in_projects_with_auth(
     auth: Literal["none", "user", "admin"] | None,
     project_auth: bool,
-    dependency: str | None,
+    read: str | None,
+    write: str | None,
 ) -> None:
     resource = parse_cli_resource("book", SMALL, auth=auth)
 
     view = build_view(resource, id_type="uuid", project_auth=project_auth)
 
-    assert view.router_dependency == dependency
+    assert view.access.read_dependency == read
+    assert view.access.write_dependency == write
+
+
+def test_a_reference_is_checked_by_the_rules_of_its_target() -> None:
+    # Given a post users write, referring to an owned note and admin-only secrets
+    resource = parse_cli_resource(
+        "post", [*SMALL, "note:ref?", "secrets:refs(secret)"], write="user"
+    )
+    targets = {
+        "note": replace(target("note"), read="owner", write="owner", owned=True),
+        "secret": replace(target("secret"), read="admin", write="admin"),
+    }
+
+    # When its service is rendered
+    view = build_view(resource, id_type="uuid", targets=targets, project_auth=True)
+    service = render_template("service.py.jinja", r=view)
+
+    # Then the note is looked up among the caller's, the secrets for admins only
+    assert "get_note(note_id, self._owner_scope())" in service
+    assert "get_secrets(wanted) if self._is_admin() else []" in service
 
 
 def test_missing_context_name_is_a_scaffold_error_naming_the_template() -> None:

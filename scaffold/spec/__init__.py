@@ -36,6 +36,7 @@ from scaffold.spec._models import (
     FieldSpec,
     PyType,
     ResourceSpec,
+    Rule,
     SqlType,
 )
 from scaffold.spec._relations import (
@@ -74,6 +75,7 @@ __all__ = [
     "RelationSpec",
     "ResourceEntry",
     "ResourceSpec",
+    "Rule",
     "SpecFile",
     "SqlType",
     "load_spec_file",
@@ -118,6 +120,8 @@ def parse_cli_resource(
     plural: str | None = None,
     auth: Access | None = None,
     owned: bool = False,
+    read: Rule | None = None,
+    write: Rule | None = None,
 ) -> ResourceSpec:
     """Parse ``scaffold add resource NAME FIELD...``.
 
@@ -127,6 +131,8 @@ def parse_cli_resource(
         plural: An explicit plural overriding inflect's.
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
+        read: Who may read the rows; None for the project's default.
+        write: Who may change the rows; None for the project's default.
 
     Returns:
         The validated resource.
@@ -160,6 +166,8 @@ def parse_cli_resource(
         relations=relations,
         auth=auth,
         owned=owned,
+        read=read,
+        write=write,
     )
     if sink or resource is None:
         raise SpecError(*sink)
@@ -224,6 +232,8 @@ def _resource(
     declared: list[str] | None = None,
     auth: Access | None = None,
     owned: bool = False,
+    read: Rule | None = None,
+    write: Rule | None = None,
 ) -> ResourceSpec | None:
     """Validate one resource of a spec file; None if it has problems.
 
@@ -251,7 +261,16 @@ def _resource(
     report_duplicates(seen)
     known = list(fields) if declared is None else declared
     resource = assemble(
-        names, built, rep, options, known, relations, auth=auth, owned=owned
+        names,
+        built,
+        rep,
+        options,
+        known,
+        relations,
+        auth=auth,
+        owned=owned,
+        read=read,
+        write=write,
     )
     return resource if len(rep.sink) == problems_before else None
 
@@ -266,6 +285,8 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         options={option: getattr(entry, option) for option in LIST_OPTIONS},
         auth=entry.auth,
         owned=entry.owned,
+        read=entry.read,
+        write=entry.write,
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "FieldSpec",
     "PyType",
     "ResourceSpec",
+    "Rule",
     "SqlType",
 ]
 
@@ -48,7 +49,11 @@ ConstraintValue = bool | int | float | decimal.Decimal | str
 _GENERATED_COLUMNS = ("id", "created_at", "updated_at")
 
 Access = Literal["none", "user", "admin"]
-"""Who may call a resource's endpoints."""
+"""Who may call a resource's endpoints (``auth``, both rules at once)."""
+
+Rule = Literal["public", "user", "admin", "owner"]
+"""Who may read, or who may write, a resource: anyone, signed-in users,
+administrators, or each row's owner (and administrators)."""
 
 
 class _Data(BaseModel):
@@ -325,8 +330,11 @@ class ResourceSpec(_Data):
         auth: Who may call the endpoints: anyone (``none``), signed-in users
             (``user``) or administrators (``admin``); ``None`` leaves it to the
             project: ``user`` when it has auth, ``none`` otherwise.
-        owned: Each row belongs to the user who created it, and only they see
-            and change it.
+        owned: Each row belongs to the user who created it.
+        read: Who may list and get the rows; None for the default.
+        write: Who may create, replace, update and delete rows; None for the
+            default. ``scaffold add resource`` records both resolved, so a
+            record without them predates the rules and ``auth`` decides.
     """
 
     names: ResourceNames
@@ -334,6 +342,8 @@ class ResourceSpec(_Data):
     relations: tuple[RelationSpec, ...] = ()
     auth: Access | None = None
     owned: bool = False
+    read: Rule | None = None
+    write: Rule | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from scaffold.naming import MAX_IDENTIFIER_BYTES, ResourceNames, did_you_mean, to_pascal
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
-from scaffold.spec._models import Access, FieldSpec, ResourceSpec
+from scaffold.spec._models import Access, FieldSpec, ResourceSpec, Rule
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
@@ -118,6 +118,8 @@ def assemble(
     *,
     auth: Access | None = None,
     owned: bool = False,
+    read: Rule | None = None,
+    write: Rule | None = None,
 ) -> ResourceSpec | None:
     """Build the resource from its valid fields, reporting resource-wide problems.
 
@@ -133,6 +135,8 @@ def assemble(
         relations: Each valid ``ref``/``refs`` field with its reporter.
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
+        read: Who may read the rows; None for the project's default.
+        write: Who may change the rows; None for the project's default.
 
     Returns:
         The resource, or None when names are missing or a problem was reported.
@@ -186,6 +190,8 @@ def assemble(
         relations=resolved,
         auth=auth,
         owned=owned,
+        read=read,
+        write=write,
     )
 
 

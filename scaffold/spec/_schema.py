@@ -159,13 +159,25 @@ class ResourceEntry(_FileModel):
     )
     auth: Literal["none", "user", "admin"] | None = Field(
         default=None,
-        description="Who may call the endpoints: anyone, signed-in users or "
-        "administrators (default: user when the project has auth, else none).",
+        description="Shorthand for read and write at once: none (public), user "
+        "or admin. Give either auth or read/write.",
     )
     owned: bool = Field(
         default=False,
-        description="Each row belongs to the user who created it; other users "
-        "get 404 for it. Needs auth user (the default with auth).",
+        description="Each row belongs to the user who created it (owner_id); "
+        "read and write default to owner. Needs a project with auth.",
+    )
+    read: Literal["public", "user", "admin", "owner"] | None = Field(
+        default=None,
+        description="Who may list and get the rows: anyone, signed-in users, "
+        "administrators, or each row's owner (needs owned). Default: user, or "
+        "owner when owned; public in a project without auth.",
+    )
+    write: Literal["public", "user", "admin", "owner"] | None = Field(
+        default=None,
+        description="Who may create, replace, update and delete rows; never "
+        "looser than read. Default: admin, or owner when owned; public in a "
+        "project without auth. Administrators may always read and write.",
     )
 
 

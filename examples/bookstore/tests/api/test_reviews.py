@@ -8,26 +8,28 @@ from httpx import AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.models.user import User
 from tests.api.test_books import create_book
 
 URL = "/api/v1/reviews"
 MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 RATING_SAMPLES = (1, 2, 3, 4, 5, 1, 2, 3, 4, 5)
-ITEM_ENDPOINTS = [
-    ("GET", "/{id}"),
+READ_ENDPOINTS = [("GET", ""), ("GET", "/{id}")]
+WRITE_ENDPOINTS = [
+    ("POST", ""),
     ("PUT", "/{id}"),
     ("PATCH", "/{id}"),
     ("DELETE", "/{id}"),
 ]
-ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
-"""Every route, as (method, path below URL)."""
+"""The routes, as (method, path below URL), by the rule that guards them."""
+CHANGE_ENDPOINTS = [("PUT", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}")]
 
 
 @pytest.fixture
-def client(user_client: AsyncClient) -> AsyncClient:
-    """The tests of this module act as a user allowed to call the endpoints."""
-    return user_client
+def client(admin_client: AsyncClient) -> AsyncClient:
+    """The tests of this module act as an administrator, who may do everything."""
+    return admin_client
 
 
 def review_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
@@ -66,10 +68,17 @@ async def create_review(
 async def with_references(
     client: AsyncClient, n: int, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    """Complete ``payload`` with the rows a review must refer to, created as needed."""
+    """Complete ``payload`` with the rows it must refer to, created as needed."""
     if "book_id" not in payload:
         payload["book_id"] = (await create_book(client, n))["id"]
     return payload
+
+
+async def shared_references(admin_client: AsyncClient, n: int = 0) -> dict[str, Any]:
+    """The rows a review must refer to that only an administrator may create."""
+    return {
+        "book_id": (await create_book(admin_client, n))["id"],
+    }
 
 
 def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -452,11 +461,11 @@ async def test_list_issues_the_same_number_of_statements_for_any_page_size(
     assert counts[0] == counts[1]
 
 
-@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-async def test_every_endpoint_answers_401_without_a_token(
+@pytest.mark.parametrize(("method", "path"), [*READ_ENDPOINTS, *WRITE_ENDPOINTS])
+async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
     anonymous_client: AsyncClient, method: str, path: str
 ) -> None:
-    # Given no access token / When an endpoint is called
+    # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
     response = await anonymous_client.request(method, url, json=review_payload())
 
@@ -465,34 +474,92 @@ async def test_every_endpoint_answers_401_without_a_token(
     assert response.json()["error_code"] == "UNAUTHORIZED"
 
 
-@pytest.mark.parametrize(("method", "path"), ITEM_ENDPOINTS)
-async def test_another_users_review_answers_404(
-    client: AsyncClient, other_user_client: AsyncClient, method: str, path: str
+async def test_create_makes_the_caller_the_owner(
+    user_client: AsyncClient, user: User, admin_client: AsyncClient
 ) -> None:
-    # Given a review of the signed-in user
-    created = await create_review(client)
+    # Given a signed-in user / When they create a review
+    created = await create_review(
+        user_client, 0, **await shared_references(admin_client, 0)
+    )
 
-    # When another user calls an endpoint with its id
+    # Then it is theirs
+    assert created["owner_id"] == str(user.id)
+
+
+async def test_another_user_reads_a_review_with_its_owner(
+    user_client: AsyncClient, other_user_client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given a review of a user
+    created = await create_review(
+        user_client, 0, **await shared_references(admin_client, 0)
+    )
+
+    # When another user lists the reviews and gets it
+    listed = (await other_user_client.get(URL)).json()
+    fetched = await other_user_client.get(f"{URL}/{created['id']}")
+
+    # Then they see it, and whose it is
+    assert [item["id"] for item in listed["items"]] == [created["id"]]
+    assert fetched.status_code == 200
+    assert fetched.json() == created
+    assert fetched.json()["owner_id"] == created["owner_id"]
+
+
+@pytest.mark.parametrize(("method", "path"), CHANGE_ENDPOINTS)
+async def test_another_user_may_not_change_a_review(
+    user_client: AsyncClient,
+    other_user_client: AsyncClient,
+    method: str,
+    path: str,
+    admin_client: AsyncClient,
+) -> None:
+    # Given a review of a user
+    created = await create_review(
+        user_client, 0, **await shared_references(admin_client, 0)
+    )
+
+    # When another user, who may read it, tries to change or delete it
     url = URL + path.format(id=created["id"])
-    response = await other_user_client.request(method, url, json=review_payload(1))
+    body = review_payload(1, book_id=created["book_id"])
+    response = await other_user_client.request(method, url, json=body)
 
-    # Then 404, as for a missing id, and the review is unchanged
-    assert response.status_code == 404
-    assert response.json()["error_code"] == "NOT_FOUND"
-    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+    # Then 403, and the review is unchanged
+    assert response.status_code == 403, response.text
+    assert response.json()["error_code"] == "FORBIDDEN"
+    assert (await user_client.get(f"{URL}/{created['id']}")).json() == created
 
 
-async def test_each_user_lists_only_their_own_reviews(
-    client: AsyncClient, other_user_client: AsyncClient
+async def test_an_admin_may_read_change_and_delete_any_review(
+    user_client: AsyncClient, admin_client: AsyncClient
 ) -> None:
-    # Given a review of each of two users
-    mine = await create_review(client, 0)
-    theirs = await create_review(other_user_client, 1)
+    # Given a review of a user
+    created = await create_review(
+        user_client, 0, **await shared_references(admin_client, 0)
+    )
 
-    # When each lists the reviews
-    my_list = (await client.get(URL)).json()
-    their_list = (await other_user_client.get(URL)).json()
+    # When an administrator lists, gets, changes and deletes it
+    listed = (await admin_client.get(URL)).json()
+    fetched = await admin_client.get(f"{URL}/{created['id']}")
+    changed = await admin_client.patch(f"{URL}/{created['id']}", json={})
+    deleted = await admin_client.delete(f"{URL}/{created['id']}")
 
-    # Then each sees their own only
-    assert [item["id"] for item in my_list["items"]] == [mine["id"]]
-    assert [item["id"] for item in their_list["items"]] == [theirs["id"]]
+    # Then each succeeds (moderation), the owner stays, and the review is gone
+    assert [item["id"] for item in listed["items"]] == [created["id"]]
+    assert fetched.json() == created
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["owner_id"] == created["owner_id"]
+    assert deleted.status_code == 204
+    assert (await user_client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_the_reviews_of_a_book_need_a_token(
+    anonymous_client: AsyncClient,
+) -> None:
+    # Given the nested list of the book's reviews
+    url = f"/api/v1/books/{MISSING_ID}/reviews"
+
+    # When it is called without a token
+    response = await anonymous_client.get(url)
+
+    # Then 401, before the book is looked up
+    assert response.status_code == 401

@@ -143,6 +143,30 @@ async def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+async def get_optional_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User | None:
+    """Return the signed-in user, or None for a request that carries no token.
+
+    For routes anyone may call that still act on who the caller is. A token
+    that is invalid or expired answers 401 all the same.
+
+    Raises:
+        UnauthorizedError: A token that is invalid, expired or names no
+            active user.
+    """
+    cookie = settings.auth_transport == "cookie" and ACCESS_COOKIE in request.cookies
+    if bearer is None and not cookie:
+        return None
+    return await get_current_user(request, session, settings, bearer)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
 def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """Build a dependency that lets only users with one of ``roles`` through.
 

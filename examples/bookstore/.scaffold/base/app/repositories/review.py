@@ -25,29 +25,22 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 
 
 class ReviewRepository:
-    """Reads and writes one owner's ``Review`` rows through one session.
-
-    Every query sees the owner's rows only: another owner's row is as missing
-    as one that does not exist.
+    """Reads and writes ``Review`` rows through one session.
 
     Args:
         session: The session of the current request.
-        owner_id: The id of the user whose rows these are.
     """
 
-    def __init__(self, session: AsyncSession, owner_id: UUID) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.owner_id = owner_id
 
     async def get(self, review_id: UUID) -> Review | None:
-        """Return the owner's review with this id, or ``None``."""
-        statement = select(Review).where(
-            Review.id == review_id, Review.owner_id == self.owner_id
-        )
-        # Read afresh: deleting a row it refers to may have changed it in the
-        # database alone.
-        statement = statement.execution_options(populate_existing=True)
-        return await self.session.scalar(statement)
+        """Return the review with this id as the database has it now, or ``None``.
+
+        Read afresh even when the session holds it: deleting a row it refers to
+        may have changed or deleted it in the database alone.
+        """
+        return await self.session.get(Review, review_id, populate_existing=True)
 
     async def get_book(self, book_id: UUID) -> Book | None:
         """Return the book with this id, or ``None``."""
@@ -62,7 +55,7 @@ class ReviewRepository:
         Returns:
             The reviews on the page and how many match in all.
         """
-        statement = select(Review).where(Review.owner_id == self.owner_id)
+        statement = select(Review)
         if query.book_id is not None:
             statement = statement.where(Review.book_id == query.book_id)
         if query.q is not None:
@@ -89,8 +82,7 @@ class ReviewRepository:
         return rows.all(), total or 0
 
     async def add(self, review: Review) -> Review:
-        """Insert ``review`` as the owner's, then load what the database set."""
-        review.owner_id = self.owner_id
+        """Insert ``review``, then load what the database set."""
         self.session.add(review)
         await self.session.flush()
         await self.session.refresh(review)

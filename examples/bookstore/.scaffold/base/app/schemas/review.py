@@ -82,6 +82,7 @@ class ReviewRead(BaseModel):
     body: str | None
     posted_at: datetime
     book_id: UUID
+    owner_id: UUID
     created_at: datetime
     updated_at: datetime
 

@@ -7,8 +7,14 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, InvalidReferenceError, NotFoundError
+from app.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidReferenceError,
+    NotFoundError,
+)
 from app.models.review import Review
+from app.models.user import Role, User
 from app.repositories.review import ReviewRepository
 from app.schemas.common import Page
 from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
@@ -21,11 +27,12 @@ class ReviewService:
 
     Args:
         session: The session of the current request.
-        owner_id: The signed-in user's id; other users' rows are out of reach.
+        caller: The signed-in user.
     """
 
-    def __init__(self, session: AsyncSession, owner_id: UUID) -> None:
-        self.repository = ReviewRepository(session, owner_id)
+    def __init__(self, session: AsyncSession, caller: User) -> None:
+        self.caller = caller
+        self.repository = ReviewRepository(session)
 
     async def list(self, query: ReviewQuery) -> Page[ReviewRead]:
         """Return one page of reviews matching ``query``."""
@@ -57,7 +64,8 @@ class ReviewService:
         """
         values = data.model_dump()
         await self._resolve_references(values)
-        return await self._write(self.repository.add(Review(**values)))
+        review = Review(**values, owner_id=self.caller.id)
+        return await self._write(self.repository.add(review))
 
     async def replace(self, review: Review, data: ReviewCreate) -> Review:
         """Replace every field of ``review`` with ``data``.
@@ -65,6 +73,7 @@ class ReviewService:
         Raises:
             ConflictError: A unique field's value is taken by another review.
             InvalidReferenceError: A referenced id belongs to no row.
+            ForbiddenError: The caller may read the review but not change it.
         """
         return await self._change(review, data.model_dump())
 
@@ -74,6 +83,7 @@ class ReviewService:
         Raises:
             ConflictError: A unique field's value is taken by another review.
             InvalidReferenceError: A referenced id belongs to no row.
+            ForbiddenError: The caller may read the review but not change it.
         """
         return await self._change(review, data.model_dump(exclude_unset=True))
 
@@ -92,7 +102,9 @@ class ReviewService:
 
         Raises:
             ConflictError: Rows that may not lose it still refer to it.
+            ForbiddenError: The caller may read the review but not change it.
         """
+        self._ensure_may_change(review)
         try:
             await self.repository.delete(review)
         except IntegrityError as exc:
@@ -101,6 +113,7 @@ class ReviewService:
             ) from exc
 
     async def _change(self, review: Review, values: dict[str, Any]) -> Review:
+        self._ensure_may_change(review)
         await self._resolve_references(values)
         for field, value in values.items():
             setattr(review, field, value)
@@ -115,6 +128,18 @@ class ReviewService:
         book_id = values.get("book_id")
         if book_id is not None and await self.repository.get_book(book_id) is None:
             raise InvalidReferenceError("book_id", "No book has this id")
+
+    def _ensure_may_change(self, review: Review) -> None:
+        """Let only the owner of ``review``, or an administrator, change it.
+
+        Raises:
+            ForbiddenError: The caller may read the review but not change it.
+        """
+        caller = self.caller
+        if review.owner_id != caller.id and caller.role != Role.ADMIN:
+            raise ForbiddenError(
+                "Only its owner or an administrator may change this review"
+            )
 
     @staticmethod
     async def _write(pending: Awaitable[Review]) -> Review:

@@ -20,19 +20,19 @@ NAME_SAMPLES = (
     "wkd0aiwkd",
     "yxu-",
 )
-ITEM_ENDPOINTS = [
-    ("GET", "/{id}"),
+READ_ENDPOINTS = [("GET", ""), ("GET", "/{id}")]
+WRITE_ENDPOINTS = [
+    ("POST", ""),
     ("PUT", "/{id}"),
     ("PATCH", "/{id}"),
     ("DELETE", "/{id}"),
 ]
-ENDPOINTS = [("GET", ""), ("POST", ""), *ITEM_ENDPOINTS]
-"""Every route, as (method, path below URL)."""
+"""The routes, as (method, path below URL), by the rule that guards them."""
 
 
 @pytest.fixture
 def client(admin_client: AsyncClient) -> AsyncClient:
-    """The tests of this module act as a user allowed to call the endpoints."""
+    """The tests of this module act as an administrator, who may do everything."""
     return admin_client
 
 
@@ -355,11 +355,11 @@ async def test_create_refuses_invalid_values(
     ]
 
 
-@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-async def test_every_endpoint_answers_401_without_a_token(
+@pytest.mark.parametrize(("method", "path"), WRITE_ENDPOINTS)
+async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
     anonymous_client: AsyncClient, method: str, path: str
 ) -> None:
-    # Given no access token / When an endpoint is called
+    # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
     response = await anonymous_client.request(method, url, json=tag_payload())
 
@@ -368,14 +368,49 @@ async def test_every_endpoint_answers_401_without_a_token(
     assert response.json()["error_code"] == "UNAUTHORIZED"
 
 
-@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-async def test_every_endpoint_answers_403_to_a_user_who_is_not_an_admin(
+@pytest.mark.parametrize(("method", "path"), WRITE_ENDPOINTS)
+async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
     user_client: AsyncClient, method: str, path: str
 ) -> None:
-    # Given a signed-in user without the admin role / When an endpoint is called
+    # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
     response = await user_client.request(method, url, json=tag_payload())
 
-    # Then 403 in the one error format
+    # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403
     assert response.json()["error_code"] == "FORBIDDEN"
+
+
+async def test_anyone_may_read_tags(
+    client: AsyncClient, anonymous_client: AsyncClient
+) -> None:
+    # Given a tag
+    created = await create_tag(client)
+
+    # When an anonymous caller lists the tags and gets it
+    listed = await anonymous_client.get(URL)
+    fetched = await anonymous_client.get(f"{URL}/{created['id']}")
+
+    # Then both answer as they would a signed-in user
+    assert [item["id"] for item in listed.json()["items"]] == [created["id"]]
+    assert fetched.status_code == 200
+    assert fetched.json() == created
+
+
+async def test_a_user_may_read_tags_but_not_change_them(
+    client: AsyncClient, user_client: AsyncClient
+) -> None:
+    # Given a tag an administrator created
+    created = await create_tag(client)
+
+    # When a signed-in user reads it, then tries to change and delete it
+    listed = await user_client.get(URL)
+    fetched = await user_client.get(f"{URL}/{created['id']}")
+    changed = await user_client.patch(f"{URL}/{created['id']}", json={})
+    deleted = await user_client.delete(f"{URL}/{created['id']}")
+
+    # Then reading succeeds, changing answers 403, and the tag is unchanged
+    assert [item["id"] for item in listed.json()["items"]] == [created["id"]]
+    assert fetched.json() == created
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, require_admin
 from app.models.book import Book
 from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
 from app.schemas.common import Page, error_responses
@@ -25,15 +25,14 @@ async def get_book(book_id: UUID, service: BookServiceDep) -> Book:
     return await service.get(book_id)
 
 
-router = APIRouter(
-    prefix="/books",
-    tags=["books"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+router = APIRouter(prefix="/books", tags=["books"], responses=error_responses(422))
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List books",
 )
-
-
-@router.get("", name="list", summary="List books")
 async def list_books(
     query: Annotated[BookQuery, Query()], service: BookServiceDep
 ) -> Page[BookRead]:
@@ -46,7 +45,8 @@ async def list_books(
     name="create",
     summary="Create a book",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
     """Create a book and return it with its id."""
@@ -54,7 +54,10 @@ async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
 
 
 @router.get(
-    "/{book_id}", name="get", summary="Get a book", responses=error_responses(404)
+    "/{book_id}",
+    name="get",
+    summary="Get a book",
+    responses=error_responses(404),
 )
 async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
     """Return one book."""
@@ -65,7 +68,8 @@ async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
     "/{book_id}",
     name="replace",
     summary="Replace a book",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_book(
     book: Annotated[Book, Depends(get_book)], data: BookCreate, service: BookServiceDep
@@ -78,7 +82,8 @@ async def replace_book(
     "/{book_id}",
     name="update",
     summary="Update a book",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_book(
     book: Annotated[Book, Depends(get_book)], data: BookUpdate, service: BookServiceDep
@@ -92,7 +97,8 @@ async def update_book(
     name="delete",
     summary="Delete a book",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_book(
     book: Annotated[Book, Depends(get_book)], service: BookServiceDep
@@ -101,11 +107,7 @@ async def delete_book(
     await service.delete(book)
 
 
-nested_router = APIRouter(
-    tags=["books"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
-)
+nested_router = APIRouter(tags=["books"], responses=error_responses(422))
 """Routes that list books under the resources they refer to."""
 
 
@@ -118,7 +120,10 @@ nested_router = APIRouter(
 async def list_books_by_author(
     author_id: UUID, query: Annotated[BookQuery, Query()], service: BookServiceDep
 ) -> Page[BookRead]:
-    """List the books of one author, a page at a time; 404 if it does not exist."""
+    """List the books of one author, a page at a time.
+
+    Answers 404 when the author does not exist.
+    """
     return await service.list_by_author(author_id, query)
 
 
@@ -131,5 +136,8 @@ async def list_books_by_author(
 async def list_books_by_category(
     category_id: UUID, query: Annotated[BookQuery, Query()], service: BookServiceDep
 ) -> Page[BookRead]:
-    """List the books of one category, a page at a time; 404 if it does not exist."""
+    """List the books of one category, a page at a time.
+
+    Answers 404 when the category does not exist.
+    """
     return await service.list_by_category(category_id, query)

@@ -25,15 +25,14 @@ async def get_tag(tag_id: UUID, service: TagServiceDep) -> Tag:
     return await service.get(tag_id)
 
 
-router = APIRouter(
-    prefix="/tags",
-    tags=["tags"],
-    dependencies=[Depends(require_admin)],
-    responses=error_responses(401, 403, 422),
+router = APIRouter(prefix="/tags", tags=["tags"], responses=error_responses(422))
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List tags",
 )
-
-
-@router.get("", name="list", summary="List tags")
 async def list_tags(
     query: Annotated[TagQuery, Query()], service: TagServiceDep
 ) -> Page[TagRead]:
@@ -46,7 +45,8 @@ async def list_tags(
     name="create",
     summary="Create a tag",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_tag(data: TagCreate, service: TagServiceDep) -> TagRead:
     """Create a tag and return it with its id."""
@@ -54,7 +54,10 @@ async def create_tag(data: TagCreate, service: TagServiceDep) -> TagRead:
 
 
 @router.get(
-    "/{tag_id}", name="get", summary="Get a tag", responses=error_responses(404)
+    "/{tag_id}",
+    name="get",
+    summary="Get a tag",
+    responses=error_responses(404),
 )
 async def read_tag(tag: Annotated[Tag, Depends(get_tag)]) -> TagRead:
     """Return one tag."""
@@ -65,7 +68,8 @@ async def read_tag(tag: Annotated[Tag, Depends(get_tag)]) -> TagRead:
     "/{tag_id}",
     name="replace",
     summary="Replace a tag",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_tag(
     tag: Annotated[Tag, Depends(get_tag)], data: TagCreate, service: TagServiceDep
@@ -78,7 +82,8 @@ async def replace_tag(
     "/{tag_id}",
     name="update",
     summary="Update a tag",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_tag(
     tag: Annotated[Tag, Depends(get_tag)], data: TagUpdate, service: TagServiceDep
@@ -92,7 +97,8 @@ async def update_tag(
     name="delete",
     summary="Delete a tag",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_tag(
     tag: Annotated[Tag, Depends(get_tag)], service: TagServiceDep

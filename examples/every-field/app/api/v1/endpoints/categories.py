@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, require_admin
 from app.models.category import Category
 from app.schemas.category import (
     CategoryCreate,
@@ -33,14 +33,15 @@ async def get_category(
 
 
 router = APIRouter(
-    prefix="/categories",
-    tags=["categories"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+    prefix="/categories", tags=["categories"], responses=error_responses(422)
 )
 
 
-@router.get("", name="list", summary="List categories")
+@router.get(
+    "",
+    name="list",
+    summary="List categories",
+)
 async def list_categories(
     query: Annotated[CategoryQuery, Query()], service: CategoryServiceDep
 ) -> Page[CategoryRead]:
@@ -53,7 +54,8 @@ async def list_categories(
     name="create",
     summary="Create a category",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_category(
     data: CategoryCreate, service: CategoryServiceDep
@@ -79,7 +81,8 @@ async def read_category(
     "/{category_id}",
     name="replace",
     summary="Replace a category",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_category(
     category: Annotated[Category, Depends(get_category)],
@@ -94,7 +97,8 @@ async def replace_category(
     "/{category_id}",
     name="update",
     summary="Update a category",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_category(
     category: Annotated[Category, Depends(get_category)],
@@ -110,7 +114,8 @@ async def update_category(
     name="delete",
     summary="Delete a category",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_category(
     category: Annotated[Category, Depends(get_category)], service: CategoryServiceDep

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, get_current_user, require_admin
 from app.models.person import Person
 from app.schemas.common import Page, error_responses
 from app.schemas.person import PersonCreate, PersonQuery, PersonRead, PersonUpdate
@@ -26,15 +26,16 @@ async def get_person(
     return await service.get(person_id)
 
 
-router = APIRouter(
-    prefix="/people",
-    tags=["people"],
+router = APIRouter(prefix="/people", tags=["people"], responses=error_responses(422))
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List people",
     dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+    responses=error_responses(401),
 )
-
-
-@router.get("", name="list", summary="List people")
 async def list_people(
     query: Annotated[PersonQuery, Query()], service: PersonServiceDep
 ) -> Page[PersonRead]:
@@ -47,7 +48,8 @@ async def list_people(
     name="create",
     summary="Create a person",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_person(data: PersonCreate, service: PersonServiceDep) -> PersonRead:
     """Create a person and return it with its id."""
@@ -55,7 +57,11 @@ async def create_person(data: PersonCreate, service: PersonServiceDep) -> Person
 
 
 @router.get(
-    "/{person_id}", name="get", summary="Get a person", responses=error_responses(404)
+    "/{person_id}",
+    name="get",
+    summary="Get a person",
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 404),
 )
 async def read_person(person: Annotated[Person, Depends(get_person)]) -> PersonRead:
     """Return one person."""
@@ -66,7 +72,8 @@ async def read_person(person: Annotated[Person, Depends(get_person)]) -> PersonR
     "/{person_id}",
     name="replace",
     summary="Replace a person",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_person(
     person: Annotated[Person, Depends(get_person)],
@@ -81,7 +88,8 @@ async def replace_person(
     "/{person_id}",
     name="update",
     summary="Update a person",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_person(
     person: Annotated[Person, Depends(get_person)],
@@ -97,7 +105,8 @@ async def update_person(
     name="delete",
     summary="Delete a person",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_person(
     person: Annotated[Person, Depends(get_person)], service: PersonServiceDep

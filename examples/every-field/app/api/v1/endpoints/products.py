@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, get_current_user, require_admin
 from app.models.product import Product
 from app.schemas.common import Page, error_responses
 from app.schemas.product import ProductCreate, ProductQuery, ProductRead, ProductUpdate
@@ -27,14 +27,17 @@ async def get_product(
 
 
 router = APIRouter(
-    prefix="/products",
-    tags=["products"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+    prefix="/products", tags=["products"], responses=error_responses(422)
 )
 
 
-@router.get("", name="list", summary="List products")
+@router.get(
+    "",
+    name="list",
+    summary="List products",
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401),
+)
 async def list_products(
     query: Annotated[ProductQuery, Query()], service: ProductServiceDep
 ) -> Page[ProductRead]:
@@ -47,7 +50,8 @@ async def list_products(
     name="create",
     summary="Create a product",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_product(
     data: ProductCreate, service: ProductServiceDep
@@ -57,7 +61,11 @@ async def create_product(
 
 
 @router.get(
-    "/{product_id}", name="get", summary="Get a product", responses=error_responses(404)
+    "/{product_id}",
+    name="get",
+    summary="Get a product",
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 404),
 )
 async def read_product(
     product: Annotated[Product, Depends(get_product)],
@@ -70,7 +78,8 @@ async def read_product(
     "/{product_id}",
     name="replace",
     summary="Replace a product",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_product(
     product: Annotated[Product, Depends(get_product)],
@@ -85,7 +94,8 @@ async def replace_product(
     "/{product_id}",
     name="update",
     summary="Update a product",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_product(
     product: Annotated[Product, Depends(get_product)],
@@ -101,7 +111,8 @@ async def update_product(
     name="delete",
     summary="Delete a product",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_product(
     product: Annotated[Product, Depends(get_product)], service: ProductServiceDep

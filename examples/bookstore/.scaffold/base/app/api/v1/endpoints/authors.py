@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, require_admin
 from app.models.author import Author
 from app.schemas.author import AuthorCreate, AuthorQuery, AuthorRead, AuthorUpdate
 from app.schemas.common import Page, error_responses
@@ -25,15 +25,14 @@ async def get_author(author_id: UUID, service: AuthorServiceDep) -> Author:
     return await service.get(author_id)
 
 
-router = APIRouter(
-    prefix="/authors",
-    tags=["authors"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+router = APIRouter(prefix="/authors", tags=["authors"], responses=error_responses(422))
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List authors",
 )
-
-
-@router.get("", name="list", summary="List authors")
 async def list_authors(
     query: Annotated[AuthorQuery, Query()], service: AuthorServiceDep
 ) -> Page[AuthorRead]:
@@ -46,7 +45,8 @@ async def list_authors(
     name="create",
     summary="Create an author",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_author(data: AuthorCreate, service: AuthorServiceDep) -> AuthorRead:
     """Create an author and return it with its id."""
@@ -54,7 +54,10 @@ async def create_author(data: AuthorCreate, service: AuthorServiceDep) -> Author
 
 
 @router.get(
-    "/{author_id}", name="get", summary="Get an author", responses=error_responses(404)
+    "/{author_id}",
+    name="get",
+    summary="Get an author",
+    responses=error_responses(404),
 )
 async def read_author(author: Annotated[Author, Depends(get_author)]) -> AuthorRead:
     """Return one author."""
@@ -65,7 +68,8 @@ async def read_author(author: Annotated[Author, Depends(get_author)]) -> AuthorR
     "/{author_id}",
     name="replace",
     summary="Replace an author",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_author(
     author: Annotated[Author, Depends(get_author)],
@@ -80,7 +84,8 @@ async def replace_author(
     "/{author_id}",
     name="update",
     summary="Update an author",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_author(
     author: Annotated[Author, Depends(get_author)],
@@ -96,7 +101,8 @@ async def update_author(
     name="delete",
     summary="Delete an author",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_author(
     author: Annotated[Author, Depends(get_author)], service: AuthorServiceDep

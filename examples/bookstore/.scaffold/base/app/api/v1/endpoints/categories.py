@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep, get_current_user
+from app.api.deps import SessionDep, require_admin
 from app.models.category import Category
 from app.schemas.category import (
     CategoryCreate,
@@ -31,14 +31,15 @@ async def get_category(category_id: UUID, service: CategoryServiceDep) -> Catego
 
 
 router = APIRouter(
-    prefix="/categories",
-    tags=["categories"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+    prefix="/categories", tags=["categories"], responses=error_responses(422)
 )
 
 
-@router.get("", name="list", summary="List categories")
+@router.get(
+    "",
+    name="list",
+    summary="List categories",
+)
 async def list_categories(
     query: Annotated[CategoryQuery, Query()], service: CategoryServiceDep
 ) -> Page[CategoryRead]:
@@ -51,7 +52,8 @@ async def list_categories(
     name="create",
     summary="Create a category",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 409),
 )
 async def create_category(
     data: CategoryCreate, service: CategoryServiceDep
@@ -77,7 +79,8 @@ async def read_category(
     "/{category_id}",
     name="replace",
     summary="Replace a category",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_category(
     category: Annotated[Category, Depends(get_category)],
@@ -92,7 +95,8 @@ async def replace_category(
     "/{category_id}",
     name="update",
     summary="Update a category",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_category(
     category: Annotated[Category, Depends(get_category)],
@@ -108,7 +112,8 @@ async def update_category(
     name="delete",
     summary="Delete a category",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_category(
     category: Annotated[Category, Depends(get_category)], service: CategoryServiceDep
@@ -117,11 +122,7 @@ async def delete_category(
     await service.delete(category)
 
 
-nested_router = APIRouter(
-    tags=["categories"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
-)
+nested_router = APIRouter(tags=["categories"], responses=error_responses(422))
 """Routes that list categories under the resources they refer to."""
 
 
@@ -136,5 +137,8 @@ async def list_categories_by_parent(
     query: Annotated[CategoryQuery, Query()],
     service: CategoryServiceDep,
 ) -> Page[CategoryRead]:
-    """List the categories of one parent, a page at a time; 404 if it does not exist."""
+    """List the categories of one parent, a page at a time.
+
+    Answers 404 when the parent does not exist.
+    """
     return await service.list_by_parent(parent_id, query)

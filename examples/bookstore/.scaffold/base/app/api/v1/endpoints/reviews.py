@@ -12,9 +12,9 @@ from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpda
 from app.services.review import ReviewService
 
 
-def get_review_service(session: SessionDep, user: CurrentUser) -> ReviewService:
+def get_review_service(session: SessionDep, caller: CurrentUser) -> ReviewService:
     """Provide the review service of the signed-in user for one request."""
-    return ReviewService(session, user.id)
+    return ReviewService(session, caller)
 
 
 ReviewServiceDep = Annotated[ReviewService, Depends(get_review_service)]
@@ -25,15 +25,16 @@ async def get_review(review_id: UUID, service: ReviewServiceDep) -> Review:
     return await service.get(review_id)
 
 
-router = APIRouter(
-    prefix="/reviews",
-    tags=["reviews"],
+router = APIRouter(prefix="/reviews", tags=["reviews"], responses=error_responses(422))
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List reviews",
     dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
+    responses=error_responses(401),
 )
-
-
-@router.get("", name="list", summary="List reviews")
 async def list_reviews(
     query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
 ) -> Page[ReviewRead]:
@@ -46,7 +47,8 @@ async def list_reviews(
     name="create",
     summary="Create a review",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(400, 401, 409),
 )
 async def create_review(data: ReviewCreate, service: ReviewServiceDep) -> ReviewRead:
     """Create a review and return it with its id."""
@@ -54,7 +56,11 @@ async def create_review(data: ReviewCreate, service: ReviewServiceDep) -> Review
 
 
 @router.get(
-    "/{review_id}", name="get", summary="Get a review", responses=error_responses(404)
+    "/{review_id}",
+    name="get",
+    summary="Get a review",
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 404),
 )
 async def read_review(review: Annotated[Review, Depends(get_review)]) -> ReviewRead:
     """Return one review."""
@@ -65,7 +71,8 @@ async def read_review(review: Annotated[Review, Depends(get_review)]) -> ReviewR
     "/{review_id}",
     name="replace",
     summary="Replace a review",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def replace_review(
     review: Annotated[Review, Depends(get_review)],
@@ -80,7 +87,8 @@ async def replace_review(
     "/{review_id}",
     name="update",
     summary="Update a review",
-    responses=error_responses(404, 400, 409),
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(400, 401, 403, 404, 409),
 )
 async def update_review(
     review: Annotated[Review, Depends(get_review)],
@@ -96,7 +104,8 @@ async def update_review(
     name="delete",
     summary="Delete a review",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409),
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 403, 404, 409),
 )
 async def delete_review(
     review: Annotated[Review, Depends(get_review)], service: ReviewServiceDep
@@ -105,11 +114,7 @@ async def delete_review(
     await service.delete(review)
 
 
-nested_router = APIRouter(
-    tags=["reviews"],
-    dependencies=[Depends(get_current_user)],
-    responses=error_responses(401, 422),
-)
+nested_router = APIRouter(tags=["reviews"], responses=error_responses(422))
 """Routes that list reviews under the resources they refer to."""
 
 
@@ -117,10 +122,14 @@ nested_router = APIRouter(
     "/books/{book_id}/reviews",
     name="list-by-book",
     summary="List the reviews of a book",
-    responses=error_responses(404),
+    dependencies=[Depends(get_current_user)],
+    responses=error_responses(401, 404),
 )
 async def list_reviews_by_book(
     book_id: UUID, query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
 ) -> Page[ReviewRead]:
-    """List the reviews of one book, a page at a time; 404 if it does not exist."""
+    """List the reviews of one book, a page at a time.
+
+    Answers 404 when the book does not exist.
+    """
     return await service.list_by_book(book_id, query)

@@ -28,7 +28,11 @@ async def get_note(note_id: UUID, service: NoteServiceDep) -> Note:
 router = APIRouter(prefix="/notes", tags=["notes"], responses=error_responses(422))
 
 
-@router.get("", name="list", summary="List notes")
+@router.get(
+    "",
+    name="list",
+    summary="List notes",
+)
 async def list_notes(
     query: Annotated[NoteQuery, Query()], service: NoteServiceDep
 ) -> Page[NoteRead]:
@@ -49,7 +53,10 @@ async def create_note(data: NoteCreate, service: NoteServiceDep) -> NoteRead:
 
 
 @router.get(
-    "/{note_id}", name="get", summary="Get a note", responses=error_responses(404)
+    "/{note_id}",
+    name="get",
+    summary="Get a note",
+    responses=error_responses(404),
 )
 async def read_note(note: Annotated[Note, Depends(get_note)]) -> NoteRead:
     """Return one note."""
@@ -60,7 +67,7 @@ async def read_note(note: Annotated[Note, Depends(get_note)]) -> NoteRead:
     "/{note_id}",
     name="replace",
     summary="Replace a note",
-    responses=error_responses(404, 400, 409),
+    responses=error_responses(400, 404, 409),
 )
 async def replace_note(
     note: Annotated[Note, Depends(get_note)], data: NoteCreate, service: NoteServiceDep
@@ -73,7 +80,7 @@ async def replace_note(
     "/{note_id}",
     name="update",
     summary="Update a note",
-    responses=error_responses(404, 400, 409),
+    responses=error_responses(400, 404, 409),
 )
 async def update_note(
     note: Annotated[Note, Depends(get_note)], data: NoteUpdate, service: NoteServiceDep

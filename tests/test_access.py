@@ -1,0 +1,261 @@
+"""Access rules (``--read``/``--write``), and the project's own files kept safe."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
+
+from scaffold.access import recorded_rules, resolve_rules
+from scaffold.errors import SpecError
+from scaffold.naming import resource_names
+from scaffold.project import ProjectRequest, render_project
+from scaffold.resource import preview_resources, resource_paths
+from scaffold.skeleton import skeleton_paths
+from scaffold.spec import parse_cli_resource
+from tests.conftest import tree_digest
+from tests.e2e import run_scaffold
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """A project rendered (not checked) with and without auth."""
+    parent = tmp_path_factory.mktemp("rendered")
+    projects = {}
+    for auth in (True, False):
+        name = "with-auth" if auth else "no-auth"
+        render_project(ProjectRequest(name=name, auth=auth, parent=parent))
+        projects[auth] = parent / name
+    return projects
+
+
+def copy_of(project: Path, tmp_path: Path) -> Path:
+    """A copy of ``project`` a test may change."""
+    return Path(shutil.copytree(project, tmp_path / project.name))
+
+
+# -- rules --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "read", "write"),
+    [
+        ({}, "user", "admin"),
+        ({"owned": True}, "owner", "owner"),
+        ({"owned": True, "read": "user"}, "user", "owner"),
+        ({"read": "public"}, "public", "admin"),
+        ({"write": "user"}, "user", "user"),
+        ({"auth": "none"}, "public", "public"),
+        ({"auth": "user"}, "user", "user"),
+        ({"auth": "user", "owned": True}, "owner", "owner"),
+    ],
+)
+def test_rules_default_to_users_read_admins_write(
+    options: dict[str, Any], read: str, write: str
+) -> None:
+    resource = parse_cli_resource("note", ["title:str"], **options)
+
+    rules = resolve_rules(resource, project_auth=True)
+
+    assert (rules.read, rules.write) == (read, write)
+
+
+def test_a_project_without_auth_is_public() -> None:
+    rules = resolve_rules(parse_cli_resource("note", ["a:str"]), project_auth=False)
+
+    assert (rules.read, rules.write, rules.owned) == ("public", "public", False)
+
+
+def test_a_record_from_before_the_rules_keeps_its_behaviour() -> None:
+    # Given a spec recorded with auth left to the project's default (then: user)
+    resource = parse_cli_resource("note", ["title:str"])
+
+    # When its rules are read back / Then users read and write, as before
+    recorded = recorded_rules(resource, project_auth=True)
+    assert (recorded.read, recorded.write) == ("user", "user")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--read", "admin", "--write", "user"], "write 'user' is looser than read"),
+        (["--write", "public"], "write 'public' is looser than read 'user'"),
+        (["--read", "owner"], "read 'owner' needs rows with owners; add --owned"),
+        (["--owned", "--write", "public"], "is owned, so its owners"),
+        (["--owned", "--write", "admin"], "use write 'owner'"),
+        (["--owned", "--read", "admin"], "write 'owner' is looser than read 'admin'"),
+        (["--auth", "user", "--read", "user"], "give either auth or read/write"),
+    ],
+)
+def test_nonsense_rules_exit_2_before_anything_is_written(
+    rendered: dict[bool, Path], tmp_path: Path, args: list[str], message: str
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    before = tree_digest(project)
+
+    result = run_scaffold(
+        "add", "resource", "note", "title:str", *args, "--no-check", "-q", cwd=project
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert tree_digest(project) == before
+
+
+def test_a_summary_of_a_stricter_target_is_refused(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    # Given admin-only tags, and books anyone may read that embed them
+    project = copy_of(rendered[True], tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "resources:\n"
+        "  - {name: tag, fields: {name: str}, read: admin}\n"
+        "  - {name: book, read: public, fields: {title: str, "
+        "tags: {type: refs, summary: true}}}\n"
+    )
+    before = tree_digest(project)
+
+    # When they are generated
+    result = run_scaffold("add", "resource", "--spec", str(spec), cwd=project)
+
+    # Then exit 2 names both resources and the fix, and nothing is written
+    assert result.returncode == 2, result.stderr
+    assert "book.tags embeds tags (summary), which read 'admin'" in result.stderr
+    assert "drop the summary" in result.stderr
+    assert tree_digest(project) == before
+
+
+def test_public_writes_may_not_refer_to_rows_anonymous_callers_cannot_read(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "resources:\n"
+        "  - {name: tag, fields: {name: str}}\n"
+        "  - {name: book, auth: none, fields: {title: str, tags: refs}}\n"
+    )
+
+    result = run_scaffold("add", "resource", "--spec", str(spec), cwd=project)
+
+    assert result.returncode == 2, result.stderr
+    assert "book.tags refers to 'tag', which anonymous callers" in result.stderr
+
+
+def test_the_manifest_records_the_resolved_rules(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+
+    result = run_scaffold(
+        "add", "resource", "review", "body:str", "--owned", "--read", "user",
+        "--no-check", "-q", cwd=project,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((project / ".scaffold" / "manifest.json").read_text())
+    spec = manifest["resources"]["review"]["spec"]
+    assert (spec["read"], spec["write"], spec["owned"]) == ("user", "owner", True)
+    schemas = (project / "app" / "schemas" / "review.py").read_text()
+    assert "    owner_id: UUID\n" in schemas
+
+
+# -- the project's own files ---------------------------------------------------
+
+#: Where each layer of a resource lives, and how its file names the resource.
+_LAYERS = {
+    "app/models": "singular",
+    "app/schemas": "singular",
+    "app/repositories": "singular",
+    "app/services": "singular",
+    "app/api/v1/endpoints": "plural",
+    "tests/api": "plural",
+}
+
+
+def _resource_landing_on(path: PurePosixPath) -> tuple[str, str | None] | None:
+    """The resource name (and plural) whose files would include ``path``."""
+    kind = _LAYERS.get(str(path.parent))
+    stem = path.stem.removeprefix("test_") if kind == "plural" else path.stem
+    if kind is None or path.suffix != ".py" or stem.startswith("_"):
+        return None
+    if kind == "singular":
+        return stem, None
+    return stem, stem
+
+
+@pytest.mark.parametrize("auth", [True, False])
+def test_no_resource_may_land_on_a_file_of_the_project_itself(
+    rendered: dict[bool, Path], auth: bool
+) -> None:
+    # Given every file a new project of this kind has, from the template
+    skeleton = sorted(skeleton_paths(auth=auth))
+    assert PurePosixPath("app/main.py") in skeleton
+    assert (PurePosixPath("app/models/user.py") in skeleton) is auth
+    landed = []
+    for path in skeleton:
+        named = _resource_landing_on(path)
+        if named is None:
+            continue
+        name, plural = named
+
+        # When a resource whose files include it is asked for / Then it is refused
+        with pytest.raises(SpecError) as refused:
+            resource = parse_cli_resource(name, ["title:str"], plural=plural)
+            assert path in resource_paths(resource).values()
+            preview_resources([resource], project=rendered[auth])
+        message = str(refused.value)
+        assert "clashes with the generated project's own" in message or (
+            "would replace the project's own" in message and str(path) in message
+        )
+        landed.append(path)
+    assert landed, "the template has files where a resource could land"
+    if auth:
+        assert PurePosixPath("app/models/refresh_token.py") in landed
+
+
+@pytest.mark.parametrize("name", ["user", "refresh_token"])
+def test_adding_a_resource_over_the_user_model_exits_2_and_changes_nothing(
+    rendered: dict[bool, Path], tmp_path: Path, name: str
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    before = tree_digest(project)
+
+    result = run_scaffold(
+        "add", "resource", name, "name:str", "--force", "--no-check", cwd=project
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert f"{resource_names(name).module}.py" in result.stderr
+    assert "scaffold new project wrote" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project) == before
+
+
+def test_a_file_another_resource_generated_is_not_replaced_without_force(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    # Given books, whose endpoints module is recorded as generated for them
+    project = copy_of(rendered[True], tmp_path)
+    added = run_scaffold(
+        "add", "resource", "book", "title:str", "--no-check", "-q", cwd=project
+    )
+    assert added.returncode == 0, added.stderr
+    before = tree_digest(project)
+
+    # When another resource's files would land on theirs (same plural)
+    result = run_scaffold(
+        "add", "resource", "volume", "title:str", "--plural", "books",
+        "--no-check", "-q", cwd=project,
+    )  # fmt: skip
+
+    # Then it stops, naming the files, and nothing is written
+    assert result.returncode != 0
+    assert "app/api/v1/endpoints/books.py" in result.stderr
+    assert "--force" in result.stderr
+    assert tree_digest(project) == before
