@@ -157,6 +157,9 @@ def new_project(
             "a public API.",
         ),
     ] = True,
+    jobs: Annotated[
+        bool, typer.Option(help="Background jobs on Redis with an arq worker.")
+    ] = False,
     directory: Annotated[
         Path,
         typer.Option(
@@ -187,6 +190,7 @@ def new_project(
         database=db.value,
         id_type=id_type.value,
         auth=auth,
+        jobs=jobs,
         parent=directory,
     )
     if _show_plan(dry_run, as_json, lambda: preview_project(request)):
