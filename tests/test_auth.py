@@ -26,6 +26,10 @@ AUTH_FILES = [
     "app/api/v1/endpoints/auth.py",
     "app/api/v1/endpoints/users.py",
     "alembic/versions/2026_01_01_0000_create_users_table.py",
+    "alembic/versions/2026_01_01_0001_create_api_keys_table.py",
+    "app/models/api_key.py",
+    "app/api/v1/endpoints/api_keys.py",
+    "tests/api/test_api_keys.py",
     "tests/api/test_auth.py",
     "tests/api/test_users.py",
 ]
