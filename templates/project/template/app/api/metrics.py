@@ -2,7 +2,7 @@
 
 import secrets
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from app.core.config import Settings
@@ -26,25 +26,29 @@ def create_metrics_router(settings: Settings, registry: CollectorRegistry) -> AP
     router = APIRouter(tags=["metrics"])
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
 
+    def may_read(request: Request) -> bool:
+        """Whether the metrics are public or the request carries the token."""
+        if settings.metrics_public:
+            return True
+        authorization = request.headers.get("Authorization", "")
+        scheme, _, credentials = authorization.partition(" ")
+        return (
+            bool(token)
+            and scheme.lower() == "bearer"
+            and secrets.compare_digest(credentials.encode(), token.encode())
+        )
+
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
         """Serve the metrics in the Prometheus text format."""
-        if not settings.metrics_public:
-            scheme, _, credentials = request.headers.get("Authorization", "").partition(
-                " "
+        if not may_read(request):
+            return error_response(
+                request,
+                status_code=status.HTTP_401_UNAUTHORIZED,
+                error_code="UNAUTHORIZED",
+                detail="Metrics need the bearer token of METRICS_TOKEN",
+                headers={"WWW-Authenticate": "Bearer"},
             )
-            if not (
-                token
-                and scheme.lower() == "bearer"
-                and secrets.compare_digest(credentials.encode(), token.encode())
-            ):
-                return error_response(
-                    request,
-                    status_code=401,
-                    error_code="UNAUTHORIZED",
-                    detail="Metrics need the bearer token of METRICS_TOKEN",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
