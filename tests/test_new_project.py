@@ -122,6 +122,7 @@ def test_new_project_postgres_passes_its_checks_and_serves(
 ) -> None:
     # Given the local PostgreSQL server and a database for the app
     database_url = postgres_database("scaffold_e2e")
+    name = database_url.rsplit("/", 1)[1]
     subprocess.run(
         [
             "psql",
@@ -130,9 +131,9 @@ def test_new_project_postgres_passes_its_checks_and_serves(
             "-U",
             "postgres",
             "-c",
-            "DROP DATABASE IF EXISTS scaffold_e2e",
+            f"DROP DATABASE IF EXISTS {name}",
             "-c",
-            "CREATE DATABASE scaffold_e2e",
+            f"CREATE DATABASE {name}",
         ],
         check=True,
         capture_output=True,
