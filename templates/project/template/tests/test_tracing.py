@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import structlog
 from httpx import ASGITransport, AsyncClient
@@ -74,11 +75,15 @@ async def test_requests_and_statements_are_traced_with_the_request_id(
         )
     )
 
-    # When a request that queries the database is answered
+    # When a request that queries the database is answered, and an outgoing
+    # HTTP call is made (to a port where nothing listens)
     async with app.router.lifespan_context(app):
         transport = ASGITransport(app=app)
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.get("/readyz", headers={"X-Request-ID": "trace-1"})
+        async with AsyncClient() as outgoing:
+            with pytest.raises(httpx.ConnectError):
+                await outgoing.get("http://127.0.0.1:1/ping")
     provider: TracerProvider = app.state.tracer_provider
     provider.force_flush()
     provider.shutdown()
@@ -98,6 +103,11 @@ async def test_requests_and_statements_are_traced_with_the_request_id(
         and "SELECT 1" in str((span.attributes or {}).get("db.statement"))
     ]
     assert query.context.trace_id == server.context.trace_id
+    # And the outgoing call has a span of its own
+    assert any(
+        span.kind is SpanKind.CLIENT and "127.0.0.1:1" in str(span.attributes)
+        for span in spans
+    )
 
 
 def test_log_lines_inside_a_span_carry_its_trace_id(
