@@ -22,6 +22,11 @@ from app.core.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.core.observability import (
+    install_observability,
+    observe_engine,
+    telemetry_config,
+)
 
 API_V1_PREFIX = "/api/v1"
 DOCS_URL = "/docs"
@@ -58,8 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, settings)
         app.state.engine = engine
+        observe_engine(app, engine, settings)
         app.state.session_factory = create_session_factory(engine)
         try:
             yield
@@ -85,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     ]
 
+    telemetry = telemetry_config(settings)
     app = FastAPI(
         title=settings.app_name,
         version=__version__,
@@ -94,8 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=REDOC_URL,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
         generate_unique_id_function=generate_operation_id,
+        telemetry=telemetry,
     )
     register_exception_handlers(app)
+    install_observability(app, settings, telemetry)
     app.include_router(health.router)
     app.include_router(api_router, prefix=API_V1_PREFIX)
     return app

@@ -7,10 +7,11 @@ matters.
 """
 
 from app.core.database import Base
+from app.models.api_key import ApiKey
 from app.models.category import Category
 from app.models.person import Person
 from app.models.product import Product
 from app.models.refresh_token import RefreshToken
 from app.models.user import User
 
-__all__ = ["Base", "Category", "Person", "Product", "RefreshToken", "User"]
+__all__ = ["ApiKey", "Base", "Category", "Person", "Product", "RefreshToken", "User"]
