@@ -15,15 +15,17 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 @dataclass(frozen=True)
 class ProjectAnswers:
-    """How a project was made: its database, primary-key type and auth.
+    """How a project was made: its database, primary-key type, auth and jobs.
 
     Projects made before ``auth`` existed recorded no such answer and have no
-    users: they read back as ``auth=False``.
+    users: they read back as ``auth=False``. Likewise projects made before
+    ``jobs`` existed have no worker and read back as ``jobs=False``.
     """
 
     database: Literal["sqlite", "postgres"]
     id_type: Literal["uuid", "int"]
     auth: bool = False
+    jobs: bool = False
 
 
 def find_project(start: Path) -> Path:
@@ -62,13 +64,16 @@ def read_answers(root: Path) -> ProjectAnswers:
     database = answers.get("database", "sqlite")
     id_type = answers.get("id_type", "uuid")
     auth = answers.get("auth", False)
+    jobs = answers.get("jobs", False)
     if (
         database not in ("sqlite", "postgres")
         or id_type not in ("uuid", "int")
         or not isinstance(auth, bool)
+        or not isinstance(jobs, bool)
     ):
         raise ProjectError(
             f"{ANSWERS_FILE} records database={database!r}, id_type={id_type!r}, "
-            f"auth={auth!r}, which this scaffold does not know; upgrade scaffold"
+            f"auth={auth!r}, jobs={jobs!r}, which this scaffold does not know; "
+            "upgrade scaffold"
         )
-    return ProjectAnswers(database, id_type, auth)
+    return ProjectAnswers(database, id_type, auth, jobs)

@@ -20,6 +20,7 @@ import typer
 
 from scaffold import __version__
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.job_cli import add_job_command
 
 if TYPE_CHECKING:
     from scaffold.plan import Plan
@@ -45,6 +46,7 @@ new_app = typer.Typer(help="Create a new project.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
 app.add_typer(add_app, name="add")
+add_app.command("job")(add_job_command)
 remove_app = typer.Typer(help="Remove from an existing project.", no_args_is_help=True)
 app.add_typer(remove_app, name="remove")
 spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
@@ -166,6 +168,9 @@ def new_project(
             "a public API.",
         ),
     ] = True,
+    jobs: Annotated[
+        bool, typer.Option(help="Background jobs on Redis with an arq worker.")
+    ] = False,
     directory: Annotated[
         Path,
         typer.Option(
@@ -196,6 +201,7 @@ def new_project(
         database=db.value,
         id_type=id_type.value,
         auth=auth,
+        jobs=jobs,
         parent=directory,
     )
     if _show_plan(dry_run, as_json, lambda: preview_project(request)):

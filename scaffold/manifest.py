@@ -32,6 +32,7 @@ __all__ = [
     "MANIFEST_FILE",
     "STATE_DIR",
     "FileState",
+    "JobRecord",
     "Manifest",
     "ResourceRecord",
     "base_path",
@@ -87,6 +88,18 @@ class ResourceRecord(BaseModel):
     revision: str
 
 
+class JobRecord(BaseModel):
+    """One background job added by ``scaffold add job``.
+
+    Attributes:
+        files: Its module and its test.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: tuple[str, ...]
+
+
 class Manifest(BaseModel):
     """The content of ``.scaffold/manifest.json``.
 
@@ -94,6 +107,7 @@ class Manifest(BaseModel):
         scaffold_version: The scaffold that last wrote the project.
         files: Every generated file → SHA-256 of its text as generated.
         resources: Resource name (singular) → its record.
+        jobs: Job name → its record (written only once a job was added).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -101,6 +115,7 @@ class Manifest(BaseModel):
     scaffold_version: str = __version__
     files: dict[str, str] = {}
     resources: dict[str, ResourceRecord] = {}
+    jobs: dict[str, JobRecord] = {}
 
     def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
         """This manifest with ``files`` (path → generated text) recorded."""
@@ -142,9 +157,16 @@ class Manifest(BaseModel):
         resources = {key: value for key, value in self.resources.items() if key != name}
         return self.model_copy(update={"resources": resources})
 
+    def with_job(self, name: str, record: JobRecord) -> Manifest:
+        """This manifest with job ``name`` recorded."""
+        jobs = {**self.jobs, name: record}
+        return self.model_copy(update={"jobs": dict(sorted(jobs.items()))})
+
     def dump(self) -> str:
         """The manifest as stable, diff-friendly JSON text."""
         data = self.model_dump(mode="json", exclude_defaults=False)
+        if not self.jobs:
+            del data["jobs"]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

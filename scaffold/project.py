@@ -55,6 +55,7 @@ class ProjectRequest(BaseModel):
         database: The database the project is set up for.
         id_type: The primary-key type resources get.
         auth: Users, JWT login and access rules (``--auth``, the default).
+        jobs: Background jobs on Redis with an arq worker (``--jobs``).
         parent: The directory the project is created in.
     """
 
@@ -64,6 +65,7 @@ class ProjectRequest(BaseModel):
     database: Literal["sqlite", "postgres"] = "sqlite"
     id_type: Literal["uuid", "int"] = "uuid"
     auth: bool = True
+    jobs: bool = False
     parent: Path = Path()
 
     @field_validator("name")
@@ -91,6 +93,7 @@ class ProjectRequest(BaseModel):
             "database": self.database,
             "id_type": self.id_type,
             "auth": self.auth,
+            "jobs": self.jobs,
             "scaffold_version": __version__,
         }
 

@@ -151,7 +151,7 @@ def rendered(path: str, *, auth: bool) -> str:
         undefined=jinja2.StrictUndefined,
     )
     template = environment.from_string((PROJECT / f"{path}.jinja").read_text())
-    return template.render(auth=auth)
+    return template.render(auth=auth, jobs=False)
 
 
 @pytest.mark.parametrize("auth", [True, False])

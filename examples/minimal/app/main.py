@@ -24,6 +24,11 @@ from app.core.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.core.observability import (
+    install_observability,
+    observe_engine,
+    telemetry_config,
+)
 
 API_V1_PREFIX = "/api/v1"
 OPENAPI_URL = "/openapi.json"
@@ -61,8 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, settings)
         app.state.engine = engine
+        observe_engine(app, engine, settings)
         app.state.session_factory = create_session_factory(engine)
         try:
             yield
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes),
     ]
 
+    telemetry = telemetry_config(settings)
     app = FastAPI(
         title=settings.app_name,
         version=__version__,
@@ -103,8 +110,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=REDOC_URL if settings.docs_enabled else None,
         swagger_ui_oauth2_redirect_url=OAUTH2_REDIRECT_URL,
         generate_unique_id_function=generate_operation_id,
+        telemetry=telemetry,
     )
     register_exception_handlers(app)
+    install_observability(app, settings, telemetry)
     app.include_router(health.router)
     app.include_router(api_router, prefix=API_V1_PREFIX)
     return app

@@ -30,9 +30,9 @@ async def test_readyz_answers_ok_when_the_database_is_reachable(
     # When its readiness is checked
     response = await client.get("/readyz")
 
-    # Then it answers 200
+    # Then it answers 200 and lists what it checked
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
 
 
 @pytest.fixture
@@ -56,10 +56,11 @@ async def test_readyz_answers_503_when_the_database_is_down(
         # When its readiness is checked
         response = await client.get("/readyz")
 
-    # Then it answers 503 in the one error format
+    # Then it answers 503 in the one error format, naming the database
     assert response.status_code == 503
     body = response.json()
     assert body["error_code"] == "SERVICE_UNAVAILABLE"
-    assert body["detail"] == "The database is unavailable"
+    assert body["detail"] == "Unavailable: database"
+    assert body["checks"]["database"] == "unavailable"
     assert body["path"] == "/readyz"
     assert body["request_id"] == response.headers["X-Request-ID"]

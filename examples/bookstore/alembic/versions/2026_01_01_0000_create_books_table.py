@@ -1,7 +1,7 @@
 """Create the books table.
 
-Revision ID: a7eff289d181
-Revises: 0d402f1760b0
+Revision ID: 4cfb764c7afa
+Revises: d2ee817587b2
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "a7eff289d181"
-down_revision: str | Sequence[str] | None = "0d402f1760b0"
+revision: str = "4cfb764c7afa"
+down_revision: str | Sequence[str] | None = "d2ee817587b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Create the categories table.
 
-Revision ID: 7b21874edef1
-Revises: 20f4799606ba
+Revision ID: 77706867dd91
+Revises: 096a503b0379
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "7b21874edef1"
-down_revision: str | Sequence[str] | None = "20f4799606ba"
+revision: str = "77706867dd91"
+down_revision: str | Sequence[str] | None = "096a503b0379"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

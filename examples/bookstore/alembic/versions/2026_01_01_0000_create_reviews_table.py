@@ -1,7 +1,7 @@
 """Create the reviews table.
 
-Revision ID: 259d0f625cf9
-Revises: a7eff289d181
+Revision ID: 34b2f1c59504
+Revises: 4cfb764c7afa
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "259d0f625cf9"
-down_revision: str | Sequence[str] | None = "a7eff289d181"
+revision: str = "34b2f1c59504"
+down_revision: str | Sequence[str] | None = "4cfb764c7afa"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

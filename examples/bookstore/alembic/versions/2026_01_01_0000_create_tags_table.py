@@ -1,7 +1,7 @@
 """Create the tags table.
 
-Revision ID: 0d402f1760b0
-Revises: 7b21874edef1
+Revision ID: d2ee817587b2
+Revises: 77706867dd91
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0d402f1760b0"
-down_revision: str | Sequence[str] | None = "7b21874edef1"
+revision: str = "d2ee817587b2"
+down_revision: str | Sequence[str] | None = "77706867dd91"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,6 +7,7 @@ matters.
 """
 
 from app.core.database import Base
+from app.models.api_key import ApiKey
 from app.models.author import Author
 from app.models.book import Book
 from app.models.category import Category
@@ -17,6 +18,7 @@ from app.models.tag import Tag
 from app.models.user import User
 
 __all__ = [
+    "ApiKey",
     "Author",
     "Base",
     "Book",

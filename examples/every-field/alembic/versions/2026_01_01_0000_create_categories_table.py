@@ -1,7 +1,7 @@
 """Create the categories table.
 
-Revision ID: 501fcf145f66
-Revises: 520dbcb4aeef
+Revision ID: cdf94db09191
+Revises: 2252e5fa65db
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "501fcf145f66"
-down_revision: str | Sequence[str] | None = "520dbcb4aeef"
+revision: str = "cdf94db09191"
+down_revision: str | Sequence[str] | None = "2252e5fa65db"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Create the people table.
 
-Revision ID: 703d876f9556
-Revises: 501fcf145f66
+Revision ID: 935898786ed6
+Revises: cdf94db09191
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "703d876f9556"
-down_revision: str | Sequence[str] | None = "501fcf145f66"
+revision: str = "935898786ed6"
+down_revision: str | Sequence[str] | None = "cdf94db09191"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

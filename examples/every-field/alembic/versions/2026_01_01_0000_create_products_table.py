@@ -1,7 +1,7 @@
 """Create the products table.
 
-Revision ID: 520dbcb4aeef
-Revises: 5e1f0c9a7b3d
+Revision ID: 2252e5fa65db
+Revises: 8d2b6f4e1a9c
 Create Date: 2026-01-01 00:00:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "520dbcb4aeef"
-down_revision: str | Sequence[str] | None = "5e1f0c9a7b3d"
+revision: str = "2252e5fa65db"
+down_revision: str | Sequence[str] | None = "8d2b6f4e1a9c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import Settings
@@ -13,6 +13,7 @@ from app.core.errors import ForbiddenError, UnauthorizedError
 from app.core.rate_limit import RateLimiter, client_key
 from app.core.security import InvalidTokenError, decode_access_token
 from app.models.user import Role, User
+from app.services.api_key import ApiKeyService
 
 ACCESS_COOKIE = "access_token"
 REFRESH_COOKIE = "refresh_token"
@@ -22,6 +23,7 @@ SECURE_COOKIE_PREFIX = "__Host-"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -112,17 +114,22 @@ async def get_current_user(
     session: SessionDep,
     settings: SettingsDep,
     bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> User:
-    """Return the active user the request's access token names.
+    """Return the active user the request's access token or API key names.
 
     The token comes from the ``Authorization: Bearer`` header, or with cookie
     transport from the access token cookie (and then the CSRF check applies).
+    Without a token, an ``X-API-Key`` header acts as the user of its key.
 
     Raises:
         UnauthorizedError: No token, or one that is invalid, expired or names
-            no active user.
+            no active user; or an unknown, expired or revoked API key.
         ForbiddenError: A cookie-authenticated change without a valid CSRF token.
+        TooManyRequestsError: Too many wrong API keys from this client.
     """
+    if bearer is None and api_key is not None:
+        return await authenticate_api_key(request, session, api_key)
     token = bearer
     if token is None and settings.auth_transport == "cookie":
         token = request.cookies.get(cookie_name(ACCESS_COOKIE, settings))
@@ -138,6 +145,24 @@ async def get_current_user(
     if user is None or not user.is_active:
         raise UnauthorizedError("Invalid or expired token")
     return user
+
+
+async def authenticate_api_key(
+    request: Request, session: AsyncSession, api_key: str
+) -> User:
+    """Return the user an API key acts as; wrong keys count against the limit.
+
+    Raises:
+        UnauthorizedError: The key is unknown, expired or revoked.
+        TooManyRequestsError: Too many wrong keys from this client.
+    """
+    try:
+        return await ApiKeyService(session).authenticate(api_key)
+    except UnauthorizedError:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        client = request.client.host if request.client else "unknown"
+        await limiter.hit("api-key-failures", client)
+        raise
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -7,6 +7,7 @@ go through the same processors, so every line carries the context bound with
 
 import logging
 import sys
+from collections.abc import Sequence
 
 import structlog
 from structlog.typing import Processor
@@ -14,7 +15,9 @@ from structlog.typing import Processor
 _HANDLER_NAME = "app"
 
 
-def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
+def configure_logging(
+    *, level: str = "INFO", json: bool = False, processors: Sequence[Processor] = ()
+) -> None:
     """Configure structlog and the standard library ``logging`` module.
 
     Safe to call more than once: the handler installed by an earlier call is
@@ -23,6 +26,8 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     Args:
         level: Lowest level written, e.g. ``"INFO"``.
         json: Write one JSON object per line instead of coloured console lines.
+        processors: More processors run on every line as it is written, such
+            as one adding the current trace id.
     """
     shared_processors: list[Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -56,6 +61,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
             foreign_pre_chain=shared_processors,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *processors,
                 *rendering,
             ],
         )

@@ -4,6 +4,8 @@ from fastapi import FastAPI
 from sqlalchemy import QueuePool, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.schemas.common import ErrorResponse
+
 
 def pooled_connections(engine: AsyncEngine) -> int:
     """Number of idle connections the engine's pool holds."""
@@ -44,9 +46,13 @@ def test_openapi_documents_errors_in_the_one_format(app: FastAPI) -> None:
     # When its OpenAPI document is built
     document = app.openapi()
 
-    # Then the readiness check documents its 503 with the error schema
+    # Then the readiness check documents its 503 with the error schema, plus
+    # the status of each check
     response = document["paths"]["/readyz"]["get"]["responses"]["503"]
     schema = response["content"]["application/json"]["schema"]
-    assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
-    error_schema = document["components"]["schemas"]["ErrorResponse"]
-    assert "request_id" in error_schema["required"]
+    assert schema == {"$ref": "#/components/schemas/ReadinessErrorResponse"}
+    readiness_error = document["components"]["schemas"]["ReadinessErrorResponse"]
+    error_fields = ErrorResponse.model_json_schema()["required"]
+    assert set(error_fields) < set(readiness_error["required"])
+    assert "request_id" in readiness_error["required"]
+    assert "checks" in readiness_error["required"]

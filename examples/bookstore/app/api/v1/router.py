@@ -9,12 +9,22 @@ Each resource adds its router here::
 
 from fastapi import APIRouter
 
-from app.api.v1.endpoints import auth, authors, books, categories, reviews, tags, users
+from app.api.v1.endpoints import (
+    api_keys,
+    auth,
+    authors,
+    books,
+    categories,
+    reviews,
+    tags,
+    users,
+)
 
 api_router = APIRouter()
 
 api_router.include_router(auth.router)
 api_router.include_router(users.router)
+api_router.include_router(api_keys.router)
 api_router.include_router(authors.router)
 api_router.include_router(categories.router)
 api_router.include_router(categories.nested_router)

@@ -9,12 +9,13 @@ Each resource adds its router here::
 
 from fastapi import APIRouter
 
-from app.api.v1.endpoints import auth, categories, people, products, users
+from app.api.v1.endpoints import api_keys, auth, categories, people, products, users
 
 api_router = APIRouter()
 
 api_router.include_router(auth.router)
 api_router.include_router(users.router)
+api_router.include_router(api_keys.router)
 api_router.include_router(products.router)
 api_router.include_router(categories.router)
 api_router.include_router(people.router)
