@@ -332,9 +332,10 @@ class ResourceView:
         )
 
     @property
-    def patch_field(self) -> FieldView:
-        """The field the partial-update test changes."""
-        return next((f for f in self.fields if f.samples.distinct), self.fields[0])
+    def patch_field(self) -> FieldView | None:
+        """The field the partial-update test changes, if the resource has one."""
+        distinct = (f for f in self.fields if f.samples.distinct)
+        return next(distinct, next(iter(self.fields), None))
 
     @property
     def invalid_cases(self) -> list[InvalidCase]:
