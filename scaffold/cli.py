@@ -180,6 +180,7 @@ def new_project(
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import after_new_project
     from scaffold.project import ProjectRequest, create_project, preview_project
 
     request = ProjectRequest.build(
@@ -197,9 +198,7 @@ def new_project(
         checked = PASSED if check else ""
         print_success(
             f"Created {result.path} ({len(result.files)} files){checked}",
-            f"cd {result.path}",
-            "uv run uvicorn app.main:app --reload",
-            "scaffold add resource book title:str price:decimal",
+            *after_new_project(str(result.path), request.database),
         )
 
 
@@ -263,6 +262,7 @@ def add_resource(
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import after_resources, project_files
     from scaffold.resource import add_resources, preview_resources
     from scaffold.spec import load_spec_file, parse_cli_resource
 
@@ -309,14 +309,11 @@ def add_resource(
         reporter=reporter,
     )
     if not quiet:
-        written = len(result.plan.changes)
-        checked = PASSED if check else ""
-        urls = ", ".join(f"/api/v1/{r.names.url_path}" for r in resources)
+        written = project_files(op.path for op in result.plan.changes)
         print_success(
             f"Added {', '.join(r.names.singular for r in resources)} "
-            f"({written} files written){checked}",
-            "uv run uvicorn app.main:app --reload",
-            f"open http://127.0.0.1:8000/docs and try {urls}",
+            f"({written} project files written){PASSED if check else ''}",
+            *after_resources([r.names.url_path for r in resources]),
         )
 
 

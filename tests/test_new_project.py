@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,9 @@ from scaffold.check import (
     project_checks,
     raise_for_failures,
     run_checks,
+    run_tool,
+    tool_environment,
+    uv_binary,
 )
 from scaffold.errors import CheckFailedError
 from scaffold.project import ProjectRequest, render_project
@@ -95,26 +100,70 @@ def test_empty_target_directory_is_used(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop"]
 
 
+def next_steps(stderr: str) -> list[str]:
+    """The commands a success message tells the user to run next, in order."""
+    _, _, steps = stderr.partition("Next:")
+    return [line.strip() for line in steps.splitlines() if line.strip()]
+
+
 def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None:
     # Given an empty directory / When a user creates a project
     result = run_scaffold("new", "project", "shop", cwd=tmp_path)
 
-    # Then it succeeds, says which checks passed and what to run next
+    # Then it succeeds, says which checks passed and what to run next: the
+    # migration comes before the server
     assert result.returncode == 0, result.stderr
     assert "ruff, mypy, pytest and migrations pass" in result.stderr
-    assert "uv run uvicorn app.main:app" in result.stderr
     for check in ("ruff format", "ruff check", "mypy", "pytest"):
         assert check in result.stderr
+    steps = next_steps(result.stderr)
+    assert steps[:3] == [
+        "cd shop",
+        "uv run alembic upgrade head",
+        "uv run uvicorn app.main:app --reload",
+    ]
 
-    # And the app serves its health endpoints
+    # And served before that migration, it is alive but not ready, and says why
     project = tmp_path / "shop"
     with serve(project) as base:
         assert get(f"{base}/healthz")[0] == 200
         status, body = get(f"{base}/readyz")
+        assert status == 503, body
+        assert "uv run alembic upgrade head" in json.loads(body)["detail"]
+
+    # And after it, ready, registering users and answering in the error format
+    assert steps[1].split()[0] == "uv"
+    arguments = steps[1].split()[1:]
+    migrated = run_tool(
+        (uv_binary(), *arguments), cwd=project, env=tool_environment(None)
+    )
+    assert migrated.returncode == 0, migrated.stdout
+    with serve(project) as base:
+        status, body = get(f"{base}/readyz")
         assert status == 200, body
+        registered = post_json(
+            f"{base}/api/v1/auth/register",
+            {"email": "ada@example.com", "password": "a-long-passphrase"},
+        )
+        assert registered == 201
         response = get(f"{base}/api/v1/nothing-here")
         assert response[0] == 404
         assert json.loads(response[1])["error_code"] == "NOT_FOUND"
+
+
+def post_json(url: str, body: object) -> int:
+    """POST ``body`` as JSON and return the status code."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_new_project_postgres_passes_its_checks_and_serves(
