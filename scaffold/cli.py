@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -19,6 +18,19 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from scaffold import __version__
+from scaffold.cli_options import (
+    Access,
+    AllowDirtyOption,
+    CheckOption,
+    Database,
+    DryRunOption,
+    ForceOption,
+    IdType,
+    JsonOption,
+    ProjectOption,
+    QuietOption,
+    VerboseOption,
+)
 from scaffold.errors import ScaffoldError, UsageError
 
 if TYPE_CHECKING:
@@ -49,67 +61,6 @@ remove_app = typer.Typer(help="Remove from an existing project.", no_args_is_hel
 app.add_typer(remove_app, name="remove")
 spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
 app.add_typer(spec_app, name="spec")
-
-
-class Database(StrEnum):
-    """The databases a generated project can be set up for."""
-
-    sqlite = "sqlite"
-    postgres = "postgres"
-
-
-class Access(StrEnum):
-    """Who may call a resource's endpoints."""
-
-    none = "none"
-    user = "user"
-    admin = "admin"
-
-
-class IdType(StrEnum):
-    """The primary-key types resources can get."""
-
-    uuid = "uuid"
-    int = "int"
-
-
-VerboseOption = Annotated[
-    bool, typer.Option("--verbose", "-v", help="List every file written.")
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
-ProjectOption = Annotated[
-    Path,
-    typer.Option(
-        "--project", "-p", help="A directory inside the project.", file_okay=False
-    ),
-]
-CheckOption = Annotated[
-    bool,
-    typer.Option(
-        "--check/--no-check",
-        help="Run the project's checks and migration round trip afterwards.",
-    ),
-]
-DryRunOption = Annotated[
-    bool,
-    typer.Option("--dry-run", help="Show each file's action and diff; write nothing."),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="With --dry-run: print the plan as JSON.")
-]
-ForceOption = Annotated[
-    bool,
-    typer.Option(
-        "--force",
-        help="Overwrite files you modified, keeping a backup under .scaffold/backup/.",
-    ),
-]
-AllowDirtyOption = Annotated[
-    bool,
-    typer.Option(
-        "--allow-dirty", help="Change files that have uncommitted changes in git."
-    ),
-]
 
 
 class Terminated(BaseException):
@@ -296,7 +247,9 @@ def add_resource(
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_resources(resources, project=project, force=force)[1],
+        lambda: preview_resources(
+            resources, project=project, force=force, allow_dirty=allow_dirty
+        )[1],
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
@@ -370,7 +323,9 @@ def regenerate(
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_regeneration(names, project=project, force=force)[1],
+        lambda: preview_regeneration(
+            names, project=project, force=force, allow_dirty=allow_dirty
+        )[1],
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
@@ -423,7 +378,11 @@ def remove_resource(
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_removal(names, project=project, force=force)[1].plan,
+        lambda: (
+            preview_removal(
+                names, project=project, force=force, allow_dirty=allow_dirty
+            )[1].plan
+        ),
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)

@@ -148,11 +148,20 @@ def plan_regeneration(
 
 
 def preview_regeneration(
-    names: Sequence[str], *, project: Path, force: bool = False
+    names: Sequence[str],
+    *,
+    project: Path,
+    force: bool = False,
+    allow_dirty: bool = False,
 ) -> tuple[Path, Plan]:
-    """Find the project and plan the regeneration (``--dry-run``)."""
+    """Find the project and plan the regeneration (``--dry-run``).
+
+    Refuses, as the real run does, to touch files with uncommitted changes.
+    """
     snapshot, records = read_recorded(project, names)
-    return snapshot.root, plan_regeneration(snapshot, records, force=force)
+    plan = plan_regeneration(snapshot, records, force=force)
+    ensure_committed(snapshot.root, plan, allow_dirty=allow_dirty)
+    return snapshot.root, plan
 
 
 @dataclass(frozen=True)
@@ -182,8 +191,9 @@ def regenerate_resources(
     """
     reporter = reporter or NullReporter()
     reporter.stage(f"Regenerating {', '.join(names)}")
-    root, plan = preview_regeneration(names, project=project, force=force)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    root, plan = preview_regeneration(
+        names, project=project, force=force, allow_dirty=allow_dirty
+    )
     apply_plan(root, plan, reporter=reporter)
     conflicts = plan.paths(Action.CONFLICT)
     if conflicts:

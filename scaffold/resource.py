@@ -432,16 +432,24 @@ def read_recorded(
 
 
 def preview_resources(
-    resources: Sequence[ResourceSpec], *, project: Path, force: bool = False
+    resources: Sequence[ResourceSpec],
+    *,
+    project: Path,
+    force: bool = False,
+    allow_dirty: bool = False,
 ) -> tuple[Path, Plan]:
     """Find the project and plan the change, writing nothing (``--dry-run``).
+
+    Refuses, as the real run does, to touch files with uncommitted changes.
 
     Returns:
         The project root and the plan that ``add_resources`` would apply.
     """
     root = find_project(project)
     snapshot = read_snapshot(root, resources)
-    return root, plan_resources(snapshot, resources, force=force)
+    plan = plan_resources(snapshot, resources, force=force)
+    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    return root, plan
 
 
 @dataclass(frozen=True)
@@ -478,8 +486,9 @@ def add_resources(
     reporter = reporter or NullReporter()
     names = ", ".join(resource.names.singular for resource in resources)
     reporter.stage(f"Generating {names}")
-    root, plan = preview_resources(resources, project=project, force=force)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    root, plan = preview_resources(
+        resources, project=project, force=force, allow_dirty=allow_dirty
+    )
     apply_plan(root, plan, reporter=reporter)
     if not check:
         return AddResult(root, plan)

@@ -319,6 +319,54 @@ def test_a_clean_work_tree_is_no_obstacle(project: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_scaffolds_own_uncommitted_changes_need_no_commit(project: Path) -> None:
+    # Given a committed project, then a resource added and not committed
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "new project")
+    first = run_scaffold(
+        "add", "resource", "post", "title:str", "--no-check", cwd=project
+    )
+    assert first.returncode == 0, first.stderr
+
+    # When the next resources change the router, the model registry and the
+    # post model that scaffold itself wrote and nobody has committed
+    for args in (["tag", "name:str"], ["comment", "body:text", "post:ref"]):
+        result = run_scaffold("add", "resource", *args, "--no-check", cwd=project)
+
+        # Then that is no obstacle: only a user's edits need --allow-dirty
+        assert result.returncode == 0, result.stderr
+    assert "comments" in (project / "app/models/post.py").read_text()
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_dry_run_reports_the_refusal_the_real_run_would_make(
+    project: Path, json_output: bool
+) -> None:
+    # Given a committed project whose router the user edited and not committed
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "new project")
+    router = project / "app/api/v1/router.py"
+    router.write_text(router.read_text() + "# my note\n")
+    before = tree_digest(project)
+
+    # When the change is tried as a dry run
+    extra = ["--json"] if json_output else []
+    dry = run_scaffold(
+        "add", "resource", *BOOK, "--no-check", "--dry-run", *extra, cwd=project
+    )
+
+    # Then it refuses as the real run would, and writes nothing
+    assert dry.returncode == 2, dry.stdout + dry.stderr
+    assert "app/api/v1/router.py has uncommitted changes" in dry.stderr
+    assert tree_digest(project) == before
+    allowed = run_scaffold(
+        "add", "resource", *BOOK, "--dry-run", "--allow-dirty", cwd=project
+    )
+    assert allowed.returncode == 0, allowed.stderr
+
+
 # -- dry runs ----------------------------------------------------------------
 
 
