@@ -8,12 +8,10 @@ are caught once, in :func:`main`, and printed as one line per problem.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,6 +30,7 @@ from scaffold.cli_options import (
     VerboseOption,
 )
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.interrupt import Interrupted, install_handlers, interrupted_message
 
 if TYPE_CHECKING:
     from scaffold.plan import Plan
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 #: Exit codes, documented in the README.
-EXIT_TERMINATED = 143
 EXIT_INTERNAL_ERROR = 70
 #: Appended to a success line when the project's checks ran and passed.
 PASSED = "; ruff, mypy, pytest and migrations pass"
@@ -61,10 +59,6 @@ remove_app = typer.Typer(help="Remove from an existing project.", no_args_is_hel
 app.add_typer(remove_app, name="remove")
 spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
 app.add_typer(spec_app, name="spec")
-
-
-class Terminated(BaseException):
-    """Raised in the main thread when the process receives SIGTERM."""
 
 
 def _version(value: bool) -> None:
@@ -514,27 +508,23 @@ def spec_schema() -> None:
     out().print_json(json.dumps(spec_json_schema()), highlight=False)
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Terminated
-
-
 def main() -> None:
     """Entry point of the ``scaffold`` command: run it and map errors to exit codes."""
     # scaffold uses no Pydantic plugins; looking for them scans every installed
     # distribution, a noticeable part of a short command's start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from scaffold.console import err, print_error
+    from scaffold.console import err, escape, print_error
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    install_handlers()
     try:
-        # Typer itself answers usage errors (exit 2) and Ctrl-C (exit 130).
+        # Typer itself answers usage errors (exit 2).
         app(prog_name="scaffold")
     except ScaffoldError as exc:
         print_error(exc.problems)
         sys.exit(exc.exit_code)
-    except Terminated:
-        err().print("[red]terminated[/]; nothing was left half-written")
-        sys.exit(EXIT_TERMINATED)
+    except Interrupted as exc:
+        err().print(f"[red]{escape(interrupted_message(exc))}[/]")
+        sys.exit(exc.exit_code)
     except Exception as exc:
         if os.environ.get("SCAFFOLD_DEBUG"):
             raise

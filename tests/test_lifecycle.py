@@ -171,6 +171,53 @@ def _run_interrupted(signame: str, project: Path) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
+_INTERRUPT_IN_A_WRITE = textwrap.dedent(
+    """
+    import os, signal, sys, tempfile
+    from scaffold import cli
+
+    real = tempfile.mkstemp
+    deliver = getattr(signal, sys.argv[1])
+    calls = 0
+
+    def mkstemp(*args, **kwargs):
+        global calls
+        calls += 1
+        made = real(*args, **kwargs)
+        if calls == 4:
+            os.kill(os.getpid(), deliver)
+        return made
+
+    tempfile.mkstemp = mkstemp
+    sys.argv = ["scaffold", *sys.argv[2:]]
+    cli.main()
+    """
+)
+
+
+@pytest.mark.parametrize(("signame", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupt_inside_a_write_leaves_no_temporary_file(
+    project: Path, signame: str, code: int
+) -> None:
+    # Given a project
+    before = tree_digest(project)
+
+    # When the signal lands just after a temporary file was created
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_IN_A_WRITE, signame, "add", "resource",
+         *BOOK, "--no-check"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    # Then the rollback removes it with everything else, and says so in a line
+    assert result.returncode == code, result.stderr
+    assert not [path.name for path in project.rglob("*.tmp")]
+    assert tree_digest(project) == before
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("interrupted"), result.stderr
+    assert "rolled back" in last
+
+
 @pytest.mark.parametrize(("signame", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_an_interrupt_mid_run_rolls_back(
     project: Path, signame: str, code: int
@@ -182,6 +229,9 @@ def test_an_interrupt_mid_run_rolls_back(
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(project) == before
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("interrupted"), result.stderr
+    assert "rolled back" in lines[-1]
 
 
 def test_after_a_hard_kill_the_next_run_refuses_and_recover_restores(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import urllib.error
 import urllib.request
@@ -22,7 +23,7 @@ from scaffold.check import (
 from scaffold.errors import CheckFailedError
 from scaffold.project import ProjectRequest, render_project
 from tests.conftest import postgres_database, tree_digest
-from tests.e2e import get, run_scaffold, serve
+from tests.e2e import SCAFFOLD, get, run_scaffold, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -219,3 +220,43 @@ def test_a_failing_check_names_the_check_and_how_to_rerun(tmp_path: Path) -> Non
     assert "check 'ruff check' failed" in message
     assert f"cd {project} && uv run ruff check ." in message
     assert "undefined_name" in message
+
+
+@pytest.mark.parametrize(
+    ("stage", "signame", "code"),
+    [
+        ("Rendering project", "SIGINT", 130),
+        ("uv sync", "SIGINT", 130),
+        ("uv sync", "SIGTERM", 143),
+        ("ruff format", "SIGINT", 130),
+    ],
+)
+def test_an_interrupted_new_project_leaves_no_directory(
+    tmp_path: Path, stage: str, signame: str, code: int
+) -> None:
+    # Given `new project` running, with its progress lines watched
+    process = subprocess.Popen(
+        [SCAFFOLD, "new", "project", "shop"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        # When the signal arrives while that stage runs
+        if stage in line:
+            process.send_signal(getattr(signal, signame))
+            break
+    rest = process.stderr.read()
+    process.wait(timeout=120)
+
+    # Then nothing is left behind, the same command can run again, and one
+    # line says what was undone
+    assert process.returncode == code, "".join(seen) + rest
+    assert list(tmp_path.iterdir()) == []
+    last = rest.strip().splitlines()[-1]
+    assert last.startswith("interrupted"), rest
+    if stage != "Rendering project":  # there, it may land before the first file
+        assert "removed shop" in last
