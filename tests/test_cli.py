@@ -183,5 +183,5 @@ def test_sigterm_exits_143_and_leaves_no_half_written_project(
 
     # Then it exits 143 and the parent directory is as it was
     assert process.returncode == 143
-    assert "terminated" in err
+    assert "interrupted by SIGTERM; removed shop" in err
     assert tree_digest(tmp_path) == {}
