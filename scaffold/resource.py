@@ -36,6 +36,7 @@ from scaffold.migration import (
     new_revision,
 )
 from scaffold.naming import ResourceNames, resource_names
+from scaffold.next_steps import existing_resource_problem
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
@@ -313,10 +314,8 @@ def plan_resources(
                 )
             seen.setdefault(key, names.singular)
         if names.singular in snapshot.manifest.resources:
-            problems.append(
-                f"resource {names.singular!r} already exists; to re-render it with "
-                f"the installed templates, run: scaffold regenerate {names.singular}"
-            )
+            recorded = snapshot.manifest.resources[names.singular].spec
+            problems.append(existing_resource_problem(recorded, resource))
     if problems:
         raise SpecError(*problems)
     resources = order_resources(resources)

@@ -324,6 +324,28 @@ def test_adding_an_existing_resource_points_to_regenerate(with_book: Path) -> No
     assert tree_digest(with_book) == before
 
 
+def test_adding_a_field_to_an_existing_resource_says_how_to_do_it_today(
+    with_book: Path,
+) -> None:
+    # Given a project with the book resource
+    before = tree_digest(with_book)
+
+    # When the user adds it again with one more field
+    result = run_scaffold(
+        "add", "resource", *BOOK, "isbn:str(13)", "--no-check", cwd=with_book
+    )
+
+    # Then the refusal names the new field and the two ways that work now,
+    # not regenerate (which renders the recorded fields only)
+    assert result.returncode == 2
+    assert "new field isbn" in result.stderr
+    assert "alembic revision --autogenerate" in result.stderr
+    assert "scaffold remove resource book" in result.stderr
+    assert "scaffold regenerate" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2  # stage line + error
+    assert tree_digest(with_book) == before
+
+
 # -- git awareness -------------------------------------------------------------
 
 
