@@ -163,8 +163,12 @@ def status_json(root: Path, manifest: Manifest, states: dict[str, FileState]) ->
 
 
 def print_results(root: Path, results: Sequence[CheckResult]) -> None:
-    """Print a table of the checks (result and time), then how to rerun failures."""
+    """Print a table of the checks (result and time), then each failure: how to
+    rerun it and the tool's own output.
+    """
     from rich.table import Table
+
+    from scaffold.check import output_excerpt
 
     table = Table(title=f"Checks of {root}", title_justify="left")
     table.add_column("check")
@@ -180,6 +184,8 @@ def print_results(root: Path, results: Sequence[CheckResult]) -> None:
                 f"[red]error:[/] check {escape(result.check.name)!r} failed; rerun "
                 f"with: cd {escape(str(root))} && {escape(result.check.rerun)}"
             )
+            for line in output_excerpt(result):
+                err().print(escape(line))
 
 
 def print_plan(plan: Plan) -> None:
