@@ -155,7 +155,8 @@ def new_project(
     "default=VALUE, min=N, max=N, pattern=REGEX. References: author:ref "
     "(many-to-one, to resource author), writer:ref(person)? (optional, to person), "
     "tags:refs (many-to-many, to tag); the referenced resource must exist or come "
-    "in the same command.",
+    "in the same command; author:ref:on_delete=cascade|set_null|restrict says what "
+    "deleting the referenced row does.",
 )
 def add_resource(
     name: Annotated[
