@@ -30,6 +30,7 @@ from scaffold.cli_options import (
     VerboseOption,
 )
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.help_format import hide_flag_types
 from scaffold.interrupt import Interrupted, install_handlers, interrupted_message
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ EXIT_INTERNAL_ERROR = 70
 #: Appended to a success line when the project's checks ran and passed.
 PASSED = "; ruff, mypy, pytest and migrations pass"
 
+hide_flag_types()
 app = typer.Typer(
     name="scaffold",
     help="Generate FastAPI backends, and every resource in them, the way a "
