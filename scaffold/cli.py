@@ -314,6 +314,7 @@ def regenerate(
     and lines changed on both sides get conflict markers (exit 1).
     """
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import project_files, regenerated_message
     from scaffold.plan import Action
     from scaffold.regenerate import preview_regeneration, regenerate_resources
 
@@ -335,11 +336,13 @@ def regenerate(
         reporter=reporter,
     )
     if not quiet:
-        merged = len(result.plan.paths(Action.MERGE))
-        checked = PASSED if check else ""
         print_success(
-            f"Regenerated {', '.join(names)} ({len(result.plan.changes)} files "
-            f"written, {merged} merged with your edits){checked}"
+            regenerated_message(
+                names,
+                project_files(op.path for op in result.plan.changes),
+                len(result.plan.paths(Action.MERGE)),
+                passed=PASSED if result.checks else "",
+            )
         )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "after_resources",
     "existing_resource_problem",
     "project_files",
+    "regenerated_message",
 ]
 
 #: Brings the database to the latest migration (creates it on SQLite).
@@ -113,3 +114,26 @@ def _declared(spec: ResourceSpec) -> list[str]:
         *(field.name for field in spec.fields),
         *(relation.name for relation in spec.relations),
     ]
+
+
+def regenerated_message(
+    names: Sequence[str], written: int, merged: int, *, passed: str
+) -> str:
+    """The success line of ``regenerate``.
+
+    Args:
+        names: The resources as the user named them.
+        written: How many project files were written.
+        merged: How many of them merged the user's edits.
+        passed: The suffix saying the checks passed, or ``""`` if none ran.
+
+    Returns:
+        The line; with nothing written, it says so and that no check ran.
+    """
+    listed = ", ".join(names)
+    if not written:
+        return f"Regenerated {listed}: nothing to change, so no checks were run"
+    return (
+        f"Regenerated {listed} ({written} project files written, {merged} merged "
+        f"with your edits){passed}"
+    )

@@ -22,6 +22,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
 from scaffold.manifest import ResourceRecord, base_path, digest
+from scaffold.next_steps import project_files
 from scaffold.plan import Action, FileOp, Plan, backup_ops, conflict_error, write_op
 from scaffold.resource import (
     ProjectSnapshot,
@@ -206,8 +207,8 @@ def regenerate_resources(
             "resolve the markers (your other edits were kept), then run: "
             "scaffold check",
         )
-    if not check:
-        return RegenerateResult(root, plan)
+    if not check or not project_files(op.path for op in plan.changes):
+        return RegenerateResult(root, plan)  # nothing changed: nothing to prove
     results = check_project(root, reporter=reporter)
     raise_for_failures(root, results)
     return RegenerateResult(root, plan, tuple(results))
