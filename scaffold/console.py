@@ -116,12 +116,18 @@ def print_status(
     table.add_column("file")
     table.add_column("resource")
     colours = {
+        FileState.CONFLICT: "bold red",
         FileState.MODIFIED: "yellow",
         FileState.MISSING: "red",
         FileState.UNMODIFIED: "dim",
     }
-    order = [FileState.MODIFIED, FileState.MISSING, FileState.UNMODIFIED]
-    shown = order[:2] if changed_only else order
+    order = [
+        FileState.CONFLICT,
+        FileState.MODIFIED,
+        FileState.MISSING,
+        FileState.UNMODIFIED,
+    ]
+    shown = order[:-1] if changed_only else order
     for state in shown:
         for path, found in states.items():
             if found is state:

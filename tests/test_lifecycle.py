@@ -8,6 +8,7 @@ addition gives back the tree from before the addition.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -102,6 +103,26 @@ def test_status_lists_modified_and_missing_files(with_book: Path) -> None:
     changed = run_scaffold("status", "--changed", cwd=with_book)
     assert SERVICE in changed.stdout
     assert "app/models/book.py" not in changed.stdout
+
+
+def test_status_reports_unresolved_conflict_markers_as_a_conflict(
+    with_book: Path,
+) -> None:
+    # Given a file that a regeneration left with conflict markers
+    service = with_book / SERVICE
+    service.write_text(
+        "<<<<<<< yours\nmine = 1\n=======\nmine = 2\n>>>>>>> scaffold 0.1.0\n"
+    )
+
+    # When the status is asked for, as JSON and as a table
+    result = run_scaffold("status", "--json", cwd=with_book)
+    plain = run_scaffold("status", "--changed", cwd=with_book)
+
+    # Then the file is a conflict to resolve, not merely modified
+    states = {entry["path"]: entry for entry in json.loads(result.stdout)["files"]}
+    assert states[SERVICE]["state"] == "conflict"
+    assert re.search(rf"conflict\s+{SERVICE}", plain.stdout), plain.stdout
+    assert "1 conflict" in plain.stderr
 
 
 # -- stage, then commit -------------------------------------------------------
