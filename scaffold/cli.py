@@ -127,7 +127,7 @@ def new_project(
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
     from scaffold.console import ConsoleReporter, print_success
-    from scaffold.next_steps import after_new_project
+    from scaffold.next_steps import after_new_project, project_files
     from scaffold.project import ProjectRequest, create_project, preview_project
 
     request = ProjectRequest.build(
@@ -144,7 +144,8 @@ def new_project(
     if not quiet:
         checked = PASSED if check else ""
         print_success(
-            f"Created {result.path} ({len(result.files)} files){checked}",
+            f"Created {result.path} ({project_files(result.files)} project files)"
+            + checked,
             *after_new_project(str(result.path), request.database),
         )
 

@@ -8,7 +8,7 @@ that answers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 
 from scaffold.manifest import STATE_DIR
 from scaffold.spec import ResourceSpec
@@ -62,7 +62,7 @@ def after_resources(url_paths: Sequence[str]) -> tuple[str, ...]:
     return (MIGRATE, SERVE, f"open http://127.0.0.1:8000/docs and try {urls}")
 
 
-def project_files(paths: Iterable[PurePosixPath | str]) -> int:
+def project_files(paths: Iterable[PurePath | str]) -> int:
     """How many of ``paths`` are the project's own files.
 
     Scaffold's record under ``.scaffold/`` (the manifest and the base copies
