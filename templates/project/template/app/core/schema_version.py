@@ -46,7 +46,7 @@ def pending_migrations_message(applied: frozenset[str]) -> str | None:
     """
     if applied == head_revisions():
         return None
-    state = "has no migrations applied" if not applied else "is not at the latest"
+    state = "has no migrations applied" if not applied else "is behind the migrations"
     return f"The database {state}: run `{UPGRADE_COMMAND}`"
 
 
