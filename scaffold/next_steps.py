@@ -11,14 +11,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePath, PurePosixPath
 
 from scaffold.manifest import STATE_DIR
-from scaffold.spec import ResourceSpec
 
 __all__ = [
     "MIGRATE",
     "SERVE",
     "after_new_project",
     "after_resources",
-    "existing_resource_problem",
     "project_files",
     "regenerated_message",
 ]
@@ -69,51 +67,6 @@ def project_files(paths: Iterable[PurePath | str]) -> int:
     of generated files) is left out: the count is of files a user reads.
     """
     return sum(1 for path in paths if PurePosixPath(path).parts[0] != STATE_DIR)
-
-
-def existing_resource_problem(recorded: ResourceSpec, wanted: ResourceSpec) -> str:
-    """The refusal of ``add resource`` for a resource the project already has.
-
-    ``regenerate`` renders the recorded spec again, so it is the fix only when
-    nothing new was asked for. A changed spec (a new field, say) cannot be
-    applied by any command yet: the message says how to do it by hand.
-
-    Args:
-        recorded: The spec the manifest records.
-        wanted: The spec of this command.
-
-    Returns:
-        The one-line problem and fix.
-    """
-    name = recorded.names.singular
-    if recorded == wanted:
-        return (
-            f"resource {name!r} already exists; to re-render it with the "
-            f"installed templates, run: scaffold regenerate {name}"
-        )
-    had = _declared(recorded)
-    new = [field for field in _declared(wanted) if field not in had]
-    change = (
-        f"new field{'s' if len(new) != 1 else ''} {', '.join(new)}"
-        if new
-        else ("a changed spec")
-    )
-    return (
-        f"resource {name!r} already exists and scaffold cannot change it yet "
-        f"({change}); either add it by hand to app/models/{recorded.names.module}.py, "
-        f"its schemas and tests, then run: uv run alembic revision --autogenerate "
-        f'-m "change {recorded.names.table}" (and review it); or, while it holds '
-        f"no data you need, run: scaffold remove resource {name}, then add it again "
-        "with every field"
-    )
-
-
-def _declared(spec: ResourceSpec) -> list[str]:
-    """The names of a spec's fields and references, in declaration order."""
-    return [
-        *(field.name for field in spec.fields),
-        *(relation.name for relation in spec.relations),
-    ]
 
 
 def regenerated_message(

@@ -15,7 +15,8 @@ from typing import Literal
 from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
-from scaffold.errors import ProjectError, SpecError
+from scaffold.clashes import refuse_clashes
+from scaffold.errors import ProjectError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
 from scaffold.inverse import add_inverse
@@ -36,7 +37,6 @@ from scaffold.migration import (
     new_revision,
 )
 from scaffold.naming import ResourceNames, resource_names
-from scaffold.next_steps import existing_resource_problem
 from scaffold.plan import Action, Plan, backup_ops, plan_files
 from scaffold.relations import (
     Target,
@@ -295,29 +295,7 @@ def plan_resources(
         ProjectError: A shared file or the migration history is not in the
             shape scaffold expects.
     """
-    problems = []
-    seen: dict[str, str] = {}
-    for resource in resources:
-        names = resource.names
-        if not snapshot.auth and (resource.auth in ("user", "admin") or resource.owned):
-            asked = "owned" if resource.owned else f"auth {resource.auth!r}"
-            problems.append(
-                f"resource {names.singular!r} needs users ({asked}), but the project "
-                "was made with --no-auth and has none; drop --auth and --owned "
-                "(auth and owned in a spec file)"
-            )
-        for key in (names.module, names.table, names.plural):
-            if key in seen and seen[key] != names.singular:
-                problems.append(
-                    f"resources {seen[key]!r} and {names.singular!r} would both "
-                    f"generate {key!r}; rename one of them"
-                )
-            seen.setdefault(key, names.singular)
-        if names.singular in snapshot.manifest.resources:
-            recorded = snapshot.manifest.resources[names.singular].spec
-            problems.append(existing_resource_problem(recorded, resource))
-    if problems:
-        raise SpecError(*problems)
+    refuse_clashes(resources, project_auth=snapshot.auth, manifest=snapshot.manifest)
     resources = order_resources(resources)
     targets = resolve_targets(resources, snapshot.files, recorded_names(snapshot))
     errors = snapshot.files.get(P(ERRORS_FILE), "")

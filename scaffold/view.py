@@ -334,8 +334,7 @@ class ResourceView:
     @property
     def patch_field(self) -> FieldView | None:
         """The field the partial-update test changes, if the resource has one."""
-        distinct = (f for f in self.fields if f.samples.distinct)
-        return next(distinct, next(iter(self.fields), None))
+        return [*(f for f in self.fields if f.samples.distinct), *self.fields, None][0]
 
     @property
     def invalid_cases(self) -> list[InvalidCase]:
