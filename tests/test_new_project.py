@@ -172,6 +172,7 @@ def test_new_project_postgres_passes_its_checks_and_serves(
 ) -> None:
     # Given the local PostgreSQL server and a database for the app
     database_url = postgres_database("scaffold_e2e")
+    name = database_url.rsplit("/", 1)[1]  # with SCAFFOLD_TEST_DB_SUFFIX
     subprocess.run(
         [
             "psql",
@@ -180,9 +181,9 @@ def test_new_project_postgres_passes_its_checks_and_serves(
             "-U",
             "postgres",
             "-c",
-            "DROP DATABASE IF EXISTS scaffold_e2e",
+            f"DROP DATABASE IF EXISTS {name}",
             "-c",
-            "CREATE DATABASE scaffold_e2e",
+            f"CREATE DATABASE {name}",
         ],
         check=True,
         capture_output=True,
@@ -194,10 +195,19 @@ def test_new_project_postgres_passes_its_checks_and_serves(
         "new", "project", "pgshop", "--db", "postgres", cwd=tmp_path, env=env
     )
 
-    # Then its checks pass and it is ready against the real server
+    # Then its checks pass, and against the real server it is ready once the
+    # database is migrated (not before)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "pgshop"
     assert "asyncpg" in (project / "pyproject.toml").read_text()
+    with serve(project, env) as base:
+        assert get(f"{base}/readyz")[0] == 503
+    migrated = run_tool(
+        (uv_binary(), "run", "alembic", "upgrade", "head"),
+        cwd=project,
+        env=tool_environment(env),
+    )
+    assert migrated.returncode == 0, migrated.stdout
     with serve(project, env) as base:
         assert get(f"{base}/readyz")[0] == 200
 
