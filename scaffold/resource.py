@@ -61,6 +61,9 @@ __all__ = [
 
 P = PurePosixPath
 ERRORS_FILE = "app/core/errors.py"
+DATABASE_FILE = "app/core/database.py"
+#: Projects made before UtcNow() keep CURRENT_TIMESTAMP in new migrations.
+_UTC_NOW = "class UtcNow("
 _REFERENCE_ERROR = "class InvalidReferenceError("
 
 
@@ -126,6 +129,7 @@ def read_snapshot(
         P("pyproject.toml"),
         P(MANIFEST_FILE),
         P(ERRORS_FILE),
+        P(DATABASE_FILE),
     }
     wanted.update(P(path) for path in also)
     for resource in resources:
@@ -311,6 +315,7 @@ def plan_resources(
     edited: list[PurePosixPath] = []
     head = current_head(snapshot.revisions)
     when = generation_time()
+    utc_now = _UTC_NOW in snapshot.files.get(P(DATABASE_FILE), _UTC_NOW)
     for resource in resources:
         view = build_view(
             resource,
@@ -330,7 +335,9 @@ def plan_resources(
         head = revision.revision
         path = P(f"{VERSIONS_DIR}/{revision.filename}")
         migrations[resource.names.singular] = (path, revision.revision)
-        rendered[path] = render_template("migration.py.jinja", r=view, m=revision)
+        rendered[path] = render_template(
+            "migration.py.jinja", r=view, m=revision, utc_now=utc_now
+        )
     rendered.update(wire(snapshot, resources))
     formatted = format_python(
         rendered, pyproject=snapshot.files.get(P("pyproject.toml"))
