@@ -80,9 +80,11 @@ class Base(DeclarativeBase):
 class UtcNow(FunctionElement[datetime]):
     """The database's current UTC time, to the millisecond or finer.
 
-    ``CURRENT_TIMESTAMP`` on PostgreSQL (microseconds); on SQLite, whose
-    ``CURRENT_TIMESTAMP`` has whole seconds only, ``STRFTIME`` with ``%f``
-    (milliseconds), so rows created within one second still sort in order.
+    ``clock_timestamp()`` on PostgreSQL (microseconds, and the time of the
+    statement, where ``CURRENT_TIMESTAMP`` is the same for a whole
+    transaction); on SQLite, whose ``CURRENT_TIMESTAMP`` has whole seconds
+    only, ``STRFTIME`` with ``%f`` (milliseconds). Rows created one after the
+    other, even within one second, then sort in the order they were created.
     """
 
     type = UTCDateTime()
@@ -92,6 +94,13 @@ class UtcNow(FunctionElement[datetime]):
 @compiles(UtcNow)
 def _compile_utcnow(element: UtcNow, compiler: SQLCompiler, **kw: Any) -> str:
     return "CURRENT_TIMESTAMP"
+
+
+@compiles(UtcNow, "postgresql")
+def _compile_utcnow_postgresql(
+    element: UtcNow, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return "clock_timestamp()"
 
 
 @compiles(UtcNow, "sqlite")
