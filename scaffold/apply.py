@@ -12,6 +12,7 @@ refuses to run and ``scaffold recover`` plays it back.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from scaffold.errors import ProjectError
 from scaffold.events import NullReporter, Reporter
+from scaffold.interrupt import note_undone, shielded
 from scaffold.plan import Action, Plan
 
 __all__ = [
@@ -194,12 +196,23 @@ def recover(root: Path, *, dry_run: bool = False) -> Recovery | None:
         else:
             data = (journal / entry.backup).read_bytes()
             _write_atomically(target, data, entry.mode)
+        _remove_temporary_files(target)
     _remove_journal(root)
     for directory in reversed(created_dirs):
         path = safe_target(root, directory)
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return Recovery(restored, removed)
+
+
+def _remove_temporary_files(target: Path) -> None:
+    """Delete temporary files an interrupted write of ``target`` left behind.
+
+    A signal can land between creating the temporary file and the ``try`` that
+    would delete it; they are named as :func:`_write_atomically` names them.
+    """
+    for stray in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        stray.unlink(missing_ok=True)
 
 
 def apply_plan(
@@ -241,8 +254,15 @@ def apply_plan(
             written.append(target)
             reporter.wrote(op.action.value, Path(op.path))
         _prune_empty_parents(root, [t for op, t in targets if op.content is None])
-    except BaseException:
-        recover(root)
+    except BaseException as exc:
+        with shielded():
+            recover(root)
+        count = len(plan.changes)
+        note_undone(
+            exc,
+            f"rolled back the change to {count} file{'s' if count != 1 else ''}: "
+            "the project is as it was",
+        )
         raise
     _remove_journal(root)
     return written

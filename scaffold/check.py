@@ -36,8 +36,11 @@ __all__ = [
 #: Seconds one check may run before it is stopped.
 DEFAULT_TIMEOUT = 900.0
 
-#: How many trailing lines of a failed tool's output an error carries.
-OUTPUT_TAIL_LINES = 40
+#: How many lines of a failed tool's output an error shows.
+OUTPUT_EXCERPT_LINES = 30
+#: Checks whose output ends with what matters (pytest's short summary); the
+#: others (ruff, mypy, alembic) name the first problems first.
+_SUMMARY_LAST = frozenset({"pytest"})
 
 
 #: The exit code of ``scaffold check`` per kind of check (first failure wins).
@@ -179,7 +182,7 @@ def prepare_environment(project: Path, *, env: Mapping[str, str] | None = None) 
         raise CheckFailedError(
             f"could not install the project's dependencies (uv sync exited "
             f"{process.returncode}); rerun with: cd {project} && uv sync",
-            *_tail(process.stdout),
+            *_excerpt(process.stdout),
         )
 
 
@@ -290,11 +293,26 @@ def raise_for_failures(project: Path, results: Sequence[CheckResult]) -> None:
         f"rerun with: cd {project} && {result.check.rerun}"
         for result in failed
     ]
-    lines += _tail(failed[0].output)
+    lines += output_excerpt(failed[0])
     raise CheckFailedError(*lines)
 
 
-def _tail(output: str) -> list[str]:
-    """The last lines of a tool's output, indented under the error."""
+def output_excerpt(result: CheckResult) -> list[str]:
+    """The lines of a failed check's output that matter, indented, bounded.
+
+    The first :data:`OUTPUT_EXCERPT_LINES` non-blank lines (the last ones for
+    pytest, whose summary comes last), and a line saying how many were left
+    out.
+    """
+    return _excerpt(result.output, last=result.check.name in _SUMMARY_LAST)
+
+
+def _excerpt(output: str, *, last: bool = True) -> list[str]:
     lines = [line for line in output.rstrip().splitlines() if line.strip()]
-    return [f"    {line}" for line in lines[-OUTPUT_TAIL_LINES:]]
+    left_out = len(lines) - OUTPUT_EXCERPT_LINES
+    if left_out <= 0:
+        return [f"    {line}" for line in lines]
+    more = f"    … {left_out} more lines"
+    if last:
+        return [more, *(f"    {line}" for line in lines[-OUTPUT_EXCERPT_LINES:])]
+    return [*(f"    {line}" for line in lines[:OUTPUT_EXCERPT_LINES]), more]

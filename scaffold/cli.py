@@ -8,18 +8,31 @@ are caught once, in :func:`main`, and printed as one line per problem.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scaffold import __version__
+from scaffold.cli_options import (
+    Access,
+    AllowDirtyOption,
+    CheckOption,
+    Database,
+    DryRunOption,
+    ForceOption,
+    IdType,
+    JsonOption,
+    ProjectOption,
+    QuietOption,
+    RuleOption,
+    VerboseOption,
+)
 from scaffold.errors import ScaffoldError, UsageError
+from scaffold.help_format import hide_flag_types
+from scaffold.interrupt import Interrupted, install_handlers, interrupted_message
 from scaffold.job_cli import add_job_command
 
 if TYPE_CHECKING:
@@ -28,11 +41,11 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 #: Exit codes, documented in the README.
-EXIT_TERMINATED = 143
 EXIT_INTERNAL_ERROR = 70
 #: Appended to a success line when the project's checks ran and passed.
 PASSED = "; ruff, mypy, pytest and migrations pass"
 
+hide_flag_types()
 app = typer.Typer(
     name="scaffold",
     help="Generate FastAPI backends, and every resource in them, the way a "
@@ -51,80 +64,6 @@ remove_app = typer.Typer(help="Remove from an existing project.", no_args_is_hel
 app.add_typer(remove_app, name="remove")
 spec_app = typer.Typer(help="Work with resource spec files.", no_args_is_help=True)
 app.add_typer(spec_app, name="spec")
-
-
-class Database(StrEnum):
-    """The databases a generated project can be set up for."""
-
-    sqlite = "sqlite"
-    postgres = "postgres"
-
-
-class Access(StrEnum):
-    """Who may call a resource's endpoints."""
-
-    none = "none"
-    user = "user"
-    admin = "admin"
-
-
-class RuleOption(StrEnum):
-    """Who may read, or who may write, a resource's rows."""
-
-    public = "public"
-    user = "user"
-    admin = "admin"
-    owner = "owner"
-
-
-class IdType(StrEnum):
-    """The primary-key types resources can get."""
-
-    uuid = "uuid"
-    int = "int"
-
-
-VerboseOption = Annotated[
-    bool, typer.Option("--verbose", "-v", help="List every file written.")
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
-ProjectOption = Annotated[
-    Path,
-    typer.Option(
-        "--project", "-p", help="A directory inside the project.", file_okay=False
-    ),
-]
-CheckOption = Annotated[
-    bool,
-    typer.Option(
-        "--check/--no-check",
-        help="Run the project's checks and migration round trip afterwards.",
-    ),
-]
-DryRunOption = Annotated[
-    bool,
-    typer.Option("--dry-run", help="Show each file's action and diff; write nothing."),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="With --dry-run: print the plan as JSON.")
-]
-ForceOption = Annotated[
-    bool,
-    typer.Option(
-        "--force",
-        help="Overwrite files you modified, keeping a backup under .scaffold/backup/.",
-    ),
-]
-AllowDirtyOption = Annotated[
-    bool,
-    typer.Option(
-        "--allow-dirty", help="Change files that have uncommitted changes in git."
-    ),
-]
-
-
-class Terminated(BaseException):
-    """Raised in the main thread when the process receives SIGTERM."""
 
 
 def _version(value: bool) -> None:
@@ -194,6 +133,7 @@ def new_project(
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import after_new_project, project_files
     from scaffold.project import ProjectRequest, create_project, preview_project
 
     request = ProjectRequest.build(
@@ -211,10 +151,9 @@ def new_project(
     if not quiet:
         checked = PASSED if check else ""
         print_success(
-            f"Created {result.path} ({len(result.files)} files){checked}",
-            f"cd {result.path}",
-            "uv run uvicorn app.main:app --reload",
-            "scaffold add resource book title:str price:decimal",
+            f"Created {result.path} ({project_files(result.files)} project files)"
+            + checked,
+            *after_new_project(str(result.path), request.database),
         )
 
 
@@ -226,7 +165,8 @@ def new_project(
     "default=VALUE, min=N, max=N, pattern=REGEX. References: author:ref "
     "(many-to-one, to resource author), writer:ref(person)? (optional, to person), "
     "tags:refs (many-to-many, to tag); the referenced resource must exist or come "
-    "in the same command.",
+    "in the same command; author:ref:on_delete=cascade|set_null|restrict says what "
+    "deleting the referenced row does.",
 )
 def add_resource(
     name: Annotated[
@@ -293,6 +233,7 @@ def add_resource(
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import after_resources, project_files
     from scaffold.resource import add_resources, preview_resources
     from scaffold.spec import load_spec_file, parse_cli_resource
 
@@ -328,7 +269,9 @@ def add_resource(
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_resources(resources, project=project, force=force)[1],
+        lambda: preview_resources(
+            resources, project=project, force=force, allow_dirty=allow_dirty
+        )[1],
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
@@ -341,14 +284,11 @@ def add_resource(
         reporter=reporter,
     )
     if not quiet:
-        written = len(result.plan.changes)
-        checked = PASSED if check else ""
-        urls = ", ".join(f"/api/v1/{r.names.url_path}" for r in resources)
+        written = project_files(op.path for op in result.plan.changes)
         print_success(
             f"Added {', '.join(r.names.singular for r in resources)} "
-            f"({written} files written){checked}",
-            "uv run uvicorn app.main:app --reload",
-            f"open http://127.0.0.1:8000/docs and try {urls}",
+            f"({written} project files written){PASSED if check else ''}",
+            *after_resources([r.names.url_path for r in resources]),
         )
 
 
@@ -399,13 +339,16 @@ def regenerate(
     and lines changed on both sides get conflict markers (exit 1).
     """
     from scaffold.console import ConsoleReporter, print_success
+    from scaffold.next_steps import project_files, regenerated_message
     from scaffold.plan import Action
     from scaffold.regenerate import preview_regeneration, regenerate_resources
 
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_regeneration(names, project=project, force=force)[1],
+        lambda: preview_regeneration(
+            names, project=project, force=force, allow_dirty=allow_dirty
+        )[1],
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
@@ -418,11 +361,13 @@ def regenerate(
         reporter=reporter,
     )
     if not quiet:
-        merged = len(result.plan.paths(Action.MERGE))
-        checked = PASSED if check else ""
         print_success(
-            f"Regenerated {', '.join(names)} ({len(result.plan.changes)} files "
-            f"written, {merged} merged with your edits){checked}"
+            regenerated_message(
+                names,
+                project_files(op.path for op in result.plan.changes),
+                len(result.plan.paths(Action.MERGE)),
+                passed=PASSED if result.checks else "",
+            )
         )
 
 
@@ -458,7 +403,11 @@ def remove_resource(
     if _show_plan(
         dry_run,
         as_json,
-        lambda: preview_removal(names, project=project, force=force)[1].plan,
+        lambda: (
+            preview_removal(
+                names, project=project, force=force, allow_dirty=allow_dirty
+            )[1].plan
+        ),
     ):
         return
     reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
@@ -590,27 +539,23 @@ def spec_schema() -> None:
     out().print_json(json.dumps(spec_json_schema()), highlight=False)
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Terminated
-
-
 def main() -> None:
     """Entry point of the ``scaffold`` command: run it and map errors to exit codes."""
     # scaffold uses no Pydantic plugins; looking for them scans every installed
     # distribution, a noticeable part of a short command's start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from scaffold.console import err, print_error
+    from scaffold.console import err, escape, print_error
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    install_handlers()
     try:
-        # Typer itself answers usage errors (exit 2) and Ctrl-C (exit 130).
+        # Typer itself answers usage errors (exit 2).
         app(prog_name="scaffold")
     except ScaffoldError as exc:
         print_error(exc.problems)
         sys.exit(exc.exit_code)
-    except Terminated:
-        err().print("[red]terminated[/]; nothing was left half-written")
-        sys.exit(EXIT_TERMINATED)
+    except Interrupted as exc:
+        err().print(f"[red]{escape(interrupted_message(exc))}[/]")
+        sys.exit(exc.exit_code)
     except Exception as exc:
         if os.environ.get("SCAFFOLD_DEBUG"):
             raise

@@ -116,12 +116,18 @@ def print_status(
     table.add_column("file")
     table.add_column("resource")
     colours = {
+        FileState.CONFLICT: "bold red",
         FileState.MODIFIED: "yellow",
         FileState.MISSING: "red",
         FileState.UNMODIFIED: "dim",
     }
-    order = [FileState.MODIFIED, FileState.MISSING, FileState.UNMODIFIED]
-    shown = order[:2] if changed_only else order
+    order = [
+        FileState.CONFLICT,
+        FileState.MODIFIED,
+        FileState.MISSING,
+        FileState.UNMODIFIED,
+    ]
+    shown = order[:-1] if changed_only else order
     for state in shown:
         for path, found in states.items():
             if found is state:
@@ -163,8 +169,12 @@ def status_json(root: Path, manifest: Manifest, states: dict[str, FileState]) ->
 
 
 def print_results(root: Path, results: Sequence[CheckResult]) -> None:
-    """Print a table of the checks (result and time), then how to rerun failures."""
+    """Print a table of the checks (result and time), then each failure: how to
+    rerun it and the tool's own output.
+    """
     from rich.table import Table
+
+    from scaffold.check import output_excerpt
 
     table = Table(title=f"Checks of {root}", title_justify="left")
     table.add_column("check")
@@ -180,6 +190,8 @@ def print_results(root: Path, results: Sequence[CheckResult]) -> None:
                 f"[red]error:[/] check {escape(result.check.name)!r} failed; rerun "
                 f"with: cd {escape(str(root))} && {escape(result.check.rerun)}"
             )
+            for line in output_excerpt(result):
+                err().print(escape(line))
 
 
 def print_plan(plan: Plan) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "digest",
     "file_states",
     "find_records",
+    "has_conflict_markers",
     "read_manifest",
 ]
 
@@ -66,7 +67,16 @@ class FileState(StrEnum):
 
     UNMODIFIED = "unmodified"
     MODIFIED = "modified"
+    CONFLICT = "conflict"
     MISSING = "missing"
+
+
+def has_conflict_markers(data: bytes) -> bool:
+    """Whether a file holds unresolved ``<<<<<<<`` / ``>>>>>>>`` merge markers."""
+    lines = data.splitlines()
+    return any(line.startswith(b"<<<<<<< ") for line in lines) and any(
+        line.startswith(b">>>>>>> ") for line in lines
+    )
 
 
 class ResourceRecord(BaseModel):
@@ -189,14 +199,20 @@ def read_manifest(root: Path) -> Manifest:
 
 
 def file_states(root: Path, manifest: Manifest) -> dict[str, FileState]:
-    """Each generated file → unmodified, modified by the user, or missing."""
+    """Each generated file → unmodified, modified by the user, in conflict
+    (unresolved merge markers), or missing.
+    """
     states = {}
     for path, sha in manifest.files.items():
         target = root / path
         if not target.is_file():
             states[path] = FileState.MISSING
-        elif digest(target.read_bytes()) == sha:
+            continue
+        data = target.read_bytes()
+        if digest(data) == sha:
             states[path] = FileState.UNMODIFIED
+        elif has_conflict_markers(data):
+            states[path] = FileState.CONFLICT
         else:
             states[path] = FileState.MODIFIED
     return states

@@ -22,6 +22,7 @@ from scaffold.apply import process_umask
 from scaffold.check import CheckResult, check_project, raise_for_failures
 from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
+from scaffold.interrupt import Interrupted, note_undone, shielded
 from scaffold.local_env import write_local_env
 from scaffold.manifest import MANIFEST_FILE, STATE_DIR, Manifest
 from scaffold.paths import templates_root
@@ -173,8 +174,10 @@ def render_project(
         if request.target.is_dir():
             request.target.rmdir()  # it was checked to be empty
         staging.rename(request.target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as exc:
+        with shielded():
+            shutil.rmtree(staging, ignore_errors=True)
+        note_undone(exc, f"removed {request.name}, which was not finished")
         raise
     files = _files_under(request.target)
     for path in files:
@@ -267,6 +270,14 @@ def create_project(
     files = render_project(request, reporter=reporter)
     if not check:
         return ProjectResult(request.target, files)
-    results = check_project(request.target, db_url=db_url, reporter=reporter)
+    try:
+        results = check_project(request.target, db_url=db_url, reporter=reporter)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Ctrl-C during uv sync or a check: the project is not proven, and a
+        # rerun of the same command must find the way clear.
+        with shielded():
+            shutil.rmtree(request.target, ignore_errors=True)
+        note_undone(exc, f"removed {request.name}, which was not finished")
+        raise
     raise_for_failures(request.target, results)
     return ProjectResult(request.target, files, tuple(results))

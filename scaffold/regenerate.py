@@ -22,6 +22,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
 from scaffold.manifest import ResourceRecord, base_path, digest
+from scaffold.next_steps import project_files
 from scaffold.plan import Action, FileOp, Plan, backup_ops, conflict_error, write_op
 from scaffold.resource import (
     ProjectSnapshot,
@@ -148,11 +149,20 @@ def plan_regeneration(
 
 
 def preview_regeneration(
-    names: Sequence[str], *, project: Path, force: bool = False
+    names: Sequence[str],
+    *,
+    project: Path,
+    force: bool = False,
+    allow_dirty: bool = False,
 ) -> tuple[Path, Plan]:
-    """Find the project and plan the regeneration (``--dry-run``)."""
+    """Find the project and plan the regeneration (``--dry-run``).
+
+    Refuses, as the real run does, to touch files with uncommitted changes.
+    """
     snapshot, records = read_recorded(project, names)
-    return snapshot.root, plan_regeneration(snapshot, records, force=force)
+    plan = plan_regeneration(snapshot, records, force=force)
+    ensure_committed(snapshot.root, plan, allow_dirty=allow_dirty)
+    return snapshot.root, plan
 
 
 @dataclass(frozen=True)
@@ -182,8 +192,9 @@ def regenerate_resources(
     """
     reporter = reporter or NullReporter()
     reporter.stage(f"Regenerating {', '.join(names)}")
-    root, plan = preview_regeneration(names, project=project, force=force)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    root, plan = preview_regeneration(
+        names, project=project, force=force, allow_dirty=allow_dirty
+    )
     apply_plan(root, plan, reporter=reporter)
     conflicts = plan.paths(Action.CONFLICT)
     if conflicts:
@@ -196,8 +207,8 @@ def regenerate_resources(
             "resolve the markers (your other edits were kept), then run: "
             "scaffold check",
         )
-    if not check:
-        return RegenerateResult(root, plan)
+    if not check or not project_files(op.path for op in plan.changes):
+        return RegenerateResult(root, plan)  # nothing changed: nothing to prove
     results = check_project(root, reporter=reporter)
     raise_for_failures(root, results)
     return RegenerateResult(root, plan, tuple(results))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
-from scaffold.naming import ResourceNames, resource_names
+from scaffold.naming import ResourceNames, did_you_mean, resource_names
 from scaffold.spec import ResourceSpec, Rule
 
 __all__ = [
@@ -214,12 +214,13 @@ def resolve_targets(
                 targets[relation.target] = found
                 continue
             kind = "refs" if relation.many else "ref"
+            known = [*targets, *(recorded or {})]
             problems.append(
                 f"{resource.names.singular}.{relation.name} refers to resource "
                 f"{relation.target!r}, which is neither in this command nor in the "
                 f"project ({path} has no model); add {relation.target!r} first "
                 f"(scaffold add resource {relation.target} ...), or name another "
-                f"resource with {kind}(NAME)"
+                f"resource with {kind}(NAME){did_you_mean(relation.target, known)}"
             )
     if problems:
         raise SpecError(*problems)

@@ -257,14 +257,23 @@ def _delete(
 
 
 def preview_removal(
-    names: Sequence[str], *, project: Path, force: bool = False
+    names: Sequence[str],
+    *,
+    project: Path,
+    force: bool = False,
+    allow_dirty: bool = False,
 ) -> tuple[Path, Removal]:
-    """Find the project and plan the removal (``--dry-run``)."""
+    """Find the project and plan the removal (``--dry-run``).
+
+    Refuses, as the real run does, to touch files with uncommitted changes.
+    """
     snapshot, _ = read_recorded(project, names)
     root = snapshot.root
-    return root, plan_removal(
+    removal = plan_removal(
         snapshot, names, force=force, applied=applied_revisions(root)
     )
+    ensure_committed(root, removal.plan, allow_dirty=allow_dirty)
+    return root, removal
 
 
 @dataclass(frozen=True)
@@ -293,8 +302,9 @@ def remove_resources(
     """
     reporter = reporter or NullReporter()
     reporter.stage(f"Removing {', '.join(names)}")
-    root, removal = preview_removal(names, project=project, force=force)
-    ensure_committed(root, removal.plan, allow_dirty=allow_dirty)
+    root, removal = preview_removal(
+        names, project=project, force=force, allow_dirty=allow_dirty
+    )
     apply_plan(root, removal.plan, reporter=reporter)
     if not check:
         return RemoveResult(root, removal.plan, removal.notes)

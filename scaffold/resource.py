@@ -16,7 +16,8 @@ from scaffold.access import recorded_rules, resolved_targets, rule_problems, wit
 from scaffold.answers import find_project, read_answers
 from scaffold.apply import apply_plan, ensure_no_journal
 from scaffold.check import CheckResult, check_project, raise_for_failures
-from scaffold.errors import ProjectError, SpecError
+from scaffold.clashes import refuse_clashes
+from scaffold.errors import ProjectError
 from scaffold.events import NullReporter, Reporter
 from scaffold.format import format_python
 from scaffold.inverse import add_inverse
@@ -61,6 +62,9 @@ __all__ = [
 
 P = PurePosixPath
 ERRORS_FILE = "app/core/errors.py"
+DATABASE_FILE = "app/core/database.py"
+#: Projects made before UtcNow() keep CURRENT_TIMESTAMP in new migrations.
+_UTC_NOW = "class UtcNow("
 _REFERENCE_ERROR = "class InvalidReferenceError("
 
 
@@ -126,6 +130,7 @@ def read_snapshot(
         P("pyproject.toml"),
         P(MANIFEST_FILE),
         P(ERRORS_FILE),
+        P(DATABASE_FILE),
     }
     wanted.update(P(path) for path in also)
     for resource in resources:
@@ -291,28 +296,19 @@ def plan_resources(
         ProjectError: A shared file or the migration history is not in the
             shape scaffold expects.
     """
-    problems = []
-    seen: dict[str, str] = {}
-    for resource in resources:
-        names = resource.names
-        problems += rule_problems(resource, project_auth=snapshot.auth)
-        problems += skeleton_problems(
-            names.singular, resource_paths(resource).values(), auth=snapshot.auth
+    problems = [
+        problem
+        for resource in resources
+        for problem in (
+            *rule_problems(resource, project_auth=snapshot.auth),
+            *skeleton_problems(
+                resource.names.singular,
+                resource_paths(resource).values(),
+                auth=snapshot.auth,
+            ),
         )
-        for key in (names.module, names.table, names.plural):
-            if key in seen and seen[key] != names.singular:
-                problems.append(
-                    f"resources {seen[key]!r} and {names.singular!r} would both "
-                    f"generate {key!r}; rename one of them"
-                )
-            seen.setdefault(key, names.singular)
-        if names.singular in snapshot.manifest.resources:
-            problems.append(
-                f"resource {names.singular!r} already exists; to re-render it with "
-                f"the installed templates, run: scaffold regenerate {names.singular}"
-            )
-    if problems:
-        raise SpecError(*problems)
+    ]
+    refuse_clashes(resources, manifest=snapshot.manifest, problems=problems)
     resources = order_resources(
         [with_rules(resource, project_auth=snapshot.auth) for resource in resources]
     )
@@ -332,6 +328,7 @@ def plan_resources(
     edited: list[PurePosixPath] = []
     head = current_head(snapshot.revisions)
     when = generation_time()
+    utc_now = _UTC_NOW in snapshot.files.get(P(DATABASE_FILE), _UTC_NOW)
     for resource in resources:
         view = build_view(
             resource,
@@ -351,7 +348,9 @@ def plan_resources(
         head = revision.revision
         path = P(f"{VERSIONS_DIR}/{revision.filename}")
         migrations[resource.names.singular] = (path, revision.revision)
-        rendered[path] = render_template("migration.py.jinja", r=view, m=revision)
+        rendered[path] = render_template(
+            "migration.py.jinja", r=view, m=revision, utc_now=utc_now
+        )
     rendered.update(wire(snapshot, resources))
     formatted = format_python(
         rendered, pyproject=snapshot.files.get(P("pyproject.toml"))
@@ -430,16 +429,24 @@ def read_recorded(
 
 
 def preview_resources(
-    resources: Sequence[ResourceSpec], *, project: Path, force: bool = False
+    resources: Sequence[ResourceSpec],
+    *,
+    project: Path,
+    force: bool = False,
+    allow_dirty: bool = False,
 ) -> tuple[Path, Plan]:
     """Find the project and plan the change, writing nothing (``--dry-run``).
+
+    Refuses, as the real run does, to touch files with uncommitted changes.
 
     Returns:
         The project root and the plan that ``add_resources`` would apply.
     """
     root = find_project(project)
     snapshot = read_snapshot(root, resources)
-    return root, plan_resources(snapshot, resources, force=force)
+    plan = plan_resources(snapshot, resources, force=force)
+    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    return root, plan
 
 
 @dataclass(frozen=True)
@@ -476,8 +483,9 @@ def add_resources(
     reporter = reporter or NullReporter()
     names = ", ".join(resource.names.singular for resource in resources)
     reporter.stage(f"Generating {names}")
-    root, plan = preview_resources(resources, project=project, force=force)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
+    root, plan = preview_resources(
+        resources, project=project, force=force, allow_dirty=allow_dirty
+    )
     apply_plan(root, plan, reporter=reporter)
     if not check:
         return AddResult(root, plan)

@@ -4,6 +4,11 @@ A command that would modify or delete files first asks git (when the project is
 in a git work tree and git is installed) which of them have uncommitted
 changes, and stops unless the user passed ``--allow-dirty``. New files are
 always fine, and so is scaffold's own bookkeeping under ``.scaffold/``.
+
+Uncommitted changes that scaffold made itself are no obstacle either: a file
+whose content is exactly what scaffold last wrote (its SHA-256 is the one the
+manifest records, shared files such as the router included) is clean. Only a
+user's edits need ``--allow-dirty``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from scaffold.errors import UsageError
-from scaffold.manifest import STATE_DIR
+from scaffold.manifest import STATE_DIR, digest, read_manifest
 from scaffold.plan import WRITES_OVER_EXISTING, Plan
 
 __all__ = ["dirty_files", "ensure_committed"]
@@ -62,10 +67,23 @@ def ensure_committed(root: Path, plan: Plan, *, allow_dirty: bool) -> None:
         for op in plan.ops
         if op.action in WRITES_OVER_EXISTING and op.path.parts[0] != STATE_DIR
     ]
-    dirty = dirty_files(root, touched)
+    recorded = read_manifest(root).files
+    dirty = [
+        path
+        for path in dirty_files(root, touched)
+        if recorded.get(path) != _current_digest(root / path)
+    ]
     if dirty:
         raise UsageError(
             *(f"{path} has uncommitted changes and would be changed" for path in dirty),
             "nothing was written; commit or stash those changes first, or rerun "
             "with --allow-dirty",
         )
+
+
+def _current_digest(path: Path) -> str | None:
+    """The SHA-256 of the file at ``path``; None when there is no file."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None

@@ -327,9 +327,9 @@ class ResourceView:
         )
 
     @property
-    def patch_field(self) -> FieldView:
-        """The field the partial-update test changes."""
-        return next((f for f in self.fields if f.samples.distinct), self.fields[0])
+    def patch_field(self) -> FieldView | None:
+        """The field the partial-update test changes, if the resource has one."""
+        return [*(f for f in self.fields if f.samples.distinct), *self.fields, None][0]
 
     @property
     def invalid_cases(self) -> list[InvalidCase]:

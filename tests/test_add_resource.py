@@ -12,6 +12,8 @@ import pytest
 
 from scaffold.check import tool_environment, uv_binary
 from scaffold.project import ProjectRequest, render_project
+from scaffold.resource import add_resources
+from scaffold.spec import parse_cli_resource
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import get, run_scaffold, serve
 
@@ -386,3 +388,27 @@ def test_json_without_dry_run_is_refused(project: Path) -> None:
     assert result.returncode == 2
     assert "use it together with --dry-run" in result.stderr
     assert tree_digest(project) == before
+
+
+def test_migrations_use_millisecond_timestamps_where_the_project_has_them(
+    project: Path,
+) -> None:
+    # Given a current project, and a copy made before UtcNow() existed
+    older = project.parent / "older"
+    shutil.copytree(project, older)
+    database = older / "app/core/database.py"
+    database.write_text(database.read_text().replace("class UtcNow(", "class Now("))
+
+    # When the same resource is added to both
+    for root in (project, older):
+        add_resources(
+            [parse_cli_resource("post", ["title:str"])], project=root, check=False
+        )
+
+    # Then the current one's migration defaults to UtcNow(), the older one's
+    # keeps CURRENT_TIMESTAMP instead of importing what it does not have
+    (new,) = (project / "alembic/versions").glob("*_create_posts_table.py")
+    (old,) = (older / "alembic/versions").glob("*_create_posts_table.py")
+    assert "server_default=UtcNow()" in new.read_text()
+    assert "UtcNow" not in old.read_text()
+    assert 'server_default=sa.text("CURRENT_TIMESTAMP")' in old.read_text()

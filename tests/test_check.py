@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from scaffold.check import (
+    OUTPUT_EXCERPT_LINES,
     Check,
     CheckResult,
     exit_code_for,
+    output_excerpt,
     prepare_environment,
     project_checks,
     raise_for_failures,
@@ -18,6 +20,7 @@ from scaffold.check import (
     run_tool,
     tool_environment,
 )
+from scaffold.console import err, print_results
 from scaffold.errors import CheckFailedError
 from scaffold.events import RecordingReporter
 
@@ -166,3 +169,46 @@ def test_exit_code_names_the_first_failed_kind(failed: list[str], code: int) -> 
 
     # When the exit code is chosen / Then it is that of the first failure
     assert exit_code_for(results) == code
+
+
+def _failed(name: str, argv: tuple[str, ...], output: str) -> CheckResult:
+    return CheckResult(Check(name, argv), False, 1, 0.1, output)
+
+
+def test_scaffold_check_shows_the_tools_output_beside_the_rerun_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a failed format check
+    result = _failed(
+        "ruff format",
+        ("ruff", "format", "--check", "."),
+        "Would reformat: app/main.py\n1 file would be reformatted\n",
+    )
+    err.cache_clear()
+
+    # When the results are printed
+    print_results(tmp_path, [result])
+
+    # Then ruff's own words follow the rerun command
+    shown = capsys.readouterr().err
+    rerun = shown.index("uv run ruff format --check .")
+    assert shown.index("Would reformat: app/main.py") > rerun
+
+
+def test_the_output_shown_is_bounded_and_keeps_what_matters() -> None:
+    # Given a long mypy output and a long pytest output
+    mypy = "\n".join(f"app/m.py:{n}: error: bad" for n in range(1, 201))
+    pytest_output = "\n".join(
+        [*(f"tests/test_{n}.py ." for n in range(200)), "FAILED tests/test_x.py::t"]
+    )
+
+    # When they are cut down
+    mypy_lines = output_excerpt(_failed("mypy", ("mypy",), mypy))
+    pytest_lines = output_excerpt(_failed("pytest", ("pytest",), pytest_output))
+
+    # Then mypy's first errors and pytest's summary at the end are kept
+    assert len(mypy_lines) <= OUTPUT_EXCERPT_LINES + 1
+    assert mypy_lines[0].strip() == "app/m.py:1: error: bad"
+    assert "more lines" in mypy_lines[-1]
+    assert len(pytest_lines) <= OUTPUT_EXCERPT_LINES + 1
+    assert pytest_lines[-1].strip() == "FAILED tests/test_x.py::t"

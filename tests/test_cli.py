@@ -66,6 +66,18 @@ def test_help_matches_snapshot(snapshot: str) -> None:
     )
 
 
+@pytest.mark.parametrize("snapshot", sorted(HELP_PAGES))
+def test_flags_show_no_value_type_in_help(snapshot: str) -> None:
+    # Given any command's help / When it is shown
+    result = runner.invoke(
+        cli.app, HELP_PAGES[snapshot], env={"COLUMNS": "100", "NO_COLOR": "1"}
+    )
+
+    # Then a flag, which takes no value, shows no '<bool>'
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output
+
+
 def test_every_command_has_help() -> None:
     for args in (["new", "--help"], ["add", "--help"], ["remove", "--help"],
                  ["spec", "--help"]):  # fmt: skip
@@ -183,5 +195,5 @@ def test_sigterm_exits_143_and_leaves_no_half_written_project(
 
     # Then it exits 143 and the parent directory is as it was
     assert process.returncode == 143
-    assert "terminated" in err
+    assert "interrupted by SIGTERM; removed shop" in err
     assert tree_digest(tmp_path) == {}

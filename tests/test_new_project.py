@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,11 +16,14 @@ from scaffold.check import (
     project_checks,
     raise_for_failures,
     run_checks,
+    run_tool,
+    tool_environment,
+    uv_binary,
 )
 from scaffold.errors import CheckFailedError
 from scaffold.project import ProjectRequest, render_project
 from tests.conftest import postgres_database, tree_digest
-from tests.e2e import get, run_scaffold, serve
+from tests.e2e import SCAFFOLD, get, run_scaffold, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -139,26 +145,70 @@ def test_empty_target_directory_is_used(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop"]
 
 
+def next_steps(stderr: str) -> list[str]:
+    """The commands a success message tells the user to run next, in order."""
+    _, _, steps = stderr.partition("Next:")
+    return [line.strip() for line in steps.splitlines() if line.strip()]
+
+
 def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None:
     # Given an empty directory / When a user creates a project
     result = run_scaffold("new", "project", "shop", cwd=tmp_path)
 
-    # Then it succeeds, says which checks passed and what to run next
+    # Then it succeeds, says which checks passed and what to run next: the
+    # migration comes before the server
     assert result.returncode == 0, result.stderr
     assert "ruff, mypy, pytest and migrations pass" in result.stderr
-    assert "uv run uvicorn app.main:app" in result.stderr
     for check in ("ruff format", "ruff check", "mypy", "pytest"):
         assert check in result.stderr
+    steps = next_steps(result.stderr)
+    assert steps[:3] == [
+        "cd shop",
+        "uv run alembic upgrade head",
+        "uv run uvicorn app.main:app --reload",
+    ]
 
-    # And the app serves its health endpoints
+    # And served before that migration, it is alive but not ready, and says why
     project = tmp_path / "shop"
     with serve(project) as base:
         assert get(f"{base}/healthz")[0] == 200
         status, body = get(f"{base}/readyz")
+        assert status == 503, body
+        assert "uv run alembic upgrade head" in json.loads(body)["detail"]
+
+    # And after it, ready, registering users and answering in the error format
+    assert steps[1].split()[0] == "uv"
+    arguments = steps[1].split()[1:]
+    migrated = run_tool(
+        (uv_binary(), *arguments), cwd=project, env=tool_environment(None)
+    )
+    assert migrated.returncode == 0, migrated.stdout
+    with serve(project) as base:
+        status, body = get(f"{base}/readyz")
         assert status == 200, body
+        registered = post_json(
+            f"{base}/api/v1/auth/register",
+            {"email": "ada@example.com", "password": "a-long-passphrase"},
+        )
+        assert registered == 201
         response = get(f"{base}/api/v1/nothing-here")
         assert response[0] == 404
         assert json.loads(response[1])["error_code"] == "NOT_FOUND"
+
+
+def post_json(url: str, body: object) -> int:
+    """POST ``body`` as JSON and return the status code."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_new_project_postgres_passes_its_checks_and_serves(
@@ -166,7 +216,7 @@ def test_new_project_postgres_passes_its_checks_and_serves(
 ) -> None:
     # Given the local PostgreSQL server and a database for the app
     database_url = postgres_database("scaffold_e2e")
-    name = database_url.rsplit("/", 1)[1]
+    name = database_url.rsplit("/", 1)[1]  # with SCAFFOLD_TEST_DB_SUFFIX
     subprocess.run(
         [
             "psql",
@@ -189,10 +239,19 @@ def test_new_project_postgres_passes_its_checks_and_serves(
         "new", "project", "pgshop", "--db", "postgres", cwd=tmp_path, env=env
     )
 
-    # Then its checks pass and it is ready against the real server
+    # Then its checks pass, and against the real server it is ready once the
+    # database is migrated (not before)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "pgshop"
     assert "asyncpg" in (project / "pyproject.toml").read_text()
+    with serve(project, env) as base:
+        assert get(f"{base}/readyz")[0] == 503
+    migrated = run_tool(
+        (uv_binary(), "run", "alembic", "upgrade", "head"),
+        cwd=project,
+        env=tool_environment(env),
+    )
+    assert migrated.returncode == 0, migrated.stdout
     with serve(project, env) as base:
         assert get(f"{base}/readyz")[0] == 200
 
@@ -215,3 +274,43 @@ def test_a_failing_check_names_the_check_and_how_to_rerun(tmp_path: Path) -> Non
     assert "check 'ruff check' failed" in message
     assert f"cd {project} && uv run ruff check ." in message
     assert "undefined_name" in message
+
+
+@pytest.mark.parametrize(
+    ("stage", "signame", "code"),
+    [
+        ("Rendering project", "SIGINT", 130),
+        ("uv sync", "SIGINT", 130),
+        ("uv sync", "SIGTERM", 143),
+        ("ruff format", "SIGINT", 130),
+    ],
+)
+def test_an_interrupted_new_project_leaves_no_directory(
+    tmp_path: Path, stage: str, signame: str, code: int
+) -> None:
+    # Given `new project` running, with its progress lines watched
+    process = subprocess.Popen(
+        [SCAFFOLD, "new", "project", "shop"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        # When the signal arrives while that stage runs
+        if stage in line:
+            process.send_signal(getattr(signal, signame))
+            break
+    rest = process.stderr.read()
+    process.wait(timeout=120)
+
+    # Then nothing is left behind, the same command can run again, and one
+    # line says what was undone
+    assert process.returncode == code, "".join(seen) + rest
+    assert list(tmp_path.iterdir()) == []
+    last = rest.strip().splitlines()[-1]
+    assert last.startswith("interrupted"), rest
+    if stage != "Rendering project":  # there, it may land before the first file
+        assert "removed shop" in last

@@ -5,7 +5,7 @@ Grammar::
     token    := name ":" type ["(" args ")"] ["?"] (":" modifier)*
     type     := "str" | ... | "enum" | "ref" | "refs"  (ref(resource), refs(resource))
     modifier := "unique" | "index" | "default=" VALUE | "min=" N | "max=" N
-              | "pattern=" REGEX
+              | "pattern=" REGEX | "on_delete=" ("cascade" | "set_null" | "restrict")
 
 A ``default=`` or ``pattern=`` value may itself contain ``:`` (times, URLs,
 regular expressions): a ``:`` ends such a value only when what follows it starts
@@ -27,9 +27,12 @@ from scaffold.spec._catalog import MODIFIERS, OPTION_HINTS
 __all__ = ["MODIFIER_HELP", "RawField", "Reporter", "parse_compact"]
 
 _FLAGS = ("unique", "index")
-_VALUED = ("default", "min", "max", "pattern")
+_VALUED = ("default", "min", "max", "pattern", "on_delete")
 _CONTINUED = ("default", "pattern")
-MODIFIER_HELP = "modifiers: unique, index, default=VALUE, min=N, max=N, pattern=REGEX"
+MODIFIER_HELP = (
+    "modifiers: unique, index, default=VALUE, min=N, max=N, pattern=REGEX, and "
+    "on_delete=cascade|set_null|restrict for ref fields"
+)
 _TYPE_RE = re.compile(r"(?P<type>[^:(]*)(?:\((?P<args>[^)]*)\))?(?P<rest>.*)", re.S)
 _WORDISH = re.compile(r"[A-Za-z_]+(?:=.*)?", re.S)
 

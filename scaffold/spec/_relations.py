@@ -146,10 +146,13 @@ def build_relation(
                 "on_delete applies to ref fields; the links of a refs field are "
                 "removed with either side"
             )
-        elif value not in OnDelete.__members__.values():
-            rep.at("on_delete").add(f"on_delete is one of {choices}, not {value!r}")
+        elif (spelled := on_delete_value(value)) is None:
+            rep.at("on_delete").add(
+                f"on_delete is one of {choices} (set_null on the command line), "
+                f"not {value!r}"
+            )
         else:
-            on_delete = OnDelete(str(value))
+            on_delete = OnDelete(spelled)
             if on_delete is OnDelete.SET_NULL and not raw.optional:
                 rep.at("on_delete").add(
                     "on_delete 'set null' needs an optional reference; mark it "
@@ -191,6 +194,19 @@ def build_relation(
         inverse=inverse if isinstance(inverse, str) else None,
         summary=summary,
     )
+
+
+def on_delete_value(value: object) -> str | None:
+    """``value`` as an :class:`OnDelete` value, however it is spelled.
+
+    ``set null``, ``set_null``, ``set-null`` and ``SET_NULL`` all mean the
+    same: a ``:`` modifier on the command line cannot hold a space unquoted.
+    """
+    if not isinstance(value, str):
+        return None
+    words = value.strip().lower().replace("_", " ").replace("-", " ").split()
+    spelled = " ".join(words)
+    return spelled if spelled in {member.value for member in OnDelete} else None
 
 
 def default_inverse(relation: RelationSpec, plural: str, *, self_ref: bool) -> str:
