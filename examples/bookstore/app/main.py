@@ -23,6 +23,7 @@ from app.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.core.rate_limit import RateLimiter
+from app.core.schema_version import warn_if_migrations_pending
 
 API_V1_PREFIX = "/api/v1"
 DOCS_URL = "/docs"
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        await warn_if_migrations_pending(engine)
         try:
             yield
         finally:
