@@ -33,6 +33,7 @@ from tests.database import (
     create_database_if_missing,
     is_sqlite,
     resolve_test_database_url,
+    stamp_head,
 )
 
 
@@ -66,6 +67,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.drop_all)
         await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(stamp_head)
     yield engine
     await engine.dispose()
 

@@ -16,8 +16,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, make_url, pool, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Connection, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from app.core.schema_version import ALEMBIC_DIR
 
 TEST_SUFFIX = "_test"
 MAX_NAME_LENGTH = 63
@@ -83,6 +87,19 @@ def unreachable_database_url(test_url: URL, sqlite_dir: Path) -> URL:
         return test_url.set(database=str(sqlite_dir / "missing" / "app.db"))
     # Nothing listens on port 1, so the connection is refused immediately.
     return test_url.set(host="127.0.0.1", port=1)
+
+
+def stamp_head(connection: Connection) -> None:
+    """Record a schema made by ``create_all`` as migrated to the latest revision.
+
+    ``test_migrations.py`` proves that the migrations build this same schema;
+    stamped, the test database is as ready as a migrated one (``/readyz``).
+
+    Args:
+        connection: A connection to the test database.
+    """
+    script = ScriptDirectory(str(ALEMBIC_DIR))
+    MigrationContext.configure(connection).stamp(script, "head")
 
 
 def is_sqlite(url: URL) -> bool:

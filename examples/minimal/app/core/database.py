@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, MetaData, event, func
+from sqlalchemy import DateTime, Dialect, MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -74,12 +77,43 @@ class Base(DeclarativeBase):
         return {"eager_defaults": True}
 
 
+class UtcNow(FunctionElement[datetime]):
+    """The database's current UTC time, to the millisecond or finer.
+
+    ``clock_timestamp()`` on PostgreSQL (microseconds, and the time of the
+    statement, where ``CURRENT_TIMESTAMP`` is the same for a whole
+    transaction); on SQLite, whose ``CURRENT_TIMESTAMP`` has whole seconds
+    only, ``STRFTIME`` with ``%f`` (milliseconds). Rows created one after the
+    other, even within one second, then sort in the order they were created.
+    """
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(UtcNow)
+def _compile_utcnow(element: UtcNow, compiler: SQLCompiler, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"
+
+
+@compiles(UtcNow, "postgresql")
+def _compile_utcnow_postgresql(
+    element: UtcNow, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return "clock_timestamp()"
+
+
+@compiles(UtcNow, "sqlite")
+def _compile_utcnow_sqlite(element: UtcNow, compiler: SQLCompiler, **kw: Any) -> str:
+    return "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')"
+
+
 class TimestampMixin:
     """``created_at`` and ``updated_at`` columns, set by the database."""
 
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=UtcNow())
     updated_at: Mapped[datetime] = mapped_column(
-        server_default=func.now(), onupdate=func.now()
+        server_default=UtcNow(), onupdate=UtcNow()
     )
 
 

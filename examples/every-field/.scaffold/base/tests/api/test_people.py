@@ -142,6 +142,21 @@ async def test_list_pages_through_people(client: AsyncClient) -> None:
     assert len(ids) == 3
 
 
+async def test_list_shows_the_newest_first_even_within_one_second(
+    client: AsyncClient,
+) -> None:
+    # Given three people created one after another, within a second
+    created = [await create_person(client, n) for n in range(3)]
+
+    # When the list is read without a sort order
+    response = await client.get(URL)
+
+    # Then the newest comes first: timestamps are finer than a second
+    assert response.status_code == 200, response.text
+    listed = [item["id"] for item in response.json()["items"]]
+    assert listed == [item["id"] for item in reversed(created)]
+
+
 @pytest.mark.parametrize("params", [{"page": 0}, {"size": 0}, {"size": 101}])
 async def test_list_refuses_bad_paging(
     client: AsyncClient, params: dict[str, int]
