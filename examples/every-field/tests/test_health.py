@@ -41,7 +41,14 @@ async def test_readyz_answers_ok_when_the_database_is_reachable(
 
     # Then it answers 200 and lists what it checked
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "rate_limit_storage": "ok",
+        },
+    }
 
 
 @pytest.fixture

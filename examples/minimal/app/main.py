@@ -29,6 +29,7 @@ from app.core.observability import (
     observe_engine,
     telemetry_config,
 )
+from app.core.schema_version import warn_if_migrations_pending
 
 API_V1_PREFIX = "/api/v1"
 OPENAPI_URL = "/openapi.json"
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         observe_engine(app, engine, settings)
         app.state.session_factory = create_session_factory(engine)
+        await warn_if_migrations_pending(engine)
         try:
             yield
         finally:

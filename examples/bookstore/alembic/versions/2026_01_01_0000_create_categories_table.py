@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.database import UtcNow
+
 revision: str = "77706867dd91"
 down_revision: str | Sequence[str] | None = "096a503b0379"
 branch_labels: str | Sequence[str] | None = None
@@ -26,13 +28,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.database import UtcNow
+
 revision: str = "34b2f1c59504"
 down_revision: str | Sequence[str] | None = "4cfb764c7afa"
 branch_labels: str | Sequence[str] | None = None
@@ -30,13 +32,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(

@@ -30,7 +30,7 @@ IPV6_SUBSCRIBER_PREFIX = 64
 ACCOUNT_SCOPE = "login-failures"
 STORAGE_UNAVAILABLE = "The rate limit storage is unavailable"
 
-security_logger = structlog.get_logger("app.security")
+security_log = structlog.get_logger("app.security")
 
 
 def client_key(host: str | None) -> str:
@@ -113,7 +113,7 @@ class RateLimiter:
             retry_after = await self._retry_after(self.item, scope, client)
         except StorageError as exc:
             raise self._unavailable(exc) from exc
-        security_logger.warning("rate_limited", scope=scope, client=client)
+        security_log.warning("rate_limited", scope=scope, client=client)
         raise TooManyRequestsError(headers={"Retry-After": str(retry_after)})
 
     async def check_account(self, email: str) -> None:
@@ -134,7 +134,7 @@ class RateLimiter:
             )
         except StorageError as exc:
             raise self._unavailable(exc) from exc
-        security_logger.warning("login_throttled", email=account)
+        security_log.warning("login_throttled", email=account)
         raise TooManyRequestsError(headers={"Retry-After": str(retry_after)})
 
     async def record_login_failure(self, email: str) -> None:
@@ -176,5 +176,5 @@ class RateLimiter:
     def _unavailable(exc: StorageError | None = None) -> ServiceUnavailableError:
         """Log that the storage is down; the error to answer with."""
         error = type(exc.storage_error).__name__ if exc else "failed health check"
-        security_logger.error("rate_limit_storage_unavailable", error=error)
+        security_log.error("rate_limit_storage_unavailable", error=error)
         return ServiceUnavailableError(STORAGE_UNAVAILABLE)

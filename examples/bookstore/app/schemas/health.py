@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.schemas.common import ErrorResponse
 
-CheckStatus = Literal["ok", "unavailable"]
+CheckStatus = Literal["ok", "unavailable", "pending"]
 
 
 class HealthStatus(BaseModel):

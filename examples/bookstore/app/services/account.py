@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.errors import AppError, ForbiddenError
 from app.core.mail import compose
-from app.core.security import (
-    hash_password,
-    new_refresh_token,
-    token_digest,
-    verify_password,
+from app.core.passwords import (
+    check_password_length,
+    hash_password_in_thread,
+    verify_password_in_thread,
 )
+from app.core.security import new_refresh_token, token_digest
 from app.models.password_reset_token import PasswordResetToken
 from app.models.user import User
 from app.repositories.user import (
@@ -56,9 +56,12 @@ class AccountService:
         session are returned in its place.
 
         Raises:
+            PasswordTooShortError: The new password is shorter than
+                ``PASSWORD_MIN_LENGTH``.
             ForbiddenError: The current password is wrong.
         """
-        valid, _ = verify_password(
+        check_password_length(new_password, self.settings)
+        valid, _ = await verify_password_in_thread(
             current_password, user.hashed_password, self.settings
         )
         if not valid:
@@ -113,9 +116,12 @@ class AccountService:
         """Set a new password with a reset token, which is used up.
 
         Raises:
+            PasswordTooShortError: The new password is shorter than
+                ``PASSWORD_MIN_LENGTH``.
             AppError: The token is unknown, used or expired, or its user is
                 deactivated (400).
         """
+        check_password_length(new_password, self.settings)
         now = datetime.now(UTC)
         redeemed = await self.reset_tokens.redeem(token_digest(token), now)
         user = await self.users.get(redeemed.user_id) if redeemed else None
@@ -126,7 +132,7 @@ class AccountService:
 
     async def _set_password(self, user: User, password: str) -> None:
         now = datetime.now(UTC)
-        user.hashed_password = hash_password(password, self.settings)
+        user.hashed_password = await hash_password_in_thread(password, self.settings)
         await self.users.save(user)
         await self.refresh_tokens.revoke_user(user, now)
         await self.reset_tokens.use_all(user, now)

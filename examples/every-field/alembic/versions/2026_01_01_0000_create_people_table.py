@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.database import UtcNow
+
 revision: str = "935898786ed6"
 down_revision: str | Sequence[str] | None = "cdf94db09191"
 branch_labels: str | Sequence[str] | None = None
@@ -42,13 +44,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),

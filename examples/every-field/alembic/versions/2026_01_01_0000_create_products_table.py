@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.database import UtcNow
+
 revision: str = "2252e5fa65db"
 down_revision: str | Sequence[str] | None = "8d2b6f4e1a9c"
 branch_labels: str | Sequence[str] | None = None
@@ -50,13 +52,13 @@ def upgrade() -> None:
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
-            server_default=sa.text("CURRENT_TIMESTAMP"),
+            server_default=UtcNow(),
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),

@@ -173,20 +173,24 @@ async def get_optional_user(
     session: SessionDep,
     settings: SettingsDep,
     bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> User | None:
     """Return the signed-in user, or None for a request that carries no token.
 
-    For routes anyone may call that still act on who the caller is. A token
-    that is invalid or expired answers 401 all the same.
+    For routes anyone may call that still act on who the caller is. A token or
+    API key that is invalid or expired answers 401 all the same.
 
     Raises:
         UnauthorizedError: A token that is invalid, expired or names no
-            active user.
+            active user; or an unknown, expired or revoked API key.
     """
-    cookie = settings.auth_transport == "cookie" and ACCESS_COOKIE in request.cookies
-    if bearer is None and not cookie:
+    cookie = (
+        settings.auth_transport == "cookie"
+        and cookie_name(ACCESS_COOKIE, settings) in request.cookies
+    )
+    if bearer is None and api_key is None and not cookie:
         return None
-    return await get_current_user(request, session, settings, bearer)
+    return await get_current_user(request, session, settings, bearer, api_key)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

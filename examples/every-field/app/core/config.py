@@ -25,7 +25,6 @@ MailBackend = Literal["log", "smtp"]
 
 MIN_SECRET_KEY_BYTES: dict[str, int] = {"HS256": 32, "HS384": 48, "HS512": 64}
 """RFC 7518 asks for an HMAC key at least as long as the hash output."""
-MEBIBYTE = 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +46,9 @@ def temporary_signing_key() -> str:
         "restarts"
     )
     return secrets.token_urlsafe(64)
+
+
+MEBIBYTE = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -98,6 +100,43 @@ class Settings(BaseSettings):
         default_factory=lambda data: data["environment"] != "production",
         description="Serve /docs, /redoc and /openapi.json; defaults to off in "
         "production only.",
+    )
+
+    # Operations: metrics, tracing, slow queries and the database pool.
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics."
+    )
+    metrics_public: bool = Field(
+        default_factory=lambda data: data["environment"] != "production",
+        description="Serve /metrics to anyone; defaults to off in production, "
+        "where METRICS_TOKEN opens it to a scraper.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a Prometheus scraper sends to read /metrics.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector, e.g. http://localhost:4318; tracing is "
+        "off (and OpenTelemetry not even imported) while unset.",
+    )
+    otel_service_name: str = "every-field"
+    slow_query_ms: float = Field(
+        default=500,
+        ge=0,
+        description="Log statements that run longer than this many milliseconds.",
+    )
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=30, gt=0, description="Seconds.")
+    db_pool_recycle: int = Field(
+        default=1800, ge=-1, description="Seconds; -1 keeps connections forever."
+    )
+    db_pool_pre_ping: bool = True
+    db_pgbouncer: bool = Field(
+        default=False,
+        description="Behind PgBouncer in transaction mode: turn off asyncpg's "
+        "prepared statement cache.",
     )
 
     secret_key: SecretStr = Field(

@@ -19,6 +19,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
+from app.core.config import Settings
+from app.core.pool import engine_options
+from app.core.slow_queries import log_slow_queries
+
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -160,22 +164,28 @@ def _enable_sqlite_foreign_keys(
         cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, settings: Settings | None = None) -> AsyncEngine:
     """Create the async engine for ``url``.
 
     Args:
         url: SQLAlchemy database URL with an async driver, for example
             ``sqlite+aiosqlite:///./app.db`` or
             ``postgresql+asyncpg://user:password@host:5432/name``.
+        settings: Settings with the pool options and the slow query threshold;
+            without them the engine keeps SQLAlchemy's pool defaults and logs
+            no slow queries.
 
     Returns:
         The engine. Dispose of it when the application shuts down. Its errors
         leave out the bound parameters, which may hold personal data or
         secrets, so that they cannot reach a log.
     """
-    engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    options = engine_options(url, settings) if settings else {"pool_pre_ping": True}
+    engine = create_async_engine(url, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+    if settings is not None:
+        log_slow_queries(engine, settings.slow_query_ms)
     return engine
 
 

@@ -7,6 +7,7 @@ matters.
 """
 
 from app.core.database import Base
+from app.models.api_key import ApiKey
 from app.models.category import Category
 from app.models.password_reset_token import PasswordResetToken
 from app.models.person import Person
@@ -15,6 +16,7 @@ from app.models.refresh_token import RefreshToken
 from app.models.user import User
 
 __all__ = [
+    "ApiKey",
     "Base",
     "Category",
     "PasswordResetToken",

@@ -6,13 +6,15 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
-from app.api.deps import CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
+from app.api.deps import CSRF_HEADER
 from app.core.config import Settings
 from app.main import create_app
 from app.models.user import User
 from tests.auth import PASSWORD
 
 AUTH = "/api/v1/auth"
+REFRESH_COOKIE = "__Host-refresh_token"
+CSRF_COOKIE = "__Host-csrf_token"
 CHANGE = {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase"}
 
 

@@ -323,7 +323,9 @@ async def test_readyz_names_the_limit_storage_when_it_is_down(
     response = await client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json()["detail"] == "The rate limit storage is unavailable"
+    body = response.json()
+    assert body["detail"] == "Unavailable: rate_limit_storage"
+    assert body["checks"]["rate_limit_storage"] == "unavailable"
 
 
 def logged_events(caplog: pytest.LogCaptureFixture, event: str) -> list[Any]:

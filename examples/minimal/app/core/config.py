@@ -4,7 +4,7 @@ from functools import lru_cache
 from ipaddress import ip_network
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -61,6 +61,43 @@ class Settings(BaseSettings):
         default_factory=lambda data: data["environment"] != "production",
         description="Serve /docs, /redoc and /openapi.json; defaults to off in "
         "production only.",
+    )
+
+    # Operations: metrics, tracing, slow queries and the database pool.
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics."
+    )
+    metrics_public: bool = Field(
+        default_factory=lambda data: data["environment"] != "production",
+        description="Serve /metrics to anyone; defaults to off in production, "
+        "where METRICS_TOKEN opens it to a scraper.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a Prometheus scraper sends to read /metrics.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector, e.g. http://localhost:4318; tracing is "
+        "off (and OpenTelemetry not even imported) while unset.",
+    )
+    otel_service_name: str = "minimal"
+    slow_query_ms: float = Field(
+        default=500,
+        ge=0,
+        description="Log statements that run longer than this many milliseconds.",
+    )
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=30, gt=0, description="Seconds.")
+    db_pool_recycle: int = Field(
+        default=1800, ge=-1, description="Seconds; -1 keeps connections forever."
+    )
+    db_pool_pre_ping: bool = True
+    db_pgbouncer: bool = Field(
+        default=False,
+        description="Behind PgBouncer in transaction mode: turn off asyncpg's "
+        "prepared statement cache.",
     )
 
     @field_validator("cors_origins", mode="before")
