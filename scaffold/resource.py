@@ -299,19 +299,24 @@ def plan_resources(
     problems = [
         problem
         for resource in resources
-        for problem in (
-            *rule_problems(resource, project_auth=snapshot.auth),
-            *skeleton_problems(
-                resource.names.singular,
-                resource_paths(resource).values(),
-                auth=snapshot.auth,
-            ),
+        for problem in rule_problems(resource, project_auth=snapshot.auth)
+    ]
+    if not problems:
+        # Compare with the recorded specs as they were recorded: rules resolved.
+        resources = [
+            with_rules(resource, project_auth=snapshot.auth) for resource in resources
+        ]
+    problems += [
+        problem
+        for resource in resources
+        for problem in skeleton_problems(
+            resource.names.singular,
+            resource_paths(resource).values(),
+            auth=snapshot.auth,
         )
     ]
     refuse_clashes(resources, manifest=snapshot.manifest, problems=problems)
-    resources = order_resources(
-        [with_rules(resource, project_auth=snapshot.auth) for resource in resources]
-    )
+    resources = order_resources(resources)
     targets = resolved_targets(
         resources, snapshot.files, snapshot.manifest, snapshot.auth
     )

@@ -81,10 +81,9 @@ def test_new_project_with_jobs_passes_its_checks_and_reports_redis(
     with serve(project, {"REDIS_URL": "redis://127.0.0.1:1/0"}) as base:
         status, body = get(f"{base}/readyz")
         assert status == 503, body
-        assert json.loads(body)["checks"] == {
-            "database": "ok",
-            "redis": "unavailable",
-        }
+        checks = json.loads(body)["checks"]
+        assert checks["database"] == "ok"
+        assert checks["redis"] == "unavailable"
         status, metrics = get(f"{base}/metrics")
         assert status == 200
         assert b'route="/readyz",status="503"' in metrics
