@@ -24,6 +24,7 @@ from scaffold.errors import ProjectError, UsageError
 from scaffold.events import NullReporter, Reporter
 from scaffold.interrupt import Interrupted, note_undone, shielded
 from scaffold.local_env import write_local_env
+from scaffold.lock import lock_dependencies
 from scaffold.manifest import MANIFEST_FILE, STATE_DIR, Manifest
 from scaffold.paths import templates_root
 from scaffold.plan import Action, FileOp, Plan
@@ -154,7 +155,8 @@ def render_project(
     filesystem), which is renamed into place once complete. An error or an
     interrupt part-way removes the staging directory and leaves no trace. A
     project with auth also gets a git-ignored ``.env`` holding a random
-    ``SECRET_KEY``, which is not part of the template's recorded output.
+    ``SECRET_KEY``, which is not part of the template's recorded output, and
+    every project its ``uv.lock`` (see :mod:`scaffold.lock`).
 
     Returns:
         The paths written, relative to the project root, sorted.
@@ -170,6 +172,9 @@ def render_project(
         _render_into(staging, request)
         if request.auth:
             write_local_env(staging)
+        problem = lock_dependencies(staging)
+        if problem is not None:
+            reporter.stage(problem)
         staging.chmod(0o777 & ~process_umask())
         if request.target.is_dir():
             request.target.rmdir()  # it was checked to be empty

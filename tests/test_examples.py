@@ -69,6 +69,39 @@ def test_every_example_has_its_spec_and_project() -> None:
         assert (EXAMPLES / name / "tests" / "api").is_dir()
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_every_example_carries_a_lock_file_that_matches_it(name: str) -> None:
+    # Given an example / When uv checks its lock file against its pyproject.toml
+    assert (EXAMPLES / name / "uv.lock").is_file()
+    result = run_tool(
+        (uv_binary(), "lock", "--check"), cwd=EXAMPLES / name, env=tool_environment()
+    )
+
+    # Then it is current: the example's CI can install with `uv sync --locked`
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", NAMES)
+def test_example_tests_reach_the_coverage_gate_of_its_workflow(
+    name: str, tmp_path: Path
+) -> None:
+    # Given a copy of the example with its locked environment installed
+    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
+    prepare_environment(project)
+
+    # When its tests run as its CI runs them
+    result = run_tool(
+        (uv_binary(), "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider",
+         "--cov", "--cov-fail-under=90"),
+        cwd=project,
+        env=tool_environment(),
+    )  # fmt: skip
+
+    # Then they pass and cover at least 90 % of the application
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", NAMES)
 def test_example_passes_every_check_on_sqlite(name: str, tmp_path: Path) -> None:

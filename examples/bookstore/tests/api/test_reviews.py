@@ -254,6 +254,20 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
 
 
+async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) -> None:
+    # Given two reviews, neither holding a percent sign
+    await create_review(client, 0)
+    await create_review(client, 1)
+
+    # When the list is searched for "%", the SQL LIKE wildcard
+    response = await client.get(URL, params={"q": "%"})
+
+    # Then it matches only itself, so nothing is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["items"] == []
+
+
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a review
     created = await create_review(client, 0)

@@ -236,18 +236,24 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
-async def test_list_filters_by_email(client: AsyncClient) -> None:
-    # Given two people with different email
+@pytest.mark.parametrize("field", ["email", "status"])
+async def test_list_filters_by_each_filterable_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two people that differ in the field
     wanted = await create_person(client, 0)
-    await create_person(client, 1)
+    other = await create_person(client, 1)
+    assert wanted[field] != other[field]
 
-    # When the list is filtered by the first one's email
-    response = await client.get(URL, params={"email": wanted["email"]})
+    # When the list is filtered by the first one's value, then by the other's
+    response = await client.get(URL, params={field: wanted[field]})
+    other_response = await client.get(URL, params={field: other[field]})
 
-    # Then only that person is listed
+    # Then each lists only the person with that value
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+    assert [item["id"] for item in other_response.json()["items"]] == [other["id"]]
 
 
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
@@ -262,6 +268,20 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) -> None:
+    # Given two people, neither holding a percent sign
+    await create_person(client, 0)
+    await create_person(client, 1)
+
+    # When the list is searched for "%", the SQL LIKE wildcard
+    response = await client.get(URL, params={"q": "%"})
+
+    # Then it matches only itself, so nothing is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["items"] == []
 
 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:

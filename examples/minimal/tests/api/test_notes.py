@@ -206,18 +206,24 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
-async def test_list_filters_by_pinned(client: AsyncClient) -> None:
-    # Given two notes with different pinned
+@pytest.mark.parametrize("field", ["pinned"])
+async def test_list_filters_by_each_filterable_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two notes that differ in the field
     wanted = await create_note(client, 0)
-    await create_note(client, 1)
+    other = await create_note(client, 1)
+    assert wanted[field] != other[field]
 
-    # When the list is filtered by the first one's pinned
-    response = await client.get(URL, params={"pinned": wanted["pinned"]})
+    # When the list is filtered by the first one's value, then by the other's
+    response = await client.get(URL, params={field: wanted[field]})
+    other_response = await client.get(URL, params={field: other[field]})
 
-    # Then only that note is listed
+    # Then each lists only the note with that value
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+    assert [item["id"] for item in other_response.json()["items"]] == [other["id"]]
 
 
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
@@ -232,6 +238,20 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) -> None:
+    # Given two notes, neither holding a percent sign
+    await create_note(client, 0)
+    await create_note(client, 1)
+
+    # When the list is searched for "%", the SQL LIKE wildcard
+    response = await client.get(URL, params={"q": "%"})
+
+    # Then it matches only itself, so nothing is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["items"] == []
 
 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:

@@ -281,18 +281,24 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
-async def test_list_filters_by_title(client: AsyncClient) -> None:
-    # Given two books with different title
+@pytest.mark.parametrize("field", ["title", "isbn", "status"])
+async def test_list_filters_by_each_filterable_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two books that differ in the field
     wanted = await create_book(client, 0)
-    await create_book(client, 1)
+    other = await create_book(client, 1)
+    assert wanted[field] != other[field]
 
-    # When the list is filtered by the first one's title
-    response = await client.get(URL, params={"title": wanted["title"]})
+    # When the list is filtered by the first one's value, then by the other's
+    response = await client.get(URL, params={field: wanted[field]})
+    other_response = await client.get(URL, params={field: other[field]})
 
-    # Then only that book is listed
+    # Then each lists only the book with that value
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+    assert [item["id"] for item in other_response.json()["items"]] == [other["id"]]
 
 
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
@@ -307,6 +313,20 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
+
+
+async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) -> None:
+    # Given two books, neither holding a percent sign
+    await create_book(client, 0)
+    await create_book(client, 1)
+
+    # When the list is searched for "%", the SQL LIKE wildcard
+    response = await client.get(URL, params={"q": "%"})
+
+    # Then it matches only itself, so nothing is found
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["items"] == []
 
 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:

@@ -1,0 +1,212 @@
+"""The generated tests notice bugs: small mutations of a resource make them fail.
+
+A project is generated from the bookstore example's spec; each mutation below
+is one precise text substitution in one generated module, the kind of slip a
+developer makes (an inverted filter, a dropped escape, an off-by-one page).
+The resource's own generated test module must fail for every one of them.
+The tests run on SQLite, whose ``LIKE`` ignores ASCII case already, so an
+``ilike`` turned into ``like`` is not among them: only PostgreSQL tells the two
+apart.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scaffold.check import prepare_environment, run_tool, tool_environment
+from tests.e2e import run_scaffold
+
+SPEC = Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Replace ``old`` (found exactly once) by ``new`` in one generated file.
+
+    Attributes:
+        name: What the mutation breaks.
+        path: The mutated module, relative to the project.
+        old: The exact text the generated module holds.
+        new: What replaces it.
+        tests: The resource's generated test module, which must then fail.
+    """
+
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: str
+
+
+BOOK_REPOSITORY = "app/repositories/book.py"
+BOOK_TESTS = "tests/api/test_books.py"
+REVIEW_TESTS = "tests/api/test_reviews.py"
+
+MUTATIONS = [
+    Mutation(
+        "string filter inverted",
+        BOOK_REPOSITORY,
+        "Book.title == query.title",
+        "Book.title != query.title",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "unique string filter inverted",
+        BOOK_REPOSITORY,
+        "Book.isbn == query.isbn",
+        "Book.isbn != query.isbn",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "enum filter inverted",
+        BOOK_REPOSITORY,
+        "Book.status == query.status",
+        "Book.status != query.status",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "reference filter inverted",
+        BOOK_REPOSITORY,
+        "Book.author_id == query.author_id",
+        "Book.author_id != query.author_id",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "optional reference filter inverted",
+        BOOK_REPOSITORY,
+        "Book.category_id == query.category_id",
+        "Book.category_id != query.category_id",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "search LIKE wildcards not escaped",
+        BOOK_REPOSITORY,
+        'pattern = f"%{escape_like(query.q)}%"',
+        'pattern = f"%{query.q}%"',
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "paging offset off by one page",
+        BOOK_REPOSITORY,
+        ".offset((query.page - 1) * query.size)",
+        ".offset(query.page * query.size)",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "sort direction flipped",
+        BOOK_REPOSITORY,
+        'column.desc() if query.sort.startswith("-") else column.asc()',
+        'column.asc() if query.sort.startswith("-") else column.desc()',
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "default sort oldest first",
+        BOOK_REPOSITORY,
+        "order = Book.created_at.desc()",
+        "order = Book.created_at.asc()",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "owner scoping removed",
+        "app/services/review.py",
+        "if review.owner_id != caller.id and caller.role != Role.ADMIN:",
+        "if review.owner_id is None and caller.role != Role.ADMIN:",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "create answers 200 instead of 201",
+        "app/api/v1/endpoints/books.py",
+        "status_code=status.HTTP_201_CREATED",
+        "status_code=status.HTTP_200_OK",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "length limit dropped",
+        "app/schemas/book.py",
+        "TitleField = Annotated[str, Field(max_length=200)]",
+        "TitleField = Annotated[str, Field()]",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "reference check removed",
+        "app/services/book.py",
+        'raise InvalidReferenceError("author_id", "No author has this id")',
+        "pass",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "PATCH applies unset fields",
+        "app/services/book.py",
+        "return await self._change(book, data.model_dump(exclude_unset=True))",
+        "return await self._change(book, data.model_dump())",
+        BOOK_TESTS,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bookstore(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project generated from the bookstore spec, its environment installed."""
+    parent = tmp_path_factory.mktemp("mutations")
+    steps = [
+        ("new", "project", "bookstore", "--no-check", "-q", "-d", str(parent)),
+        ("add", "resource", "--spec", str(SPEC), "--no-check", "-q"),
+    ]
+    for number, step in enumerate(steps):
+        result = run_scaffold(*step, cwd=parent / "bookstore" if number else parent)
+        assert result.returncode == 0, result.stdout + result.stderr
+    project = parent / "bookstore"
+    prepare_environment(project)
+    return project
+
+
+def run_tests(project: Path, module: str) -> tuple[int, str]:
+    """Run one generated test module, stopping at its first failure."""
+    for cache in (project / "app").rglob("__pycache__"):
+        shutil.rmtree(cache)
+    env = tool_environment({"PYTHONDONTWRITEBYTECODE": "1"})
+    result = run_tool(
+        (
+            str(project / ".venv" / "bin" / "python"),
+            *("-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", module),
+        ),
+        cwd=project,
+        env=env,
+    )
+    return result.returncode, result.stdout
+
+
+@pytest.mark.e2e
+def test_every_mutation_is_caught_by_the_generated_tests(bookstore: Path) -> None:
+    # Given a generated project whose resource tests pass as generated
+    for module in sorted({m.tests for m in MUTATIONS}):
+        code, output = run_tests(bookstore, module)
+        assert code == 0, output[-3000:]
+
+    # When each mutation is applied in turn and the resource's tests are run
+    survivors: list[str] = []
+    for mutation in MUTATIONS:
+        path = bookstore / mutation.path
+        original = path.read_text()
+        # The pattern must be there, or the test would pass without mutating
+        assert original.count(mutation.old) == 1, (mutation.name, mutation.old)
+        path.write_text(original.replace(mutation.old, mutation.new))
+        try:
+            code, _ = run_tests(bookstore, mutation.tests)
+        finally:
+            path.write_text(original)
+        if code == 0:
+            survivors.append(mutation.name)
+
+    # Then the tests fail for every one: no mutation survives
+    assert survivors == []
+
+
+def test_mutations_are_distinct_and_change_something() -> None:
+    # Given the list of mutations / Then each one changes its file's text
+    assert all(m.old != m.new for m in MUTATIONS)
+    assert len({(m.path, m.old) for m in MUTATIONS}) == len(MUTATIONS)
