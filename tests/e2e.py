@@ -22,29 +22,14 @@ SCAFFOLD = str(Path(sys.executable).parent / "scaffold")
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def run_scaffold_process(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 900
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``scaffold`` command as a user would, in its own process.
-
-    For what only a real process shows (the entry point, signals); everything
-    else uses the faster :func:`run_scaffold`.
-    """
-    return subprocess.run(
-        [SCAFFOLD, *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def run_scaffold(
     *args: str, cwd: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``scaffold`` in this process through its entry point, ``main``.
+
+    What only a real process shows (the installed command, signals) runs
+    :data:`SCAFFOLD` with ``subprocess`` instead (``test_readme.py``,
+    ``test_new_project.py``).
 
     Arguments, working directory, environment, standard streams and signal
     handlers are the command's for the call and restored afterwards; the
