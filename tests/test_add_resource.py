@@ -300,8 +300,11 @@ def test_every_field_type_passes_its_checks_on_postgres(
 
     # Then lint, types, tests and the migration round trip pass on PostgreSQL
     assert result.returncode == 0, result.stderr
-    for check in ("mypy", "pytest", "alembic round trip"):
+    for check in ("ruff check", "mypy", "pytest"):
         assert f"✓ {check}" in result.stderr
+    # (on PostgreSQL the project's own tests/test_migrations.py runs the round
+    # trip on its *_test database; the SQLite round trip check does not run)
+    assert "alembic round trip" not in result.stderr
 
 
 def send(method: str, url: str, payload: object) -> tuple[int, bytes]:
