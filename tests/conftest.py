@@ -27,8 +27,13 @@ POSTGRES_SUFFIX = os.environ.get("SCAFFOLD_TEST_DB_SUFFIX", "")
 
 
 def postgres_database(name: str) -> str:
-    """The URL of the suite's PostgreSQL database ``name`` on the local server."""
-    return f"{POSTGRES_URL}/{name}{POSTGRES_SUFFIX}"
+    """The URL of the suite's PostgreSQL database ``name`` on the local server.
+
+    The name carries :data:`POSTGRES_SUFFIX` and, under pytest-xdist, the
+    worker's id, so no two checkouts or workers ever share a database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"{POSTGRES_URL}/{name}{POSTGRES_SUFFIX}{'_' + worker if worker else ''}"
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,20 +18,51 @@ from pathlib import Path
 from scaffold.check import tool_environment, uv_binary
 
 SCAFFOLD = str(Path(sys.executable).parent / "scaffold")
+#: The signals scaffold handles; an in-process run restores their handlers.
+HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def run_scaffold(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 900
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``scaffold`` command as a user would."""
-    return subprocess.run(
-        [SCAFFOLD, *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    """Run ``scaffold`` in this process through its entry point, ``main``.
+
+    What only a real process shows (the installed command, signals) runs
+    :data:`SCAFFOLD` with ``subprocess`` instead (``test_readme.py``,
+    ``test_new_project.py``).
+
+    Arguments, working directory, environment, standard streams and signal
+    handlers are the command's for the call and restored afterwards; the
+    result reads like that of a process (exit code, stdout, stderr).
+    """
+    from scaffold.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    handlers = {signum: signal.getsignal(signum) for signum in HANDLED_SIGNALS}
+    saved_env = dict(os.environ)
+    saved_argv, saved_stdin = sys.argv, sys.stdin
+    code: int | str | None = 0
+    try:
+        os.environ.update(env or {})
+        sys.argv, sys.stdin = ["scaffold", *args], io.StringIO("")
+        with (
+            contextlib.chdir(cwd),
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+        ):
+            try:
+                main()
+            except SystemExit as exit_:
+                code = exit_.code
+    finally:
+        sys.argv, sys.stdin = saved_argv, saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(
+        ["scaffold", *args], returncode, stdout.getvalue(), stderr.getvalue()
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from scaffold.answers import read_answers
 from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
 from scaffold.project import ProjectRequest, render_project
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import tree_digest
 from tests.e2e import run_scaffold, serve
 
 AUTH_FILES = [
@@ -234,28 +234,8 @@ def generate_owned_project(parent: Path) -> Path:
     return project
 
 
-@pytest.mark.e2e
-def test_owned_resource_passes_every_check_on_sqlite(tmp_path: Path) -> None:
-    # Given an auth project with an owned resource
-    project = generate_owned_project(tmp_path)
-
-    # When it is checked / Then format, lint, types, tests and migrations pass
-    result = run_scaffold("check", cwd=project)
-    assert result.returncode == 0, result.stderr
-
-
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_owned_resource_passes_every_check_on_postgres(
-    tmp_path: Path, require_postgres: None
-) -> None:
-    project = generate_owned_project(tmp_path)
-
-    result = run_scaffold(
-        "check", "--db-url", postgres_database("auth_notebook"), cwd=project
-    )
-
-    assert result.returncode == 0, result.stderr
+# An owned resource's checks on SQLite and PostgreSQL are those of the
+# bookstore example's reviews (owned: true), run by tests/test_examples.py.
 
 
 def call(

@@ -32,15 +32,67 @@ def test_project_checks_cover_format_lint_types_and_tests() -> None:
     assert ("mypy", "--strict", "app") in [check.argv for check in project_checks()]
 
 
-def test_migration_checks_round_trip() -> None:
-    argvs = [check.argv for check in project_checks(migrations=True)][4:]
+def test_migration_round_trip_is_one_check_in_one_process() -> None:
+    (round_trip,) = project_checks(migrations=True)[4:]
 
-    assert argvs == [
-        ("alembic", "upgrade", "head"),
-        ("alembic", "check"),
-        ("alembic", "downgrade", "base"),
-        ("alembic", "upgrade", "head"),
+    assert round_trip.name == "alembic round trip"
+    assert round_trip.kind == "migrations"
+    assert round_trip.argv[:2] == ("python", "-c")
+    assert round_trip.rerun == (
+        "uv run alembic upgrade head && uv run alembic check && "
+        "uv run alembic downgrade base && uv run alembic upgrade head"
+    )
+
+
+def _fake_alembic(root: Path, *, check_fails: bool) -> list[str]:
+    """Install a stand-in ``alembic`` package that logs the calls it gets."""
+    package = root / "alembic"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "config.py").write_text(
+        "class Config:\n    def __init__(self, path):\n        self.path = path\n"
+    )
+    (package / "command.py").write_text(
+        "LOG = []\n"
+        "def upgrade(config, rev): print('did upgrade', config.path, rev)\n"
+        "def downgrade(config, rev): print('did downgrade', config.path, rev)\n"
+        "def check(config):\n"
+        + (
+            "    raise RuntimeError('New upgrade operations detected')\n"
+            if check_fails
+            else "    print('did check')\n"
+        )
+    )
+    return [sys.executable, "-c", project_checks(migrations=True)[4].argv[2]]
+
+
+def test_round_trip_script_runs_the_four_steps_in_order(tmp_path: Path) -> None:
+    # Given a project whose Alembic logs what it is asked to do
+    argv = _fake_alembic(tmp_path, check_fails=False)
+
+    # When the round trip runs
+    process = run_tool(argv, cwd=tmp_path)
+
+    # Then it upgraded, checked, downgraded and upgraded again, in one process
+    assert process.returncode == 0, process.stdout
+    done = [line for line in process.stdout.splitlines() if line.startswith("did")]
+    assert done == [
+        "did upgrade alembic.ini head",
+        "did check",
+        "did downgrade alembic.ini base",
+        "did upgrade alembic.ini head",
     ]
+
+
+def test_round_trip_script_stops_at_and_names_the_failed_step(tmp_path: Path) -> None:
+    argv = _fake_alembic(tmp_path, check_fails=True)
+
+    process = run_tool(argv, cwd=tmp_path)
+
+    assert process.returncode == 1
+    assert "alembic check failed" in process.stdout
+    assert "New upgrade operations detected" in process.stdout
+    assert "did downgrade" not in process.stdout
 
 
 def test_rerun_hint_is_a_shell_safe_command() -> None:
@@ -156,8 +208,8 @@ def _result(name: str, kind: str, ok: bool) -> CheckResult:
         (["ruff format"], 3),
         (["ruff check", "pytest"], 4),
         (["mypy"], 5),
-        (["pytest", "alembic check"], 6),
-        (["alembic check"], 7),
+        (["pytest", "alembic round trip"], 6),
+        (["alembic round trip"], 7),
     ],
 )
 def test_exit_code_names_the_first_failed_kind(failed: list[str], code: int) -> None:

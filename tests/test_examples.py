@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,35 @@ def test_every_example_has_its_spec_and_project() -> None:
         assert (EXAMPLES / name / "tests" / "api").is_dir()
 
 
+#: Each example's tests run on one xdist worker, so they share its environment.
+EXAMPLE_PARAMS = [
+    pytest.param(name, marks=pytest.mark.xdist_group(f"example-{name}"))
+    for name in NAMES
+]
+
+
+@pytest.fixture(scope="session")
+def example_projects(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Give each example's copy, with its environment installed once per session.
+
+    The SQLite check, the PostgreSQL check and the fuzzing of one example all
+    use one copy (checks create .venv and caches there; the repo stays clean),
+    so ``uv sync`` runs once per example and mypy's cache is warm after the
+    first check.
+    """
+    copies: dict[str, Path] = {}
+
+    def copy(name: str) -> Path:
+        if name not in copies:
+            parent = tmp_path_factory.mktemp(f"example-{name}")
+            project = Path(shutil.copytree(EXAMPLES / name, parent / name))
+            prepare_environment(project)
+            copies[name] = project
+        return copies[name]
+
+    return copy
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_example_carries_a_lock_file_that_matches_it(name: str) -> None:
     # Given an example / When uv checks its lock file against its pyproject.toml
@@ -82,13 +112,12 @@ def test_every_example_carries_a_lock_file_that_matches_it(name: str) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EXAMPLE_PARAMS)
 def test_example_tests_reach_the_coverage_gate_of_its_workflow(
-    name: str, tmp_path: Path
+    name: str, example_projects: Callable[[str], Path]
 ) -> None:
-    # Given a copy of the example with its locked environment installed
-    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
-    prepare_environment(project)
+    # Given the example's copy with its locked environment installed
+    project = example_projects(name)
 
     # When its tests run as its CI runs them
     result = run_tool(
@@ -103,10 +132,12 @@ def test_example_tests_reach_the_coverage_gate_of_its_workflow(
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", NAMES)
-def test_example_passes_every_check_on_sqlite(name: str, tmp_path: Path) -> None:
-    # Given a copy of the example (checks create .venv; the repo stays clean)
-    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
+@pytest.mark.parametrize("name", EXAMPLE_PARAMS)
+def test_example_passes_every_check_on_sqlite(
+    name: str, example_projects: Callable[[str], Path]
+) -> None:
+    # Given a copy of the example with its environment
+    project = example_projects(name)
 
     # When it is checked / Then format, lint, types, tests and migrations pass
     result = run_scaffold("check", cwd=project)
@@ -115,11 +146,11 @@ def test_example_passes_every_check_on_sqlite(name: str, tmp_path: Path) -> None
 
 @pytest.mark.e2e
 @pytest.mark.postgres
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EXAMPLE_PARAMS)
 def test_example_passes_every_check_on_postgres(
-    name: str, tmp_path: Path, require_postgres: None
+    name: str, example_projects: Callable[[str], Path], require_postgres: None
 ) -> None:
-    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
+    project = example_projects(name)
     database = postgres_database(f"example_{name.replace('-', '_')}")
 
     result = run_scaffold("check", "--db-url", database, cwd=project)
@@ -128,14 +159,13 @@ def test_example_passes_every_check_on_postgres(
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EXAMPLE_PARAMS)
 def test_schemathesis_finds_no_server_error_or_schema_violation(
-    name: str, tmp_path: Path
+    name: str, example_projects: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    # Given a copy of the example, served on loopback with a migrated database
-    project = Path(shutil.copytree(EXAMPLES / name, tmp_path / name))
+    # Given the example, served on loopback with a migrated database
+    project = example_projects(name)
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"}
-    prepare_environment(project, env=env)
     migrated = run_tool(
         (uv_binary(), "run", "--no-sync", "alembic", "upgrade", "head"),
         cwd=project,

@@ -17,7 +17,7 @@ from scaffold.project import ProjectRequest, render_project
 from scaffold.relations import Target, existing_target, order_resources
 from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
 from scaffold.wiring import WiringError
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 
 BOOKSTORE = (
@@ -305,30 +305,9 @@ def test_the_referencing_resource_can_be_added_in_a_second_command(
     assert "api_router.include_router(books.nested_router)" in router
 
 
-@pytest.mark.e2e
-def test_the_bookstore_passes_its_checks_on_sqlite(project: Path) -> None:
-    # Given author -> book <- review, book <-> tag and category.parent
-    result = run_scaffold("add", "resource", "--spec", str(BOOKSTORE), cwd=project)
-
-    # Then format, lint, types, generated tests and the migration round trip pass
-    assert result.returncode == 0, result.stderr + result.stdout
-
-
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_the_bookstore_passes_its_checks_on_postgres(
-    project: Path, require_postgres: None
-) -> None:
-    added = run_scaffold(
-        "add", "resource", "--spec", str(BOOKSTORE), "--no-check", cwd=project
-    )
-    assert added.returncode == 0, added.stderr
-
-    result = run_scaffold(
-        "check", "--db-url", postgres_database("relationships"), cwd=project
-    )
-
-    assert result.returncode == 0, result.stderr + result.stdout
+# The bookstore spec's checks on SQLite and PostgreSQL (author -> book <- review,
+# book <-> tag, category.parent) are those of examples/bookstore, generated from
+# the same spec and checked by tests/test_examples.py.
 
 
 def test_a_project_without_the_reference_error_is_refused(project: Path) -> None:

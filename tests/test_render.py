@@ -75,9 +75,16 @@ def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
 
 
 def test_every_resource_template_is_found() -> None:
-    assert "model.py.jinja" in TEMPLATES
-    assert "migration.py.jinja" in TEMPLATES
-    assert len(TEMPLATES) >= 7
+    # One template per file a resource gets (the drop revision is remove's)
+    assert TEMPLATES == [
+        "endpoints.py.jinja",
+        "migration.py.jinja",
+        "model.py.jinja",
+        "repository.py.jinja",
+        "schemas.py.jinja",
+        "service.py.jinja",
+        "tests.py.jinja",
+    ]
 
 
 @pytest.mark.parametrize("id_type", ["uuid", "int"])
@@ -87,7 +94,22 @@ def test_template_renders_python_that_parses(template: str, id_type: IdType) -> 
 
     tree = ast.parse(source, filename=template)
 
+    # It compiles (which also refuses what parses but cannot run, such as a
+    # misplaced return or await), starts with a module docstring, documents
+    # every public class and function (tests are named for what they prove),
+    # and carries no template artefact
+    compile(source, template, "exec")
     assert ast.get_docstring(tree), f"{template} starts with a module docstring"
+    undocumented = [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not node.name.startswith(("_", "test_"))
+        and not ast.get_docstring(node)
+    ]
+    assert undocumented == [], f"{template}: no docstring on {undocumented}"
+    for artefact in ("{{", "}}", "{%", "%}", "{#", "#}"):
+        assert artefact not in source, f"{template} contains {artefact!r}"
 
 
 def test_model_defines_the_class_and_the_enum() -> None:
