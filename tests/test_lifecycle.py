@@ -19,15 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import apply as apply_module
-from scaffold import render as render_module
-from scaffold.access import with_rules
-from scaffold.apply import JOURNAL_DIR, apply_plan
-from scaffold.check import tool_environment, uv_binary
-from scaffold.manifest import MANIFEST_FILE, FileState, file_states, read_manifest
-from scaffold.regenerate import MergeConflictError, regenerate_resources
-from scaffold.resource import add_resources, preview_resources
+from scaffold.changes.add_resource import add_resources, preview_resources
+from scaffold.changes.regenerate import MergeConflictError, regenerate_resources
+from scaffold.engine import apply as apply_module
+from scaffold.engine.apply import JOURNAL_DIR, apply_plan
+from scaffold.project.access import with_rules
+from scaffold.project.manifest import (
+    MANIFEST_FILE,
+    FileState,
+    file_states,
+    read_manifest,
+)
+from scaffold.render import environment as render_module
 from scaffold.spec import ResourceSpec, parse_cli_resource
+from scaffold.tools.check import tool_environment, uv_binary
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 
@@ -163,7 +168,8 @@ def test_a_failure_at_every_write_of_a_real_change_leaves_the_tree_unchanged(
 _INTERRUPT = textwrap.dedent(
     """
     import os, signal, sys
-    from scaffold import apply, cli
+    from scaffold import cli
+    from scaffold.engine import apply
 
     real = apply._write_atomically
     deliver = getattr(signal, sys.argv[1])

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from scaffold.naming import did_you_mean
 from scaffold.spec._schema import (
     MAPPING_TAG,
     STRING_TAG,
@@ -23,6 +22,7 @@ from scaffold.spec._schema import (
     ResourceEntry,
     SpecFile,
 )
+from scaffold.spec.naming import did_you_mean
 
 __all__ = [
     "MAX_SPEC_BYTES",

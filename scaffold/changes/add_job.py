@@ -15,17 +15,17 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from scaffold.answers import find_project, read_answers
-from scaffold.apply import apply_plan, ensure_no_journal
-from scaffold.check import CheckResult, check_project, raise_for_failures
+from scaffold.engine.apply import apply_plan, ensure_no_journal
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.plan import Plan, plan_files
+from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import ProjectError, UsageError
-from scaffold.events import NullReporter, Reporter
-from scaffold.format import format_python
-from scaffold.manifest import MANIFEST_FILE, JobRecord, digest, read_manifest
-from scaffold.naming import to_snake
-from scaffold.paths import templates_root
-from scaffold.plan import Plan, plan_files
-from scaffold.vcs import ensure_committed
+from scaffold.project.answers import find_project, read_answers
+from scaffold.project.layout import templates_root
+from scaffold.project.manifest import MANIFEST_FILE, JobRecord, digest, read_manifest
+from scaffold.spec.naming import to_snake
+from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.format import format_python
 
 __all__ = ["JobResult", "add_job", "job_name", "plan_job", "preview_job"]
 

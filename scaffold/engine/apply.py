@@ -20,10 +20,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.interrupt import note_undone, shielded
+from scaffold.engine.plan import Action, Plan
 from scaffold.errors import ProjectError
-from scaffold.events import NullReporter, Reporter
-from scaffold.interrupt import note_undone, shielded
-from scaffold.plan import Action, Plan
 
 __all__ = [
     "JOURNAL_DIR",

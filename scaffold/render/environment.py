@@ -14,8 +14,8 @@ from typing import Any
 import jinja2
 
 from scaffold.errors import ScaffoldError
-from scaffold.paths import templates_root
-from scaffold.view import py_literal
+from scaffold.project.layout import templates_root
+from scaffold.render.view import py_literal
 
 __all__ = ["render_template"]
 

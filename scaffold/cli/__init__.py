@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffold import __version__
-from scaffold.cli_options import (
+from scaffold.cli.help_format import hide_flag_types
+from scaffold.cli.job import add_job_command
+from scaffold.cli.options import (
     Access,
     AllowDirtyOption,
     CheckOption,
@@ -30,13 +32,11 @@ from scaffold.cli_options import (
     RuleOption,
     VerboseOption,
 )
+from scaffold.engine.interrupt import Interrupted, install_handlers, interrupted_message
 from scaffold.errors import ScaffoldError, UsageError
-from scaffold.help_format import hide_flag_types
-from scaffold.interrupt import Interrupted, install_handlers, interrupted_message
-from scaffold.job_cli import add_job_command
 
 if TYPE_CHECKING:
-    from scaffold.plan import Plan
+    from scaffold.engine.plan import Plan
 
 __all__ = ["app", "main"]
 
@@ -132,9 +132,13 @@ def new_project(
     quiet: QuietOption = False,
 ) -> None:
     """Create a FastAPI + SQLAlchemy + Alembic project that passes its own checks."""
-    from scaffold.console import ConsoleReporter, print_success
-    from scaffold.next_steps import after_new_project, project_files
-    from scaffold.project import ProjectRequest, create_project, preview_project
+    from scaffold.changes.new_project import (
+        ProjectRequest,
+        create_project,
+        preview_project,
+    )
+    from scaffold.changes.next_steps import after_new_project, project_files
+    from scaffold.cli.console import ConsoleReporter, print_success
 
     request = ProjectRequest.build(
         name=name,
@@ -232,9 +236,9 @@ def add_resource(
     quiet: QuietOption = False,
 ) -> None:
     """Generate a tested, migrated CRUD resource and wire it into the project."""
-    from scaffold.console import ConsoleReporter, print_success
-    from scaffold.next_steps import after_resources, project_files
-    from scaffold.resource import add_resources, preview_resources
+    from scaffold.changes.add_resource import add_resources, preview_resources
+    from scaffold.changes.next_steps import after_resources, project_files
+    from scaffold.cli.console import ConsoleReporter, print_success
     from scaffold.spec import load_spec_file, parse_cli_resource
 
     if spec is not None:
@@ -294,7 +298,7 @@ def add_resource(
 
 def _show_plan(dry_run: bool, as_json: bool, plan: Callable[[], Plan]) -> bool:
     """Print the plan for ``--dry-run`` and say so; refuse ``--json`` without it."""
-    from scaffold.console import plan_json, print_plan
+    from scaffold.cli.console import plan_json, print_plan
 
     if as_json and not dry_run:
         raise UsageError("--json shows a plan: use it together with --dry-run")
@@ -338,10 +342,10 @@ def regenerate(
     touch takes the new rendering; your edits are kept by a three-way merge,
     and lines changed on both sides get conflict markers (exit 1).
     """
-    from scaffold.console import ConsoleReporter, print_success
-    from scaffold.next_steps import project_files, regenerated_message
-    from scaffold.plan import Action
-    from scaffold.regenerate import preview_regeneration, regenerate_resources
+    from scaffold.changes.next_steps import project_files, regenerated_message
+    from scaffold.changes.regenerate import preview_regeneration, regenerate_resources
+    from scaffold.cli.console import ConsoleReporter, print_success
+    from scaffold.engine.plan import Action
 
     if _show_plan(
         dry_run,
@@ -396,9 +400,9 @@ def remove_resource(
     deleted if it is the head and not applied in the project's database;
     otherwise a new revision that drops the table is written.
     """
-    from scaffold.console import ConsoleReporter, print_notes, print_success
-    from scaffold.plan import Action
-    from scaffold.remove import preview_removal, remove_resources
+    from scaffold.changes.remove_resource import preview_removal, remove_resources
+    from scaffold.cli.console import ConsoleReporter, print_notes, print_success
+    from scaffold.engine.plan import Action
 
     if _show_plan(
         dry_run,
@@ -440,10 +444,10 @@ def status(
     ] = False,
 ) -> None:
     """List each generated file: unmodified, modified by you, or missing."""
-    from scaffold.answers import find_project
-    from scaffold.apply import ensure_no_journal
-    from scaffold.console import print_notes, print_status, status_json
-    from scaffold.manifest import file_states, read_manifest
+    from scaffold.cli.console import print_notes, print_status, status_json
+    from scaffold.engine.apply import ensure_no_journal
+    from scaffold.project.answers import find_project
+    from scaffold.project.manifest import file_states, read_manifest
 
     root = find_project(path)
     manifest = read_manifest(root)
@@ -468,9 +472,9 @@ def recover(
     ] = False,
 ) -> None:
     """Restore a project that a killed scaffold run left half-written."""
-    from scaffold.answers import find_project
-    from scaffold.apply import recover as play_back
-    from scaffold.console import print_notes, print_success
+    from scaffold.cli.console import print_notes, print_success
+    from scaffold.engine.apply import recover as play_back
+    from scaffold.project.answers import find_project
 
     root = find_project(path)
     recovery = play_back(root, dry_run=dry_run)
@@ -514,9 +518,9 @@ def check(
     Exits 0 when all pass; otherwise with the code of the first failed kind
     of check: 3 format, 4 lint, 5 types, 6 tests, 7 migrations.
     """
-    from scaffold.answers import find_project
-    from scaffold.check import check_project, exit_code_for
-    from scaffold.console import ConsoleReporter, print_results, results_json
+    from scaffold.cli.console import ConsoleReporter, print_results, results_json
+    from scaffold.project.answers import find_project
+    from scaffold.tools.check import check_project, exit_code_for
 
     root = find_project(path)
     reporter = ConsoleReporter(quiet=quiet or as_json)
@@ -533,7 +537,7 @@ def spec_schema() -> None:
     """Print the JSON Schema of spec files, for editors to autocomplete them."""
     import json
 
-    from scaffold.console import out
+    from scaffold.cli.console import out
     from scaffold.spec import spec_json_schema
 
     out().print_json(json.dumps(spec_json_schema()), highlight=False)
@@ -544,7 +548,7 @@ def main() -> None:
     # scaffold uses no Pydantic plugins; looking for them scans every installed
     # distribution, a noticeable part of a short command's start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from scaffold.console import err, escape, print_error
+    from scaffold.cli.console import err, escape, print_error
 
     install_handlers()
     try:

@@ -12,16 +12,33 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from scaffold.access import recorded_rules, resolved_targets, rule_problems, with_rules
-from scaffold.answers import find_project, read_answers
-from scaffold.apply import apply_plan, ensure_no_journal
-from scaffold.check import CheckResult, check_project, raise_for_failures
-from scaffold.clashes import refuse_clashes
+from scaffold.edit.inverse import add_inverse
+from scaffold.edit.wiring import (
+    MODELS_FILE,
+    ROUTER_FILE,
+    register_model,
+    register_router,
+)
+from scaffold.engine.apply import apply_plan, ensure_no_journal
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.plan import Action, Plan, backup_ops, plan_files
+from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import ProjectError
-from scaffold.events import NullReporter, Reporter
-from scaffold.format import format_python
-from scaffold.inverse import add_inverse
-from scaffold.manifest import (
+from scaffold.migrations.revision import (
+    VERSIONS_DIR,
+    current_head,
+    generation_time,
+    new_revision,
+)
+from scaffold.project.access import (
+    recorded_rules,
+    resolved_targets,
+    rule_problems,
+    with_rules,
+)
+from scaffold.project.answers import find_project, read_answers
+from scaffold.project.clashes import refuse_clashes
+from scaffold.project.manifest import (
     MANIFEST_FILE,
     STATE_DIR,
     Manifest,
@@ -31,26 +48,19 @@ from scaffold.manifest import (
     find_records,
     read_manifest,
 )
-from scaffold.migration import (
-    VERSIONS_DIR,
-    current_head,
-    generation_time,
-    new_revision,
-)
-from scaffold.naming import resource_names
-from scaffold.plan import Action, Plan, backup_ops, plan_files
-from scaffold.relations import (
+from scaffold.project.relations import (
     Target,
     model_path,
     order_resources,
 )
-from scaffold.render import render_template
-from scaffold.skeleton import skeleton_problems
+from scaffold.project.skeleton import skeleton_problems
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
+from scaffold.render.view_relations import RelationView
 from scaffold.spec import ResourceSpec
-from scaffold.vcs import ensure_committed
-from scaffold.view import build_view
-from scaffold.view_relations import RelationView
-from scaffold.wiring import MODELS_FILE, ROUTER_FILE, register_model, register_router
+from scaffold.spec.naming import resource_names
+from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.format import format_python
 
 __all__ = [
     "AddResult",

@@ -3,7 +3,7 @@
 Planning reads nothing and writes nothing: it turns rendered text, the current
 contents of the files it touches and the manifest's record of what scaffold
 generated (all passed in) into classified operations. The apply step
-(:mod:`scaffold.apply`) is the only place that touches the disk.
+(:mod:`scaffold.engine.apply`) is the only place that touches the disk.
 
 Each target is classified: created, identical, a generated file the user has
 not modified (safe to update), a shared file scaffold edits in place, or a file
@@ -146,7 +146,7 @@ def plan_files(
         ConflictError: Files the user modified (or wrote) would be replaced;
             every one is named, and nothing is written.
     """
-    from scaffold.manifest import digest
+    from scaffold.project.manifest import digest
 
     generated = generated or {}
     editable = set(may_modify)
@@ -193,7 +193,7 @@ def backup_ops(ops: Iterable[FileOp], stamp: str) -> list[FileOp]:
         ops: Operations that replace or delete a file the user modified.
         stamp: The backup's directory name under ``.scaffold/backup/``.
     """
-    from scaffold.manifest import BACKUP_DIR
+    from scaffold.project.manifest import BACKUP_DIR
 
     return [
         FileOp(PurePosixPath(BACKUP_DIR) / stamp / op.path, op.before, Action.CREATE)

@@ -3,7 +3,7 @@
 Which dependency each route runs, which status codes it documents, what the
 service needs to know of the caller, how each referenced row is checked, and
 which test client plays which part: worked out here from the resolved rules
-(:mod:`scaffold.access`), so the templates only print.
+(:mod:`scaffold.project.access`), so the templates only print.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scaffold.access import Check, Rules, check_kind, stricter
+from scaffold.project.access import Check, Rules, check_kind, stricter
 from scaffold.spec import Rule
 
 if TYPE_CHECKING:
-    from scaffold.view import ResourceView
-    from scaffold.view_relations import RelationView
+    from scaffold.render.view import ResourceView
+    from scaffold.render.view_relations import RelationView
 
 __all__ = [
     "AccessView",

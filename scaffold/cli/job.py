@@ -52,8 +52,13 @@ def add_job_command(
     ] = False,
 ) -> None:
     """Add a background job to a project made with --jobs, registered and tested."""
-    from scaffold.console import ConsoleReporter, plan_json, print_plan, print_success
-    from scaffold.job import add_job, preview_job
+    from scaffold.changes.add_job import add_job, preview_job
+    from scaffold.cli.console import (
+        ConsoleReporter,
+        plan_json,
+        print_plan,
+        print_success,
+    )
 
     if as_json and not dry_run:
         raise UsageError("--json shows a plan: use it together with --dry-run")

@@ -4,7 +4,7 @@ A resource can only be generated once every resource it refers to exists,
 either earlier in the same call or already in the project. This module orders a
 call's resources so referenced tables come first, finds referenced resources
 in the project (``app/models/<module>.py`` and its model class, via :mod:`ast`).
-:mod:`scaffold.inverse` edits the inverse side into the referenced model.
+:mod:`scaffold.edit.inverse` edits the inverse side into the referenced model.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
-from scaffold.naming import ResourceNames, did_you_mean, resource_names
 from scaffold.spec import ResourceSpec, Rule
+from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
 
 __all__ = [
     "Target",
@@ -41,7 +41,7 @@ class Target:
         url_path: The URL segment, e.g. ``authors``.
         plural: The endpoint module and test module name, e.g. ``authors``.
         human: Lowercase words, e.g. ``author``.
-        read: Who may read its rows (see :mod:`scaffold.access`).
+        read: Who may read its rows (see :mod:`scaffold.project.access`).
         write: Who may write its rows.
         owned: Whether each of its rows has an owner.
     """

@@ -16,15 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
-from scaffold.apply import apply_plan
-from scaffold.check import CheckResult, check_project, raise_for_failures
-from scaffold.errors import ScaffoldError
-from scaffold.events import NullReporter, Reporter
-from scaffold.format import format_python
-from scaffold.manifest import ResourceRecord, base_path, digest
-from scaffold.next_steps import project_files
-from scaffold.plan import Action, FileOp, Plan, backup_ops, conflict_error, write_op
-from scaffold.resource import (
+from scaffold.changes.add_resource import (
     ProjectSnapshot,
     backup_stamp,
     read_recorded,
@@ -33,7 +25,22 @@ from scaffold.resource import (
     state_ops,
     wire,
 )
-from scaffold.vcs import ensure_committed
+from scaffold.changes.next_steps import project_files
+from scaffold.engine.apply import apply_plan
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.plan import (
+    Action,
+    FileOp,
+    Plan,
+    backup_ops,
+    conflict_error,
+    write_op,
+)
+from scaffold.engine.vcs import ensure_committed
+from scaffold.errors import ScaffoldError
+from scaffold.project.manifest import ResourceRecord, base_path, digest
+from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.format import format_python
 
 __all__ = [
     "MergeConflictError",

@@ -15,13 +15,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scaffold.apply import apply_plan
-from scaffold.check import CheckResult, check_project, raise_for_failures, run_tool
+from scaffold.changes.add_resource import ProjectSnapshot, backup_stamp, read_recorded
+from scaffold.edit.inverse import remove_inverse
+from scaffold.edit.wiring import (
+    MODELS_FILE,
+    ROUTER_FILE,
+    unregister_model,
+    unregister_router,
+)
+from scaffold.engine.apply import apply_plan
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, write_op
+from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import SpecError
-from scaffold.events import NullReporter, Reporter
-from scaffold.format import format_python
-from scaffold.inverse import remove_inverse
-from scaffold.manifest import (
+from scaffold.migrations.revision import (
+    VERSIONS_DIR,
+    current_head,
+    generation_time,
+    new_revision,
+    revision_parts,
+)
+from scaffold.project.manifest import (
     MANIFEST_FILE,
     STATE_DIR,
     ResourceRecord,
@@ -29,25 +43,16 @@ from scaffold.manifest import (
     digest,
     find_records,
 )
-from scaffold.migration import (
-    VERSIONS_DIR,
-    current_head,
-    generation_time,
-    new_revision,
-    revision_parts,
+from scaffold.project.relations import Target, model_path, order_resources
+from scaffold.render.environment import render_template
+from scaffold.spec.naming import resource_names
+from scaffold.tools.check import (
+    CheckResult,
+    check_project,
+    raise_for_failures,
+    run_tool,
 )
-from scaffold.naming import resource_names
-from scaffold.plan import Action, FileOp, Plan, backup_ops, write_op
-from scaffold.relations import Target, model_path, order_resources
-from scaffold.render import render_template
-from scaffold.resource import ProjectSnapshot, backup_stamp, read_recorded
-from scaffold.vcs import ensure_committed
-from scaffold.wiring import (
-    MODELS_FILE,
-    ROUTER_FILE,
-    unregister_model,
-    unregister_router,
-)
+from scaffold.tools.format import format_python
 
 __all__ = ["RemoveResult", "applied_revisions", "plan_removal", "remove_resources"]
 

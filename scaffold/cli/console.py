@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.status import Status
 
-    from scaffold.check import CheckResult
-    from scaffold.manifest import FileState, Manifest
-    from scaffold.plan import Plan
+    from scaffold.engine.plan import Plan
+    from scaffold.project.manifest import FileState, Manifest
+    from scaffold.tools.check import CheckResult
 
 __all__ = [
     "ConsoleReporter",
@@ -108,7 +108,7 @@ def print_status(
     """Show each file's state (only the changed ones with ``changed_only``)."""
     from rich.table import Table
 
-    from scaffold.manifest import FileState
+    from scaffold.project.manifest import FileState
 
     owners = _owners(manifest)
     table = Table(box=None, show_header=True, header_style="bold")
@@ -174,7 +174,7 @@ def print_results(root: Path, results: Sequence[CheckResult]) -> None:
     """
     from rich.table import Table
 
-    from scaffold.check import output_excerpt
+    from scaffold.tools.check import output_excerpt
 
     table = Table(title=f"Checks of {root}", title_justify="left")
     table.add_column("check")
@@ -231,7 +231,7 @@ def results_json(root: Path, results: Sequence[CheckResult]) -> str:
     """The results as JSON, for CI: each check's name, kind, result and time."""
     import json
 
-    from scaffold.check import exit_code_for
+    from scaffold.tools.check import exit_code_for
 
     return json.dumps(
         {

@@ -18,9 +18,9 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from scaffold.engine.plan import WRITES_OVER_EXISTING, Plan
 from scaffold.errors import UsageError
-from scaffold.manifest import STATE_DIR, digest, read_manifest
-from scaffold.plan import WRITES_OVER_EXISTING, Plan
+from scaffold.project.manifest import STATE_DIR, digest, read_manifest
 
 __all__ = ["dirty_files", "ensure_committed"]
 

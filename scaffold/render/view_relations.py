@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from scaffold.access import Check
-from scaffold.inverse import inverse_lines
-from scaffold.relations import Target
+from scaffold.edit.inverse import inverse_lines
+from scaffold.project.access import Check
+from scaffold.project.relations import Target
 from scaffold.spec import RelationSpec, ResourceSpec
 from scaffold.spec._relations import singular_of
 
 if TYPE_CHECKING:
-    from scaffold.view import ResourceView
+    from scaffold.render.view import ResourceView
 
 __all__ = ["RelationView", "relation_imports", "relation_views"]
 

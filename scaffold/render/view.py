@@ -16,18 +16,22 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
-from scaffold.access import resolve_rules
-from scaffold.relations import Target
-from scaffold.samples import InvalidCase, Sample, invalid_cases, sample_for
-from scaffold.spec import FieldSpec, FieldType, ResourceSpec
-from scaffold.view_access import (
+from scaffold.project.access import resolve_rules
+from scaffold.project.relations import Target
+from scaffold.render.samples import InvalidCase, Sample, invalid_cases, sample_for
+from scaffold.render.view_access import (
     AccessView,
     access_dependencies,
     access_imports,
     access_view,
     apply_access,
 )
-from scaffold.view_relations import RelationView, relation_imports, relation_views
+from scaffold.render.view_relations import (
+    RelationView,
+    relation_imports,
+    relation_views,
+)
+from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
 
@@ -554,7 +558,7 @@ def build_view(
         id_type: The project's primary-key type.
         targets: The resources it refers to, by singular name (default: itself).
         project_auth: Whether the project has users; decides the default
-            rules (see :func:`scaffold.access.resolve_rules`).
+            rules (see :func:`scaffold.project.access.resolve_rules`).
 
     Returns:
         The view.

@@ -18,15 +18,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from scaffold import __version__
-from scaffold.apply import process_umask
-from scaffold.check import CheckResult, check_project, raise_for_failures
+from scaffold.engine.apply import process_umask
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.engine.interrupt import Interrupted, note_undone, shielded
+from scaffold.engine.plan import Action, FileOp, Plan
 from scaffold.errors import ProjectError, UsageError
-from scaffold.events import NullReporter, Reporter
-from scaffold.interrupt import Interrupted, note_undone, shielded
-from scaffold.local_env import write_local_env
-from scaffold.manifest import MANIFEST_FILE, STATE_DIR, Manifest
-from scaffold.paths import templates_root
-from scaffold.plan import Action, FileOp, Plan
+from scaffold.project.layout import templates_root
+from scaffold.project.local_env import write_local_env
+from scaffold.project.manifest import MANIFEST_FILE, STATE_DIR, Manifest
+from scaffold.tools.check import CheckResult, check_project, raise_for_failures
 
 __all__ = [
     "ProjectRequest",

@@ -9,7 +9,7 @@ from scaffold.errors import ScaffoldError
 
 __all__ = ["templates_root"]
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @cache

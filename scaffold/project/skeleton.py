@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from scaffold.paths import templates_root
+from scaffold.project.layout import templates_root
 
 __all__ = ["skeleton_paths", "skeleton_problems"]
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold.engine.events import NullReporter, Reporter
 from scaffold.errors import CheckFailedError, ProjectError
-from scaffold.events import NullReporter, Reporter
 
 __all__ = [
     "Check",
@@ -253,7 +253,7 @@ def check_project(
     """
     import tempfile
 
-    from scaffold.answers import read_answers
+    from scaffold.project.answers import read_answers
 
     reporter = reporter or NullReporter()
     env = {"DATABASE_URL": db_url} if db_url else {}

@@ -17,8 +17,8 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from scaffold.errors import SpecError
-from scaffold.manifest import Manifest
-from scaffold.relations import Target, resolve_targets
+from scaffold.project.manifest import Manifest
+from scaffold.project.relations import Target, resolve_targets
 from scaffold.spec import ResourceSpec, Rule
 
 __all__ = [
@@ -180,7 +180,7 @@ def resolved_targets(
 
     Raises:
         SpecError: A referenced resource is missing (see
-            :func:`~scaffold.relations.resolve_targets`), or a reference that
+            :func:`~scaffold.project.relations.resolve_targets`), or a reference that
             its resource's rules cannot honour.
     """
     names = {name: record.spec.names for name, record in manifest.resources.items()}

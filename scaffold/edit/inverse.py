@@ -2,7 +2,7 @@
 
 ``author:ref`` on books adds ``Author.books``. The edits find their anchors on
 the syntax tree (:mod:`ast`) and insert or remove only the lines they own, in
-the style of :mod:`scaffold.wiring`: applying one twice changes nothing more,
+the style of :mod:`scaffold.edit.wiring`: applying one twice changes nothing more,
 and when the file is not in the expected shape nothing is changed and the
 error shows the lines to add by hand. The referencing model is imported under
 ``TYPE_CHECKING`` only, so models never import each other at run time.
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ast
 
+from scaffold.edit.wiring import WiringError, _delete, _drop_import, _Insert
 from scaffold.errors import SpecError
-from scaffold.naming import ResourceNames
-from scaffold.relations import Target, assigns, model_class
+from scaffold.project.relations import Target, assigns, model_class
 from scaffold.spec import RelationSpec
-from scaffold.wiring import WiringError, _delete, _drop_import, _Insert
+from scaffold.spec.naming import ResourceNames
 
 __all__ = ["add_inverse", "inverse_lines", "remove_inverse"]
 

@@ -12,8 +12,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from scaffold.check import run_tool
 from scaffold.errors import ScaffoldError
+from scaffold.tools.check import run_tool
 
 __all__ = ["format_python", "ruff_binary"]
 

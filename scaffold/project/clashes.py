@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scaffold.errors import SpecError
-from scaffold.manifest import Manifest
+from scaffold.project.manifest import Manifest
 from scaffold.spec import ResourceSpec
 
 __all__ = ["existing_resource_problem", "refuse_clashes"]
