@@ -37,7 +37,7 @@ from scaffold.engine.plan import (
     write_op,
 )
 from scaffold.engine.vcs import ensure_committed
-from scaffold.errors import ScaffoldError
+from scaffold.errors import MergeConflictError
 from scaffold.project.manifest import ResourceRecord, base_path, digest
 from scaffold.tools.check import CheckResult, check_project, raise_for_failures
 from scaffold.tools.format import format_python
@@ -49,12 +49,6 @@ __all__ = [
     "plan_regeneration",
     "regenerate_resources",
 ]
-
-
-class MergeConflictError(ScaffoldError):
-    """Merged files hold conflict markers for the user to resolve."""
-
-    exit_code = 1
 
 
 def merge(base: str, ours: str, theirs: str) -> tuple[str, bool]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from scaffold.edit.wiring import WiringError, _delete, _drop_import, _Insert
+from scaffold.edit.wiring import LineEdit, WiringError, apply_removals, drop_import
 from scaffold.errors import SpecError
 from scaffold.project.relations import Target, assigns, model_class
 from scaffold.spec import RelationSpec
@@ -206,7 +206,7 @@ def remove_inverse(
     if node is None:
         return source
     edits = [
-        _Insert(item.lineno, item.end_lineno or item.lineno, "")
+        LineEdit(item.lineno, item.end_lineno or item.lineno, "")
         for item in node.body
         if isinstance(item, ast.AnnAssign)
         and assigns(item, inverse)
@@ -229,11 +229,11 @@ def remove_inverse(
             if isinstance(sub, ast.ImportFrom) and sub.module == owner_module
         ]
         if imports and len(guard.body) == len(imports):
-            edits.append(_Insert(guard.lineno, guard.end_lineno or guard.lineno, ""))
+            edits.append(LineEdit(guard.lineno, guard.end_lineno or guard.lineno, ""))
         else:
             for sub in imports:
-                edits.append(_Insert(sub.lineno, sub.end_lineno or sub.lineno, ""))
-    edited = _delete(source, edits)
+                edits.append(LineEdit(sub.lineno, sub.end_lineno or sub.lineno, ""))
+    edited = apply_removals(source, edits)
     tree = ast.parse(edited)
     used = {
         name.id
@@ -242,7 +242,7 @@ def remove_inverse(
     }
     drops = []
     if "relationship" not in used:
-        drops += _drop_import(tree, "sqlalchemy.orm", "relationship")
+        drops += drop_import(tree, "sqlalchemy.orm", "relationship")
     if "TYPE_CHECKING" not in used:
-        drops += _drop_import(tree, "typing", "TYPE_CHECKING")
-    return _delete(edited, drops) if drops else edited
+        drops += drop_import(tree, "typing", "TYPE_CHECKING")
+    return apply_removals(edited, drops) if drops else edited

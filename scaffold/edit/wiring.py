@@ -12,12 +12,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold.errors import ProjectError
+from scaffold.errors import WiringError
 
 __all__ = [
     "MODELS_FILE",
     "ROUTER_FILE",
+    "LineEdit",
     "WiringError",
+    "apply_removals",
+    "drop_import",
     "register_model",
     "register_router",
     "unregister_model",
@@ -29,12 +32,8 @@ MODELS_FILE = "app/models/__init__.py"
 ENDPOINTS_PACKAGE = "app.api.v1.endpoints"
 
 
-class WiringError(ProjectError):
-    """A shared file no longer has the shape an edit expects."""
-
-
 @dataclass(frozen=True)
-class _Insert:
+class LineEdit:
     """Replace lines ``start``..``end`` (1-based, inclusive) with ``text``.
 
     ``end == start - 1`` inserts before line ``start`` without replacing.
@@ -45,7 +44,7 @@ class _Insert:
     text: str
 
 
-def _apply(source: str, edits: list[_Insert]) -> str:
+def _apply(source: str, edits: list[LineEdit]) -> str:
     lines = source.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
@@ -101,7 +100,9 @@ def _import_from(tree: ast.Module, module: str) -> list[ast.ImportFrom]:
     ]
 
 
-def _add_name_to_import(node: ast.ImportFrom, module: str, name: str) -> _Insert | None:
+def _add_name_to_import(
+    node: ast.ImportFrom, module: str, name: str
+) -> LineEdit | None:
     """Rewrite ``from module import ...`` to include ``name``; None if present."""
     if any(alias.name == name and alias.asname is None for alias in node.names):
         return None
@@ -109,17 +110,17 @@ def _add_name_to_import(node: ast.ImportFrom, module: str, name: str) -> _Insert
         [*(_alias_text(alias) for alias in node.names), name], key=str.casefold
     )
     text = f"from {module} import {', '.join(names)}\n"
-    return _Insert(node.lineno, node.end_lineno or node.lineno, text)
+    return LineEdit(node.lineno, node.end_lineno or node.lineno, text)
 
 
-def _ensure_import(tree: ast.Module, module: str, name: str) -> list[_Insert]:
+def _ensure_import(tree: ast.Module, module: str, name: str) -> list[LineEdit]:
     """The edit that makes ``from module import name`` hold, if one is needed."""
     imports = _import_from(tree, module)
     if imports:
         edit = _add_name_to_import(imports[0], module, name)
         return [edit] if edit else []
     after = _last_import_line(tree)
-    return [_Insert(after + 1, after, f"from {module} import {name}\n")]
+    return [LineEdit(after + 1, after, f"from {module} import {name}\n")]
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -178,7 +179,7 @@ def register_router(
         anchor: ast.stmt = includes[-1] if includes else routers[0]
         after = anchor.end_lineno or anchor.lineno
         separator = "" if includes else "\n"
-        edits.append(_Insert(after + 1, after, f"{separator}{include_line}\n"))
+        edits.append(LineEdit(after + 1, after, f"{separator}{include_line}\n"))
     return _apply(source, edits) if edits else source
 
 
@@ -230,10 +231,10 @@ def register_model(
         if class_name not in names:
             listed = ", ".join(f'"{name}"' for name in sorted({*names, class_name}))
             text = f"__all__ = [{listed}]\n"
-            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
+            edits.append(LineEdit(node.lineno, node.end_lineno or node.lineno, text))
     else:
         after = _last_import_line(tree)
-        edits.append(_Insert(after + 1, after, f'\n__all__ = ["{class_name}"]\n'))
+        edits.append(LineEdit(after + 1, after, f'\n__all__ = ["{class_name}"]\n'))
     return _apply(source, edits) if edits else source
 
 
@@ -253,7 +254,7 @@ def unregister_router(source: str, module: str, *, path: str = ROUTER_FILE) -> s
         f"remove 'api_router.include_router({module}.router)'",
     ]
     tree = _parse(source, path, by_hand)
-    edits = _drop_import(tree, ENDPOINTS_PACKAGE, module)
+    edits = drop_import(tree, ENDPOINTS_PACKAGE, module)
     for node in tree.body:
         if (
             isinstance(node, ast.Expr)
@@ -261,8 +262,8 @@ def unregister_router(source: str, module: str, *, path: str = ROUTER_FILE) -> s
             and _is_include_router(node.value)
             and _includes_module(node, module)
         ):
-            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, ""))
-    return _delete(source, edits) if edits else source
+            edits.append(LineEdit(node.lineno, node.end_lineno or node.lineno, ""))
+    return apply_removals(source, edits) if edits else source
 
 
 def unregister_model(
@@ -282,7 +283,7 @@ def unregister_model(
         f'remove "{class_name}" from __all__',
     ]
     tree = _parse(source, path, by_hand)
-    edits = _drop_import(tree, f"app.models.{module}", class_name)
+    edits = drop_import(tree, f"app.models.{module}", class_name)
     for node in tree.body:
         if not (
             isinstance(node, ast.Assign | ast.AnnAssign)
@@ -300,11 +301,11 @@ def unregister_model(
         if class_name in names:
             listed = ", ".join(f'"{name}"' for name in names if name != class_name)
             text = f"__all__ = [{listed}]\n"
-            edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
-    return _delete(source, edits) if edits else source
+            edits.append(LineEdit(node.lineno, node.end_lineno or node.lineno, text))
+    return apply_removals(source, edits) if edits else source
 
 
-def _drop_import(tree: ast.Module, module: str, name: str) -> list[_Insert]:
+def drop_import(tree: ast.Module, module: str, name: str) -> list[LineEdit]:
     """Edits that remove ``name`` from every ``from module import ...``."""
     edits = []
     for node in _import_from(tree, module):
@@ -316,11 +317,11 @@ def _drop_import(tree: ast.Module, module: str, name: str) -> list[_Insert]:
             if kept
             else ""
         )
-        edits.append(_Insert(node.lineno, node.end_lineno or node.lineno, text))
+        edits.append(LineEdit(node.lineno, node.end_lineno or node.lineno, text))
     return edits
 
 
-def _delete(source: str, edits: list[_Insert]) -> str:
+def apply_removals(source: str, edits: list[LineEdit]) -> str:
     """Apply ``edits``; where a statement is removed, drop the blank line it leaves.
 
     A removed statement that sat between two blank lines (or a blank line and
@@ -328,7 +329,7 @@ def _delete(source: str, edits: list[_Insert]) -> str:
     keeps the spacing it had before the statement was added.
     """
     lines = source.splitlines(keepends=True)
-    removed_blanks: list[_Insert] = []
+    removed_blanks: list[LineEdit] = []
     for edit in edits:
         if edit.text:
             continue
@@ -337,7 +338,7 @@ def _delete(source: str, edits: list[_Insert]) -> str:
         blank_before = before >= 0 and not lines[before].strip()
         blank_after = after >= len(lines) or not lines[after].strip()
         if blank_before and blank_after:
-            removed_blanks.append(_Insert(before + 1, before + 1, ""))
+            removed_blanks.append(LineEdit(before + 1, before + 1, ""))
     text = _apply(source, [*edits, *removed_blanks])
     return text.rstrip("\n") + "\n"
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import NoReturn
 
+from scaffold.errors import Interrupted
+
 __all__ = [
     "Interrupted",
     "install_handlers",
@@ -23,28 +25,6 @@ __all__ = [
     "note_undone",
     "shielded",
 ]
-
-
-class Interrupted(BaseException):
-    """The process received SIGINT (Ctrl-C) or SIGTERM.
-
-    A ``BaseException``, like ``KeyboardInterrupt``, so that no
-    ``except Exception`` on the way swallows it.
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-    @property
-    def exit_code(self) -> int:
-        """128 plus the signal number: 130 for Ctrl-C, 143 for SIGTERM."""
-        return 128 + self.signum
-
-    @property
-    def cause(self) -> str:
-        """How the user would name the signal."""
-        return "Ctrl-C" if self.signum == signal.SIGINT else "SIGTERM"
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> NoReturn:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from scaffold.errors import ScaffoldError
+from scaffold.errors import ConflictError
 
 __all__ = [
     "WRITES_OVER_EXISTING",
@@ -62,10 +62,6 @@ WRITES_OVER_EXISTING = frozenset(
 )  # fmt: skip
 
 _UNCHANGED = frozenset({Action.IDENTICAL, Action.KEEP})
-
-
-class ConflictError(ScaffoldError):
-    """Files the user modified stand in the way; nothing was written."""
 
 
 @dataclass(frozen=True)
