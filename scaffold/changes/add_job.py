@@ -15,16 +15,16 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from scaffold.engine.apply import apply_plan, ensure_no_journal
+from scaffold.changes.transaction import carry_out, guard
+from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Plan, plan_files
-from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import ProjectError, UsageError
 from scaffold.project.answers import find_project, read_answers
 from scaffold.project.layout import templates_root
 from scaffold.project.manifest import MANIFEST_FILE, JobRecord, digest, read_manifest
 from scaffold.spec.naming import to_snake
-from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
 __all__ = ["JobResult", "add_job", "job_name", "plan_job", "preview_job"]
@@ -205,10 +205,6 @@ def add_job(
     snake = job_name(name)
     reporter.stage(f"Generating job {snake}")
     root, plan = preview_job(snake, project=project)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
-    apply_plan(root, plan, reporter=reporter)
-    if not check:
-        return JobResult(root, snake, plan)
-    results = check_project(root, reporter=reporter)
-    raise_for_failures(root, results)
-    return JobResult(root, snake, plan, tuple(results))
+    guard(root, plan, allow_dirty=allow_dirty)
+    checks = carry_out(root, plan, check=check, reporter=reporter)
+    return JobResult(root, snake, plan, checks)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import add_inverse
 from scaffold.edit.wiring import (
     MODELS_FILE,
@@ -19,10 +20,9 @@ from scaffold.edit.wiring import (
     register_model,
     register_router,
 )
-from scaffold.engine.apply import apply_plan, ensure_no_journal
+from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, Plan, backup_ops, plan_files
-from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import ProjectError
 from scaffold.migrations.revision import (
     VERSIONS_DIR,
@@ -59,7 +59,7 @@ from scaffold.render.view import build_view
 from scaffold.render.view_relations import RelationView
 from scaffold.spec import ResourceSpec
 from scaffold.spec.naming import resource_names
-from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
 __all__ = [
@@ -455,8 +455,7 @@ def preview_resources(
     root = find_project(project)
     snapshot = read_snapshot(root, resources)
     plan = plan_resources(snapshot, resources, force=force)
-    ensure_committed(root, plan, allow_dirty=allow_dirty)
-    return root, plan
+    return root, guard(root, plan, allow_dirty=allow_dirty)
 
 
 @dataclass(frozen=True)
@@ -496,9 +495,5 @@ def add_resources(
     root, plan = preview_resources(
         resources, project=project, force=force, allow_dirty=allow_dirty
     )
-    apply_plan(root, plan, reporter=reporter)
-    if not check:
-        return AddResult(root, plan)
-    results = check_project(root, reporter=reporter)
-    raise_for_failures(root, results)
-    return AddResult(root, plan, tuple(results))
+    checks = carry_out(root, plan, check=check, reporter=reporter)
+    return AddResult(root, plan, checks)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from scaffold import __version__
+from scaffold.changes.transaction import verify
 from scaffold.engine.apply import process_umask
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.interrupt import Interrupted, note_undone, shielded
@@ -26,7 +27,7 @@ from scaffold.errors import ProjectError, UsageError
 from scaffold.project.layout import templates_root
 from scaffold.project.local_env import write_local_env
 from scaffold.project.manifest import MANIFEST_FILE, STATE_DIR, Manifest
-from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.check import CheckResult
 
 __all__ = [
     "ProjectRequest",
@@ -268,10 +269,8 @@ def create_project(
     """
     reporter = reporter or NullReporter()
     files = render_project(request, reporter=reporter)
-    if not check:
-        return ProjectResult(request.target, files)
     try:
-        results = check_project(request.target, db_url=db_url, reporter=reporter)
+        checks = verify(request.target, check=check, db_url=db_url, reporter=reporter)
     except (Interrupted, KeyboardInterrupt) as exc:
         # Ctrl-C during uv sync or a check: the project is not proven, and a
         # rerun of the same command must find the way clear.
@@ -279,5 +278,4 @@ def create_project(
             shutil.rmtree(request.target, ignore_errors=True)
         note_undone(exc, f"removed {request.name}, which was not finished")
         raise
-    raise_for_failures(request.target, results)
-    return ProjectResult(request.target, files, tuple(results))
+    return ProjectResult(request.target, files, checks)

@@ -26,7 +26,7 @@ from scaffold.changes.add_resource import (
     wire,
 )
 from scaffold.changes.next_steps import project_files
-from scaffold.engine.apply import apply_plan
+from scaffold.changes.transaction import carry_out, guard
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import (
     Action,
@@ -36,10 +36,9 @@ from scaffold.engine.plan import (
     conflict_error,
     write_op,
 )
-from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import MergeConflictError
 from scaffold.project.manifest import ResourceRecord, base_path, digest
-from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
 __all__ = [
@@ -162,8 +161,7 @@ def preview_regeneration(
     """
     snapshot, records = read_recorded(project, names)
     plan = plan_regeneration(snapshot, records, force=force)
-    ensure_committed(snapshot.root, plan, allow_dirty=allow_dirty)
-    return snapshot.root, plan
+    return snapshot.root, guard(snapshot.root, plan, allow_dirty=allow_dirty)
 
 
 @dataclass(frozen=True)
@@ -196,7 +194,16 @@ def regenerate_resources(
     root, plan = preview_regeneration(
         names, project=project, force=force, allow_dirty=allow_dirty
     )
-    apply_plan(root, plan, reporter=reporter)
+    checks = carry_out(root, plan, check=check, reporter=reporter, settle=_merged)
+    return RegenerateResult(root, plan, checks)
+
+
+def _merged(plan: Plan) -> bool:
+    """Refuse to check a merge with conflict markers; check only a change.
+
+    Raises:
+        MergeConflictError: Files were written with conflict markers.
+    """
     conflicts = plan.paths(Action.CONFLICT)
     if conflicts:
         raise MergeConflictError(
@@ -208,8 +215,5 @@ def regenerate_resources(
             "resolve the markers (your other edits were kept), then run: "
             "scaffold check",
         )
-    if not check or not project_files(op.path for op in plan.changes):
-        return RegenerateResult(root, plan)  # nothing changed: nothing to prove
-    results = check_project(root, reporter=reporter)
-    raise_for_failures(root, results)
-    return RegenerateResult(root, plan, tuple(results))
+    # nothing changed: nothing to prove
+    return bool(project_files(op.path for op in plan.changes))

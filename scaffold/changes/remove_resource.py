@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold.changes.add_resource import ProjectSnapshot, backup_stamp, read_recorded
+from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import remove_inverse
 from scaffold.edit.wiring import (
     MODELS_FILE,
@@ -23,10 +24,8 @@ from scaffold.edit.wiring import (
     unregister_model,
     unregister_router,
 )
-from scaffold.engine.apply import apply_plan
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, write_op
-from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import SpecError
 from scaffold.migrations.revision import (
     VERSIONS_DIR,
@@ -48,8 +47,6 @@ from scaffold.render.environment import render_template
 from scaffold.spec.naming import resource_names
 from scaffold.tools.check import (
     CheckResult,
-    check_project,
-    raise_for_failures,
     run_tool,
 )
 from scaffold.tools.format import format_python
@@ -277,7 +274,7 @@ def preview_removal(
     removal = plan_removal(
         snapshot, names, force=force, applied=applied_revisions(root)
     )
-    ensure_committed(root, removal.plan, allow_dirty=allow_dirty)
+    guard(root, removal.plan, allow_dirty=allow_dirty)
     return root, removal
 
 
@@ -310,12 +307,8 @@ def remove_resources(
     root, removal = preview_removal(
         names, project=project, force=force, allow_dirty=allow_dirty
     )
-    apply_plan(root, removal.plan, reporter=reporter)
-    if not check:
-        return RemoveResult(root, removal.plan, removal.notes)
-    results = check_project(root, reporter=reporter)
-    raise_for_failures(root, results)
-    return RemoveResult(root, removal.plan, removal.notes, tuple(results))
+    checks = carry_out(root, removal.plan, check=check, reporter=reporter)
+    return RemoveResult(root, removal.plan, removal.notes, checks)
 
 
 def _referencing_first(
