@@ -55,8 +55,8 @@ from scaffold.project.relations import (
 )
 from scaffold.project.skeleton import skeleton_problems
 from scaffold.render.environment import render_template
+from scaffold.render.relation_model import RelationView
 from scaffold.render.view import build_view
-from scaffold.render.view_relations import RelationView
 from scaffold.spec import ResourceSpec
 from scaffold.spec.naming import resource_names
 from scaffold.tools.check import CheckResult

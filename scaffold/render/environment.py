@@ -15,7 +15,7 @@ import jinja2
 
 from scaffold.errors import ScaffoldError
 from scaffold.project.layout import templates_root
-from scaffold.render.view import py_literal
+from scaffold.render.literals import py_literal
 
 __all__ = ["render_template"]
 
