@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from scaffold.changes.add_resource import preview_resources, resource_paths
+from scaffold.changes.add_resource import preview_resources
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
 from scaffold.project.access import recorded_rules, resolve_rules
 from scaffold.project.skeleton import skeleton_paths
+from scaffold.project.snapshot import resource_paths
 from scaffold.spec import parse_cli_resource
 from scaffold.spec.naming import resource_names
 from tests.conftest import tree_digest

@@ -16,7 +16,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scaffold"
 MAX_LINES = 400
 # modules still over the limit, to be split next; the list may only shrink
 OVERSIZE = {
-    "scaffold.changes.add_resource",
     "scaffold.render.samples",
     "scaffold.spec._models",
     "scaffold.spec.naming",

@@ -8,19 +8,22 @@ no writes) → apply the plan, all or nothing → run the project's checks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
 
+from scaffold.changes.kernel import (
+    backup_stamp,
+    record_generated,
+    render_resource,
+    state_ops,
+    wire,
+)
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import add_inverse
 from scaffold.edit.wiring import (
     MODELS_FILE,
     ROUTER_FILE,
-    register_model,
-    register_router,
 )
-from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, Plan, backup_ops, plan_files
 from scaffold.errors import ProjectError
@@ -31,22 +34,15 @@ from scaffold.migrations.revision import (
     new_revision,
 )
 from scaffold.project.access import (
-    recorded_rules,
     resolved_targets,
     rule_problems,
     with_rules,
 )
-from scaffold.project.answers import find_project, read_answers
+from scaffold.project.answers import find_project
 from scaffold.project.clashes import refuse_clashes
 from scaffold.project.manifest import (
-    MANIFEST_FILE,
     STATE_DIR,
-    Manifest,
     ResourceRecord,
-    base_path,
-    digest,
-    find_records,
-    read_manifest,
 )
 from scaffold.project.relations import (
     Target,
@@ -54,234 +50,31 @@ from scaffold.project.relations import (
     order_resources,
 )
 from scaffold.project.skeleton import skeleton_problems
+from scaffold.project.snapshot import (
+    DATABASE_FILE,
+    ERRORS_FILE,
+    ProjectSnapshot,
+    read_snapshot,
+    resource_paths,
+)
 from scaffold.render.environment import render_template
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view import build_view
 from scaffold.spec import ResourceSpec
-from scaffold.spec.naming import resource_names
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
 __all__ = [
     "AddResult",
-    "ProjectSnapshot",
     "add_resources",
     "plan_resources",
     "preview_resources",
 ]
 
 P = PurePosixPath
-ERRORS_FILE = "app/core/errors.py"
-DATABASE_FILE = "app/core/database.py"
 #: Projects made before UtcNow() keep CURRENT_TIMESTAMP in new migrations.
 _UTC_NOW = "class UtcNow("
 _REFERENCE_ERROR = "class InvalidReferenceError("
-
-
-@dataclass(frozen=True)
-class ProjectSnapshot:
-    """What planning a change needs to know about a project, read once.
-
-    Attributes:
-        root: The project directory.
-        database: ``sqlite`` or ``postgres``.
-        id_type: ``uuid`` or ``int``.
-        auth: Whether the project has users (``new project --auth``).
-        manifest: The record of what scaffold generated.
-        files: Current text of the files the change reads or would write
-            (absent files are missing from the mapping).
-        revisions: Revision file name → source, from ``alembic/versions``.
-    """
-
-    root: Path
-    database: Literal["sqlite", "postgres"]
-    id_type: Literal["uuid", "int"]
-    auth: bool = False
-    manifest: Manifest = field(default_factory=Manifest)
-    files: dict[PurePosixPath, str] = field(default_factory=dict)
-    revisions: dict[str, str] = field(default_factory=dict)
-
-
-def resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
-    """Template name → project path of each file that belongs to ``resource``."""
-    names = resource.names
-    endpoint_module = names.plural
-    return {
-        "model.py.jinja": P(f"app/models/{names.module}.py"),
-        "schemas.py.jinja": P(f"app/schemas/{names.module}.py"),
-        "repository.py.jinja": P(f"app/repositories/{names.module}.py"),
-        "service.py.jinja": P(f"app/services/{names.module}.py"),
-        "endpoints.py.jinja": P(f"app/api/v1/endpoints/{endpoint_module}.py"),
-        "tests.py.jinja": P(f"tests/api/test_{endpoint_module}.py"),
-    }
-
-
-def read_snapshot(
-    root: Path, resources: Sequence[ResourceSpec], *, also: Sequence[str] = ()
-) -> ProjectSnapshot:
-    """Read the project's answers, manifest and every file the change touches.
-
-    Args:
-        root: The project root.
-        resources: The resources the change renders.
-        also: Other project paths the change reads.
-
-    Raises:
-        ProjectError: The answers file or manifest is unreadable, the project
-            was made with options this version does not know, or a killed run
-            left a journal behind.
-    """
-    ensure_no_journal(root)
-    answers = read_answers(root)
-    manifest = read_manifest(root)
-    wanted = {
-        P(ROUTER_FILE),
-        P(MODELS_FILE),
-        P("pyproject.toml"),
-        P(MANIFEST_FILE),
-        P(ERRORS_FILE),
-        P(DATABASE_FILE),
-    }
-    wanted.update(P(path) for path in also)
-    for resource in resources:
-        for path in resource_paths(resource).values():
-            wanted.update((path, base_path(path)))
-        wanted.update(
-            model_path(resource_names(relation.target).module)
-            for relation in resource.relations
-        )
-    files = {
-        path: (root / path).read_text(encoding="utf-8")
-        for path in sorted(wanted)
-        if (root / path).is_file()
-    }
-    versions = root / VERSIONS_DIR
-    revisions = {
-        path.name: path.read_text(encoding="utf-8")
-        for path in sorted(versions.glob("*.py"))
-    }
-    return ProjectSnapshot(
-        root,
-        answers.database,
-        answers.id_type,
-        auth=answers.auth,
-        manifest=manifest,
-        files=files,
-        revisions=revisions,
-    )
-
-
-def render_resource(
-    snapshot: ProjectSnapshot,
-    resource: ResourceSpec,
-    targets: dict[str, Target] | None = None,
-) -> dict[PurePosixPath, str]:
-    """The resource's own files (not its migration) as the templates render them.
-
-    The model gets the inverse side of every relation that the project's other
-    resources (as the manifest records them) have to it.
-
-    Args:
-        snapshot: The project as it is.
-        resource: The resource to render.
-        targets: The resources it refers to (default: found in the project).
-    """
-    resource = recorded_rules(resource, project_auth=snapshot.auth)
-    if targets is None:
-        targets = resolved_targets(
-            [resource], snapshot.files, snapshot.manifest, snapshot.auth
-        )
-    view = build_view(
-        resource,
-        id_type=snapshot.id_type,
-        targets=targets,
-        project_auth=snapshot.auth,
-    )
-    files = {
-        path: render_template(template, r=view)
-        for template, path in resource_paths(resource).items()
-    }
-    model = model_path(resource.names.module)
-    own = Target.of(resource.names)
-    for name, record in sorted(snapshot.manifest.resources.items()):
-        if name == resource.names.singular:
-            continue
-        for relation in record.spec.relations:
-            if relation.target == resource.names.singular:
-                files[model] = add_inverse(
-                    files[model],
-                    own,
-                    relation,
-                    record.spec.names,
-                    association=association_table(record.spec, relation.name),
-                    path=str(model),
-                )
-    return files
-
-
-def association_table(resource: ResourceSpec, relation: str) -> str:
-    """The association table of a many-to-many relation: ``books_tags``."""
-    return f"{resource.names.table}_{relation}"
-
-
-def wire(
-    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
-) -> dict[PurePosixPath, str]:
-    """The router and model registry with every resource of ``resources`` wired in.
-
-    Raises:
-        ProjectError: A shared file is missing or not in the expected shape.
-    """
-    router = snapshot.files.get(P(ROUTER_FILE))
-    models = snapshot.files.get(P(MODELS_FILE))
-    if router is None or models is None:
-        missing = ROUTER_FILE if router is None else MODELS_FILE
-        raise ProjectError(
-            f"{missing} is missing; restore it from version control, then run again"
-        )
-    for resource in resources:
-        names = resource.names
-        router = register_router(router, names.plural)
-        if any(not relation.many for relation in resource.relations):
-            router = register_router(router, names.plural, attribute="nested_router")
-        models = register_model(models, names.module, names.class_name)
-    return {P(ROUTER_FILE): router, P(MODELS_FILE): models}
-
-
-def record_generated(
-    snapshot: ProjectSnapshot,
-    manifest: Manifest,
-    generated: dict[PurePosixPath, str],
-    *,
-    shared: Sequence[PurePosixPath] = (P(ROUTER_FILE), P(MODELS_FILE)),
-) -> Manifest:
-    """``manifest`` with the hashes of ``generated`` recorded.
-
-    A shared file the user had modified stays recorded as modified: scaffold
-    only edited its own lines in it.
-    """
-    own = {}
-    for path, text in generated.items():
-        current = snapshot.files.get(path)
-        recorded = snapshot.manifest.files.get(str(path))
-        if path in shared and current is not None and recorded != digest(current):
-            continue
-        own[path] = text
-    return manifest.with_files(own)
-
-
-def state_ops(
-    snapshot: ProjectSnapshot, manifest: Manifest, bases: dict[PurePosixPath, str]
-) -> dict[PurePosixPath, str]:
-    """The new manifest and base copies, as files of the plan."""
-    files = {P(MANIFEST_FILE): manifest.dump()}
-    files.update({base_path(path): text for path, text in bases.items()})
-    return files
-
-
-def backup_stamp() -> str:
-    """The directory name of this run's backups under ``.scaffold/backup/``."""
-    return generation_time().strftime("%Y%m%d-%H%M%S")
 
 
 def plan_resources(
@@ -420,22 +213,6 @@ def _add_inverse(
         path=str(path),
     )
     return path
-
-
-def read_recorded(
-    project: Path, names: Sequence[str]
-) -> tuple[ProjectSnapshot, list[ResourceRecord]]:
-    """Find the project and read it for a change to recorded resources ``names``.
-
-    Raises:
-        ProjectError: No project, or a killed run left a journal behind.
-        SpecError: A name is not a resource the manifest records.
-    """
-    root = find_project(project)
-    ensure_no_journal(root)
-    records = find_records(read_manifest(root), names)
-    snapshot = read_snapshot(root, [record.spec for record in records])
-    return snapshot, records
 
 
 def preview_resources(

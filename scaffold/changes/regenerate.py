@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
-from scaffold.changes.add_resource import (
-    ProjectSnapshot,
+from scaffold.changes.kernel import (
     backup_stamp,
-    read_recorded,
     record_generated,
     render_resource,
     state_ops,
@@ -38,6 +36,7 @@ from scaffold.engine.plan import (
 )
 from scaffold.errors import MergeConflictError
 from scaffold.project.manifest import ResourceRecord, base_path, digest
+from scaffold.project.snapshot import ProjectSnapshot, read_recorded
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scaffold.changes.add_resource import ProjectSnapshot, backup_stamp, read_recorded
+from scaffold.changes.kernel import backup_stamp
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import remove_inverse
 from scaffold.edit.wiring import (
@@ -43,6 +43,7 @@ from scaffold.project.manifest import (
     find_records,
 )
 from scaffold.project.relations import Target, model_path, order_resources
+from scaffold.project.snapshot import ProjectSnapshot, read_recorded
 from scaffold.render.environment import render_template
 from scaffold.spec.naming import resource_names
 from scaffold.tools.check import (
