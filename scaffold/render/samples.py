@@ -8,16 +8,14 @@ posts a "valid" body that the API refuses, nor an "invalid" one it accepts.
 from __future__ import annotations
 
 import re
-import re._constants as sre_constants
-import re._parser as sre_parser
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from functools import cache
 from typing import Any
 
 from scaffold.errors import SpecError
+from scaffold.render.sample_regex import from_regex
+from scaffold.render.sample_validation import field_adapter, validation_error_type
 from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["InvalidCase", "Sample", "invalid_cases", "sample_for"]
@@ -242,7 +240,7 @@ def _pattern_sample(field: FieldSpec, constant: str) -> Sample:
     longest = int(constraints.get("max_length", 10_000))
     found: list[str] = []
     for seed in range(SAMPLES * 20):
-        text = _from_regex(pattern, seed)
+        text = from_regex(pattern, seed)
         if (
             text is not None
             and shortest <= len(text) <= longest
@@ -264,137 +262,12 @@ def _pattern_sample(field: FieldSpec, constant: str) -> Sample:
     return _constant_sample(constant, values)
 
 
-def _from_regex(pattern: str, seed: int) -> str | None:
-    """A string matching ``pattern``, varied by ``seed``; None if unsupported."""
-    try:
-        parsed = sre_parser.parse(pattern)
-    except re.error:
-        return None
-    counter = [seed]
-
-    def pick(options: int) -> int:
-        choice = counter[0] % options
-        counter[0] //= options
-        counter[0] += choice * 7 + 3
-        return choice
-
-    def emit(items: Any) -> str | None:
-        out = []
-        for op, argument in items:
-            piece = emit_one(op, argument)
-            if piece is None:
-                return None
-            out.append(piece)
-        return "".join(out)
-
-    def emit_one(op: Any, argument: Any) -> str | None:
-        if op is sre_constants.LITERAL:
-            return chr(argument)
-        if op in (sre_constants.AT, sre_constants.NOT_LITERAL):
-            return (
-                "" if op is sre_constants.AT else ("a" if argument != ord("a") else "b")
-            )
-        if op is sre_constants.ANY:
-            return "abcdefghij"[pick(10)]
-        if op is sre_constants.IN:
-            return _from_class(argument, pick)
-        if op is sre_constants.BRANCH:
-            branches = argument[1]
-            return emit(branches[pick(len(branches))])
-        if op is sre_constants.SUBPATTERN:
-            return emit(argument[-1])
-        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, high, body = argument
-            high = low + 15 if high is sre_constants.MAXREPEAT else high
-            count = low + pick(high - low + 1) if high > low else low
-            parts = [emit(body) for _ in range(count)]
-            return None if None in parts else "".join(p for p in parts if p is not None)
-        return None
-
-    return emit(parsed)
-
-
-_POOL = string.ascii_letters + string.digits + "-_."
-
-
-def _from_class(items: Any, pick: Callable[[int], int]) -> str | None:
-    """A character of a character class; a negated class draws from _POOL."""
-    negated = bool(items) and items[0][0] is sre_constants.NEGATE
-    characters: list[str] = []
-    for op, argument in items[1:] if negated else items:
-        if op is sre_constants.LITERAL:
-            characters.append(chr(argument))
-        elif op is sre_constants.RANGE:
-            low, high = argument
-            characters.extend(chr(code) for code in range(low, min(high, low + 25) + 1))
-        elif op is sre_constants.CATEGORY:
-            characters.extend(
-                {
-                    sre_constants.CATEGORY_DIGIT: string.digits,
-                    sre_constants.CATEGORY_WORD: string.ascii_letters + "_",
-                    sre_constants.CATEGORY_SPACE: " \t",
-                }.get(argument, "")
-            )
-    if negated:
-        excluded = set(characters)
-        characters = [c for c in _POOL if c not in excluded]
-    return characters[pick(len(characters))] if characters else None
-
-
-def _adapter(field: FieldSpec) -> Any:
-    """A Pydantic validator equivalent to the generated input schema's field."""
-    constraints = tuple(sorted(field.constraints.items()))
-    return _cached_adapter(field.type, constraints)
-
-
-@cache
-def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -> Any:
-    """Build (once per type and constraints) the validator of :func:`_adapter`."""
-    from datetime import date
-    from typing import Annotated
-    from uuid import UUID
-
-    from pydantic import AwareDatetime, Field, HttpUrl, TypeAdapter
-
-    plain: dict[FieldType, Any] = {
-        FieldType.EMAIL: str,  # the format needs email-validator; lengths do not
-        FieldType.STR: str,
-        FieldType.TEXT: str,
-        FieldType.INT: int,
-        FieldType.FLOAT: float,
-        FieldType.DECIMAL: Decimal,
-        FieldType.BOOL: bool,
-        FieldType.DATE: date,
-        FieldType.UUID: UUID,
-        FieldType.URL: HttpUrl,
-        FieldType.DATETIME: AwareDatetime,
-        FieldType.JSON: dict[str, Any],
-    }
-    base = plain.get(kind)
-    if base is None:
-        return None
-    annotated: Any = Annotated[base, Field(**dict(constraints))]
-    return TypeAdapter(annotated)
-
-
-def _error_type(adapter: Any, value: Any) -> str | None:
-    import json
-
-    from pydantic import ValidationError
-
-    try:
-        adapter.validate_json(json.dumps(value))
-    except ValidationError as exc:
-        return str(exc.errors()[0]["type"])
-    return None
-
-
 def _check_valid(field: FieldSpec, sample: Sample) -> None:
-    adapter = _adapter(field)
+    adapter = field_adapter(field)
     if adapter is None:
         return
     for value in sample.values:
-        problem = _error_type(adapter, value)
+        problem = validation_error_type(adapter, value)
         if problem is not None:
             raise SpecError(
                 f"field {field.name!r}: cannot build a valid test value "
@@ -408,7 +281,7 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
     Each case's error type is what Pydantic itself reports for that value
     under the field's constraints.
     """
-    adapter = _adapter(field)
+    adapter = field_adapter(field)
     constraints = field.constraints
     candidates: list[tuple[str, Any]] = []
     if field.required:
@@ -465,7 +338,7 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
             continue
         if field.type is FieldType.ENUM:
             continue
-        error_type = _error_type(adapter, value)
+        error_type = validation_error_type(adapter, value)
         if error_type is not None and all(
             case.error_type != error_type for case in cases
         ):

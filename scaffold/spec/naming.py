@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import builtins
 import difflib
-import importlib
 import keyword
 import re
-import sys
-import types
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scaffold.errors import SpecError
+from scaffold.spec.inflection import inflect_engine
 
 if TYPE_CHECKING:
-    import inflect
+    pass
 
 __all__ = [
     "MAX_IDENTIFIER_BYTES",
@@ -117,41 +115,6 @@ def to_kebab(name: str) -> str:
     return to_snake(name).replace("_", "-")
 
 
-def _no_typecheck(target: Any = None, **_options: Any) -> Any:
-    """Stand in for ``typeguard.typechecked`` while inflect is imported."""
-    if target is None:
-        return _no_typecheck
-    return target
-
-
-def _import_inflect() -> types.ModuleType:
-    """Import inflect with typeguard's decorator made a no-op (see module doc)."""
-    if "inflect" in sys.modules:
-        return sys.modules["inflect"]
-    real_typeguard = sys.modules.get("typeguard")
-    stub = types.ModuleType("typeguard")
-    stub.__dict__["typechecked"] = _no_typecheck
-    sys.modules["typeguard"] = stub
-    try:
-        return importlib.import_module("inflect")
-    except ImportError:
-        # A future inflect may need more of typeguard: fall back to a plain import.
-        for loaded in [m for m in sys.modules if m.partition(".")[0] == "inflect"]:
-            del sys.modules[loaded]
-    finally:
-        if real_typeguard is None:
-            del sys.modules["typeguard"]
-        else:
-            sys.modules["typeguard"] = real_typeguard
-    return importlib.import_module("inflect")
-
-
-@cache
-def _engine() -> inflect.engine:
-    engine: inflect.engine = _import_inflect().engine()
-    return engine
-
-
 @cache
 def pluralize(name: str) -> str:
     """Return the plural of a snake_case name, pluralising its last word only.
@@ -162,7 +125,7 @@ def pluralize(name: str) -> str:
     head, sep, last = to_snake(name).rpartition("_")
     if not last:
         return head + sep
-    plural = str(_engine().plural_noun(last)) or last + "s"
+    plural = str(inflect_engine().plural_noun(last)) or last + "s"
     return head + sep + plural.lower()
 
 
@@ -176,7 +139,7 @@ def singularize(name: str) -> str | None:
 
 def _singular_guess(name: str) -> str | None:
     head, sep, last = name.rpartition("_")
-    singular = _engine().singular_noun(last)
+    singular = inflect_engine().singular_noun(last)
     return head + sep + singular if isinstance(singular, str) and singular else None
 
 
