@@ -160,3 +160,19 @@ def test_every_writing_command_goes_through_the_one_transaction(command: str) ->
         if imported in TRANSACTION_STEPS
     }
     assert bypasses == set()
+
+
+def test_the_public_api_offers_every_command_and_its_preview() -> None:
+    import scaffold.api as api
+
+    commands = {
+        "add_job": "preview_job",
+        "add_resources": "preview_resources",
+        "create_project": "preview_project",
+        "regenerate_resources": "preview_regeneration",
+        "remove_resources": "preview_removal",
+    }
+    for command, preview in commands.items():
+        assert {command, preview} <= set(api.__all__)
+        assert callable(getattr(api, command)) and callable(getattr(api, preview))
+    assert all(hasattr(api, name) for name in api.__all__)
