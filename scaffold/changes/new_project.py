@@ -24,6 +24,7 @@ from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.interrupt import Interrupted, note_undone, shielded
 from scaffold.engine.plan import Action, FileOp, Plan
 from scaffold.errors import ProjectError, UsageError
+from scaffold.project.answers import IdType
 from scaffold.project.layout import templates_root
 from scaffold.project.local_env import write_local_env
 from scaffold.project.manifest import MANIFEST_FILE, STATE_DIR, Manifest
@@ -65,7 +66,7 @@ class ProjectRequest(BaseModel):
 
     name: str
     database: Literal["sqlite", "postgres"] = "sqlite"
-    id_type: Literal["uuid", "int"] = "uuid"
+    id_type: IdType = "uuid"
     auth: bool = True
     jobs: bool = False
     parent: Path = Path()

@@ -8,7 +8,16 @@ from typing import Literal
 
 from scaffold.errors import ProjectError
 
-__all__ = ["ANSWERS_FILE", "ProjectAnswers", "find_project", "read_answers"]
+__all__ = [
+    "ANSWERS_FILE",
+    "IdType",
+    "ProjectAnswers",
+    "find_project",
+    "read_answers",
+]
+
+#: The primary key type a project was made with (``new project --id-type``).
+IdType = Literal["uuid", "int"]
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -23,7 +32,7 @@ class ProjectAnswers:
     """
 
     database: Literal["sqlite", "postgres"]
-    id_type: Literal["uuid", "int"]
+    id_type: IdType
     auth: bool = False
     jobs: bool = False
 

@@ -15,7 +15,7 @@ from scaffold.engine.apply import ensure_no_journal
 from scaffold.migrations.revision import (
     VERSIONS_DIR,
 )
-from scaffold.project.answers import find_project, read_answers
+from scaffold.project.answers import IdType, find_project, read_answers
 from scaffold.project.manifest import (
     MANIFEST_FILE,
     Manifest,
@@ -62,7 +62,7 @@ class ProjectSnapshot:
 
     root: Path
     database: Literal["sqlite", "postgres"]
-    id_type: Literal["uuid", "int"]
+    id_type: IdType
     auth: bool = False
     manifest: Manifest = field(default_factory=Manifest)
     files: dict[PurePosixPath, str] = field(default_factory=dict)

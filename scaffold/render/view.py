@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
 
 from scaffold.project.access import resolve_rules
+from scaffold.project.answers import IdType
 from scaffold.project.relations import Target
 from scaffold.render.literals import Names, py_literal
 from scaffold.render.view_access import (
@@ -30,8 +30,6 @@ from scaffold.render.view_relations import (
 from scaffold.spec import FieldType, ResourceSpec
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
-
-IdType = Literal["uuid", "int"]
 
 
 def build_view(

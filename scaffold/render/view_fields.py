@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Literal
 from uuid import UUID
 
+from scaffold.project.answers import IdType
 from scaffold.render.literals import Names, py_literal
 from scaffold.render.samples import invalid_cases, sample_for
 from scaffold.render.view_model import FieldView, IdView
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 
 __all__ = ["EXAMPLE_IDS", "field_view", "id_view"]
-
-IdType = Literal["uuid", "int"]
 
 
 #: Column types named more precisely than the spec's: ``Mapped[float]`` maps to

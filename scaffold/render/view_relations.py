@@ -6,9 +6,8 @@ columns and constraints, schema fields) is worked out here.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from scaffold.edit.inverse import inverse_lines
+from scaffold.project.answers import IdType
 from scaffold.project.relations import Target
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
@@ -67,7 +66,7 @@ def _model_lines(
 
 
 def relation_views(
-    resource: ResourceSpec, targets: dict[str, Target], id_type: Literal["uuid", "int"]
+    resource: ResourceSpec, targets: dict[str, Target], id_type: IdType
 ) -> list[RelationView]:
     """Build the view of every relation of ``resource``."""
     table = resource.names.table
@@ -181,7 +180,7 @@ def relation_views(
     return views
 
 
-def relation_imports(view: ResourceView, id_type: Literal["uuid", "int"]) -> None:
+def relation_imports(view: ResourceView, id_type: IdType) -> None:
     """Add what the relations need to each module's imports."""
     others = {r.target.class_name: r.target for r in view.relations if not r.self_ref}
     view.type_checking_imports = [
