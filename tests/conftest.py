@@ -92,7 +92,7 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Copy it (the ``project`` fixture) to use it; a test module may override it
     with other options.
     """
-    from scaffold.project import ProjectRequest, render_project
+    from scaffold.changes.new_project import ProjectRequest, render_project
 
     parent = tmp_path_factory.mktemp("base")
     render_project(ProjectRequest.build(name="shop", parent=parent))

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from scaffold.check import tool_environment, uv_binary
+from scaffold.tools.check import tool_environment, uv_binary
 
 SCAFFOLD = str(Path(sys.executable).parent / "scaffold")
 #: The signals scaffold handles; an in-process run restores their handlers.

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from scaffold.access import recorded_rules, resolve_rules
+from scaffold.changes.add_resource import preview_resources
+from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
-from scaffold.naming import resource_names
-from scaffold.project import ProjectRequest, render_project
-from scaffold.resource import preview_resources, resource_paths
-from scaffold.skeleton import skeleton_paths
+from scaffold.project.access import recorded_rules, resolve_rules
+from scaffold.project.skeleton import skeleton_paths
+from scaffold.project.snapshot import resource_paths
 from scaffold.spec import parse_cli_resource
+from scaffold.spec.naming import resource_names
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scaffold import cli
+from scaffold.changes.add_job import register_job
+from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import ProjectError
-from scaffold.job import register_job
-from scaffold.project import ProjectRequest, render_project
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.check import tool_environment, uv_binary
-from scaffold.project import ProjectRequest, render_project
-from scaffold.resource import add_resources
+from scaffold.changes.add_resource import add_resources
+from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.spec import parse_cli_resource
+from scaffold.tools.check import tool_environment, uv_binary
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import get, run_scaffold, serve
 

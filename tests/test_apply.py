@@ -6,12 +6,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from scaffold import apply as apply_module
-from scaffold.apply import apply_plan, safe_target
+from scaffold.engine import apply as apply_module
+from scaffold.engine.apply import apply_plan, safe_target
+from scaffold.engine.events import RecordingReporter
+from scaffold.engine.plan import Action, Plan, plan_files
 from scaffold.errors import ProjectError, ScaffoldError
-from scaffold.events import RecordingReporter
-from scaffold.format import format_python
-from scaffold.plan import Action, Plan, plan_files
+from scaffold.tools.format import format_python
 from tests.conftest import tree_digest
 
 P = PurePosixPath

@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.answers import read_answers
-from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
-from scaffold.project import ProjectRequest, render_project
+from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.project.answers import read_answers
+from scaffold.tools.check import (
+    prepare_environment,
+    run_tool,
+    tool_environment,
+    uv_binary,
+)
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold, serve
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.check import (
+from scaffold.cli.console import err, print_results
+from scaffold.engine.events import RecordingReporter
+from scaffold.errors import CheckFailedError
+from scaffold.tools.check import (
     OUTPUT_EXCERPT_LINES,
     Check,
     CheckResult,
@@ -20,9 +23,6 @@ from scaffold.check import (
     run_tool,
     tool_environment,
 )
-from scaffold.console import err, print_results
-from scaffold.errors import CheckFailedError
-from scaffold.events import RecordingReporter
 
 
 def test_project_checks_cover_format_lint_types_and_tests() -> None:

@@ -139,7 +139,7 @@ def test_internal_errors_hide_the_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("scaffold.project.create_project", broken)
+    monkeypatch.setattr("scaffold.changes.new_project.create_project", broken)
     monkeypatch.delenv("SCAFFOLD_DEBUG", raising=False)
 
     code, _, err = run_main(["new", "project", "shop"], capsys)
@@ -156,7 +156,7 @@ def test_scaffold_errors_use_their_exit_code(
     def refuse(*args: object, **kwargs: object) -> None:
         raise ProjectError("first problem", "second problem")
 
-    monkeypatch.setattr("scaffold.project.create_project", refuse)
+    monkeypatch.setattr("scaffold.changes.new_project.create_project", refuse)
 
     code, _, err = run_main(["new", "project", "shop"], capsys)
 

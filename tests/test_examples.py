@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.answers import read_answers
-from scaffold.check import prepare_environment, run_tool, tool_environment, uv_binary
+from scaffold.project.answers import read_answers
+from scaffold.tools.check import (
+    prepare_environment,
+    run_tool,
+    tool_environment,
+    uv_binary,
+)
 from tests.conftest import postgres_database
 from tests.e2e import run_scaffold, serve
 

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scaffold.format import format_python
-from scaffold.naming import resource_names
-from scaffold.relations import Target
-from scaffold.render import render_template
+from scaffold.project.relations import Target
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
 from scaffold.spec import parse_cli_resource
-from scaffold.view import build_view
+from scaffold.spec.naming import resource_names
+from scaffold.tools.format import format_python
 from tests.e2e import run_scaffold
 from tests.test_render import TEMPLATES, pyflakes, revision
 

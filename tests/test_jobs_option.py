@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.answers import read_answers
+from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import ProjectError
-from scaffold.project import ProjectRequest, render_project
+from scaffold.project.answers import read_answers
 from tests.e2e import get, run_scaffold, serve
 
 #: The Redis database the generated projects' job tests use (not 0, which

@@ -19,15 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import apply as apply_module
-from scaffold import render as render_module
-from scaffold.access import with_rules
-from scaffold.apply import JOURNAL_DIR, apply_plan
-from scaffold.check import tool_environment, uv_binary
-from scaffold.manifest import MANIFEST_FILE, FileState, file_states, read_manifest
-from scaffold.regenerate import MergeConflictError, regenerate_resources
-from scaffold.resource import add_resources, preview_resources
+from scaffold.changes.add_resource import add_resources, preview_resources
+from scaffold.changes.regenerate import MergeConflictError, regenerate_resources
+from scaffold.engine import apply as apply_module
+from scaffold.engine.apply import JOURNAL_DIR, apply_plan
+from scaffold.project.access import with_rules
+from scaffold.project.manifest import (
+    MANIFEST_FILE,
+    FileState,
+    file_states,
+    read_manifest,
+)
+from scaffold.render import environment as render_module
 from scaffold.spec import ResourceSpec, parse_cli_resource
+from scaffold.tools.check import tool_environment, uv_binary
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 
@@ -69,9 +74,10 @@ def test_new_project_records_every_file_it_generated(project: Path) -> None:
         for path in project.rglob("*")
         if path.is_file() and path.relative_to(project).parts[0] != ".scaffold"
     }
-    # Every rendered file, and not .env: its random key is no template output
-    assert set(manifest.files) == on_disk - {".env"}
-    assert ".env" in on_disk
+    # Every rendered file; not .env (its random key is no template output) nor
+    # uv.lock (uv resolves it; `uv lock --check` keeps it honest, not a hash)
+    assert set(manifest.files) == on_disk - {".env", "uv.lock"}
+    assert {".env", "uv.lock"} <= on_disk
     assert manifest.resources == {}
     assert set(file_states(project, manifest).values()) == {FileState.UNMODIFIED}
 
@@ -163,7 +169,8 @@ def test_a_failure_at_every_write_of_a_real_change_leaves_the_tree_unchanged(
 _INTERRUPT = textwrap.dedent(
     """
     import os, signal, sys
-    from scaffold import apply, cli
+    from scaffold import cli
+    from scaffold.engine import apply
 
     real = apply._write_atomically
     deliver = getattr(signal, sys.argv[1])

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from scaffold.errors import ProjectError
-from scaffold.migration import current_head, generation_time, new_revision
-from scaffold.render import render_template
+from scaffold.migrations.revision import current_head, generation_time, new_revision
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
 from scaffold.spec import parse_cli_resource
-from scaffold.view import build_view
 
 WHEN = dt.datetime(2026, 1, 31, 14, 5, 9, tzinfo=dt.UTC)
 

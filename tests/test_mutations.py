@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.check import prepare_environment, run_tool, tool_environment
+from scaffold.tools.check import prepare_environment, run_tool, tool_environment
 from tests.e2e import run_scaffold
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"

@@ -1,4 +1,4 @@
-"""Tests of scaffold.naming: spellings, plurals and derived resource names."""
+"""Tests of scaffold.spec.naming: spellings, plurals and derived resource names."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scaffold.errors import SpecError
-from scaffold.naming import (
+from scaffold.spec.naming import (
     ResourceNames,
     check_resource_names,
     describe_non_ascii,
@@ -236,7 +236,7 @@ def test_inflect_is_imported_lazily_and_without_typeguard() -> None:
         """
         import sys
         import scaffold.spec
-        from scaffold.naming import pluralize
+        from scaffold.spec.naming import pluralize
         before = "inflect" in sys.modules
         plural = pluralize("person")
         print(before, plural, "inflect" in sys.modules, "typeguard" in sys.modules)
@@ -250,7 +250,7 @@ def test_an_imported_typeguard_is_left_as_it_was() -> None:
         """
         import sys
         import typeguard
-        from scaffold.naming import pluralize
+        from scaffold.spec.naming import pluralize
         print(pluralize("child"), sys.modules["typeguard"] is typeguard)
         """
     )

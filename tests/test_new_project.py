@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.check import (
+from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.errors import CheckFailedError
+from scaffold.tools.check import (
     prepare_environment,
     project_checks,
     raise_for_failures,
@@ -21,8 +23,6 @@ from scaffold.check import (
     tool_environment,
     uv_binary,
 )
-from scaffold.errors import CheckFailedError
-from scaffold.project import ProjectRequest, render_project
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import SCAFFOLD, get, run_scaffold, serve
 

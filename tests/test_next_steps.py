@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from scaffold.next_steps import (
+from scaffold.changes.next_steps import (
     MIGRATE,
     SERVE,
     after_new_project,

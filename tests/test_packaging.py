@@ -32,7 +32,7 @@ def test_wheel_installs_and_creates_a_project(tmp_path: Path) -> None:
     (wheel,) = (tmp_path / "dist").glob("fastapi_resource_scaffold-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "scaffold/templates/project/copier.yml" in names
-    assert "scaffold/cli.py" in names
+    assert "scaffold/cli/__init__.py" in names
 
     # When it is installed into a fresh virtual environment
     venv = tmp_path / "venv"

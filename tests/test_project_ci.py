@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import yaml
 
-from scaffold.check import run_tool, tool_environment, uv_binary
+from scaffold.tools.check import run_tool, tool_environment, uv_binary
 from tests.conftest import POSTGRES_SUFFIX
 from tests.e2e import run_scaffold
 

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.changes.new_project import (
+    ProjectRequest,
+    render_project,
+    suggest_project_name,
+)
 from scaffold.errors import ProjectError, UsageError
-from scaffold.project import ProjectRequest, render_project, suggest_project_name
 from tests.conftest import tree_digest
 
 

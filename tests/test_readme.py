@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.check import tool_environment
+from scaffold.tools.check import tool_environment
 from tests.e2e import SCAFFOLD
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from scaffold.errors import SpecError
-from scaffold.naming import resource_names
-from scaffold.relations import resolve_targets
+from scaffold.project.relations import resolve_targets
 from scaffold.spec import OnDelete, parse_cli_resource
+from scaffold.spec.naming import resource_names
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.edit.inverse import add_inverse
+from scaffold.edit.wiring import WiringError
 from scaffold.errors import SpecError
-from scaffold.inverse import add_inverse
-from scaffold.project import ProjectRequest, render_project
-from scaffold.relations import Target, existing_target, order_resources
+from scaffold.project.relations import Target, existing_target, order_resources
 from scaffold.spec import OnDelete, load_spec_file, parse_cli_resource
-from scaffold.wiring import WiringError
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 

@@ -12,14 +12,14 @@ from typing import Literal
 import pytest
 
 from scaffold.errors import ScaffoldError
-from scaffold.format import format_python, ruff_binary
-from scaffold.migration import Revision, new_revision
-from scaffold.naming import resource_names
-from scaffold.paths import templates_root
-from scaffold.relations import Target
-from scaffold.render import render_template
+from scaffold.migrations.revision import Revision, new_revision
+from scaffold.project.layout import templates_root
+from scaffold.project.relations import Target
+from scaffold.render.environment import render_template
+from scaffold.render.view import ResourceView, build_view
 from scaffold.spec import Rule, parse_cli_resource
-from scaffold.view import ResourceView, build_view
+from scaffold.spec.naming import resource_names
+from scaffold.tools.format import format_python, ruff_binary
 
 #: The templates of one resource's files; the drop migration of ``remove
 #: resource`` is rendered from another context, and tested with that command.

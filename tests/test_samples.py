@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from scaffold.errors import SpecError
-from scaffold.samples import SAMPLES, Sample, invalid_cases, sample_for
+from scaffold.render.samples import SAMPLES, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, parse_field
 
 _BASE_TYPES: dict[FieldType, Any] = {

@@ -20,8 +20,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
 from scaffold.spec import ResourceSpec, parse_cli_resource
-from scaffold.view import FieldView, ResourceView, build_view, py_literal
 
 #: Where py_literal's spellings of non-builtin constants come from.
 LITERAL_NAMES: dict[str, Any] = {

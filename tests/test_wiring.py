@@ -5,14 +5,14 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from scaffold.paths import templates_root
-from scaffold.wiring import (
+from scaffold.edit.wiring import (
     WiringError,
     register_model,
     register_router,
     unregister_model,
     unregister_router,
 )
+from scaffold.project.layout import templates_root
 
 ROUTER = '''"""Version 1 of the API."""
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from scaffold.errors import SpecError
-from scaffold.naming import check_resource_names
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._fields import build_field
 from scaffold.spec._files import (
@@ -59,6 +58,7 @@ from scaffold.spec._schema import (
     SpecFile,
     spec_json_schema,
 )
+from scaffold.spec.naming import check_resource_names
 
 __all__ = [
     "LIST_QUERY_PARAMS",

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from scaffold.naming import describe_non_ascii, did_you_mean, to_pascal
 from scaffold.spec._catalog import (
     DEFAULT_DECIMAL,
     EMAIL_LENGTH,
@@ -43,6 +42,7 @@ from scaffold.spec._values import (
     pattern_problem,
     pattern_search,
 )
+from scaffold.spec.naming import describe_non_ascii, did_you_mean, to_pascal
 
 __all__ = ["TYPE_LIST", "build_field", "type_problem"]
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from scaffold.naming import did_you_mean
+from scaffold.errors import SpecFileError
 from scaffold.spec._schema import (
     MAPPING_TAG,
     STRING_TAG,
@@ -23,6 +23,7 @@ from scaffold.spec._schema import (
     ResourceEntry,
     SpecFile,
 )
+from scaffold.spec.naming import did_you_mean
 
 __all__ = [
     "MAX_SPEC_BYTES",
@@ -35,10 +36,6 @@ __all__ = [
 
 SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 MAX_SPEC_BYTES = 1_048_576
-
-
-class SpecFileError(Exception):
-    """The file cannot be read or parsed; the message is one problem line."""
 
 
 def _duplicate(key: object, line: int | None) -> str:

@@ -21,8 +21,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from scaffold.naming import did_you_mean
 from scaffold.spec._catalog import MODIFIERS, OPTION_HINTS
+from scaffold.spec.naming import did_you_mean
 
 __all__ = ["MODIFIER_HELP", "RawField", "Reporter", "parse_compact"]
 

@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from scaffold.naming import ResourceNames
 from scaffold.spec._catalog import INT32, FieldType, is_number, is_string
 from scaffold.spec._relations import RelationSpec
 from scaffold.spec._reserved import PARAM_SHADOWED, SQL_RESERVED
+from scaffold.spec.naming import ResourceNames
 
 __all__ = [
     "Access",

@@ -6,13 +6,13 @@ import builtins
 import keyword
 import unicodedata
 
-from scaffold.naming import (
+from scaffold.spec._reserved import RESERVED_FIELDS, RESERVED_PREFIXES
+from scaffold.spec.naming import (
     MAX_IDENTIFIER_BYTES,
     describe_non_ascii,
     is_snake_case,
     to_snake,
 )
-from scaffold.spec._reserved import RESERVED_FIELDS, RESERVED_PREFIXES
 
 __all__ = ["ALLOWED_BUILTINS", "field_name_problems", "fold"]
 

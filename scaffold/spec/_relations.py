@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from scaffold.naming import is_snake_case, singularize, to_snake
 from scaffold.spec._grammar import RawField, Reporter
 from scaffold.spec._names import field_name_problems
+from scaffold.spec.naming import is_snake_case, singularize, to_snake
 
 __all__ = [
     "RELATION_OPTIONS",

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scaffold.naming import MAX_IDENTIFIER_BYTES, ResourceNames, did_you_mean, to_pascal
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
 from scaffold.spec._models import Access, FieldSpec, ResourceSpec, Rule
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
+from scaffold.spec.naming import (
+    MAX_IDENTIFIER_BYTES,
+    ResourceNames,
+    did_you_mean,
+    to_pascal,
+)
 
 __all__ = ["LIST_OPTIONS", "assemble", "report_duplicates"]
 

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from scaffold.errors import BadValueError
+
 if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
 
@@ -40,10 +42,6 @@ _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]
 _NON_FINITE = re.compile(r"[+-]?(?:s?nan|inf|infinity)", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _BOOL_WORDS = {"true": True, "false": False}
-
-
-class BadValueError(ValueError):
-    """A value that does not parse; its message says what would."""
 
 
 def _number_text(value: object, what: str) -> str:

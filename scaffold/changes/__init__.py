@@ -1,0 +1,1 @@
+"""The writing commands: each a change to a project, previewed, applied, checked."""

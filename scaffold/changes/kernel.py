@@ -1,0 +1,163 @@
+"""What the resource commands share: render, wire and record a resource."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from scaffold.edit.inverse import add_inverse
+from scaffold.edit.wiring import (
+    MODELS_FILE,
+    ROUTER_FILE,
+    register_model,
+    register_router,
+)
+from scaffold.errors import ProjectError
+from scaffold.migrations.revision import (
+    generation_time,
+)
+from scaffold.project.access import (
+    recorded_rules,
+    resolved_targets,
+)
+from scaffold.project.manifest import (
+    MANIFEST_FILE,
+    Manifest,
+    base_path,
+    digest,
+)
+from scaffold.project.relations import (
+    Target,
+    model_path,
+)
+from scaffold.project.snapshot import (
+    ProjectSnapshot,
+    resource_paths,
+)
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
+from scaffold.spec import ResourceSpec
+
+__all__ = [
+    "association_table",
+    "backup_stamp",
+    "record_generated",
+    "render_resource",
+    "state_ops",
+    "wire",
+]
+
+P = PurePosixPath
+
+
+def render_resource(
+    snapshot: ProjectSnapshot,
+    resource: ResourceSpec,
+    targets: dict[str, Target] | None = None,
+) -> dict[PurePosixPath, str]:
+    """The resource's own files (not its migration) as the templates render them.
+
+    The model gets the inverse side of every relation that the project's other
+    resources (as the manifest records them) have to it.
+
+    Args:
+        snapshot: The project as it is.
+        resource: The resource to render.
+        targets: The resources it refers to (default: found in the project).
+    """
+    resource = recorded_rules(resource, project_auth=snapshot.auth)
+    if targets is None:
+        targets = resolved_targets(
+            [resource], snapshot.files, snapshot.manifest, snapshot.auth
+        )
+    view = build_view(
+        resource,
+        id_type=snapshot.id_type,
+        targets=targets,
+        project_auth=snapshot.auth,
+    )
+    files = {
+        path: render_template(template, r=view)
+        for template, path in resource_paths(resource).items()
+    }
+    model = model_path(resource.names.module)
+    own = Target.of(resource.names)
+    for name, record in sorted(snapshot.manifest.resources.items()):
+        if name == resource.names.singular:
+            continue
+        for relation in record.spec.relations:
+            if relation.target == resource.names.singular:
+                files[model] = add_inverse(
+                    files[model],
+                    own,
+                    relation,
+                    record.spec.names,
+                    association=association_table(record.spec, relation.name),
+                    path=str(model),
+                )
+    return files
+
+
+def association_table(resource: ResourceSpec, relation: str) -> str:
+    """The association table of a many-to-many relation: ``books_tags``."""
+    return f"{resource.names.table}_{relation}"
+
+
+def wire(
+    snapshot: ProjectSnapshot, resources: Sequence[ResourceSpec]
+) -> dict[PurePosixPath, str]:
+    """The router and model registry with every resource of ``resources`` wired in.
+
+    Raises:
+        ProjectError: A shared file is missing or not in the expected shape.
+    """
+    router = snapshot.files.get(P(ROUTER_FILE))
+    models = snapshot.files.get(P(MODELS_FILE))
+    if router is None or models is None:
+        missing = ROUTER_FILE if router is None else MODELS_FILE
+        raise ProjectError(
+            f"{missing} is missing; restore it from version control, then run again"
+        )
+    for resource in resources:
+        names = resource.names
+        router = register_router(router, names.plural)
+        if any(not relation.many for relation in resource.relations):
+            router = register_router(router, names.plural, attribute="nested_router")
+        models = register_model(models, names.module, names.class_name)
+    return {P(ROUTER_FILE): router, P(MODELS_FILE): models}
+
+
+def record_generated(
+    snapshot: ProjectSnapshot,
+    manifest: Manifest,
+    generated: dict[PurePosixPath, str],
+    *,
+    shared: Sequence[PurePosixPath] = (P(ROUTER_FILE), P(MODELS_FILE)),
+) -> Manifest:
+    """``manifest`` with the hashes of ``generated`` recorded.
+
+    A shared file the user had modified stays recorded as modified: scaffold
+    only edited its own lines in it.
+    """
+    own = {}
+    for path, text in generated.items():
+        current = snapshot.files.get(path)
+        recorded = snapshot.manifest.files.get(str(path))
+        if path in shared and current is not None and recorded != digest(current):
+            continue
+        own[path] = text
+    return manifest.with_files(own)
+
+
+def state_ops(
+    snapshot: ProjectSnapshot, manifest: Manifest, bases: dict[PurePosixPath, str]
+) -> dict[PurePosixPath, str]:
+    """The new manifest and base copies, as files of the plan."""
+    files = {P(MANIFEST_FILE): manifest.dump()}
+    files.update({base_path(path): text for path, text in bases.items()})
+    return files
+
+
+def backup_stamp() -> str:
+    """The directory name of this run's backups under ``.scaffold/backup/``."""
+    return generation_time().strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,1 @@
+"""Syntax-tree edits of the project's shared files (wiring, inverse relationships)."""

@@ -1,0 +1,1 @@
+"""Plans of file operations, applying them under a journal, and the VCS guard."""

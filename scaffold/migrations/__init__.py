@@ -1,0 +1,1 @@
+"""Alembic revisions written for a change."""

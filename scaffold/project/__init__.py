@@ -1,0 +1,1 @@
+"""Reading a project: its layout, answers, manifest and snapshot."""

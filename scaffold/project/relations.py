@@ -1,0 +1,227 @@
+"""Relationships across resources: order, referenced resources, inverse sides.
+
+A resource can only be generated once every resource it refers to exists,
+either earlier in the same call or already in the project. This module orders a
+call's resources so referenced tables come first, finds referenced resources
+in the project (``app/models/<module>.py`` and its model class, via :mod:`ast`).
+:mod:`scaffold.edit.inverse` edits the inverse side into the referenced model.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from scaffold.errors import SpecError
+from scaffold.spec import ResourceSpec, Rule
+from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
+
+__all__ = [
+    "Target",
+    "assigns",
+    "existing_target",
+    "model_class",
+    "model_path",
+    "order_resources",
+    "resolve_targets",
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A referenced resource, as the referencing resource's files need it.
+
+    Attributes:
+        singular: snake_case singular, e.g. ``author``.
+        class_name: The model class, e.g. ``Author``.
+        module: The module in ``app/models``, ``app/schemas``, e.g. ``author``.
+        table: The table, e.g. ``authors``.
+        url_path: The URL segment, e.g. ``authors``.
+        plural: The endpoint module and test module name, e.g. ``authors``.
+        human: Lowercase words, e.g. ``author``.
+        read: Who may read its rows (see :mod:`scaffold.project.access`).
+        write: Who may write its rows.
+        owned: Whether each of its rows has an owner.
+    """
+
+    singular: str
+    class_name: str
+    module: str
+    table: str
+    url_path: str
+    plural: str
+    human: str
+    read: Rule = "user"
+    write: Rule = "user"
+    owned: bool = False
+
+    @classmethod
+    def of(cls, names: ResourceNames) -> Target:
+        """The target for a resource with these names."""
+        return cls(
+            singular=names.singular,
+            class_name=names.class_name,
+            module=names.module,
+            table=names.table,
+            url_path=names.url_path,
+            plural=names.plural,
+            human=names.human,
+        )
+
+
+def model_path(module: str) -> PurePosixPath:
+    """The model file of a resource module: ``app/models/<module>.py``."""
+    return PurePosixPath(f"app/models/{module}.py")
+
+
+def order_resources(resources: Sequence[ResourceSpec]) -> list[ResourceSpec]:
+    """Order ``resources`` so that each comes after those it refers to.
+
+    The order of the call is kept where references do not decide it.
+
+    Raises:
+        SpecError: Resources of the call refer to each other in a cycle.
+    """
+    by_name = {resource.names.singular: resource for resource in resources}
+    ordered: list[ResourceSpec] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = " -> ".join([*path[path.index(name) :], name])
+            raise SpecError(
+                f"resources refer to each other in a cycle ({cycle}); referenced "
+                "tables are created first, so drop one of these references"
+            )
+        state[name] = "visiting"
+        for target in by_name[name].targets:
+            if target in by_name:
+                visit(target, [*path, name])
+        state[name] = "done"
+        ordered.append(by_name[name])
+
+    for resource in resources:
+        visit(resource.names.singular, [])
+    return ordered
+
+
+def model_class(tree: ast.Module, class_name: str) -> ast.ClassDef | None:
+    """The class that maps a table: the one named ``class_name``, else the only one."""
+    tables = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(
+            isinstance(item, ast.Assign | ast.AnnAssign)
+            and assigns(item, "__tablename__")
+            for item in node.body
+        )
+    ]
+    named = [node for node in tables if node.name == class_name]
+    if named:
+        return named[0]
+    return tables[0] if len(tables) == 1 else None
+
+
+def assigns(node: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    """Whether ``node`` assigns the plain name ``name``."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
+
+
+def _table_name(node: ast.ClassDef) -> str | None:
+    for item in node.body:
+        if (
+            isinstance(item, ast.Assign | ast.AnnAssign)
+            and assigns(item, "__tablename__")
+            and isinstance(item.value, ast.Constant)
+            and isinstance(item.value.value, str)
+        ):
+            return item.value.value
+    return None
+
+
+def existing_target(name: str, source: str | None) -> Target | None:
+    """The resource ``name`` as the project has it, or None when it has none.
+
+    Args:
+        name: The referenced resource's singular snake_case name.
+        source: The text of its model file (``app/models/<module>.py``), or
+            None when there is no such file.
+    """
+    if source is None:
+        return None
+    names = resource_names(name)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    node = model_class(tree, names.class_name)
+    table = _table_name(node) if node is not None else None
+    if node is None or table is None:
+        return None
+    return Target(
+        singular=names.singular,
+        class_name=node.name,
+        module=names.module,
+        table=table,
+        url_path=names.url_path,
+        plural=names.plural,
+        human=names.human,
+    )
+
+
+def resolve_targets(
+    resources: Sequence[ResourceSpec],
+    files: Mapping[PurePosixPath, str],
+    recorded: Mapping[str, ResourceNames] | None = None,
+) -> dict[str, Target]:
+    """Find every resource the call refers to, in the call or in the project.
+
+    Args:
+        resources: The call's resources.
+        files: The project's model files by path (those that exist).
+        recorded: The names of the resources the project's manifest records,
+            which know a custom plural or table; others are read from their
+            model file.
+
+    Returns:
+        The targets by singular name.
+
+    Raises:
+        SpecError: A referenced resource is neither in the call nor in the
+            project, or the project's model for it cannot be read.
+    """
+    targets = {
+        resource.names.singular: Target.of(resource.names) for resource in resources
+    }
+    problems: list[str] = []
+    for resource in resources:
+        for relation in resource.relations:
+            if relation.target in targets:
+                continue
+            names = (recorded or {}).get(relation.target)
+            if names is not None and model_path(names.module) in files:
+                targets[relation.target] = Target.of(names)
+                continue
+            path = model_path(resource_names(relation.target).module)
+            found = existing_target(relation.target, files.get(path))
+            if found is not None:
+                targets[relation.target] = found
+                continue
+            kind = "refs" if relation.many else "ref"
+            known = [*targets, *(recorded or {})]
+            problems.append(
+                f"{resource.names.singular}.{relation.name} refers to resource "
+                f"{relation.target!r}, which is neither in this command nor in the "
+                f"project ({path} has no model); add {relation.target!r} first "
+                f"(scaffold add resource {relation.target} ...), or name another "
+                f"resource with {kind}(NAME){did_you_mean(relation.target, known)}"
+            )
+    if problems:
+        raise SpecError(*problems)
+    return targets

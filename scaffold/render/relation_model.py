@@ -1,0 +1,88 @@
+"""The view of one relation of a resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffold.project.access import Check
+from scaffold.project.relations import Target
+from scaffold.spec import RelationSpec
+from scaffold.spec._relations import singular_of
+
+__all__ = ["RelationView"]
+
+
+@dataclass
+class RelationView:
+    """What the templates need of one relation."""
+
+    spec: RelationSpec
+    target: Target
+    name: str
+    key: str
+    many: bool
+    optional: bool
+    self_ref: bool
+    summary: bool
+    inverse: str
+    inverse_url: str
+    model_lines: list[str]
+    migration_columns: list[str]
+    migration_constraints: list[str]
+    index_name: str
+    association: str | None
+    association_lines: list[str]
+    association_migration: list[str]
+    association_index: str | None
+    association_column: str | None
+    create_annotation: str
+    create_default: str | None
+    update_annotation: str
+    read_annotation: str
+    summary_annotation: str | None
+    filter_annotation: str
+    id_type: str
+    path_type: str
+    target_var: str
+    sample_n: int = 5
+    check: Check = "any"
+    nested_check: Check = "any"
+    nested_dependency: str | None = None
+    nested_codes: tuple[int, ...] = ()
+    scoped_lookup: bool = False
+    setup_client: str = "client"
+
+    @property
+    def setup_param(self) -> str:
+        """The test parameter for :attr:`setup_client`, when it is another one."""
+        return "" if self.setup_client == "client" else ", admin_client: AsyncClient"
+
+    @property
+    def label(self) -> str:
+        """Words for messages: ``author`` or ``tags``."""
+        return self.name.replace("_", " ")
+
+    @property
+    def target_noun(self) -> str:
+        """The referenced resource in words: ``author``."""
+        return self.target.human
+
+    @property
+    def row_var(self) -> str:
+        """The tests' variable for one referenced row: ``author``, ``tag``."""
+        return singular_of(self.name) if self.many else self.name
+
+    @property
+    def row_ids(self) -> str:
+        """The key's value in the tests: ``author["id"]``, ``[tag["id"]]``."""
+        value = f'{self.row_var}["id"]'
+        return f"[{value}]" if self.many else value
+
+    @property
+    def load_option(self) -> str | None:
+        """The loader option for list and get, or None when nothing is read."""
+        if self.many:
+            return f"selectinload({{cls}}.{self.name})"
+        if self.summary:
+            return f"joinedload({{cls}}.{self.name})"
+        return None

@@ -1,0 +1,219 @@
+"""The views of one field and of the primary key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from uuid import UUID
+
+from scaffold.project.answers import IdType
+from scaffold.render.literals import Names, py_literal
+from scaffold.render.samples import invalid_cases, sample_for
+from scaffold.render.view_model import FieldView, IdView
+from scaffold.spec import FieldSpec, FieldType, ResourceSpec
+
+__all__ = ["EXAMPLE_IDS", "field_view", "id_view"]
+
+
+#: Column types named more precisely than the spec's: ``Mapped[float]`` maps to
+#: ``Double`` since SQLAlchemy 2.1, so models and migrations both say so.
+_SA_NAMES = {"Float": "Double"}
+
+
+def _sa_type(spec: FieldSpec, *, prefix: str, enum_class: str | None) -> str:
+    sa = spec.sa_type
+    name = _SA_NAMES.get(sa.name, sa.name)
+    args = [str(arg) for arg in sa.args]
+    kwargs = dict(sa.kwargs)
+    if sa.name == "String" and prefix:
+        return f"{prefix}String(length={args[0]})"
+    if sa.name == "Enum":
+        if enum_class:
+            args = [enum_class]
+            kwargs["values_callable"] = "enum_values"
+        else:
+            args = [repr(choice) for choice in spec.choices]
+    rendered = [
+        *args,
+        *(
+            f"{key}={value if key == 'values_callable' else py_literal(value)}"
+            for key, value in kwargs.items()
+        ),
+    ]
+    return f"{prefix}{name}({', '.join(rendered)})"
+
+
+#: Field types whose column type SQLAlchemy infers from the annotation.
+_INFERRED = (
+    FieldType.INT,
+    FieldType.FLOAT,
+    FieldType.BOOL,
+    FieldType.DATE,
+    FieldType.DATETIME,
+    FieldType.UUID,
+)
+
+
+def _model_sa_type(spec: FieldSpec) -> str | None:
+    """The SQLAlchemy type the model must name, if the annotation is not enough."""
+    name = _SA_NAMES.get(spec.sa_type.name, spec.sa_type.name)
+    if spec.type in _INFERRED and name not in ("BigInteger", "Double"):
+        return None
+    return name
+
+
+def _model_line(
+    spec: FieldSpec, annotation: str, enum_class: str | None, names: Names
+) -> str:
+    options: list[str] = []
+    if _model_sa_type(spec):
+        options.append(_sa_type(spec, prefix="", enum_class=enum_class))
+    if spec.unique:
+        options.append("unique=True")
+    if spec.index and not spec.unique:
+        options.append("index=True")
+    if spec.default is not None and spec.type is not FieldType.JSON:
+        options.append(f"default={_default_source(spec, enum_class, names)}")
+    mapped = f"Mapped[{annotation}{' | None' if spec.nullable else ''}]"
+    if not options:
+        return f"{spec.name}: {mapped}"
+    return f"{spec.name}: {mapped} = mapped_column({', '.join(options)})"
+
+
+def _default_source(spec: FieldSpec, enum_class: str | None, names: Names) -> str:
+    """Python source of the field's default, spelled as the module imports it."""
+    value = spec.default
+    if spec.type is FieldType.ENUM and enum_class:
+        member = next(m for m in spec.enum_members if m.value == value)
+        return f"{enum_class}.{member.name}"
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.UTC)
+        parts = [utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second]
+        if utc.microsecond:
+            parts.append(utc.microsecond)
+        listed = ", ".join(str(part) for part in parts)
+        tz = names.datetime_name("UTC")
+        return f"{names.datetime_name('datetime')}({listed}, tzinfo={tz})"
+    if isinstance(value, dt.date):
+        listed = f"{value.year}, {value.month}, {value.day}"
+        return f"{names.datetime_name('date')}({listed})"
+    return py_literal(value)
+
+
+def _default_json(spec: FieldSpec) -> str | None:
+    """The default as the API returns it, or None if not compared as text."""
+    if spec.default is None:
+        return None
+    if isinstance(spec.default, bool):
+        return "True" if spec.default else "False"
+    value = spec.default
+    if isinstance(value, dt.datetime):
+        return None  # its JSON spelling varies (Z or +00:00); not compared as text
+    if isinstance(value, Decimal | UUID | dt.date):
+        return repr(str(value))
+    return repr(json.loads(json.dumps(value)))
+
+
+def _compare(spec: FieldSpec, names: Names) -> str:
+    key = repr(spec.name)
+    if spec.type is FieldType.DECIMAL:
+        return f"assert Decimal(body[{key}]) == Decimal(payload[{key}])"
+    if spec.type is FieldType.FLOAT:
+        return f"assert body[{key}] == pytest.approx(payload[{key}])"
+    if spec.type is FieldType.DATETIME:
+        parse = names.datetime_name("datetime") + ".fromisoformat"
+        return f"assert {parse}(body[{key}]) == {parse}(payload[{key}])"
+    return f"assert body[{key}] == payload[{key}]"
+
+
+def field_view(
+    spec: FieldSpec, resource: ResourceSpec, names: Names, enum_class: str | None
+) -> FieldView:
+    table = resource.names.table
+    pascal = "".join(part.capitalize() for part in spec.name.split("_"))
+    if spec.type in (FieldType.DATE, FieldType.DATETIME):
+        python_type = names.datetime_name(spec.python_type.name)
+    elif spec.type is FieldType.ENUM:
+        python_type = enum_class or "str"
+    else:
+        python_type = spec.python_type.annotation
+    schema_type = {
+        FieldType.EMAIL: "EmailStr",
+        FieldType.URL: "HttpUrlStr",
+        FieldType.DATETIME: "UtcDatetime",
+    }.get(spec.type, python_type)
+    constraints = ", ".join(
+        f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
+    )
+    alias_type = (
+        f"Annotated[{schema_type}, Field({constraints})]" if constraints else None
+    )
+    alias = f"{pascal}Field" if alias_type else schema_type
+    if spec.nullable:
+        create_annotation, create_default = f"{alias} | None", "None"
+    elif spec.default is not None:
+        create_annotation = alias
+        create_default = _default_source(spec, enum_class, names)
+        if spec.type is FieldType.JSON:
+            create_default = py_literal(spec.default)
+    else:
+        create_annotation, create_default = alias, None
+    read_type = "str" if spec.type in (FieldType.EMAIL, FieldType.URL) else python_type
+    samples = sample_for(
+        spec, plural=resource.names.url_path, constant=f"{spec.name.upper()}_SAMPLES"
+    )
+    migration_args = [repr(spec.name), _sa_type(spec, prefix="sa.", enum_class=None)]
+    migration_args.append(f"nullable={spec.nullable}")
+    return FieldView(
+        spec=spec,
+        name=spec.name,
+        param=spec.param_name,
+        label=spec.name.replace("_", " "),
+        python_type=python_type,
+        model_line=_model_line(spec, python_type, enum_class, names),
+        model_sa_type=_model_sa_type(spec),
+        alias=alias,
+        alias_type=alias_type,
+        create_annotation=create_annotation,
+        create_default=create_default,
+        read_annotation=f"{read_type} | None" if spec.nullable else read_type,
+        filter_annotation=(
+            alias if spec.type not in (FieldType.URL, FieldType.EMAIL) else read_type
+        ),
+        migration_column=f"sa.Column({', '.join(migration_args)})",
+        unique_name=f"uq_{table}_{spec.name}",
+        index_name=f"ix_{table}_{spec.name}",
+        sample=samples.expression,
+        samples=samples,
+        compare=_compare(spec, names),
+        default_json=_default_json(spec),
+        cases=invalid_cases(spec),
+    )
+
+
+def id_view(id_type: IdType) -> IdView:
+    if id_type == "uuid":
+        return IdView(
+            python_type="UUID",
+            path_type="UUID",
+            model_line=(
+                "id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)"
+            ),
+            migration_column='sa.Column("id", sa.Uuid(), nullable=False)',
+            missing='"00000000-0000-0000-0000-000000000000"',
+        )
+    return IdView(
+        python_type="int",
+        path_type="Annotated[int, Path(ge=1, le=2_147_483_647)]",
+        model_line="id: Mapped[int] = mapped_column(primary_key=True)",
+        migration_column='sa.Column("id", sa.Integer(), nullable=False)',
+        missing="2147483647",
+    )
+
+
+#: The id the OpenAPI examples show for a reference.
+EXAMPLE_IDS: dict[str, str | int] = {
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "int": 1,
+}

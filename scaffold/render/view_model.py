@@ -1,0 +1,277 @@
+"""The view of a resource: everything its templates render, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffold.render.access_model import AccessView
+from scaffold.render.literals import Names
+from scaffold.render.relation_model import RelationView
+from scaffold.render.samples import InvalidCase, Sample
+from scaffold.spec import FieldSpec, FieldType
+
+__all__ = ["EnumView", "FieldView", "IdView", "ResourceView"]
+
+
+@dataclass
+class FieldView:
+    """What the templates need of one field."""
+
+    spec: FieldSpec
+    name: str
+    param: str
+    label: str
+    python_type: str
+    model_line: str
+    model_sa_type: str | None
+    alias: str
+    alias_type: str | None
+    create_annotation: str
+    create_default: str | None
+    read_annotation: str
+    filter_annotation: str
+    migration_column: str
+    unique_name: str
+    index_name: str
+    sample: str
+    samples: Sample
+    compare: str
+    default_json: str | None
+    cases: list[InvalidCase]
+
+
+@dataclass
+class IdView:
+    """The primary key."""
+
+    python_type: str
+    path_type: str
+    model_line: str
+    migration_column: str
+    missing: str
+
+
+@dataclass
+class EnumView:
+    """A generated ``StrEnum``."""
+
+    class_name: str
+    field: str
+    members: list[Any]
+
+
+@dataclass
+class ResourceView:
+    """Everything the resource templates render."""
+
+    class_name: str
+    table: str
+    url: str
+    module: str
+    var: str
+    var_plural: str
+    doc_title: str
+    doc_noun: str
+    doc_plural: str
+    id_param: str
+    id: IdView
+    pk_name: str
+    fields: list[FieldView]
+    enums: list[EnumView]
+    example: dict[str, Any]
+    model_imports: list[str] = field(default_factory=list)
+    schema_imports: list[str] = field(default_factory=list)
+    repository_imports: list[str] = field(default_factory=list)
+    service_imports: list[str] = field(default_factory=list)
+    endpoint_imports: list[str] = field(default_factory=list)
+    test_imports: list[str] = field(default_factory=list)
+    test_constants: list[Any] = field(default_factory=list)
+    write_errors: tuple[str, ...] = ("400", "409")
+    names: Names = field(default_factory=lambda: Names(()))
+    relations: list[RelationView] = field(default_factory=list)
+    type_checking_imports: list[str] = field(default_factory=list)
+    access: AccessView = field(
+        default_factory=lambda: AccessView("public", "public", False, False, "UUID")
+    )
+
+    @property
+    def owned(self) -> bool:
+        """Whether each row has an owner (``owner_id``)."""
+        return self.access.owned
+
+    @property
+    def project_auth(self) -> bool:
+        """Whether the project has users."""
+        return self.access.project_auth
+
+    @property
+    def refs(self) -> list[RelationView]:
+        """Many-to-one relations: a foreign key column each."""
+        return [r for r in self.relations if not r.many]
+
+    @property
+    def links(self) -> list[RelationView]:
+        """Many-to-many relations: an association table each."""
+        return [r for r in self.relations if r.many]
+
+    @property
+    def required_refs(self) -> list[RelationView]:
+        """References a new row must have."""
+        return [r for r in self.refs if not r.optional]
+
+    @property
+    def summaries(self) -> list[RelationView]:
+        """Relations whose objects the read schema returns."""
+        return [r for r in self.relations if r.summary]
+
+    @property
+    def reference_args(self) -> str:
+        """Keyword arguments of a test's create call setting every relation."""
+        return ", ".join(f"{r.key}={r.row_ids}" for r in self.relations)
+
+    @property
+    def load_options(self) -> list[str]:
+        """Loader options of list and get: ``selectinload(Book.tags)``..."""
+        return [
+            r.load_option.format(cls=self.class_name)
+            for r in self.relations
+            if r.load_option is not None
+        ]
+
+    @property
+    def not_null_names(self) -> list[str]:
+        """Fields and references PATCH refuses to set to null."""
+        refs = [r.key for r in self.relations if r.many or not r.optional]
+        return [*self.required_names, *refs]
+
+    @property
+    def setup_param(self) -> str:
+        """The test parameter for the rows the relations refer to, if needed."""
+        return next((r.setup_param for r in self.relations if r.setup_param), "")
+
+    @property
+    def owner_model_line(self) -> str:
+        """The model's ``owner_id`` column of an owned resource."""
+        return (
+            f"owner_id: Mapped[{self.id.python_type}] = mapped_column("
+            'ForeignKey("users.id", ondelete="CASCADE"), index=True)'
+        )
+
+    @property
+    def owner_migration_column(self) -> str:
+        """The migration's ``owner_id`` column of an owned resource."""
+        sa_type = "sa.Uuid()" if self.id.python_type == "UUID" else "sa.Integer()"
+        return f'sa.Column("owner_id", {sa_type}, nullable=False)'
+
+    def _select(self, attribute: str) -> list[FieldView]:
+        return [f for f in self.fields if getattr(f.spec, attribute)]
+
+    @property
+    def sort_fields(self) -> list[FieldView]:
+        """Fields ``sort`` may name."""
+        return self._select("sortable")
+
+    @property
+    def sort_values(self) -> list[str]:
+        """Every accepted value of ``sort``: ``field`` and ``-field``."""
+        names = [*(f.name for f in self.sort_fields), "created_at", "updated_at"]
+        return [value for name in names for value in (name, f"-{name}")]
+
+    @property
+    def filter_fields(self) -> list[FieldView]:
+        """Fields the list endpoint filters on by equality."""
+        return self._select("filterable")
+
+    @property
+    def search_fields(self) -> list[FieldView]:
+        """Fields ``q`` searches in."""
+        return self._select("searchable")
+
+    @property
+    def unique_fields(self) -> list[FieldView]:
+        """Fields with a unique constraint."""
+        return self._select("unique")
+
+    @property
+    def indexed_fields(self) -> list[FieldView]:
+        """Fields with a non-unique index."""
+        return [f for f in self.fields if f.spec.index and not f.spec.unique]
+
+    @property
+    def required_names(self) -> list[str]:
+        """Fields that cannot be null (PATCH refuses an explicit null)."""
+        return [f.name for f in self.fields if not f.spec.nullable]
+
+    @property
+    def defaults(self) -> list[FieldView]:
+        """Fields with a declared default."""
+        return [f for f in self.fields if f.default_json is not None]
+
+    @property
+    def defaults_left_out(self) -> str:
+        """Arguments that leave every defaulted field out of a test payload."""
+        return ", ".join(f"{f.name}=MISSING" for f in self.defaults)
+
+    @property
+    def datetime_type(self) -> str:
+        """How the schemas module spells ``datetime``."""
+        return self.names.datetime_name("datetime")
+
+    @property
+    def a_noun(self) -> str:
+        """The noun with its indefinite article: ``a book``, ``an author``."""
+        article = "an" if self.doc_noun[:1] in "aeiou" else "a"
+        return f"{article} {self.doc_noun}"
+
+    @property
+    def has_url(self) -> bool:
+        """A field holds a URL (validated as ``HttpUrl``, stored as text)."""
+        return any(f.spec.type is FieldType.URL for f in self.fields)
+
+    @property
+    def missing_id(self) -> str:
+        """The name of the tests' constant for an id no row has."""
+        return "MISSING_ID"
+
+    @property
+    def sort_test(self) -> FieldView | None:
+        """A sortable field whose samples sort in row order, for the sort test."""
+        kinds = (FieldType.STR, FieldType.TEXT, FieldType.INT, FieldType.DATE)
+        return next(
+            (
+                f
+                for f in self.sort_fields
+                if f.spec.type in kinds
+                and f.spec.pattern is None
+                and f.samples.increasing
+            ),
+            None,
+        )
+
+    @property
+    def filter_test(self) -> FieldView | None:
+        """A filterable field whose samples differ between rows."""
+        return next((f for f in self.filter_fields if f.samples.distinct), None)
+
+    @property
+    def search_test(self) -> FieldView | None:
+        """A searchable field whose samples differ between rows."""
+        return next(
+            (
+                f
+                for f in self.search_fields
+                if f.samples.distinct and f.spec.pattern is None
+            ),
+            None,
+        )
+
+    @property
+    def patch_field(self) -> FieldView | None:
+        """The field the partial-update test changes, if the resource has one."""
+        return [*(f for f in self.fields if f.samples.distinct), *self.fields, None][0]
+
+    @property
+    def invalid_cases(self) -> list[InvalidCase]:
+        """Every invalid-value case of every field."""
+        return [case for f in self.fields for case in f.cases]

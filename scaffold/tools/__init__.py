@@ -1,0 +1,1 @@
+"""Running the external tools: ruff, mypy, uv, pytest and Alembic."""
