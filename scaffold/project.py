@@ -7,6 +7,7 @@ into place only when rendering succeeded) → the project's own checks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -167,8 +168,11 @@ def render_project(
     reporter = reporter or NullReporter()
     _check_target(request)
     reporter.stage(f"Rendering project {request.name!r}")
-    staging = Path(tempfile.mkdtemp(prefix=f".{request.name}.", dir=request.parent))
+    # A name known before the directory exists, so that an interrupt landing
+    # right after it is made still finds it to remove.
+    staging = request.parent / f".{request.name}.{os.getpid()}.staging"
     try:
+        staging.mkdir(mode=0o700)
         _render_into(staging, request)
         if request.auth:
             write_local_env(staging)
