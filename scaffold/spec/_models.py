@@ -4,9 +4,8 @@
 (command-line tokens, spec-file strings, spec-file mappings) is parsed into.
 They hold typed values only (a default is an ``int``, ``Decimal``, ``date``...,
 never source text) and precompute what templates need as read-only properties.
-Build them through :func:`scaffold.spec.parse_field`,
-:func:`scaffold.spec.parse_cli_resource` or :func:`scaffold.spec.load_spec_file`,
-which validate them; the constructors do not.
+Build them through :mod:`scaffold.spec`'s ``parse_field``, ``parse_cli_resource``
+or ``load_spec_file``, which validate them; the constructors do not.
 """
 
 from __future__ import annotations
