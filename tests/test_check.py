@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,26 @@ def test_run_tool_reports_a_timeout_with_the_command(tmp_path: Path) -> None:
 
     with pytest.raises(CheckFailedError, match="did not finish within 1 s"):
         run_tool(argv, cwd=tmp_path, timeout=1)
+
+
+def test_a_stopped_tool_leaves_no_child_behind(tmp_path: Path) -> None:
+    # Given a tool that starts a child which writes into the project later, as
+    # `uv run ruff` does (ruff writes its cache)
+    marker = tmp_path / "written-late"
+    child = f"import time, pathlib; time.sleep(1.5); pathlib.Path({str(marker)!r}).touch()"
+    parent = (
+        "import subprocess, sys, time; "
+        f"subprocess.Popen([sys.executable, '-c', {child!r}]); time.sleep(30)"
+    )
+
+    # When the tool is stopped (here by its timeout; an interrupt takes the
+    # same way out)
+    with pytest.raises(CheckFailedError, match="did not finish"):
+        run_tool([sys.executable, "-c", parent], cwd=tmp_path, timeout=0.5)
+    time.sleep(2)
+
+    # Then the child was stopped with it and wrote nothing
+    assert not marker.exists()
 
 
 def test_run_tool_reports_a_missing_executable(tmp_path: Path) -> None:

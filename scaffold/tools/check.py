@@ -8,8 +8,10 @@ creates from the project's ``pyproject.toml``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -156,7 +158,11 @@ def run_tool(
     """
     command = shlex.join(argv)
     try:
-        return subprocess.run(
+        # A session of its own: the tool and anything it starts (``uv run``
+        # starts the real tool as a child) form one process group, which is
+        # stopped as a whole, so no orphan keeps writing into the project
+        # after an interrupt has removed or rolled it back.
+        process = subprocess.Popen(
             list(argv),
             cwd=cwd,
             env=dict(env) if env is not None else None,
@@ -164,16 +170,38 @@ def run_tool(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             text=True,
-            timeout=timeout,
-            check=False,
+            start_new_session=True,
         )
     except FileNotFoundError as exc:
         raise CheckFailedError(f"cannot run {command!r}: {argv[0]} not found") from exc
+    try:
+        output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
+        _stop_group(process)
         raise CheckFailedError(
             f"{command!r} did not finish within {timeout:.0f} s; "
             f"rerun it by hand in {cwd} to see where it hangs"
         ) from exc
+    except BaseException:
+        _stop_group(process)
+        raise
+    return subprocess.CompletedProcess(list(argv), process.returncode, output)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and every process of its group, and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    process.communicate()
+    # Children of the tool may outlive the group leader for a moment.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)
 
 
 def prepare_environment(project: Path, *, env: Mapping[str, str] | None = None) -> None:
