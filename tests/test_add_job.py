@@ -82,6 +82,33 @@ def test_a_job_is_added_registered_tested_and_recorded(
     assert "app/jobs/send_report.py" in manifest["files"]
 
 
+def test_the_projects_own_job_template_is_used(
+    jobs_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a project with its own job template
+    override = jobs_project / ".scaffold/templates/job/job.py.jinja"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '"""Our own job."""\n\n\nasync def {{ name }}(ctx: object) -> None:\n'
+        '    """Do it."""\n',
+        encoding="utf-8",
+    )
+
+    # When a job is added
+    code, _, err = scaffold(
+        ["add", "job", "SendReport", "-p", str(jobs_project), "--no-check", "-q"],
+        capsys,
+    )
+
+    # Then the module is the project's template rendered, the test scaffold's
+    assert code == 0, err
+    module = (jobs_project / "app/jobs/send_report.py").read_text()
+    assert module.startswith('"""Our own job."""')
+    assert "async def send_report(ctx: object) -> None:" in module
+    test = (jobs_project / "tests/jobs/test_send_report.py").read_text()
+    assert "from app.jobs.send_report import send_report" in test
+
+
 def test_a_duplicate_job_is_refused_and_nothing_changes(
     jobs_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -133,6 +133,51 @@ def test_output_is_byte_identical_for_identical_input(
     assert tree_digest(one) == tree_digest(two)
 
 
+def test_the_projects_own_template_is_used_before_the_bundled_one(
+    project: Path,
+) -> None:
+    # Given a project with its own service template, a copy of the bundled one
+    # with one more line, and a model template that does not exist in scaffold
+    bundled = (ROOT / "templates/resource/service.py.jinja").read_text()
+    override = project / ".scaffold/templates/resource/service.py.jinja"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        bundled + '\n\nOVERRIDDEN_FOR = {{ r.class_name | py }}\n', encoding="utf-8"
+    )
+
+    # When a resource is added
+    result = run_scaffold("add", "resource", *BOOK, "--no-check", cwd=project)
+
+    # Then the service comes from the project's template, the rest from scaffold's
+    assert result.returncode == 0, result.stderr
+    service = (project / "app/services/book.py").read_text()
+    assert service.endswith('\n\nOVERRIDDEN_FOR = "Book"\n')
+    assert "class BookService" in service
+    model = (project / "app/models/book.py").read_text()
+    assert "OVERRIDDEN_FOR" not in model
+    assert "class Book(" in model
+
+
+def test_a_broken_project_template_is_refused_and_nothing_changes(
+    project: Path,
+) -> None:
+    # Given a project whose own service template names something unknown
+    override = project / ".scaffold/templates/resource/service.py.jinja"
+    override.parent.mkdir(parents=True)
+    override.write_text("{{ r.no_such_thing }}\n", encoding="utf-8")
+    before = tree_digest(project)
+
+    # When a resource is added
+    result = run_scaffold("add", "resource", *BOOK, "--no-check", cwd=project)
+
+    # Then it is refused in one line naming the template, and nothing changed
+    assert result.returncode != 0
+    assert "template resource/service.py.jinja" in result.stderr
+    assert ".scaffold/templates/" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project) == before
+
+
 def test_existing_resource_is_refused_and_nothing_changes(project: Path) -> None:
     run_scaffold("add", "resource", *BOOK, "--no-check", cwd=project)
     before = tree_digest(project)

@@ -22,14 +22,10 @@ import pytest
 from scaffold.changes.add_resource import add_resources, preview_resources
 from scaffold.changes.regenerate import MergeConflictError, regenerate_resources
 from scaffold.engine import apply as apply_module
-from scaffold.engine.apply import JOURNAL_DIR, apply_plan
+from scaffold.engine.apply import apply_plan
 from scaffold.project.access import with_rules
-from scaffold.project.manifest import (
-    MANIFEST_FILE,
-    FileState,
-    file_states,
-    read_manifest,
-)
+from scaffold.project.layout import JOURNAL_DIR, MANIFEST_FILE
+from scaffold.project.manifest import FileState, file_states, read_manifest
 from scaffold.render import environment as render_module
 from scaffold.spec import ResourceSpec, parse_cli_resource
 from scaffold.tools.check import tool_environment, uv_binary

@@ -13,16 +13,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import jinja2
-
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Plan, plan_files
 from scaffold.errors import ProjectError, UsageError
 from scaffold.project.answers import find_project, read_answers
-from scaffold.project.layout import templates_root
-from scaffold.project.manifest import MANIFEST_FILE, JobRecord, digest, read_manifest
+from scaffold.project.layout import (
+    JOBS_TESTS_INIT,
+    MANIFEST_FILE,
+    PYPROJECT_FILE,
+    WORKER_FILE,
+    job_paths,
+)
+from scaffold.project.manifest import JobRecord, digest, read_manifest
+from scaffold.render.environment import render
 from scaffold.spec.naming import to_snake
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
@@ -30,7 +35,6 @@ from scaffold.tools.format import format_python
 __all__ = ["JobResult", "add_job", "job_name", "plan_job", "preview_job"]
 
 P = PurePosixPath
-WORKER_FILE = "app/jobs/worker.py"
 JOBS_LIST = "JOBS"
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 #: Modules of ``app/jobs`` that the template itself provides.
@@ -56,16 +60,6 @@ def job_name(name: str) -> str:
             "choose another name"
         )
     return snake
-
-
-def _render(template: str, name: str) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_root() / "job"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - the output is Python source, not HTML
-    )
-    return environment.get_template(template).render(name=name)
 
 
 def _jobs_value(node: ast.stmt) -> ast.List | None:
@@ -141,21 +135,20 @@ def plan_job(root: Path, name: str) -> Plan:
             "jobs; create a project with: scaffold new project NAME --jobs"
         )
     manifest = read_manifest(root)
-    module = P(f"app/jobs/{name}.py")
-    test = P(f"tests/jobs/test_{name}.py")
+    module, test = job_paths(name)
     if name in manifest.jobs or (root / module).exists():
         raise UsageError(f"job {name!r} already exists ({module}); choose another name")
     worker = _read(root, P(WORKER_FILE))
     if worker is None:
         raise ProjectError(f"{WORKER_FILE} is missing; restore it, then run again")
-    pyproject = _read(root, P("pyproject.toml"))
+    pyproject = _read(root, P(PYPROJECT_FILE))
     rendered = {
-        module: _render("job.py.jinja", name),
-        test: _render("test_job.py.jinja", name),
+        module: render("job/job.py.jinja", project=root, name=name),
+        test: render("job/test_job.py.jinja", project=root, name=name),
         P(WORKER_FILE): register_job(worker, name),
     }
-    if not (root / "tests/jobs/__init__.py").exists():
-        rendered[P("tests/jobs/__init__.py")] = ""
+    if not (root / JOBS_TESTS_INIT).exists():
+        rendered[P(JOBS_TESTS_INIT)] = ""
     formatted = format_python(rendered, pyproject=pyproject)
     own = {path: text for path, text in formatted.items() if path != P(WORKER_FILE)}
     worker_recorded = manifest.files.get(WORKER_FILE)

@@ -20,19 +20,10 @@ from scaffold.changes.kernel import (
 )
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import add_inverse
-from scaffold.edit.wiring import (
-    MODELS_FILE,
-    ROUTER_FILE,
-)
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, Plan, backup_ops, plan_files
 from scaffold.errors import ProjectError
-from scaffold.migrations.revision import (
-    VERSIONS_DIR,
-    current_head,
-    generation_time,
-    new_revision,
-)
+from scaffold.migrations.revision import current_head, generation_time, new_revision
 from scaffold.project.access import (
     resolved_targets,
     rule_problems,
@@ -40,23 +31,20 @@ from scaffold.project.access import (
 )
 from scaffold.project.answers import find_project
 from scaffold.project.clashes import refuse_clashes
-from scaffold.project.manifest import (
-    STATE_DIR,
-    ResourceRecord,
-)
-from scaffold.project.relations import (
-    Target,
-    model_path,
-    order_resources,
-)
-from scaffold.project.skeleton import skeleton_problems
-from scaffold.project.snapshot import (
+from scaffold.project.layout import (
     DATABASE_FILE,
     ERRORS_FILE,
-    ProjectSnapshot,
-    read_snapshot,
-    resource_paths,
+    MODELS_FILE,
+    PYPROJECT_FILE,
+    ROUTER_FILE,
+    STATE_DIR,
+    model_path,
+    revision_path,
 )
+from scaffold.project.manifest import ResourceRecord
+from scaffold.project.relations import Target, order_resources
+from scaffold.project.skeleton import skeleton_problems
+from scaffold.project.snapshot import ProjectSnapshot, read_snapshot, resource_paths
 from scaffold.render.environment import render_template
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view import build_view
@@ -154,15 +142,17 @@ def plan_resources(
                 )
         revision = new_revision(resource.names.table, down_revision=head, when=when)
         head = revision.revision
-        path = P(f"{VERSIONS_DIR}/{revision.filename}")
+        path = revision_path(revision.filename)
         migrations[resource.names.singular] = (path, revision.revision)
         rendered[path] = render_template(
-            "migration.py.jinja", r=view, m=revision, utc_now=utc_now
+            "migration.py.jinja",
+            project=snapshot.root,
+            r=view,
+            m=revision,
+            utc_now=utc_now,
         )
     rendered.update(wire(snapshot, resources))
-    formatted = format_python(
-        rendered, pyproject=snapshot.files.get(P("pyproject.toml"))
-    )
+    formatted = format_python(rendered, pyproject=snapshot.files.get(P(PYPROJECT_FILE)))
 
     existing = [path for path in edited if path in snapshot.files]
     manifest = record_generated(

@@ -6,12 +6,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from scaffold.edit.inverse import add_inverse
-from scaffold.edit.wiring import (
-    MODELS_FILE,
-    ROUTER_FILE,
-    register_model,
-    register_router,
-)
+from scaffold.edit.wiring import register_model, register_router
 from scaffold.errors import ProjectError
 from scaffold.migrations.revision import (
     generation_time,
@@ -20,16 +15,9 @@ from scaffold.project.access import (
     recorded_rules,
     resolved_targets,
 )
-from scaffold.project.manifest import (
-    MANIFEST_FILE,
-    Manifest,
-    base_path,
-    digest,
-)
-from scaffold.project.relations import (
-    Target,
-    model_path,
-)
+from scaffold.project.layout import MANIFEST_FILE, MODELS_FILE, ROUTER_FILE, model_path
+from scaffold.project.manifest import Manifest, base_path, digest
+from scaffold.project.relations import Target
 from scaffold.project.snapshot import (
     ProjectSnapshot,
     resource_paths,
@@ -77,7 +65,7 @@ def render_resource(
         project_auth=snapshot.auth,
     )
     files = {
-        path: render_template(template, r=view)
+        path: render_template(template, project=snapshot.root, r=view)
         for template, path in resource_paths(resource).items()
     }
     model = model_path(resource.names.module)

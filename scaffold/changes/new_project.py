@@ -26,9 +26,9 @@ from scaffold.engine.interrupt import Interrupted, note_undone, shielded
 from scaffold.engine.plan import Action, FileOp, Plan
 from scaffold.errors import ProjectError, UsageError
 from scaffold.project.answers import IdType
-from scaffold.project.layout import templates_root
+from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
 from scaffold.project.local_env import write_local_env
-from scaffold.project.manifest import MANIFEST_FILE, STATE_DIR, Manifest
+from scaffold.project.manifest import Manifest
 from scaffold.tools.check import CheckResult
 from scaffold.tools.lock import lock_dependencies
 

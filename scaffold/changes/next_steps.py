@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath, PurePosixPath
 
-from scaffold.project.manifest import STATE_DIR
+from scaffold.project.layout import STATE_DIR
 
 __all__ = [
     "MIGRATE",

@@ -35,6 +35,7 @@ from scaffold.engine.plan import (
     write_op,
 )
 from scaffold.errors import MergeConflictError
+from scaffold.project.layout import PYPROJECT_FILE
 from scaffold.project.manifest import ResourceRecord, base_path, digest
 from scaffold.project.snapshot import ProjectSnapshot, read_recorded
 from scaffold.tools.check import CheckResult
@@ -120,7 +121,7 @@ def plan_regeneration(
     shared = wire(snapshot, specs)
     rendered.update(shared)
     formatted = format_python(
-        rendered, pyproject=snapshot.files.get(PurePosixPath("pyproject.toml"))
+        rendered, pyproject=snapshot.files.get(PurePosixPath(PYPROJECT_FILE))
     )
 
     ops: list[FileOp] = []

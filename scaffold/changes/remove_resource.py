@@ -18,31 +18,27 @@ from pathlib import Path, PurePosixPath
 from scaffold.changes.kernel import backup_stamp
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import remove_inverse
-from scaffold.edit.wiring import (
-    MODELS_FILE,
-    ROUTER_FILE,
-    unregister_model,
-    unregister_router,
-)
+from scaffold.edit.wiring import unregister_model, unregister_router
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, write_op
 from scaffold.errors import SpecError
 from scaffold.migrations.revision import (
-    VERSIONS_DIR,
     current_head,
     generation_time,
     new_revision,
     revision_parts,
 )
-from scaffold.project.manifest import (
+from scaffold.project.layout import (
     MANIFEST_FILE,
+    MODELS_FILE,
+    PYPROJECT_FILE,
+    ROUTER_FILE,
     STATE_DIR,
-    ResourceRecord,
-    base_path,
-    digest,
-    find_records,
+    model_path,
+    revision_path,
 )
-from scaffold.project.relations import Target, model_path, order_resources
+from scaffold.project.manifest import ResourceRecord, base_path, digest, find_records
+from scaffold.project.relations import Target, order_resources
 from scaffold.project.snapshot import ProjectSnapshot, read_recorded
 from scaffold.render.environment import render_template
 from scaffold.spec.naming import resource_names
@@ -181,9 +177,10 @@ def plan_removal(
         revision = new_revision(
             names_.table, down_revision=head, when=when, action="drop"
         )
-        path = P(f"{VERSIONS_DIR}/{revision.filename}")
+        path = revision_path(revision.filename)
         text = render_template(
             "drop_migration.py.jinja",
+            project=snapshot.root,
             table=names_.table,
             resource=names_.singular,
             created=record.revision,
@@ -206,7 +203,7 @@ def plan_removal(
     created = {op.path: op.content for op in ops if op.action is Action.CREATE}
     formatted = format_python(
         {**shared, **{path: text for path, text in created.items() if text}},
-        pyproject=snapshot.files.get(P("pyproject.toml")),
+        pyproject=snapshot.files.get(P(PYPROJECT_FILE)),
     )
     ops = [
         FileOp(op.path, formatted[op.path], op.action) if op.path in created else op

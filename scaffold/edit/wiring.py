@@ -13,10 +13,9 @@ import ast
 from dataclasses import dataclass
 
 from scaffold.errors import WiringError
+from scaffold.project.layout import MODELS_FILE, ROUTER_FILE
 
 __all__ = [
-    "MODELS_FILE",
-    "ROUTER_FILE",
     "LineEdit",
     "WiringError",
     "apply_removals",
@@ -27,8 +26,6 @@ __all__ = [
     "unregister_router",
 ]
 
-ROUTER_FILE = "app/api/v1/router.py"
-MODELS_FILE = "app/models/__init__.py"
 ENDPOINTS_PACKAGE = "app.api.v1.endpoints"
 
 

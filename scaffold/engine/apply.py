@@ -24,9 +24,9 @@ from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.interrupt import note_undone, shielded
 from scaffold.engine.plan import Action, Plan
 from scaffold.errors import ProjectError
+from scaffold.project.layout import JOURNAL_DIR
 
 __all__ = [
-    "JOURNAL_DIR",
     "Recovery",
     "apply_plan",
     "ensure_no_journal",
@@ -35,7 +35,6 @@ __all__ = [
     "safe_target",
 ]
 
-JOURNAL_DIR = ".scaffold/journal"
 _JOURNAL_FILE = "journal.json"
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from scaffold.errors import ConflictError
+from scaffold.project.layout import BACKUP_DIR
 
 __all__ = [
     "WRITES_OVER_EXISTING",
@@ -189,8 +190,6 @@ def backup_ops(ops: Iterable[FileOp], stamp: str) -> list[FileOp]:
         ops: Operations that replace or delete a file the user modified.
         stamp: The backup's directory name under ``.scaffold/backup/``.
     """
-    from scaffold.project.manifest import BACKUP_DIR
-
     return [
         FileOp(PurePosixPath(BACKUP_DIR) / stamp / op.path, op.before, Action.CREATE)
         for op in ops

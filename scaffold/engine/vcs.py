@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from scaffold.engine.plan import WRITES_OVER_EXISTING, Plan
 from scaffold.errors import UsageError
-from scaffold.project.manifest import STATE_DIR, digest, read_manifest
+from scaffold.project.layout import STATE_DIR
+from scaffold.project.manifest import digest, read_manifest
 
 __all__ = ["dirty_files", "ensure_committed"]
 

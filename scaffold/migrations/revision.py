@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scaffold.errors import ProjectError
+from scaffold.project.layout import VERSIONS_DIR
 
 __all__ = [
     "Revision",
@@ -25,8 +26,6 @@ __all__ = [
     "new_revision",
     "revision_parts",
 ]
-
-VERSIONS_DIR = "alembic/versions"
 
 
 @dataclass(frozen=True)

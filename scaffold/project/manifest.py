@@ -24,13 +24,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scaffold import __version__
 from scaffold.errors import ProjectError, SpecError
+from scaffold.project.layout import BASE_DIR, MANIFEST_FILE, STATE_DIR
 from scaffold.spec import ResourceSpec
 
 __all__ = [
-    "BACKUP_DIR",
-    "BASE_DIR",
-    "MANIFEST_FILE",
-    "STATE_DIR",
     "FileState",
     "JobRecord",
     "Manifest",
@@ -43,10 +40,6 @@ __all__ = [
     "read_manifest",
 ]
 
-STATE_DIR = ".scaffold"
-MANIFEST_FILE = f"{STATE_DIR}/manifest.json"
-BASE_DIR = f"{STATE_DIR}/base"
-BACKUP_DIR = f"{STATE_DIR}/backup"
 
 P = PurePosixPath
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
+from scaffold.project.layout import model_path
 from scaffold.spec import ResourceSpec, Rule
 from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
 
@@ -23,7 +24,6 @@ __all__ = [
     "assigns",
     "existing_target",
     "model_class",
-    "model_path",
     "order_resources",
     "resolve_targets",
 ]
@@ -69,11 +69,6 @@ class Target:
             plural=names.plural,
             human=names.human,
         )
-
-
-def model_path(module: str) -> PurePosixPath:
-    """The model file of a resource module: ``app/models/<module>.py``."""
-    return PurePosixPath(f"app/models/{module}.py")
 
 
 def order_resources(resources: Sequence[ResourceSpec]) -> list[ResourceSpec]:

@@ -7,32 +7,27 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from scaffold.edit.wiring import (
+from scaffold.engine.apply import ensure_no_journal
+from scaffold.project import layout
+from scaffold.project.answers import IdType, find_project, read_answers
+from scaffold.project.layout import (
+    MANIFEST_FILE,
     MODELS_FILE,
     ROUTER_FILE,
-)
-from scaffold.engine.apply import ensure_no_journal
-from scaffold.migrations.revision import (
     VERSIONS_DIR,
+    model_path,
 )
-from scaffold.project.answers import IdType, find_project, read_answers
 from scaffold.project.manifest import (
-    MANIFEST_FILE,
     Manifest,
     ResourceRecord,
     base_path,
     find_records,
     read_manifest,
 )
-from scaffold.project.relations import (
-    model_path,
-)
 from scaffold.spec import ResourceSpec
 from scaffold.spec.naming import resource_names
 
 __all__ = [
-    "DATABASE_FILE",
-    "ERRORS_FILE",
     "ProjectSnapshot",
     "read_recorded",
     "read_snapshot",
@@ -40,9 +35,6 @@ __all__ = [
 ]
 
 P = PurePosixPath
-ERRORS_FILE = "app/core/errors.py"
-
-DATABASE_FILE = "app/core/database.py"
 
 
 @dataclass(frozen=True)
@@ -71,16 +63,7 @@ class ProjectSnapshot:
 
 def resource_paths(resource: ResourceSpec) -> dict[str, PurePosixPath]:
     """Template name → project path of each file that belongs to ``resource``."""
-    names = resource.names
-    endpoint_module = names.plural
-    return {
-        "model.py.jinja": P(f"app/models/{names.module}.py"),
-        "schemas.py.jinja": P(f"app/schemas/{names.module}.py"),
-        "repository.py.jinja": P(f"app/repositories/{names.module}.py"),
-        "service.py.jinja": P(f"app/services/{names.module}.py"),
-        "endpoints.py.jinja": P(f"app/api/v1/endpoints/{endpoint_module}.py"),
-        "tests.py.jinja": P(f"tests/api/test_{endpoint_module}.py"),
-    }
+    return layout.resource_paths(resource.names.module, resource.names.plural)
 
 
 def read_snapshot(
@@ -104,10 +87,10 @@ def read_snapshot(
     wanted = {
         P(ROUTER_FILE),
         P(MODELS_FILE),
-        P("pyproject.toml"),
+        P(layout.PYPROJECT_FILE),
         P(MANIFEST_FILE),
-        P(ERRORS_FILE),
-        P(DATABASE_FILE),
+        P(layout.ERRORS_FILE),
+        P(layout.DATABASE_FILE),
     }
     wanted.update(P(path) for path in also)
     for resource in resources:
