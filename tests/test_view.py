@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import sys
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,6 +21,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from scaffold.project.relations import Target
+from scaffold.render.imports import Imports
+from scaffold.render.literals import Names
 from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
 from scaffold.spec import ResourceSpec, parse_cli_resource
 
@@ -42,7 +46,7 @@ def field_of(view: ResourceView, name: str) -> FieldView:
     return next(f for f in view.fields if f.name == name)
 
 
-def namespace(import_lines: list[str]) -> dict[str, Any]:
+def namespace(import_lines: Iterable[str]) -> dict[str, Any]:
     """What a module's import lines bind.
 
     Standard-library imports must work. The generated project's own ``app``
@@ -50,6 +54,8 @@ def namespace(import_lines: list[str]) -> dict[str, Any]:
     """
     names: dict[str, Any] = {}
     for line in import_lines:
+        if not line:
+            continue  # the blank line between two groups
         module = line.split()[1].split(".")[0]
         if module == "app":
             continue
@@ -459,3 +465,73 @@ def test_py_literal_round_trips_any_text(text: str) -> None:
 @given(st.text(alphabet="abc\\[]{}^$.*+?()|0123456789dws-"))
 def test_py_literal_round_trips_regex_like_text(text: str) -> None:
     assert eval(py_literal(text), {}) == text  # noqa: S307
+
+
+# --- the imports collector ------------------------------------------------------
+
+
+def test_imports_merge_names_per_module_and_group_like_isort() -> None:
+    # Given names added from several decisions, in no particular order
+    imports = Imports()
+    imports.add("app.models.book", "Book")
+    imports.add("sqlalchemy", "select")
+    imports.add("pytest")
+    imports.add("decimal", "Decimal")
+    imports.add("sqlalchemy", "func", "select")
+    imports.add("collections.abc", "Sequence")
+
+    # Then each module is imported once, its names sorted, in isort's groups
+    assert imports.lines() == [
+        "from collections.abc import Sequence",
+        "from decimal import Decimal",
+        "",
+        "import pytest",
+        "from sqlalchemy import func, select",
+        "",
+        "from app.models.book import Book",
+    ]
+
+
+def test_an_empty_collector_renders_nothing() -> None:
+    imports = Imports()
+
+    assert not imports
+    assert imports.lines() == []
+    imports.add("typing", "Any")
+    assert imports
+    assert list(imports) == ["from typing import Any"]
+
+
+def test_datetime_names_are_imported_as_the_module_spells_them() -> None:
+    plain, shadowed = Imports(), Imports()
+
+    plain.add_datetime(Names(["title"]), ["datetime", "date", "datetime"])
+    shadowed.add_datetime(Names(["date"]), ["datetime"])
+    shadowed.add_datetime(Names(["date"]), [])
+
+    assert plain.lines() == ["from datetime import date, datetime"]
+    assert shadowed.lines() == ["import datetime as dt"]
+
+
+def test_relations_import_their_loaders_and_the_models_they_refer_to() -> None:
+    # Given a resource with a summarised reference and a many-to-many relation
+    resource = parse_cli_resource("book", ["title:str", "author:ref", "tags:refs"])
+    author = parse_cli_resource("author", ["name:str"])
+    tag = parse_cli_resource("tag", ["name:str"])
+    targets = {
+        "author": Target.of(author.names),
+        "tag": Target.of(tag.names),
+    }
+    view = build_view(resource, id_type="uuid", targets=targets)
+
+    # Then the repository imports exactly the loader of the link and the models
+    repository = view.repository_imports.lines()
+    (orm,) = [line for line in repository if line.startswith("from sqlalchemy.orm")]
+    assert "selectinload" in orm.split()
+    assert "joinedload" not in orm
+    assert "from app.models.author import Author" in repository
+    assert "from app.models.tag import Tag" in repository
+    assert list(view.type_checking_imports) == [
+        "from app.models.author import Author",
+        "from app.models.tag import Tag",
+    ]

@@ -79,10 +79,21 @@ class RelationView:
         return f"[{value}]" if self.many else value
 
     @property
+    def loader(self) -> str | None:
+        """How list and get load it, or None when nothing is read.
+
+        The rows of a many-to-many relation in a second query
+        (``selectinload``); a summarised reference joined in (``joinedload``).
+        """
+        if self.many:
+            return "selectinload"
+        if self.summary:
+            return "joinedload"
+        return None
+
+    @property
     def load_option(self) -> str | None:
         """The loader option for list and get, or None when nothing is read."""
-        if self.many:
-            return f"selectinload({{cls}}.{self.name})"
-        if self.summary:
-            return f"joinedload({{cls}}.{self.name})"
-        return None
+        if self.loader is None:
+            return None
+        return f"{self.loader}({{cls}}.{self.name})"

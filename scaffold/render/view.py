@@ -101,12 +101,11 @@ def build_view(
 
 
 def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
-    """Fill in each module's import lines (ruff sorts and groups them)."""
+    """Collect each module's imports from what the view decided."""
     kinds = {f.spec.type for f in view.fields}
     cls = view.class_name
-    schemas = f"{cls}Create, {cls}Query, {cls}Read, {cls}Update"
     module = view.module
-    id_imports = ["from uuid import UUID"] if id_type == "uuid" else []
+    schemas = (f"{cls}Create", f"{cls}Query", f"{cls}Read", f"{cls}Update")
     dt_names = [
         name
         for kind, name in ((FieldType.DATE, "date"), (FieldType.DATETIME, "datetime"))
@@ -117,64 +116,65 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         dt_names += ["UTC", "datetime"]
     elif any(isinstance(value, dt.date) for value in defaults):
         dt_names.append("date")
-    decimal = ["from decimal import Decimal"] if FieldType.DECIMAL in kinds else []
-    uuid_field = ["from uuid import UUID"] if FieldType.UUID in kinds else []
-    any_import = ["from typing import Any"] if FieldType.JSON in kinds else []
-    enum_names = [e.class_name for e in view.enums]
+    uuid_ids = id_type == "uuid"
 
-    sa_names = sorted(
-        {f.model_sa_type for f in view.fields if f.model_sa_type}
-        | ({"ForeignKey"} if view.owned else set())
-    )
-    view.model_imports = [
-        *names.datetime_import(dt_names),
-        *decimal,
-        *(["from enum import StrEnum"] if view.enums else []),
-        *any_import,
-        *(["from uuid import UUID, uuid4"] if id_type == "uuid" else uuid_field),
-        *([f"from sqlalchemy import {', '.join(sa_names)}"] if sa_names else []),
-        "from sqlalchemy.orm import Mapped, mapped_column",
-        "from app.core.database import Base, TimestampMixin"
-        + (", enum_values" if view.enums else ""),
-    ]
-    pydantic = ["BaseModel", "ConfigDict", "Field"]
-    if view.required_names or any(r.many or not r.optional for r in view.relations):
-        pydantic.append("field_validator")
-    if FieldType.EMAIL in kinds:
-        pydantic.append("EmailStr")
-    if FieldType.URL in kinds:
-        pydantic += ["HttpUrl", "PlainSerializer"]
-    typing = ["Any", "Literal"]
+    model = view.model_imports
+    model.add_datetime(names, dt_names)
+    if FieldType.DECIMAL in kinds:
+        model.add("decimal", "Decimal")
+    if view.enums:
+        model.add("enum", "StrEnum")
+    if FieldType.JSON in kinds:
+        model.add("typing", "Any")
+    if uuid_ids:
+        model.add("uuid", "UUID", "uuid4")
+    elif FieldType.UUID in kinds:
+        model.add("uuid", "UUID")
+    sa_names = {f.model_sa_type for f in view.fields if f.model_sa_type}
+    if view.owned:
+        sa_names.add("ForeignKey")
+    if sa_names:
+        model.add("sqlalchemy", *sa_names)
+    model.add("sqlalchemy.orm", "Mapped", "mapped_column")
+    model.add("app.core.database", "Base", "TimestampMixin")
+    if view.enums:
+        model.add("app.core.database", "enum_values")
+
+    schema = view.schema_imports
+    schema.add_datetime(names, ["datetime", *dt_names])
+    if FieldType.DECIMAL in kinds:
+        schema.add("decimal", "Decimal")
+    schema.add("typing", "Any", "Literal")
     if any(f.alias_type for f in view.fields) or FieldType.URL in kinds:
-        typing.append("Annotated")
-    view.schema_imports = [
-        *names.datetime_import(["datetime", *dt_names]),
-        *decimal,
-        f"from typing import {', '.join(sorted(set(typing)))}",
-        *sorted(set(id_imports + uuid_field)),
-        f"from pydantic import {', '.join(sorted(pydantic))}",
-        *(
-            [f"from app.models.{module} import {', '.join(enum_names)}"]
-            if enum_names
-            else []
-        ),
-        "from app.schemas.common import PageQuery"
-        + (", UtcDatetime" if FieldType.DATETIME in kinds else ""),
-    ]
+        schema.add("typing", "Annotated")
+    if uuid_ids or FieldType.UUID in kinds:
+        schema.add("uuid", "UUID")
+    schema.add("pydantic", "BaseModel", "ConfigDict", "Field")
+    if view.required_names or any(r.many or not r.optional for r in view.relations):
+        schema.add("pydantic", "field_validator")
+    if FieldType.EMAIL in kinds:
+        schema.add("pydantic", "EmailStr")
+    if FieldType.URL in kinds:
+        schema.add("pydantic", "HttpUrl", "PlainSerializer")
+    if view.enums:
+        schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
+    schema.add("app.schemas.common", "PageQuery")
+    if FieldType.DATETIME in kinds:
+        schema.add("app.schemas.common", "UtcDatetime")
+
     unique_kinds = {f.spec.type for f in view.unique_fields}
-    view.repository_imports = [
-        "from collections.abc import Sequence",
-        *(["from typing import Any"] if view.sort_values else []),
-        *sorted(
-            set(id_imports)
-            | ({"from uuid import UUID"} if FieldType.UUID in unique_kinds else set())
-            | (
-                {"from decimal import Decimal"}
-                if FieldType.DECIMAL in unique_kinds
-                else set()
-            )
-        ),
-        *names.datetime_import(
+    repository = view.repository_imports
+    repository.add("collections.abc", "Sequence")
+    if view.sort_values:
+        repository.add("typing", "Any")
+        repository.add("sqlalchemy.orm", "InstrumentedAttribute")
+    if uuid_ids or FieldType.UUID in unique_kinds:
+        repository.add("uuid", "UUID")
+    if FieldType.DECIMAL in unique_kinds:
+        repository.add("decimal", "Decimal")
+    repository.add_datetime(
+        names,
+        (
             name
             for kind, name in (
                 (FieldType.DATE, "date"),
@@ -182,48 +182,49 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
             )
             if kind in unique_kinds
         ),
-        "from sqlalchemy import func, select" + (", or_" if view.search_fields else ""),
-        "from sqlalchemy.ext.asyncio import AsyncSession",
-        *(
-            ["from sqlalchemy.orm import InstrumentedAttribute"]
-            if view.sort_values
-            else []
-        ),
-        *(["from app.core.database import escape_like"] if view.search_fields else []),
-        f"from app.models.{module} import {cls}",
-        f"from app.schemas.{module} import {cls}Query",
-    ]
-    view.service_imports = [
-        "from collections.abc import Awaitable",
-        "from typing import Any",
-        *id_imports,
-        "from sqlalchemy.exc import IntegrityError",
-        "from sqlalchemy.ext.asyncio import AsyncSession",
-        "from app.core.errors import ConflictError, NotFoundError",
-        f"from app.models.{module} import {cls}",
-        f"from app.repositories.{module} import {cls}Repository",
-        "from app.schemas.common import Page",
-        f"from app.schemas.{module} import {schemas}",
-    ]
-    view.endpoint_imports = [
-        "from typing import Annotated",
-        *id_imports,
-        "from fastapi import APIRouter, Depends, Query, status"
-        + (", Path" if id_type == "int" else ""),
-        f"from app.api.deps import {', '.join(access_dependencies(view))}",
-        f"from app.models.{module} import {cls}",
-        "from app.schemas.common import Page, error_responses",
-        f"from app.schemas.{module} import {schemas}",
-        f"from app.services.{module} import {cls}Service",
-    ]
-    compares = " ".join(f.compare for f in view.fields)
-    view.test_imports = [
-        *(names.datetime_import(["datetime"]) if "fromisoformat" in compares else []),
-        *(decimal if "Decimal(" in compares else []),
-        "from typing import Any",
-        "import pytest",
-        "from httpx import AsyncClient",
-    ]
+    )
+    repository.add("sqlalchemy", "func", "select")
+    if view.search_fields:
+        repository.add("sqlalchemy", "or_")
+        repository.add("app.core.database", "escape_like")
+    repository.add("sqlalchemy.ext.asyncio", "AsyncSession")
+    repository.add(f"app.models.{module}", cls)
+    repository.add(f"app.schemas.{module}", f"{cls}Query")
+
+    service = view.service_imports
+    service.add("collections.abc", "Awaitable")
+    service.add("typing", "Any")
+    if uuid_ids:
+        service.add("uuid", "UUID")
+    service.add("sqlalchemy.exc", "IntegrityError")
+    service.add("sqlalchemy.ext.asyncio", "AsyncSession")
+    service.add("app.core.errors", "ConflictError", "NotFoundError")
+    service.add(f"app.models.{module}", cls)
+    service.add(f"app.repositories.{module}", f"{cls}Repository")
+    service.add("app.schemas.common", "Page")
+    service.add(f"app.schemas.{module}", *schemas)
+
+    endpoints = view.endpoint_imports
+    endpoints.add("typing", "Annotated")
+    if uuid_ids:
+        endpoints.add("uuid", "UUID")
+    endpoints.add("fastapi", "APIRouter", "Depends", "Query", "status")
+    if not uuid_ids:
+        endpoints.add("fastapi", "Path")
+    endpoints.add("app.api.deps", *access_dependencies(view))
+    endpoints.add(f"app.models.{module}", cls)
+    endpoints.add("app.schemas.common", "Page", "error_responses")
+    endpoints.add(f"app.schemas.{module}", *schemas)
+    endpoints.add(f"app.services.{module}", f"{cls}Service")
+
+    tests = view.test_imports
+    if FieldType.DATETIME in kinds:  # compared parsed: datetime.fromisoformat
+        tests.add_datetime(names, ["datetime"])
+    if FieldType.DECIMAL in kinds:  # compared as Decimal
+        tests.add("decimal", "Decimal")
+    tests.add("typing", "Any")
+    tests.add("pytest")
+    tests.add("httpx", "AsyncClient")
     view.test_constants = [
         _Constant("MISSING", "object()"),
         _Constant("MISSING_ID", view.id.missing),

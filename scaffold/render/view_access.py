@@ -95,15 +95,13 @@ def access_imports(view: ResourceView) -> None:
     """Add what the rules need to the service's and the tests' imports."""
     access = view.access
     if access.needs_caller:
-        models = "Role, User" if access.roles_used else "User"
-        errors = [
-            *(["ForbiddenError"] if access.owner_checked else []),
-            *(["UnauthorizedError"] if access.optional_caller else []),
-        ]
-        view.service_imports = [
-            *view.service_imports,
-            f"from app.models.user import {models}",
-            *([f"from app.core.errors import {', '.join(errors)}"] if errors else []),
-        ]
+        service = view.service_imports
+        service.add("app.models.user", "User")
+        if access.roles_used:
+            service.add("app.models.user", "Role")
+        if access.owner_checked:
+            service.add("app.core.errors", "ForbiddenError")
+        if access.optional_caller:
+            service.add("app.core.errors", "UnauthorizedError")
     if access.owned:
-        view.test_imports = [*view.test_imports, "from app.models.user import User"]
+        view.test_imports.add("app.models.user", "User")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.render.access_model import AccessView
+from scaffold.render.imports import Imports
 from scaffold.render.literals import Names
 from scaffold.render.relation_model import RelationView
 from scaffold.render.samples import InvalidCase, Sample
@@ -80,17 +81,17 @@ class ResourceView:
     fields: list[FieldView]
     enums: list[EnumView]
     example: dict[str, Any]
-    model_imports: list[str] = field(default_factory=list)
-    schema_imports: list[str] = field(default_factory=list)
-    repository_imports: list[str] = field(default_factory=list)
-    service_imports: list[str] = field(default_factory=list)
-    endpoint_imports: list[str] = field(default_factory=list)
-    test_imports: list[str] = field(default_factory=list)
+    model_imports: Imports = field(default_factory=Imports)
+    schema_imports: Imports = field(default_factory=Imports)
+    repository_imports: Imports = field(default_factory=Imports)
+    service_imports: Imports = field(default_factory=Imports)
+    endpoint_imports: Imports = field(default_factory=Imports)
+    test_imports: Imports = field(default_factory=Imports)
     test_constants: list[Any] = field(default_factory=list)
     write_errors: tuple[str, ...] = ("400", "409")
     names: Names = field(default_factory=lambda: Names(()))
     relations: list[RelationView] = field(default_factory=list)
-    type_checking_imports: list[str] = field(default_factory=list)
+    type_checking_imports: Imports = field(default_factory=Imports)
     access: AccessView = field(
         default_factory=lambda: AccessView("public", "public", False, False, "UUID")
     )

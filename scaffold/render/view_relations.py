@@ -182,61 +182,48 @@ def relation_views(
 
 def relation_imports(view: ResourceView, id_type: IdType) -> None:
     """Add what the relations need to each module's imports."""
+    uuid_ids = id_type == "uuid"
     others = {r.target.class_name: r.target for r in view.relations if not r.self_ref}
-    view.type_checking_imports = [
-        f"from app.models.{target.module} import {cls}"
-        for cls, target in sorted(others.items())
-    ]
-    sa = ["ForeignKey"] if view.refs else []
+    for cls, target in others.items():
+        view.type_checking_imports.add(f"app.models.{target.module}", cls)
+
+    model = view.model_imports
+    if others:
+        model.add("typing", "TYPE_CHECKING")
+    if uuid_ids:
+        model.add("uuid", "UUID")
+    if view.refs:
+        model.add("sqlalchemy", "ForeignKey")
     if view.links:
-        sa += ["Column", "ForeignKey", "Table"]
-    view.model_imports = [
-        *(["from typing import TYPE_CHECKING"] if others else []),
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        *view.model_imports,
-        f"from sqlalchemy import {', '.join(sorted(set(sa)))}",
-        "from sqlalchemy.orm import relationship",
-    ]
-    summary_targets = sorted(
-        {(r.target.module, r.target.class_name) for r in view.summaries}
-    )
-    view.schema_imports = [
-        *view.schema_imports,
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        "from pydantic import Field",
-        *(["from typing import Annotated"] if id_type == "int" else []),
-        *(
-            f"from app.schemas.{module} import {cls}Read"
-            for module, cls in summary_targets
-        ),
-    ]
-    loaders = sorted({option.partition("(")[0] for option in view.load_options})
-    targets = sorted(
-        {
-            (r.target.module, r.target.class_name)
-            for r in view.relations
-            if not r.self_ref
-        }
-    )
-    view.repository_imports = [
-        *view.repository_imports,
-        *(["from uuid import UUID"] if id_type == "uuid" else []),
-        *(["from collections.abc import Collection"] if view.links else []),
-        *([f"from sqlalchemy.orm import {', '.join(loaders)}"] if loaders else []),
-        *(f"from app.models.{module} import {cls}" for module, cls in targets),
-    ]
-    view.service_imports = [
-        *view.service_imports,
-        "from app.core.errors import InvalidReferenceError",
-    ]
-    if view.refs and id_type == "int":
-        view.endpoint_imports = [*view.endpoint_imports, "from fastapi import Path"]
-    view.test_imports = [
-        *view.test_imports,
-        "from sqlalchemy import event",
-        "from sqlalchemy.ext.asyncio import AsyncEngine",
-        *(
-            f"from tests.api.test_{target.plural} import create_{target.singular}"
-            for _, target in sorted(others.items())
-        ),
-    ]
+        model.add("sqlalchemy", "Column", "ForeignKey", "Table")
+    model.add("sqlalchemy.orm", "relationship")
+
+    schema = view.schema_imports
+    if uuid_ids:
+        schema.add("uuid", "UUID")
+    else:
+        schema.add("typing", "Annotated")
+    schema.add("pydantic", "Field")
+    for r in view.summaries:
+        schema.add(f"app.schemas.{r.target.module}", f"{r.target.class_name}Read")
+
+    repository = view.repository_imports
+    if uuid_ids:
+        repository.add("uuid", "UUID")
+    if view.links:
+        repository.add("collections.abc", "Collection")
+    for r in view.relations:
+        if r.loader is not None:
+            repository.add("sqlalchemy.orm", r.loader)
+    for cls, target in others.items():
+        repository.add(f"app.models.{target.module}", cls)
+
+    view.service_imports.add("app.core.errors", "InvalidReferenceError")
+    if view.refs and not uuid_ids:
+        view.endpoint_imports.add("fastapi", "Path")
+
+    tests = view.test_imports
+    tests.add("sqlalchemy", "event")
+    tests.add("sqlalchemy.ext.asyncio", "AsyncEngine")
+    for target in others.values():
+        tests.add(f"tests.api.test_{target.plural}", f"create_{target.singular}")
