@@ -206,7 +206,6 @@ def test_the_inverse_is_added_once_after_the_columns() -> None:
         AUTHOR,
         book.relations[0],
         book.names,
-        association=None,
         path="app/models/author.py",
     )
 
@@ -227,7 +226,6 @@ def test_the_inverse_is_added_once_after_the_columns() -> None:
         AUTHOR,
         book.relations[0],
         book.names,
-        association=None,
         path="app/models/author.py",
     )
     assert again == edited
@@ -238,9 +236,7 @@ def test_an_inverse_name_already_taken_is_refused() -> None:
     taken = AUTHOR_MODEL.replace("    name: Mapped[str]\n", "    books: Mapped[int]\n")
 
     with pytest.raises(SpecError) as error:
-        add_inverse(
-            taken, AUTHOR, book.relations[0], book.names, association=None, path="x"
-        )
+        add_inverse(taken, AUTHOR, book.relations[0], book.names, path="x")
 
     assert "already has an attribute 'books'" in _messages(error)
 
@@ -254,7 +250,6 @@ def test_a_model_without_its_class_is_left_alone_with_the_lines_to_add() -> None
             AUTHOR,
             book.relations[0],
             book.names,
-            association=None,
             path="app/models/author.py",
         )
 
@@ -430,3 +425,22 @@ def test_a_hand_written_model_is_found_with_its_table() -> None:
     assert existing_target("author", '"""No model here."""\n') is None
     assert existing_target("author", "def broken(:\n") is None
     assert existing_target("author", None) is None
+
+
+def test_the_inverse_of_a_link_names_its_association_table() -> None:
+    # Given books with tags (many-to-many) and the tag model
+    book = parse_cli_resource("book", ["title:str", "tags:refs"])
+    tag = Target("tag", "Tag", "tag", "tags", "tags", "tags", "tag")
+    model = AUTHOR_MODEL.replace("Author", "Tag").replace("authors", "tags")
+
+    # When its inverse is edited in
+    edited = add_inverse(model, tag, book.relations[0], book.names, path="x")
+
+    # Then Tag.books goes through books_tags, the table the books model declares
+    assert (
+        '    books: Mapped[list["Book"]] = relationship(\n'
+        '        secondary="books_tags",\n'
+        '        back_populates="tags",\n'
+        "        passive_deletes=True,\n"
+        "    )\n"
+    ) in edited

@@ -22,11 +22,12 @@ from scaffold.spec.naming import resource_names
 from scaffold.tools.format import format_python, ruff_binary
 
 #: The templates of one resource's files; the drop migration of ``remove
-#: resource`` is rendered from another context, and tested with that command.
+#: resource`` is rendered from another context, and tested with that command;
+#: ``_macros.jinja`` holds the code shapes the others import.
 TEMPLATES = sorted(
     path.name
     for path in (templates_root() / "resource").glob("*.jinja")
-    if path.name != "drop_migration.py.jinja"
+    if path.name != "drop_migration.py.jinja" and not path.name.startswith("_")
 )
 WHEN = dt.datetime(2026, 1, 31, 14, 5, tzinfo=dt.UTC)
 

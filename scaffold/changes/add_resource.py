@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold.changes.kernel import (
-    backup_stamp,
     record_generated,
     render_resource,
     state_ops,
     wire,
+    with_backups,
 )
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import add_inverse
 from scaffold.engine.events import NullReporter, Reporter
-from scaffold.engine.plan import Action, Plan, backup_ops, plan_files
+from scaffold.engine.plan import Plan, plan_files
 from scaffold.errors import ProjectError
 from scaffold.migrations.revision import current_head, generation_time, new_revision
 from scaffold.project.access import (
@@ -183,8 +183,7 @@ def plan_resources(
         may_modify=[P(ROUTER_FILE), P(MODELS_FILE), *existing, *state],
         force=force,
     )
-    overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
-    return plan.with_ops(backup_ops(overwritten, backup_stamp()))
+    return with_backups(plan, snapshot.manifest)
 
 
 def _add_inverse(
@@ -204,8 +203,8 @@ def _add_inverse(
         target,
         relation.spec,
         resource.names,
-        association=relation.association,
         path=str(path),
+        project=snapshot.root,
     )
     return path
 

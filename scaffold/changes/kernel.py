@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from scaffold.edit.inverse import add_inverse
 from scaffold.edit.wiring import register_model, register_router
+from scaffold.engine.plan import Action, Plan, backup_ops
 from scaffold.errors import ProjectError
 from scaffold.migrations.revision import (
     generation_time,
@@ -15,7 +16,13 @@ from scaffold.project.access import (
     recorded_rules,
     resolved_targets,
 )
-from scaffold.project.layout import MANIFEST_FILE, MODELS_FILE, ROUTER_FILE, model_path
+from scaffold.project.layout import (
+    MANIFEST_FILE,
+    MODELS_FILE,
+    ROUTER_FILE,
+    STATE_DIR,
+    model_path,
+)
 from scaffold.project.manifest import Manifest, base_path, digest
 from scaffold.project.relations import Target
 from scaffold.project.snapshot import (
@@ -27,12 +34,11 @@ from scaffold.render.view import build_view
 from scaffold.spec import ResourceSpec
 
 __all__ = [
-    "association_table",
-    "backup_stamp",
     "record_generated",
     "render_resource",
     "state_ops",
     "wire",
+    "with_backups",
 ]
 
 P = PurePosixPath
@@ -80,15 +86,10 @@ def render_resource(
                     own,
                     relation,
                     record.spec.names,
-                    association=association_table(record.spec, relation.name),
                     path=str(model),
+                    project=snapshot.root,
                 )
     return files
-
-
-def association_table(resource: ResourceSpec, relation: str) -> str:
-    """The association table of a many-to-many relation: ``books_tags``."""
-    return f"{resource.names.table}_{relation}"
 
 
 def wire(
@@ -146,6 +147,25 @@ def state_ops(
     return files
 
 
-def backup_stamp() -> str:
-    """The directory name of this run's backups under ``.scaffold/backup/``."""
-    return generation_time().strftime("%Y%m%d-%H%M%S")
+def with_backups(plan: Plan, manifest: Manifest) -> Plan:
+    """``plan`` keeping a backup of every file of the user's it replaces or deletes.
+
+    The user's files are those ``--force`` overwrites, and those it deletes
+    whose text is not what ``manifest`` records scaffold wrote. The backups go
+    to ``.scaffold/backup/<date-time of this run>/``, at their own paths.
+    """
+    kept = [
+        op
+        for op in plan.ops
+        if op.before is not None
+        and op.path.parts[0] != STATE_DIR
+        and (
+            op.action is Action.OVERWRITE
+            or (
+                op.action is Action.DELETE
+                and manifest.files.get(str(op.path)) != digest(op.before)
+            )
+        )
+    ]
+    stamp = generation_time().strftime("%Y%m%d-%H%M%S")
+    return plan.with_ops(backup_ops(kept, stamp))

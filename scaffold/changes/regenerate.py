@@ -17,11 +17,11 @@ from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
 from scaffold.changes.kernel import (
-    backup_stamp,
     record_generated,
     render_resource,
     state_ops,
     wire,
+    with_backups,
 )
 from scaffold.changes.next_steps import project_files
 from scaffold.changes.transaction import carry_out, guard
@@ -30,7 +30,6 @@ from scaffold.engine.plan import (
     Action,
     FileOp,
     Plan,
-    backup_ops,
     conflict_error,
     write_op,
 )
@@ -144,8 +143,7 @@ def plan_regeneration(
         for path, text in state_ops(snapshot, manifest, bases).items()
     ]
     plan = Plan(tuple(ops))
-    overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
-    return plan.with_ops(backup_ops(overwritten, backup_stamp()))
+    return with_backups(plan, snapshot.manifest)
 
 
 def preview_regeneration(

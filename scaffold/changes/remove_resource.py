@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scaffold.changes.kernel import backup_stamp
+from scaffold.changes.kernel import with_backups
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import remove_inverse
 from scaffold.edit.wiring import unregister_model, unregister_router
 from scaffold.engine.events import NullReporter, Reporter
-from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, write_op
+from scaffold.engine.plan import Action, FileOp, Plan, write_op
 from scaffold.errors import SpecError
 from scaffold.migrations.revision import (
     current_head,
@@ -33,7 +33,6 @@ from scaffold.project.layout import (
     MODELS_FILE,
     PYPROJECT_FILE,
     ROUTER_FILE,
-    STATE_DIR,
     model_path,
     revision_path,
 )
@@ -223,16 +222,8 @@ def plan_removal(
             P(MANIFEST_FILE), manifest.dump(), snapshot.files.get(P(MANIFEST_FILE))
         )
     )
-    plan = Plan(tuple(ops))
-    forced = [
-        op
-        for op in plan.ops
-        if op.action is Action.DELETE
-        and op.before is not None
-        and op.path.parts[0] != STATE_DIR
-        and snapshot.manifest.files.get(str(op.path)) != digest(op.before)
-    ]
-    return Removal(plan.with_ops(backup_ops(forced, backup_stamp())), tuple(notes))
+    plan = with_backups(Plan(tuple(ops)), snapshot.manifest)
+    return Removal(plan, tuple(notes))
 
 
 def _delete(

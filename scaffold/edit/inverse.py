@@ -11,10 +11,18 @@ error shows the lines to add by hand. The referencing model is imported under
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from scaffold.edit.wiring import LineEdit, WiringError, apply_removals, drop_import
 from scaffold.errors import SpecError
-from scaffold.project.relations import Target, assigns, model_class
+from scaffold.project.relations import (
+    Target,
+    assigns,
+    association_table,
+    inverse_name,
+    model_class,
+)
+from scaffold.render.environment import render_macro
 from scaffold.spec import RelationSpec
 from scaffold.spec.naming import ResourceNames
 
@@ -22,23 +30,23 @@ __all__ = ["add_inverse", "inverse_lines", "remove_inverse"]
 
 
 def inverse_lines(
-    relation: RelationSpec, owner: ResourceNames, *, association: str | None
+    relation: RelationSpec, owner: ResourceNames, *, project: Path | None = None
 ) -> list[str]:
-    """The class-body lines of the inverse relationship (one statement)."""
-    inverse = relation.inverse or owner.plural
-    if relation.many:
-        return [
-            f'    {inverse}: Mapped[list["{owner.class_name}"]] = relationship(',
-            f'        secondary="{association}",',
-            f'        back_populates="{relation.name}",',
-            "        passive_deletes=True,",
-            "    )",
-        ]
-    return [
-        f'    {inverse}: Mapped[list["{owner.class_name}"]] = relationship(',
-        f'        back_populates="{relation.name}", passive_deletes="all"',
-        "    )",
-    ]
+    """The class-body lines of the inverse relationship (one statement).
+
+    Shaped by the ``inverse_relationship`` macro of ``resource/_macros.jinja``
+    (the project's own, if it has one), which a self-referencing model prints.
+    """
+    text = render_macro(
+        "resource/_macros.jinja",
+        "inverse_relationship",
+        inverse_name(relation, owner),
+        owner.class_name,
+        relation.name,
+        association_table(owner, relation),
+        project=project,
+    )
+    return [f"    {line}" for line in text.splitlines()]
 
 
 def add_inverse(
@@ -47,8 +55,8 @@ def add_inverse(
     relation: RelationSpec,
     owner: ResourceNames,
     *,
-    association: str | None,
     path: str,
+    project: Path | None = None,
 ) -> str:
     """Add the inverse of ``relation`` to the model class of ``target``.
 
@@ -61,8 +69,8 @@ def add_inverse(
         target: The referenced resource.
         relation: The relation of ``owner`` whose inverse this is.
         owner: The referencing resource's names.
-        association: The association table of a many-to-many relation.
         path: The file's path, for messages.
+        project: The project, whose own templates shape the lines.
 
     Returns:
         The new text.
@@ -71,8 +79,8 @@ def add_inverse(
         WiringError: The file has no single model class to add to; nothing is
             changed and the message shows the lines to add by hand.
     """
-    inverse = relation.inverse or owner.plural
-    body = inverse_lines(relation, owner, association=association)
+    inverse = inverse_name(relation, owner)
+    body = inverse_lines(relation, owner, project=project)
     owner_import = f"from app.models.{owner.module} import {owner.class_name}"
     by_hand = [
         "from typing import TYPE_CHECKING",
@@ -194,7 +202,7 @@ def remove_inverse(
     Raises:
         WiringError: The file does not parse.
     """
-    inverse = relation.inverse or owner.plural
+    inverse = inverse_name(relation, owner)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:

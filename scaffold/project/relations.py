@@ -16,13 +16,15 @@ from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
 from scaffold.project.layout import model_path
-from scaffold.spec import ResourceSpec, Rule
+from scaffold.spec import RelationSpec, ResourceSpec, Rule
 from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
 
 __all__ = [
     "Target",
     "assigns",
+    "association_table",
     "existing_target",
+    "inverse_name",
     "model_class",
     "order_resources",
     "resolve_targets",
@@ -69,6 +71,16 @@ class Target:
             plural=names.plural,
             human=names.human,
         )
+
+
+def inverse_name(relation: RelationSpec, owner: ResourceNames) -> str:
+    """The relationship on the referenced model: ``Author.books`` for books."""
+    return relation.inverse or owner.plural
+
+
+def association_table(owner: ResourceNames, relation: RelationSpec) -> str | None:
+    """The table linking a many-to-many relation: ``books_tags``; None for a ref."""
+    return f"{owner.table}_{relation.name}" if relation.many else None
 
 
 def order_resources(resources: Sequence[ResourceSpec]) -> list[ResourceSpec]:

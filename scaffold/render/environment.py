@@ -22,7 +22,13 @@ from scaffold.errors import ScaffoldError
 from scaffold.project.layout import overrides_dir, templates_root
 from scaffold.render.literals import py_literal
 
-__all__ = ["environment", "render", "render_template", "template_loader"]
+__all__ = [
+    "environment",
+    "render",
+    "render_macro",
+    "render_template",
+    "template_loader",
+]
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -96,6 +102,28 @@ def render(name: str, /, *, project: Path | None = None, **context: Any) -> str:
         line = f", line {where}" if where else ""
         raise ScaffoldError(
             f"template {name}{line} failed: {exc}; nothing was written: "
+            "fix it if it is the project's own (under .scaffold/templates/), "
+            "else please report this bug"
+        ) from exc
+
+
+def render_macro(
+    name: str, macro: str, /, *args: Any, project: Path | None = None
+) -> str:
+    """Call ``macro`` of template ``name`` (e.g. ``resource/_macros.jinja``).
+
+    For the code that scaffold edits into an existing file: its shape comes
+    from the same macro the templates print.
+
+    Raises:
+        ScaffoldError: See :func:`render`.
+    """
+    try:
+        module = environment(project).get_template(name).module
+        return str(getattr(module, macro)(*args))
+    except jinja2.TemplateError as exc:
+        raise ScaffoldError(
+            f"template {name}, macro {macro} failed: {exc}; nothing was written: "
             "fix it if it is the project's own (under .scaffold/templates/), "
             "else please report this bug"
         ) from exc

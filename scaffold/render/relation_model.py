@@ -26,15 +26,16 @@ class RelationView:
     summary: bool
     inverse: str
     inverse_url: str
-    model_lines: list[str]
-    migration_columns: list[str]
-    migration_constraints: list[str]
+    on_delete: str
+    fk_name: str
     index_name: str
     association: str | None
-    association_lines: list[str]
-    association_migration: list[str]
     association_index: str | None
     association_column: str | None
+    association_owner_column: str | None
+    association_fk: str | None
+    association_owner_fk: str | None
+    association_pk: str | None
     create_annotation: str
     create_default: str | None
     update_annotation: str

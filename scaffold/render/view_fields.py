@@ -197,17 +197,17 @@ def id_view(id_type: IdType) -> IdView:
         return IdView(
             python_type="UUID",
             path_type="UUID",
+            sa_type="sa.Uuid()",
             model_line=(
                 "id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)"
             ),
-            migration_column='sa.Column("id", sa.Uuid(), nullable=False)',
             missing='"00000000-0000-0000-0000-000000000000"',
         )
     return IdView(
         python_type="int",
         path_type="Annotated[int, Path(ge=1, le=2_147_483_647)]",
+        sa_type="sa.Integer()",
         model_line="id: Mapped[int] = mapped_column(primary_key=True)",
-        migration_column='sa.Column("id", sa.Integer(), nullable=False)',
         missing="2147483647",
     )
 

@@ -48,8 +48,8 @@ class IdView:
 
     python_type: str
     path_type: str
+    sa_type: str
     model_line: str
-    migration_column: str
     missing: str
 
 
@@ -152,18 +152,14 @@ class ResourceView:
         return next((r.setup_param for r in self.relations if r.setup_param), "")
 
     @property
-    def owner_model_line(self) -> str:
-        """The model's ``owner_id`` column of an owned resource."""
-        return (
-            f"owner_id: Mapped[{self.id.python_type}] = mapped_column("
-            'ForeignKey("users.id", ondelete="CASCADE"), index=True)'
-        )
+    def owner_fk_name(self) -> str:
+        """The name of the ``owner_id`` foreign key of an owned resource."""
+        return f"fk_{self.table}_owner_id_users"
 
     @property
-    def owner_migration_column(self) -> str:
-        """The migration's ``owner_id`` column of an owned resource."""
-        sa_type = "sa.Uuid()" if self.id.python_type == "UUID" else "sa.Integer()"
-        return f'sa.Column("owner_id", {sa_type}, nullable=False)'
+    def owner_index_name(self) -> str:
+        """The name of the ``owner_id`` index of an owned resource."""
+        return f"ix_{self.table}_owner_id"
 
     def _select(self, attribute: str) -> list[FieldView]:
         return [f for f in self.fields if getattr(f.spec, attribute)]

@@ -1,68 +1,22 @@
 """Typed view data of a resource's relations (``ref`` and ``refs`` fields).
 
-Every line the templates print for a relation (model attributes, migration
-columns and constraints, schema fields) is worked out here.
+Every value the templates print for a relation (names of its columns,
+constraints and indexes, schema annotations) is decided here; the templates
+(``resource/_macros.jinja``) own the shape of the code around them.
 """
 
 from __future__ import annotations
 
-from scaffold.edit.inverse import inverse_lines
 from scaffold.project.answers import IdType
-from scaffold.project.relations import Target
+from scaffold.project.relations import Target, association_table, inverse_name
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
-from scaffold.spec import RelationSpec, ResourceSpec
+from scaffold.spec import ResourceSpec
 from scaffold.spec._relations import singular_of
 
 __all__ = ["RelationView", "relation_imports", "relation_views"]
 
 _INT_ID = "Annotated[int, Field(ge=1, le=2_147_483_647)]"
-
-
-def _model_lines(
-    relation: RelationSpec,
-    resource: ResourceSpec,
-    target: Target,
-    id_python: str,
-    association: str | None,
-) -> list[str]:
-    cls = target.class_name
-    self_ref = target.singular == resource.names.singular
-    inverse = relation.inverse or resource.names.plural
-    if relation.many:
-        lines = [
-            f'{relation.name}: Mapped[list["{cls}"]] = relationship(',
-            f"    secondary={association},",
-            f'    back_populates="{inverse}",',
-            "    passive_deletes=True,",
-            ")",
-        ]
-        if self_ref:
-            lines.extend(
-                line.removeprefix("    ")
-                for line in inverse_lines(
-                    relation, resource.names, association=association
-                )
-            )
-        return lines
-    optional = " | None" if relation.optional else ""
-    lines = [
-        f"{relation.key}: Mapped[{id_python}{optional}] = mapped_column(",
-        f'    ForeignKey("{target.table}.id", ondelete="{relation.on_delete.sql}"),',
-        "    index=True,",
-        ")",
-    ]
-    remote = f', remote_side="{cls}.id"' if self_ref else ""
-    lines.append(
-        f'{relation.name}: Mapped["{cls}{optional}"] = relationship('
-        f'back_populates="{inverse}"{remote})'
-    )
-    if self_ref:
-        lines.extend(
-            line.removeprefix("    ")
-            for line in inverse_lines(relation, resource.names, association=None)
-        )
-    return lines
 
 
 def relation_views(
@@ -71,58 +25,23 @@ def relation_views(
     """Build the view of every relation of ``resource``."""
     table = resource.names.table
     id_python = "UUID" if id_type == "uuid" else "int"
-    sa_id = "sa.Uuid()" if id_type == "uuid" else "sa.Integer()"
     schema_id = "UUID" if id_type == "uuid" else _INT_ID
     views: list[RelationView] = []
     for index, relation in enumerate(resource.relations):
         target = targets[relation.target]
         self_ref = target.singular == resource.names.singular
-        inverse = relation.inverse or resource.names.plural
-        association = f"{table}_{relation.name}" if relation.many else None
-        association_lines: list[str] = []
-        association_migration: list[str] = []
-        association_index = None
-        right = None
-        constraints: list[str] = []
-        columns: list[str] = []
-        if relation.many and association is not None:
+        inverse = inverse_name(relation, resource.names)
+        association = association_table(resource.names, relation)
+        left = right = link_index = link_fk = owner_fk = link_pk = None
+        if association is not None:
             left = f"{resource.names.singular}_id"
             right = f"{singular_of(relation.name)}_id"
             if right == left:
                 right = f"{relation.name}_id"
-            association_index = f"ix_{association}_{right}"
-            association_lines = [
-                f"{association} = Table(",
-                f"    {association!r},".replace("'", '"'),
-                "    Base.metadata,",
-                f'    Column("{left}", ForeignKey("{table}.id", ondelete="CASCADE"), '
-                "primary_key=True),",
-                f'    Column("{right}", ForeignKey("{target.table}.id", '
-                'ondelete="CASCADE"), primary_key=True, index=True),',
-                ")",
-                f'"""Links {resource.names.human_plural} to their '
-                f'{relation.name.replace("_", " ")}."""',
-            ]
-            association_migration = [
-                f'sa.Column("{left}", {sa_id}, nullable=False),',
-                f'sa.Column("{right}", {sa_id}, nullable=False),',
-                f'sa.ForeignKeyConstraint(["{left}"], ["{table}.id"], '
-                f'name=op.f("fk_{association}_{left}_{table}"), ondelete="CASCADE"),',
-                f'sa.ForeignKeyConstraint(["{right}"], ["{target.table}.id"], '
-                f'name=op.f("fk_{association}_{right}_{target.table}"), '
-                'ondelete="CASCADE"),',
-                f'sa.PrimaryKeyConstraint("{left}", "{right}", '
-                f'name=op.f("pk_{association}")),',
-            ]
-        else:
-            columns = [
-                f'sa.Column("{relation.key}", {sa_id}, nullable={relation.optional}),'
-            ]
-            constraints = [
-                f'sa.ForeignKeyConstraint(["{relation.key}"], ["{target.table}.id"], '
-                f'name=op.f("fk_{table}_{relation.key}_{target.table}"), '
-                f'ondelete="{relation.on_delete.sql}"),'
-            ]
+            link_index = f"ix_{association}_{right}"
+            link_fk = f"fk_{association}_{right}_{target.table}"
+            owner_fk = f"fk_{association}_{left}_{table}"
+            link_pk = f"pk_{association}"
         if relation.many:
             create_annotation = f"list[{schema_id}]"
             create_default: str | None = "Field(default_factory=list, max_length=100)"
@@ -150,17 +69,16 @@ def relation_views(
                 summary=relation.summary,
                 inverse=inverse,
                 inverse_url=inverse.replace("_", "-"),
-                model_lines=_model_lines(
-                    relation, resource, target, id_python, association
-                ),
-                migration_columns=columns,
-                migration_constraints=constraints,
+                on_delete=relation.on_delete.sql,
+                fk_name=f"fk_{table}_{relation.key}_{target.table}",
                 index_name=f"ix_{table}_{relation.key}",
                 association=association,
-                association_lines=association_lines,
-                association_migration=association_migration,
-                association_index=association_index,
+                association_index=link_index,
                 association_column=right,
+                association_owner_column=left,
+                association_fk=link_fk,
+                association_owner_fk=owner_fk,
+                association_pk=link_pk,
                 create_annotation=create_annotation,
                 create_default=create_default,
                 update_annotation=update_annotation,
