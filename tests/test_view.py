@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from scaffold.project.relations import Target
 from scaffold.render.imports import Imports
-from scaffold.render.literals import Names
+from scaffold.render.literals import Names, with_article
 from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
 from scaffold.spec import ResourceSpec, parse_cli_resource
 
@@ -229,9 +229,8 @@ def test_enum_migration_column_does_not_use_the_model_class() -> None:
     # A migration must keep working when the model changes: plain values only
     column = field_of(view_of(["status:enum(draft,published)"]), "status")
 
-    assert "BookStatus" not in column.migration_column
-    assert "'draft'" in column.migration_column
-    assert "'published'" in column.migration_column
+    assert "BookStatus" not in column.migration_type
+    assert column.migration_type.startswith("sa.Enum('draft', 'published', ")
 
 
 # --- names of constraints, sorting ------------------------------------------------
@@ -535,3 +534,33 @@ def test_relations_import_their_loaders_and_the_models_they_refer_to() -> None:
         "from app.models.author import Author",
         "from app.models.tag import Tag",
     ]
+
+
+# --- decisions the templates only print ------------------------------------------
+
+
+def test_the_article_is_chosen_by_the_view() -> None:
+    assert with_article("author") == "an author"
+    assert with_article("book") == "a book"
+    view = build_view(
+        parse_cli_resource("item", ["name:str", "owner_book:ref"]),
+        id_type="uuid",
+        targets={"owner_book": Target.of(parse_cli_resource("owner_book", []).names)},
+    )
+    assert view.a_noun == "an item"
+    assert view.a_noun_name == "an_item"
+    (relation,) = view.relations
+    assert relation.a_label == "an owner book"
+    assert relation.a_label_name == "an_owner_book"
+    assert relation.route_name == "list-by-owner-book"
+
+
+def test_each_route_documents_its_error_statuses_in_order() -> None:
+    view = view_of(["title:str:unique"])
+
+    # A public resource: no 401/403; writes can be refused (400) or clash (409)
+    assert view.list_errors == []
+    assert view.get_errors == ["404"]
+    assert view.create_errors == ["400", "409"]
+    assert view.change_errors == ["400", "404", "409"]
+    assert view.delete_errors == ["404", "409"]

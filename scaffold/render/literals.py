@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["Names", "py_literal"]
+__all__ = ["Names", "py_literal", "with_article"]
 
 
 def py_literal(value: object) -> str:
@@ -18,6 +18,12 @@ def py_literal(value: object) -> str:
     if isinstance(value, dt.datetime):
         return repr(value).replace("datetime.timezone.utc", "UTC")
     return repr(value)
+
+
+def with_article(noun: str) -> str:
+    """The noun with its indefinite article: ``a book``, ``an author``."""
+    article = "an" if noun[:1] in "aeiou" else "a"
+    return f"{article} {noun}"
 
 
 def _raw_safe(text: str) -> bool:

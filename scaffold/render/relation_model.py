@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from scaffold.project.access import Check
 from scaffold.project.relations import Target
+from scaffold.render.literals import with_article
 from scaffold.spec import RelationSpec
 from scaffold.spec._relations import singular_of
 
@@ -62,6 +63,36 @@ class RelationView:
     def label(self) -> str:
         """Words for messages: ``author`` or ``tags``."""
         return self.name.replace("_", " ")
+
+    @property
+    def a_label(self) -> str:
+        """:attr:`label` with its article: ``an author``."""
+        return with_article(self.label)
+
+    @property
+    def a_label_name(self) -> str:
+        """:attr:`a_label` in a test's name: ``an_author``."""
+        return self.a_label.replace(" ", "_")
+
+    @property
+    def a_target_noun(self) -> str:
+        """:attr:`target_noun` with its article: ``an author``."""
+        return with_article(self.target_noun)
+
+    @property
+    def inverse_label(self) -> str:
+        """The inverse relationship in words: ``books``."""
+        return self.inverse.replace("_", " ")
+
+    @property
+    def route_name(self) -> str:
+        """The nested list route's name: ``list-by-author``."""
+        return f"list-by-{self.name.replace('_', '-')}"
+
+    @property
+    def nested_errors(self) -> list[str]:
+        """The error statuses the nested list route documents."""
+        return sorted([*(str(code) for code in self.nested_codes), "404"])
 
     @property
     def target_noun(self) -> str:

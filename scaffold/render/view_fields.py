@@ -10,7 +10,7 @@ from uuid import UUID
 from scaffold.project.answers import IdType
 from scaffold.render.literals import Names, py_literal
 from scaffold.render.samples import invalid_cases, sample_for
-from scaffold.render.view_model import FieldView, IdView
+from scaffold.render.view_model import Comparison, FieldView, IdView
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 
 __all__ = ["EXAMPLE_IDS", "field_view", "id_view"]
@@ -115,16 +115,13 @@ def _default_json(spec: FieldSpec) -> str | None:
     return repr(json.loads(json.dumps(value)))
 
 
-def _compare(spec: FieldSpec, names: Names) -> str:
-    key = repr(spec.name)
-    if spec.type is FieldType.DECIMAL:
-        return f"assert Decimal(body[{key}]) == Decimal(payload[{key}])"
-    if spec.type is FieldType.FLOAT:
-        return f"assert body[{key}] == pytest.approx(payload[{key}])"
-    if spec.type is FieldType.DATETIME:
-        parse = names.datetime_name("datetime") + ".fromisoformat"
-        return f"assert {parse}(body[{key}]) == {parse}(payload[{key}])"
-    return f"assert body[{key}] == payload[{key}]"
+#: How the tests compare a value the API returns with the one sent, by type:
+#: as decimals, approximately, as parsed datetimes; else for equality.
+_COMPARISONS: dict[FieldType, Comparison] = {
+    FieldType.DECIMAL: "decimal",
+    FieldType.FLOAT: "approx",
+    FieldType.DATETIME: "datetime",
+}
 
 
 def field_view(
@@ -163,8 +160,6 @@ def field_view(
     samples = sample_for(
         spec, plural=resource.names.url_path, constant=f"{spec.name.upper()}_SAMPLES"
     )
-    migration_args = [repr(spec.name), _sa_type(spec, prefix="sa.", enum_class=None)]
-    migration_args.append(f"nullable={spec.nullable}")
     return FieldView(
         spec=spec,
         name=spec.name,
@@ -181,12 +176,12 @@ def field_view(
         filter_annotation=(
             alias if spec.type not in (FieldType.URL, FieldType.EMAIL) else read_type
         ),
-        migration_column=f"sa.Column({', '.join(migration_args)})",
+        migration_type=_sa_type(spec, prefix="sa.", enum_class=None),
         unique_name=f"uq_{table}_{spec.name}",
         index_name=f"ix_{table}_{spec.name}",
         sample=samples.expression,
         samples=samples,
-        compare=_compare(spec, names),
+        compare=_COMPARISONS.get(spec.type, "equal"),
         default_json=_default_json(spec),
         cases=invalid_cases(spec),
     )

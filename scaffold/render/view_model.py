@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from scaffold.render.access_model import AccessView
 from scaffold.render.imports import Imports
-from scaffold.render.literals import Names
+from scaffold.render.literals import Names, with_article
 from scaffold.render.relation_model import RelationView
 from scaffold.render.samples import InvalidCase, Sample
 from scaffold.spec import FieldSpec, FieldType
 
-__all__ = ["EnumView", "FieldView", "IdView", "ResourceView"]
+__all__ = ["Comparison", "EnumView", "FieldView", "IdView", "ResourceView"]
+
+#: How the tests compare a returned value with the one sent.
+Comparison = Literal["decimal", "approx", "datetime", "equal"]
+
+
+def _statuses(codes: tuple[int, ...], *more: str) -> list[str]:
+    """Status codes as a route's ``error_responses(...)`` lists them, in order."""
+    return sorted([*(str(code) for code in codes), *more])
 
 
 @dataclass
@@ -32,12 +40,12 @@ class FieldView:
     create_default: str | None
     read_annotation: str
     filter_annotation: str
-    migration_column: str
+    migration_type: str
     unique_name: str
     index_name: str
     sample: str
     samples: Sample
-    compare: str
+    compare: Comparison
     default_json: str | None
     cases: list[InvalidCase]
 
@@ -218,8 +226,42 @@ class ResourceView:
     @property
     def a_noun(self) -> str:
         """The noun with its indefinite article: ``a book``, ``an author``."""
-        article = "an" if self.doc_noun[:1] in "aeiou" else "a"
-        return f"{article} {self.doc_noun}"
+        return with_article(self.doc_noun)
+
+    @property
+    def a_noun_name(self) -> str:
+        """:attr:`a_noun` in a test's name: ``a_book``, ``an_author``."""
+        return self.a_noun.replace(" ", "_")
+
+    @property
+    def filter_tests(self) -> list[FieldView]:
+        """Filterable fields whose samples differ between rows."""
+        return [f for f in self.filter_fields if f.samples.distinct]
+
+    @property
+    def list_errors(self) -> list[str]:
+        """The error statuses the list route documents (beyond 422)."""
+        return _statuses(self.access.read_codes)
+
+    @property
+    def create_errors(self) -> list[str]:
+        """The error statuses the create route documents."""
+        return _statuses(self.access.create_codes, *self.write_errors)
+
+    @property
+    def get_errors(self) -> list[str]:
+        """The error statuses the get route documents."""
+        return _statuses(self.access.read_codes, "404")
+
+    @property
+    def change_errors(self) -> list[str]:
+        """The error statuses the update and replace routes document."""
+        return _statuses(self.access.write_codes, "404", *self.write_errors)
+
+    @property
+    def delete_errors(self) -> list[str]:
+        """The error statuses the delete route documents."""
+        return _statuses(self.access.write_codes, "404", "409")
 
     @property
     def has_url(self) -> bool:
