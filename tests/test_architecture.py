@@ -169,3 +169,66 @@ def test_the_public_api_offers_every_command_and_its_preview() -> None:
         assert {command, preview} <= set(api.__all__)
         assert callable(getattr(api, command)) and callable(getattr(api, preview))
     assert all(hasattr(api, name) for name in api.__all__)
+
+
+def leading_text(node: ast.AST) -> str | None:
+    """The text a string literal starts with (an f-string's first literal part)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (
+        isinstance(node, ast.JoinedStr)
+        and node.values
+        and isinstance(node.values[0], ast.Constant)
+        and isinstance(node.values[0].value, str)
+    ):
+        return node.values[0].value
+    return None
+
+
+def string_starts(name: str) -> Iterator[tuple[int, str]]:
+    """Line and leading text of every string literal of module ``name``."""
+    tree = parsed(name)
+    inside_fstrings = {
+        id(part)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in node.values
+    }
+    for node in ast.walk(tree):
+        text = leading_text(node)
+        if text is not None and id(node) not in inside_fstrings:
+            yield getattr(node, "lineno", 0), text
+
+
+def test_every_project_path_is_spelled_in_the_layout_module() -> None:
+    # app/..., tests/..., alembic/... and .scaffold/... come from one place
+    project_path = ("app/", "tests/", "alembic/", ".scaffold/")
+    offenders = [
+        f"{name}:{line}: {text[:40]!r}"
+        for name in MODULES
+        if name != "scaffold.project.layout"
+        for line, text in string_starts(name)
+        if text.startswith(project_path)
+    ]
+    assert offenders == []
+
+
+def test_views_spell_no_import_statement() -> None:
+    # Imports of generated code are collected as data (scaffold.render.imports)
+    offenders = [
+        f"{name}:{line}: {text[:40]!r}"
+        for name in MODULES
+        if name.startswith("scaffold.render.") and name != "scaffold.render.imports"
+        for line, text in string_starts(name)
+        if text.startswith(("from ", "import "))
+    ]
+    assert offenders == []
+
+
+def test_the_rules_above_see_what_they_look_for() -> None:
+    # f-strings are caught by their first literal part, not by the parts after it
+    tree = ast.parse('x = f"from {module} import {name}"\ny = f"{a}app/"\n')
+    texts = [
+        leading_text(node) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+    ]
+    assert texts == ["from ", None]

@@ -45,11 +45,3 @@ class Names:
 
     def datetime_name(self, name: str) -> str:
         return f"{self.alias}.{name}" if self.qualified else name
-
-    def datetime_import(self, names: Iterable[str]) -> list[str]:
-        wanted = sorted(set(names))
-        if not wanted:
-            return []
-        if self.qualified:
-            return [f"import datetime as {self.alias}"]
-        return [f"from datetime import {', '.join(wanted)}"]

@@ -105,12 +105,6 @@ class RelationView:
         return singular_of(self.name) if self.many else self.name
 
     @property
-    def row_ids(self) -> str:
-        """The key's value in the tests: ``author["id"]``, ``[tag["id"]]``."""
-        value = f'{self.row_var}["id"]'
-        return f"[{value}]" if self.many else value
-
-    @property
     def loader(self) -> str | None:
         """How list and get load it, or None when nothing is read.
 
@@ -122,10 +116,3 @@ class RelationView:
         if self.summary:
             return "joinedload"
         return None
-
-    @property
-    def load_option(self) -> str | None:
-        """The loader option for list and get, or None when nothing is read."""
-        if self.loader is None:
-            return None
-        return f"{self.loader}({{cls}}.{self.name})"

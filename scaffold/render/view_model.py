@@ -135,18 +135,9 @@ class ResourceView:
         return [r for r in self.relations if r.summary]
 
     @property
-    def reference_args(self) -> str:
-        """Keyword arguments of a test's create call setting every relation."""
-        return ", ".join(f"{r.key}={r.row_ids}" for r in self.relations)
-
-    @property
-    def load_options(self) -> list[str]:
-        """Loader options of list and get: ``selectinload(Book.tags)``..."""
-        return [
-            r.load_option.format(cls=self.class_name)
-            for r in self.relations
-            if r.load_option is not None
-        ]
+    def load_options(self) -> list[RelationView]:
+        """The relations list and get load with each row (by their loader)."""
+        return [r for r in self.relations if r.loader is not None]
 
     @property
     def not_null_names(self) -> list[str]:
@@ -212,11 +203,6 @@ class ResourceView:
     def defaults(self) -> list[FieldView]:
         """Fields with a declared default."""
         return [f for f in self.fields if f.default_json is not None]
-
-    @property
-    def defaults_left_out(self) -> str:
-        """Arguments that leave every defaulted field out of a test payload."""
-        return ", ".join(f"{f.name}=MISSING" for f in self.defaults)
 
     @property
     def datetime_type(self) -> str:
