@@ -26,6 +26,8 @@ HELP_PAGES = {
     "help_remove_resource.txt": ["remove", "resource", "--help"],
     "help_status.txt": ["status", "--help"],
     "help_recover.txt": ["recover", "--help"],
+    "help_migrations_merge.txt": ["migrations", "merge", "--help"],
+    "help_migrations_rebase.txt": ["migrations", "rebase", "--help"],
 }
 runner = CliRunner()
 

@@ -27,6 +27,7 @@ from scaffold.edit.wiring import (
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, write_op
 from scaffold.errors import SpecError
+from scaffold.migrations.graph import read_graph
 from scaffold.migrations.revision import (
     VERSIONS_DIR,
     current_head,
@@ -179,7 +180,11 @@ def plan_removal(
                 )
             continue
         revision = new_revision(
-            names_.table, down_revision=head, when=when, action="drop"
+            names_.table,
+            down_revision=head,
+            when=when,
+            action="drop",
+            after=read_graph(revisions).filename(head),
         )
         path = P(f"{VERSIONS_DIR}/{revision.filename}")
         text = render_template(
