@@ -28,6 +28,7 @@ HELP_PAGES = {
     "help_recover.txt": ["recover", "--help"],
     "help_migrations_merge.txt": ["migrations", "merge", "--help"],
     "help_migrations_rebase.txt": ["migrations", "rebase", "--help"],
+    "help_upgrade.txt": ["upgrade", "--help"],
 }
 runner = CliRunner()
 
