@@ -7,15 +7,23 @@ import itertools
 import json
 import subprocess
 from pathlib import Path
+from pathlib import PurePosixPath as P
 
 import pytest
 
 from scaffold.changes.history import plan_merge, plan_rebase
+from scaffold.edit.wiring import (
+    MODELS_FILE,
+    ROUTER_FILE,
+    register_model,
+    register_router,
+)
 from scaffold.errors import ProjectError
 from scaffold.migrations.graph import read_graph
 from scaffold.migrations.revision import new_revision
 from scaffold.project.manifest import read_manifest
 from scaffold.tools.check import history_check
+from scaffold.tools.format import format_python
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 
@@ -188,15 +196,13 @@ def forked(project: Path) -> tuple[str, str]:
          "-q", "--no-edit", "authors"],
         cwd=project, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    if merged.returncode != 0:  # the router and model registry: keep both lines
-        for path in ("app/api/v1/router.py", "app/models/__init__.py"):
-            text = (project / path).read_text()
-            kept = [
-                line
-                for line in text.splitlines(keepends=True)
-                if not line.startswith(("<<<<<<<", "=======", ">>>>>>>"))
-            ]
-            (project / path).write_text("".join(kept))
+    if merged.returncode != 0:  # the router and model registry: wire both in
+        git(project, "checkout", "--ours", ROUTER_FILE, MODELS_FILE)
+        router = register_router((project / ROUTER_FILE).read_text(), "authors")
+        models = register_model((project / MODELS_FILE).read_text(), "author", "Author")
+        wired = format_python({P(ROUTER_FILE): router, P(MODELS_FILE): models})
+        for path, text in wired.items():
+            (project / path).write_text(text)
         union_manifests(project)
         git(project, "add", "-A")
         git(project, "commit", "-qm", "merge authors")
