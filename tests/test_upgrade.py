@@ -11,7 +11,7 @@ import pytest
 
 from scaffold.migrations.graph import read_graph
 from scaffold.project.manifest import read_manifest
-from tests.conftest import tree_digest
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
 
 #: A project scaffold 0.1.0 generated (``new project legacy`` with auth, then
@@ -215,3 +215,23 @@ def test_a_0_1_0_project_upgraded_passes_its_checks(legacy: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "pass" in result.stderr
     assert (legacy / "app/core/config.py").read_text().startswith('"""Team settings')
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_a_0_1_0_project_upgraded_passes_its_checks_on_postgres(
+    legacy: Path, require_postgres: None
+) -> None:
+    # Given the edited 0.1.0 project, upgraded
+    upgraded = run_scaffold("upgrade", "--no-verify", cwd=legacy)
+    assert upgraded.returncode == 0, upgraded.stderr
+
+    # When it is checked on PostgreSQL (its tests use the *_test database,
+    # where its migration test does the round trip)
+    url = postgres_database("scaffold_legacy")
+    checked = run_scaffold("check", "--db-url", url, cwd=legacy)
+
+    # Then lint, types and tests pass there too
+    assert checked.returncode == 0, checked.stderr
+    for check in ("ruff check", "mypy", "pytest"):
+        assert f"✓ {check}" in checked.stderr
