@@ -79,6 +79,26 @@ def test_a_new_project_is_up_to_date(project: Path) -> None:
     assert "Up to date" in result.stderr
 
 
+def test_resources_and_jobs_wired_in_are_no_change(tmp_path: Path) -> None:
+    # Given a project whose router, model registry and worker scaffold edited
+    made = run_scaffold("new", "project", "shop", "--jobs", "--no-check", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "shop"
+    for command in (
+        ("add", "resource", "book", "title:str", "--no-check"),
+        ("add", "job", "send_report", "--no-check"),
+    ):
+        result = run_scaffold(*command, cwd=project)
+        assert result.returncode == 0, result.stderr
+    committed(project)
+
+    # When an upgrade is planned with the same templates
+    result = run_scaffold("upgrade", "--check", cwd=project)
+
+    # Then the wiring is replayed on both sides: nothing would change
+    assert result.returncode == 0, result.stderr
+
+
 # --- merging ------------------------------------------------------------------
 
 

@@ -15,35 +15,28 @@ release's schema changes to the skeleton's own tables come as a new revision
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
-from scaffold.changes.history import rechain
+from scaffold.changes.add_job import WORKER_FILE, register_job
 from scaffold.changes.kernel import backup_stamp, render_resource, wire
-from scaffold.changes.regenerate import merge, settle
+from scaffold.changes.regenerate import settle
 from scaffold.changes.transaction import carry_out, guard
+from scaffold.changes.upgrade_merge import chain_revisions, settle_skeleton
 from scaffold.edit.wiring import MODELS_FILE, ROUTER_FILE
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, backup_ops, conflict_error
 from scaffold.errors import MergeConflictError
 from scaffold.migrations.graph import VERSIONS_DIR, read_graph
-from scaffold.migrations.revision import (
-    Revision,
-    chain_time,
-    current_head,
-    generation_time,
-)
 from scaffold.project.answers import ANSWERS_FILE, find_project
 from scaffold.project.layout import templates_root
 from scaffold.project.manifest import MANIFEST_FILE, base_path, digest
 from scaffold.project.skeleton import release_template, render_skeleton
 from scaffold.project.snapshot import ProjectSnapshot, read_snapshot
 from scaffold.project.steps import parse_version, run_steps
-from scaffold.render.upgrade_revisions import release_revisions, release_versions
+from scaffold.render.upgrade_revisions import release_versions
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
@@ -58,7 +51,6 @@ __all__ = [
 
 P = PurePosixPath
 SHARED = (P(ROUTER_FILE), P(MODELS_FILE))
-_STAMP = re.compile(r"^\d{4}_\d{2}_\d{2}_\d{4}_")
 
 
 @dataclass(frozen=True)
@@ -89,17 +81,32 @@ def _read(root: Path, paths: set[P]) -> dict[P, str]:
 
 
 def _wired(snapshot: ProjectSnapshot, files: dict[P, str]) -> dict[P, str]:
-    """``files`` with every resource wired into the router and model registry."""
-    if any(path not in files for path in SHARED) or not snapshot.manifest.resources:
+    """``files`` with every resource wired into the router and model registry,
+    and every job registered with the worker, as the commands did.
+    """
+    manifest = snapshot.manifest
+    edited: dict[P, str] = {}
+    if all(path in files for path in SHARED) and manifest.resources:
+        graph = read_graph(snapshot.revisions)
+        records = sorted(
+            manifest.resources.values(),
+            key=lambda record: (
+                len(graph.ancestors([record.revision])),
+                record.migration,
+            ),
+        )
+        shared = dataclasses.replace(
+            snapshot, files={path: files[path] for path in SHARED}
+        )
+        edited.update(wire(shared, [record.spec for record in records]))
+    worker = files.get(P(WORKER_FILE))
+    if worker is not None and manifest.jobs:
+        for name in manifest.jobs:
+            worker = register_job(worker, name)
+        edited[P(WORKER_FILE)] = worker
+    if not edited:
         return files
-    graph = read_graph(snapshot.revisions)
-    records = sorted(
-        snapshot.manifest.resources.values(),
-        key=lambda record: (len(graph.ancestors([record.revision])), record.migration),
-    )
-    shared = dataclasses.replace(snapshot, files={path: files[path] for path in SHARED})
-    wired = wire(shared, [record.spec for record in records])
-    return {**files, **format_python(wired, pyproject=files.get(P("pyproject.toml")))}
+    return {**files, **format_python(edited, pyproject=files.get(P("pyproject.toml")))}
 
 
 def _bases(
@@ -177,7 +184,7 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
             if path in new and path not in bases and path not in ours:
                 new_revisions[path] = new[path]
             continue
-        op = _settle_skeleton(
+        op = settle_skeleton(
             path,
             ours.get(path),
             wired_bases.get(path),
@@ -205,7 +212,7 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
         < parse_version(__version__)
     ]
     created = format_python(
-        _chain(revisions, new_revisions, releases, answers),
+        chain_revisions(revisions, new_revisions, releases, answers),
         pyproject=theirs.get(P("pyproject.toml")),
     )
     ops += [FileOp(path, text, Action.CREATE) for path, text in created.items()]
@@ -229,6 +236,12 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     recorded.update(rendered)
     if refused:
         raise conflict_error(refused)
+    lock = P("pyproject.toml")
+    if any(
+        op.path == lock and op.action not in (Action.IDENTICAL, Action.KEEP)
+        for op in ops
+    ):
+        notes.append("pyproject.toml changed: run 'uv lock' and commit uv.lock")
 
     upgraded = manifest.without_files(gone).with_files(recorded)
     upgraded = upgraded.model_copy(update={"skeleton_version": __version__})
@@ -245,81 +258,6 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     plan = Plan(tuple(ops))
     overwritten = [op for op in plan.ops if op.action is Action.OVERWRITE]
     return Upgrade(plan.with_ops(backup_ops(overwritten, backup_stamp())), tuple(notes))
-
-
-def _settle_skeleton(
-    path: P,
-    ours: str | None,
-    base: str | None,
-    theirs: str | None,
-    recorded: str | None,
-    *,
-    force: bool,
-    refused: list[P],
-    notes: list[str],
-) -> FileOp | None:
-    """How one skeleton file is upgraded (None: left as it is)."""
-    if ours is None:
-        if base is None and theirs is not None:
-            return FileOp(path, theirs, Action.CREATE)
-        if theirs is not None and theirs != base:
-            notes.append(f"{path} was removed by you; the new template's is not added")
-        return None
-    unmodified = ours == base or digest(ours) == recorded
-    if theirs is None:
-        if unmodified and base is not None:
-            return FileOp(path, None, Action.DELETE, ours)
-        if base is not None:
-            notes.append(f"{path} is no longer generated; yours is kept")
-        return None
-    if ours == theirs:
-        return FileOp(path, theirs, Action.IDENTICAL, ours)
-    if unmodified:
-        return FileOp(path, theirs, Action.UPDATE, ours)
-    if force:
-        return FileOp(path, theirs, Action.OVERWRITE, ours)
-    if base is None:
-        refused.append(path)
-        return None
-    if base == theirs:
-        return FileOp(path, ours, Action.KEEP, ours)
-    merged, conflicted = merge(base, ours, theirs)
-    return FileOp(path, merged, Action.CONFLICT if conflicted else Action.MERGE, ours)
-
-
-def _chain(
-    revisions: dict[str, str],
-    skeleton: dict[P, str],
-    releases: list[str],
-    answers: dict[str, object],
-) -> dict[P, str]:
-    """New revisions, chained onto the head in turn: the skeleton's, the release's."""
-    graph = read_graph(revisions)
-    tip = current_head(revisions)
-    after = graph.filename(tip)
-    when = generation_time()
-    created: dict[P, str] = {}
-    for path, source in sorted(skeleton.items()):
-        revision_id = next(iter(read_graph({path.name: source}).nodes), None)
-        if revision_id is None or revision_id in graph.nodes:
-            continue  # chained by an earlier upgrade already
-        stamped = chain_time(when, after)
-        name = f"{stamped:%Y_%m_%d_%H%M}_{_STAMP.sub('', path.name)}"
-        revision = Revision(revision_id, tip, str(stamped), name)
-        created[P(VERSIONS_DIR) / name] = rechain(source, revision)
-        tip, after = revision_id, name
-    for version in releases:
-        for stem, render in release_revisions(version, answers):
-            stamped = chain_time(when, after)
-            key = f"upgrade:{version}:{stem}:{tip}"
-            revision_id = hashlib.sha256(key.encode()).hexdigest()[:12]
-            name = f"{stamped:%Y_%m_%d_%H%M}_{stem}.py"
-            revision = Revision(revision_id, tip, str(stamped), name)
-            text = render(revision)
-            if text.strip():
-                created[P(VERSIONS_DIR) / name] = text
-                tip, after = revision_id, name
-    return created
 
 
 def read_for_upgrade(root: Path) -> ProjectSnapshot:
