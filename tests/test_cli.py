@@ -29,6 +29,8 @@ HELP_PAGES = {
     "help_migrations_merge.txt": ["migrations", "merge", "--help"],
     "help_migrations_rebase.txt": ["migrations", "rebase", "--help"],
     "help_upgrade.txt": ["upgrade", "--help"],
+    "help_templates.txt": ["templates", "--help"],
+    "help_templates_eject.txt": ["templates", "eject", "--help"],
 }
 runner = CliRunner()
 

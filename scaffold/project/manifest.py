@@ -164,6 +164,9 @@ class Manifest(BaseModel):
         files: Every generated file → SHA-256 of its text as generated.
         resources: Resource name (singular) → its record.
         jobs: Job name → its record (written only once a job was added).
+        overrides: Template name → SHA-256 of the bundled template when the
+            project ejected it to ``.scaffold/templates/`` (written only once
+            one was ejected).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -174,6 +177,7 @@ class Manifest(BaseModel):
     files: dict[str, str] = {}
     resources: dict[str, ResourceRecord] = {}
     jobs: dict[str, JobRecord] = {}
+    overrides: dict[str, str] = {}
 
     def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
         """This manifest with ``files`` (path → generated text) recorded."""
@@ -220,11 +224,17 @@ class Manifest(BaseModel):
         jobs = {**self.jobs, name: record}
         return self.model_copy(update={"jobs": dict(sorted(jobs.items()))})
 
+    def with_override(self, name: str, sha: str) -> Manifest:
+        """This manifest with template ``name`` ejected from bundled text ``sha``."""
+        overrides = dict(sorted({**self.overrides, name: sha}.items()))
+        return self.model_copy(update={"overrides": overrides})
+
     def dump(self) -> str:
         """The manifest as stable, diff-friendly JSON text."""
         data = self.model_dump(mode="json", exclude_defaults=False)
-        if not self.jobs:
-            del data["jobs"]
+        for optional in ("jobs", "overrides"):
+            if not data[optional]:
+                del data[optional]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
