@@ -59,6 +59,7 @@ def upgrade(
     edits are merged three-way, and lines changed on both sides get conflict
     markers (exit 1). Schema changes come as new revisions.
     """
+    from scaffold.changes.next_steps import project_files
     from scaffold.changes.upgrade import preview_upgrade, upgrade_project
     from scaffold.cli.console import (
         ConsoleReporter,
@@ -83,7 +84,8 @@ def upgrade(
         changes = planned.plan.changes
         if not quiet and not as_json:
             print_success(
-                f"{len(changes)} files would change: run scaffold upgrade"
+                f"{project_files(op.path for op in changes)} project files would "
+                "change: run scaffold upgrade"
                 if changes
                 else "Up to date with the installed templates"
             )
@@ -98,9 +100,9 @@ def upgrade(
     )
     print_notes(result.notes)
     if not quiet:
-        changed = len(result.plan.changes)
+        changed = project_files(op.path for op in result.plan.changes)
         print_success(
-            f"Upgraded {result.root.name} ({changed} files written)"
+            f"Upgraded {result.root.name} ({changed} project files written)"
             f"{PASSED if result.checks else ''}"
             if changed
             else "Up to date with the installed templates"
