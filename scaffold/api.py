@@ -15,6 +15,12 @@ from __future__ import annotations
 
 from scaffold.changes.add_job import JobResult, add_job, preview_job
 from scaffold.changes.add_resource import AddResult, add_resources, preview_resources
+from scaffold.changes.history import (
+    HistoryResult,
+    merge_heads,
+    preview_history,
+    rebase_heads,
+)
 from scaffold.changes.new_project import (
     ProjectRequest,
     ProjectResult,
@@ -31,6 +37,7 @@ from scaffold.changes.remove_resource import (
     preview_removal,
     remove_resources,
 )
+from scaffold.changes.upgrade import UpgradeResult, preview_upgrade, upgrade_project
 from scaffold.engine.apply import recover
 from scaffold.engine.plan import Plan
 from scaffold.errors import (
@@ -47,6 +54,7 @@ __all__ = [
     "AddResult",
     "CheckFailedError",
     "CheckResult",
+    "HistoryResult",
     "JobResult",
     "Plan",
     "ProjectError",
@@ -57,19 +65,25 @@ __all__ = [
     "ResourceSpec",
     "ScaffoldError",
     "SpecError",
+    "UpgradeResult",
     "UsageError",
     "add_job",
     "add_resources",
     "check_project",
     "create_project",
     "load_spec_file",
+    "merge_heads",
     "parse_cli_resource",
+    "preview_history",
     "preview_job",
     "preview_project",
     "preview_regeneration",
     "preview_removal",
     "preview_resources",
+    "preview_upgrade",
+    "rebase_heads",
     "recover",
     "regenerate_resources",
     "remove_resources",
+    "upgrade_project",
 ]

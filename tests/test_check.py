@@ -125,7 +125,9 @@ def test_a_stopped_tool_leaves_no_child_behind(tmp_path: Path) -> None:
     # Given a tool that starts a child which writes into the project later, as
     # `uv run ruff` does (ruff writes its cache)
     marker = tmp_path / "written-late"
-    child = f"import time, pathlib; time.sleep(1.5); pathlib.Path({str(marker)!r}).touch()"
+    child = (
+        f"import time, pathlib; time.sleep(1.5); pathlib.Path({str(marker)!r}).touch()"
+    )
     parent = (
         "import subprocess, sys, time; "
         f"subprocess.Popen([sys.executable, '-c', {child!r}]); time.sleep(30)"

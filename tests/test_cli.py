@@ -26,6 +26,11 @@ HELP_PAGES = {
     "help_remove_resource.txt": ["remove", "resource", "--help"],
     "help_status.txt": ["status", "--help"],
     "help_recover.txt": ["recover", "--help"],
+    "help_migrations_merge.txt": ["migrations", "merge", "--help"],
+    "help_migrations_rebase.txt": ["migrations", "rebase", "--help"],
+    "help_upgrade.txt": ["upgrade", "--help"],
+    "help_templates.txt": ["templates", "--help"],
+    "help_templates_eject.txt": ["templates", "eject", "--help"],
 }
 runner = CliRunner()
 

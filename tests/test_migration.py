@@ -134,7 +134,7 @@ def test_two_heads_are_refused_with_the_merge_command() -> None:
         current_head(revisions)
 
     message = str(caught.value)
-    assert "alembic merge heads" in message
+    assert "scaffold migrations merge" in message
     assert "left" in message
     assert "right" in message
 

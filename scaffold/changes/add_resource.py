@@ -23,6 +23,7 @@ from scaffold.edit.inverse import add_inverse
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Plan, plan_files
 from scaffold.errors import ProjectError
+from scaffold.migrations.graph import read_graph
 from scaffold.migrations.revision import current_head, generation_time, new_revision
 from scaffold.project.access import (
     resolved_targets,
@@ -123,6 +124,7 @@ def plan_resources(
     migrations: dict[str, tuple[PurePosixPath, str]] = {}
     edited: list[PurePosixPath] = []
     head = current_head(snapshot.revisions)
+    after = read_graph(snapshot.revisions).filename(head)
     when = generation_time()
     utc_now = _UTC_NOW in snapshot.files.get(P(DATABASE_FILE), _UTC_NOW)
     for resource in resources:
@@ -140,8 +142,10 @@ def plan_resources(
                         rendered, snapshot, relation.target, relation, resource
                     )
                 )
-        revision = new_revision(resource.names.table, down_revision=head, when=when)
-        head = revision.revision
+        revision = new_revision(
+            resource.names.table, down_revision=head, when=when, after=after
+        )
+        head, after = revision.revision, revision.filename
         path = revision_path(revision.filename)
         migrations[resource.names.singular] = (path, revision.revision)
         rendered[path] = render_template(

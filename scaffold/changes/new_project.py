@@ -28,7 +28,7 @@ from scaffold.errors import ProjectError, UsageError
 from scaffold.project.answers import IdType
 from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
 from scaffold.project.local_env import write_local_env
-from scaffold.project.manifest import Manifest
+from scaffold.project.manifest import Manifest, base_path
 from scaffold.tools.check import CheckResult
 from scaffold.tools.lock import lock_dependencies
 
@@ -217,6 +217,11 @@ def _render_into(directory: Path, request: ProjectRequest) -> None:
     manifest = Manifest(files={}, resources={}).with_files(generated)
     (directory / STATE_DIR).mkdir()
     (directory / MANIFEST_FILE).write_text(manifest.dump(), encoding="utf-8")
+    # The skeleton as generated: the common ancestor of ``scaffold upgrade``.
+    for path, text in generated.items():
+        base = directory / base_path(path)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.write_text(text, encoding="utf-8")
 
 
 def _files_under(directory: Path) -> tuple[Path, ...]:

@@ -46,6 +46,7 @@ __all__ = [
     "merge",
     "plan_regeneration",
     "regenerate_resources",
+    "settle",
 ]
 
 
@@ -76,7 +77,7 @@ def merge(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     return merged, conflicted
 
 
-def _settle(
+def settle(
     path: PurePosixPath,
     theirs: str,
     snapshot: ProjectSnapshot,
@@ -84,6 +85,18 @@ def _settle(
     force: bool,
     refused: list[PurePosixPath],
 ) -> FileOp | None:
+    """How ``path`` is written: the new text, the user's, or the two merged.
+
+    Args:
+        path: The project path.
+        theirs: What scaffold generates now.
+        snapshot: The project, with the file and its base copy read.
+        force: Overwrite the user's edits instead of merging.
+        refused: Collects the modified files that have no base to merge with.
+
+    Returns:
+        The operation, or None when the file is refused.
+    """
     ours = snapshot.files.get(path)
     base = snapshot.files.get(base_path(path))
     if ours is None:
@@ -127,7 +140,7 @@ def plan_regeneration(
     unmergeable: list[PurePosixPath] = []
     own = [path for path in formatted if path not in shared]
     for path in own:
-        op = _settle(path, formatted[path], snapshot, force=force, refused=unmergeable)
+        op = settle(path, formatted[path], snapshot, force=force, refused=unmergeable)
         if op is not None:
             ops.append(op)
     if unmergeable:

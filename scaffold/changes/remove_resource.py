@@ -22,6 +22,7 @@ from scaffold.edit.wiring import unregister_model, unregister_router
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, write_op
 from scaffold.errors import SpecError
+from scaffold.migrations.graph import read_graph
 from scaffold.migrations.revision import (
     current_head,
     generation_time,
@@ -174,7 +175,11 @@ def plan_removal(
                 )
             continue
         revision = new_revision(
-            names_.table, down_revision=head, when=when, action="drop"
+            names_.table,
+            down_revision=head,
+            when=when,
+            action="drop",
+            after=read_graph(revisions).filename(head),
         )
         path = revision_path(revision.filename)
         text = render_template(

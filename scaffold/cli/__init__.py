@@ -11,7 +11,14 @@ import os
 import sys
 
 # Importing the command modules registers their commands, in --help order.
-from scaffold.cli import new, resource, state  # noqa: F401
+from scaffold.cli import (  # noqa: F401
+    migrations,
+    new,
+    resource,
+    state,
+    templates,
+    upgrade,
+)
 from scaffold.cli.app import app
 from scaffold.engine.interrupt import Interrupted, install_handlers, interrupted_message
 from scaffold.errors import ScaffoldError

@@ -11,21 +11,26 @@ import ast
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from scaffold.errors import ProjectError
-from scaffold.project.layout import VERSIONS_DIR
+from scaffold.migrations.graph import read_graph
 
 __all__ = [
     "Revision",
     "RevisionParts",
+    "chain_time",
     "current_head",
     "generation_time",
     "new_revision",
     "revision_parts",
+    "revision_stamp",
 ]
+
+_STAMP = re.compile(r"(\d{4})_(\d{2})_(\d{2})_(\d{2})(\d{2})_")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Revision:
     """A new revision: its id, parent, date and file name."""
 
     revision: str
-    down_revision: str | None
+    down_revision: str | tuple[str, ...] | None
     create_date: str
     filename: str
 
@@ -56,20 +61,6 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _assigned(tree: ast.Module, name: str) -> object:
-    for node in tree.body:
-        target = None
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            target, value = node.target.id, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            first = node.targets[0]
-            target = first.id if isinstance(first, ast.Name) else None
-            value = node.value
-        if target == name and value is not None:
-            return ast.literal_eval(value)
-    return None
-
-
 def current_head(revisions: Mapping[str, str]) -> str | None:
     """The single head of the history in ``revisions`` (file name → source).
 
@@ -80,32 +71,39 @@ def current_head(revisions: Mapping[str, str]) -> str | None:
         ProjectError: A revision file cannot be read, or the history has more
             than one head.
     """
-    ids: set[str] = set()
-    parents: set[str] = set()
-    for filename, source in sorted(revisions.items()):
-        try:
-            tree = ast.parse(source)
-            revision = _assigned(tree, "revision")
-            down = _assigned(tree, "down_revision")
-        except (SyntaxError, ValueError, TypeError) as exc:
-            raise ProjectError(
-                f"{VERSIONS_DIR}/{filename} cannot be read as an Alembic revision "
-                f"({exc}); fix or remove it, then run again"
-            ) from exc
-        if not isinstance(revision, str):
-            continue
-        ids.add(revision)
-        if isinstance(down, str):
-            parents.add(down)
-        elif isinstance(down, tuple | list):
-            parents.update(str(item) for item in down)
-    heads = sorted(ids - parents)
+    heads = read_graph(revisions).heads
     if len(heads) > 1:
         raise ProjectError(
             f"the migration history has {len(heads)} heads ({', '.join(heads)}); "
-            "merge them first with: uv run alembic merge heads -m merge"
+            "merge them first with: scaffold migrations merge"
         )
     return heads[0] if heads else None
+
+
+def revision_stamp(filename: str | None) -> dt.datetime | None:
+    """The time in a revision's file name (``2026_01_31_1405_...``), if any."""
+    match = _STAMP.match(filename or "")
+    if match is None:
+        return None
+    year, month, day, hour, minute = map(int, match.groups())
+    try:
+        return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def chain_time(when: dt.datetime, after: str | None) -> dt.datetime:
+    """``when``, moved past the time in the parent's file name ``after``.
+
+    File names then sort in chain order even when the clock is pinned
+    (``SOURCE_DATE_EPOCH``), several revisions are made in the same minute, or
+    the parent was made later than ``when`` on another machine.
+    """
+    parent = revision_stamp(after)
+    minute = when.replace(second=0, microsecond=0)
+    if parent is not None and minute <= parent:
+        return parent + dt.timedelta(minutes=1)
+    return when
 
 
 def new_revision(
@@ -114,13 +112,17 @@ def new_revision(
     down_revision: str | None,
     when: dt.datetime,
     action: Literal["create", "drop"] = "create",
+    after: str | None = None,
 ) -> Revision:
     """Name the revision that creates (or drops) ``table`` after ``down_revision``.
 
     The id is derived from its parent, its action and its table, so
     regenerating the same change gives the same id; the file name follows the
-    project's ``alembic.ini`` template: ``2026_01_31_1405_create_books_table.py``.
+    project's ``alembic.ini`` template: ``2026_01_31_1405_create_books_table.py``,
+    with a time after the parent's (``after``, its file name) so that the
+    files sort in chain order.
     """
+    when = chain_time(when, after)
     key = (
         f"{down_revision}:{table}"
         if action == "create"

@@ -8,6 +8,10 @@ generated: the common ancestor of a three-way merge when the resource is
 regenerated. From the hashes, :func:`file_states` tells which generated files
 the user has modified or removed since.
 
+The manifest carries its format (``format``); an older format is migrated to
+the current one as it is read (see :data:`MIGRATIONS`), so every command sees
+one shape, and the next write stores it.
+
 Everything here is pure: reading returns data, and the new manifest is
 returned as text for the caller's plan to write with the rest of a change.
 """
@@ -16,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -28,6 +33,8 @@ from scaffold.project.layout import BASE_DIR, MANIFEST_FILE, STATE_DIR
 from scaffold.spec import ResourceSpec
 
 __all__ = [
+    "FORMAT",
+    "MIGRATIONS",
     "FileState",
     "JobRecord",
     "Manifest",
@@ -37,11 +44,47 @@ __all__ = [
     "file_states",
     "find_records",
     "has_conflict_markers",
+    "migrate_manifest",
     "read_manifest",
 ]
 
 
 P = PurePosixPath
+
+#: The manifest format this version writes.
+FORMAT = 2
+
+
+def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 (0.1.0) had no ``format`` and no ``skeleton_version``.
+
+    Its skeleton was rendered by the version it records (every format-1
+    writer was 0.1.0), and it kept no base copy of the skeleton's files.
+    """
+    return {**data, "skeleton_version": data.get("scaffold_version", "0.1.0")}
+
+
+#: Format N → the function that turns a format-N manifest into format N + 1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_format_1,
+}
+
+
+def migrate_manifest(data: dict[str, Any]) -> dict[str, Any]:
+    """A manifest's JSON data in the current :data:`FORMAT`.
+
+    Raises:
+        ProjectError: The manifest comes from a newer scaffold.
+    """
+    found = data.get("format", 1)
+    if not isinstance(found, int) or found > FORMAT or found < 1:
+        raise ProjectError(
+            f"{MANIFEST_FILE} has format {found!r}, which this scaffold (format "
+            f"{FORMAT}) cannot read; upgrade scaffold"
+        )
+    for version in range(found, FORMAT):
+        data = MIGRATIONS[version](data)
+    return {**data, "format": FORMAT}
 
 
 def digest(text: str | bytes) -> str:
@@ -107,18 +150,27 @@ class Manifest(BaseModel):
     """The content of ``.scaffold/manifest.json``.
 
     Attributes:
+        format: The manifest's format (:data:`FORMAT`).
         scaffold_version: The scaffold that last wrote the project.
+        skeleton_version: The scaffold whose project template last rendered
+            the skeleton (``new project`` or ``upgrade``).
         files: Every generated file → SHA-256 of its text as generated.
         resources: Resource name (singular) → its record.
         jobs: Job name → its record (written only once a job was added).
+        overrides: Template name → SHA-256 of the bundled template when the
+            project ejected it to ``.scaffold/templates/`` (written only once
+            one was ejected).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    format: int = FORMAT
     scaffold_version: str = __version__
+    skeleton_version: str = __version__
     files: dict[str, str] = {}
     resources: dict[str, ResourceRecord] = {}
     jobs: dict[str, JobRecord] = {}
+    overrides: dict[str, str] = {}
 
     def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
         """This manifest with ``files`` (path → generated text) recorded."""
@@ -165,11 +217,17 @@ class Manifest(BaseModel):
         jobs = {**self.jobs, name: record}
         return self.model_copy(update={"jobs": dict(sorted(jobs.items()))})
 
+    def with_override(self, name: str, sha: str) -> Manifest:
+        """This manifest with template ``name`` ejected from bundled text ``sha``."""
+        overrides = dict(sorted({**self.overrides, name: sha}.items()))
+        return self.model_copy(update={"overrides": overrides})
+
     def dump(self) -> str:
         """The manifest as stable, diff-friendly JSON text."""
         data = self.model_dump(mode="json", exclude_defaults=False)
-        if not self.jobs:
-            del data["jobs"]
+        for optional in ("jobs", "overrides"):
+            if not data[optional]:
+                del data[optional]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -183,8 +241,11 @@ def read_manifest(root: Path) -> Manifest:
     if not path.is_file():
         return Manifest(files={}, resources={})
     try:
-        return Manifest.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError) as exc:
+        data = json.loads(path.read_bytes())
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return Manifest.model_validate(migrate_manifest(data))
+    except (OSError, ValueError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
         raise ProjectError(
             f"cannot read {MANIFEST_FILE} ({first}); restore it from version control"

@@ -8,15 +8,20 @@ template as it changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import jinja2
 
 from scaffold.project.layout import templates_root
 
-__all__ = ["skeleton_paths", "skeleton_problems"]
+__all__ = [
+    "release_template",
+    "render_skeleton",
+    "skeleton_paths",
+    "skeleton_problems",
+]
 
 _SUFFIX = ".jinja"
 _SKIPPED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
@@ -57,3 +62,44 @@ def skeleton_problems(
         f"resource {name!r} would replace the project's own {', '.join(clashes)}, "
         "which scaffold new project wrote; give the resource another name"
     ]
+
+
+def release_template(version: str) -> Path | None:
+    """The frozen project template of released ``version``, if scaffold has it."""
+    path = templates_root() / "releases" / version / "project"
+    return path if (path / "copier.yml").is_file() else None
+
+
+def render_skeleton(
+    template: Path, answers: Mapping[str, object]
+) -> dict[PurePosixPath, str]:
+    """Every file the Copier template ``template`` renders with ``answers``.
+
+    Only the answers the template asks for are given to it, so an older
+    template renders a project that recorded newer answers as it did then.
+    """
+    import tempfile
+
+    import yaml
+    from copier import run_copy
+
+    questions = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
+    data = {key: value for key, value in answers.items() if key in questions}
+    with tempfile.TemporaryDirectory(prefix="scaffold-skeleton-") as scratch:
+        root = Path(scratch)
+        run_copy(
+            str(template),
+            root,
+            data=data,
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            skip_tasks=True,
+        )
+        return {
+            PurePosixPath(path.relative_to(root).as_posix()): path.read_text(
+                encoding="utf-8"
+            )
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }

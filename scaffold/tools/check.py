@@ -27,6 +27,7 @@ __all__ = [
     "CheckResult",
     "check_project",
     "exit_code_for",
+    "history_check",
     "prepare_environment",
     "project_checks",
     "raise_for_failures",
@@ -290,10 +291,11 @@ def check_project(
     from scaffold.project.answers import read_answers
 
     reporter = reporter or NullReporter()
+    history = history_check(root)
     env = {"DATABASE_URL": db_url} if db_url else {}
     reporter.stage("Installing the project's environment (uv sync)")
     prepare_environment(root, env=env)
-    results = run_checks(root, project_checks(), env=env, reporter=reporter)
+    results = [history, *run_checks(root, project_checks(), env=env, reporter=reporter)]
     on_sqlite = db_url is None and read_answers(root).database == "sqlite"
     if on_sqlite or (db_url or "").startswith("sqlite"):
         with tempfile.TemporaryDirectory(prefix="scaffold-migrations-") as scratch:
@@ -305,6 +307,31 @@ def check_project(
                 reporter=reporter,
             )
     return results
+
+
+def history_check(root: Path) -> CheckResult:
+    """The migration history has one head and no missing parent.
+
+    Read from the revision files, before any tool runs: a failure names each
+    problem with its fix (``scaffold migrations merge`` for several heads).
+    """
+    from scaffold.migrations.graph import read_graph
+    from scaffold.project.layout import VERSIONS_DIR
+
+    started = time.perf_counter()
+    revisions = {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted((root / VERSIONS_DIR).glob("*.py"))
+    }
+    try:
+        problems = read_graph(revisions).problems()
+    except ProjectError as exc:
+        problems = list(exc.problems)
+    check = Check("migration history", (), "migrations", "scaffold check")
+    seconds = time.perf_counter() - started
+    return CheckResult(
+        check, not problems, 1 if problems else 0, seconds, "\n".join(problems)
+    )
 
 
 def exit_code_for(results: Sequence[CheckResult]) -> int:
