@@ -15,7 +15,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.migrations.revision import Revision, new_revision
 from scaffold.project.layout import templates_root
 from scaffold.project.relations import Target
-from scaffold.render.environment import render_template
+from scaffold.render.environment import environment, render_template, template_loader
 from scaffold.render.view import ResourceView, build_view
 from scaffold.spec import Rule, parse_cli_resource
 from scaffold.spec.naming import resource_names
@@ -347,3 +347,25 @@ def test_missing_view_attribute_is_an_error_not_an_empty_string() -> None:
 def test_unknown_template_is_a_scaffold_error_naming_it() -> None:
     with pytest.raises(ScaffoldError, match=r"no_such\.py\.jinja"):
         render_template("no_such.py.jinja", r=view_of(SMALL))
+
+
+def test_one_environment_per_project_looks_in_its_templates_first(
+    tmp_path: Path,
+) -> None:
+    # Given a project with its own drop-migration template
+    own = tmp_path / ".scaffold" / "templates" / "resource" / "drop_migration.py.jinja"
+    own.parent.mkdir(parents=True)
+    own.write_text("# ours: {{ table }}\n", encoding="utf-8")
+
+    # Then its environment is built once and renders the project's template,
+    # while the bundled templates stay what every other project gets
+    assert environment(tmp_path) is environment(tmp_path)
+    assert environment(tmp_path) is not environment(None)
+    assert render_template("drop_migration.py.jinja", project=tmp_path, table="t") == (
+        "# ours: t\n"
+    )
+    source, filename, _ = template_loader(tmp_path).get_source(
+        environment(tmp_path), "resource/model.py.jinja"
+    )
+    assert filename == str(templates_root() / "resource" / "model.py.jinja")
+    assert "class {{ r.class_name }}(" in source
