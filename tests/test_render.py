@@ -12,7 +12,7 @@ from typing import Literal
 import pytest
 
 from scaffold.errors import ScaffoldError
-from scaffold.migrations.revision import Revision, new_revision
+from scaffold.migrations.revision import Revision, new_revision, revision_parts
 from scaffold.project.layout import templates_root
 from scaffold.project.relations import Target
 from scaffold.render.environment import environment, render_template, template_loader
@@ -369,3 +369,31 @@ def test_one_environment_per_project_looks_in_its_templates_first(
     )
     assert filename == str(templates_root() / "resource" / "model.py.jinja")
     assert "class {{ r.class_name }}(" in source
+
+
+def test_a_template_the_project_adds_later_is_used_from_then_on(
+    tmp_path: Path,
+) -> None:
+    # Given a project rendered with the bundled template in this process
+    bundled = render_template(
+        "drop_migration.py.jinja",
+        project=tmp_path,
+        table="books",
+        resource="book",
+        created="0123456789ab",
+        m=revision(),
+        parts=revision_parts(
+            render_template("migration.py.jinja", r=view_of(SMALL), m=revision())
+        ),
+    )
+    assert bundled.startswith('"""Drop the books table.')
+
+    # When the project gets its own version of it
+    own = tmp_path / ".scaffold/templates/resource/drop_migration.py.jinja"
+    own.parent.mkdir(parents=True)
+    own.write_text("# ours: {{ table }}\n", encoding="utf-8")
+
+    # Then the next render uses it
+    assert render_template(
+        "drop_migration.py.jinja", project=tmp_path, table="books"
+    ) == ("# ours: books\n")
