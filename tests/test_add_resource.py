@@ -142,7 +142,7 @@ def test_the_projects_own_template_is_used_before_the_bundled_one(
     override = project / ".scaffold/templates/resource/service.py.jinja"
     override.parent.mkdir(parents=True)
     override.write_text(
-        bundled + '\n\nOVERRIDDEN_FOR = {{ r.class_name | py }}\n', encoding="utf-8"
+        bundled + "\n\nOVERRIDDEN_FOR = {{ r.class_name | py }}\n", encoding="utf-8"
     )
 
     # When a resource is added
