@@ -26,7 +26,7 @@ from scaffold.tools.format import format_python, ruff_binary
 TEMPLATES = sorted(
     path.name
     for path in (templates_root() / "resource").glob("*.jinja")
-    if path.name != "drop_migration.py.jinja"
+    if path.name not in ("drop_migration.py.jinja", "merge_migration.py.jinja")
 )
 WHEN = dt.datetime(2026, 1, 31, 14, 5, tzinfo=dt.UTC)
 
@@ -75,7 +75,8 @@ def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
 
 
 def test_every_resource_template_is_found() -> None:
-    # One template per file a resource gets (the drop revision is remove's)
+    # One template per file a resource gets (the drop revision is remove's,
+    # the merge revision that of migrations merge)
     assert TEMPLATES == [
         "endpoints.py.jinja",
         "migration.py.jinja",
