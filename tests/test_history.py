@@ -200,7 +200,10 @@ def forked(project: Path) -> tuple[str, str]:
         git(project, "checkout", "--ours", ROUTER_FILE, MODELS_FILE)
         router = register_router((project / ROUTER_FILE).read_text(), "authors")
         models = register_model((project / MODELS_FILE).read_text(), "author", "Author")
-        wired = format_python({P(ROUTER_FILE): router, P(MODELS_FILE): models})
+        wired = format_python(
+            {P(ROUTER_FILE): router, P(MODELS_FILE): models},
+            pyproject=(project / "pyproject.toml").read_text(),
+        )
         for path, text in wired.items():
             (project / path).write_text(text)
         union_manifests(project)

@@ -12,10 +12,10 @@ from typing import Literal
 import pytest
 
 from scaffold.errors import ScaffoldError
-from scaffold.migrations.revision import Revision, new_revision
+from scaffold.migrations.revision import Revision, new_revision, revision_parts
 from scaffold.project.layout import templates_root
 from scaffold.project.relations import Target
-from scaffold.render.environment import render_template
+from scaffold.render.environment import environment, render_template, template_loader
 from scaffold.render.view import ResourceView, build_view
 from scaffold.spec import Rule, parse_cli_resource
 from scaffold.spec.naming import resource_names
@@ -27,7 +27,8 @@ from scaffold.tools.format import format_python, ruff_binary
 TEMPLATES = sorted(
     path.name
     for path in (templates_root() / "resource").glob("*.jinja")
-    if path.name != "drop_migration.py.jinja" and not path.name.startswith("_")
+    if path.name not in ("drop_migration.py.jinja", "merge_migration.py.jinja")
+    and not path.name.startswith("_")
 )
 WHEN = dt.datetime(2026, 1, 31, 14, 5, tzinfo=dt.UTC)
 
@@ -76,7 +77,8 @@ def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
 
 
 def test_every_resource_template_is_found() -> None:
-    # One template per file a resource gets (the drop revision is remove's)
+    # One template per file a resource gets (the drop revision is remove's,
+    # the merge revision that of migrations merge)
     assert TEMPLATES == [
         "endpoints.py.jinja",
         "migration.py.jinja",
@@ -347,3 +349,52 @@ def test_missing_view_attribute_is_an_error_not_an_empty_string() -> None:
 def test_unknown_template_is_a_scaffold_error_naming_it() -> None:
     with pytest.raises(ScaffoldError, match=r"no_such\.py\.jinja"):
         render_template("no_such.py.jinja", r=view_of(SMALL))
+
+
+def test_one_environment_per_project_looks_in_its_templates_first(
+    tmp_path: Path,
+) -> None:
+    # Given a project with its own drop-migration template
+    own = tmp_path / ".scaffold" / "templates" / "resource" / "drop_migration.py.jinja"
+    own.parent.mkdir(parents=True)
+    own.write_text("# ours: {{ table }}\n", encoding="utf-8")
+
+    # Then its environment is built once and renders the project's template,
+    # while the bundled templates stay what every other project gets
+    assert environment(tmp_path) is environment(tmp_path)
+    assert environment(tmp_path) is not environment(None)
+    assert render_template("drop_migration.py.jinja", project=tmp_path, table="t") == (
+        "# ours: t\n"
+    )
+    source, filename, _ = template_loader(tmp_path).get_source(
+        environment(tmp_path), "resource/model.py.jinja"
+    )
+    assert filename == str(templates_root() / "resource" / "model.py.jinja")
+    assert "class {{ r.class_name }}(" in source
+
+
+def test_a_template_the_project_adds_later_is_used_from_then_on(
+    tmp_path: Path,
+) -> None:
+    # Given a project rendered with the bundled template in this process
+    bundled = render_template(
+        "drop_migration.py.jinja",
+        project=tmp_path,
+        table="books",
+        resource="book",
+        created="0123456789ab",
+        m=revision(),
+        parts=revision_parts(
+            render_template("migration.py.jinja", r=view_of(SMALL), m=revision())
+        ),
+    )
+    assert bundled.startswith('"""Drop the books table.')
+
+    # When the project gets its own version of it
+    own = tmp_path / ".scaffold/templates/resource/drop_migration.py.jinja"
+    own.parent.mkdir(parents=True)
+    own.write_text("# ours: {{ table }}\n", encoding="utf-8")
+
+    # Then the next render uses it
+    again = render_template("drop_migration.py.jinja", project=tmp_path, table="t")
+    assert again == "# ours: t\n"

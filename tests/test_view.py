@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from scaffold.project.relations import Target
+from scaffold.render.environment import render_macro
 from scaffold.render.imports import Imports
 from scaffold.render.literals import Names, with_article
 from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
@@ -67,9 +68,14 @@ def namespace(import_lines: Iterable[str]) -> dict[str, Any]:
     return names
 
 
+def model_line(field: FieldView) -> str:
+    """The field's line in the model, as the templates print it."""
+    return render_macro("resource/_macros.jinja", "model_column", field)
+
+
 def model_default(field: FieldView) -> str:
     """The source of ``default=`` in a field's model line."""
-    statement = ast.parse(field.model_line).body[0]
+    statement = ast.parse(model_line(field)).body[0]
     assert isinstance(statement, ast.AnnAssign)
     assert isinstance(statement.value, ast.Call)
     keyword = next(k for k in statement.value.keywords if k.arg == "default")
@@ -89,7 +95,7 @@ def test_fields_named_date_and_datetime_use_the_qualified_module() -> None:
         assert not any(line.startswith("from datetime") for line in imports)
     assert field_of(view, "date").python_type == "dt.date"
     assert field_of(view, "datetime").python_type == "dt.datetime"
-    assert field_of(view, "date").model_line == "date: Mapped[dt.date]"
+    assert model_line(field_of(view, "date")) == "date: Mapped[dt.date]"
     assert field_of(view, "datetime").read_annotation == "dt.datetime"
     assert view.datetime_type == "dt.datetime"
 
@@ -111,7 +117,7 @@ def test_without_a_clash_the_names_are_imported_plainly() -> None:
     assert "from datetime import date, datetime" in view.model_imports
     assert "from datetime import date, datetime" in view.schema_imports
     assert field_of(view, "published_on").python_type == "date"
-    assert field_of(view, "starts_at").model_line == "starts_at: Mapped[datetime]"
+    assert model_line(field_of(view, "starts_at")) == "starts_at: Mapped[datetime]"
     assert view.datetime_type == "datetime"
     model = namespace(view.model_imports)
     assert eval("date", model) is dt.date  # noqa: S307
@@ -213,10 +219,10 @@ def test_enum_model_line_stores_values_through_enum_values() -> None:
     status = field_of(view, "status")
 
     assert status.python_type == "BookStatus"
-    assert status.model_line.startswith("status: Mapped[BookStatus] = mapped_column(")
-    assert "Enum(BookStatus, " in status.model_line
-    assert "values_callable=enum_values" in status.model_line
-    assert "default=BookStatus.DRAFT" in status.model_line
+    assert model_line(status).startswith("status: Mapped[BookStatus] = mapped_column(")
+    assert "Enum(BookStatus, " in model_line(status)
+    assert "values_callable=enum_values" in model_line(status)
+    assert "default=BookStatus.DRAFT" in model_line(status)
     assert "from enum import StrEnum" in view.model_imports
     assert any(
         line.startswith("from app.core.database import") and "enum_values" in line
@@ -250,10 +256,10 @@ def test_unique_and_index_names_follow_the_table() -> None:
     assert [(f.name, f.index_name) for f in view.indexed_fields] == [
         ("slug", "ix_blog_posts_slug")
     ]
-    assert "unique=True" in field_of(view, "title").model_line
-    assert "index=True" in field_of(view, "slug").model_line
-    assert "index=True" not in field_of(view, "code").model_line
-    assert "unique=True" not in field_of(view, "note").model_line
+    assert "unique=True" in model_line(field_of(view, "title"))
+    assert "index=True" in model_line(field_of(view, "slug"))
+    assert "index=True" not in model_line(field_of(view, "code"))
+    assert "unique=True" not in model_line(field_of(view, "note"))
 
 
 def test_sort_values_cover_sortable_fields_and_timestamps_both_ways() -> None:
@@ -281,7 +287,9 @@ def test_uuid_primary_key() -> None:
     assert view.id.python_type == "UUID"
     assert "from uuid import UUID, uuid4" in view.model_imports
     assert "from uuid import UUID" in view.endpoint_imports
-    assert "default=uuid4" in view.id.model_line
+    assert "default=uuid4" in render_macro(
+        "resource/_macros.jinja", "model_id", view.id
+    )
     uuid.UUID(eval(view.id.missing))  # noqa: S307 - parses as a UUID
 
 

@@ -268,6 +268,18 @@ def preview_history(
                 "merge"
             )
         plan, summary = plan_rebase(revisions, manifest, applied or set())
+    manifest_file = root / MANIFEST_FILE
+    on_disk = (
+        manifest_file.read_text(encoding="utf-8") if manifest_file.is_file() else None
+    )
+    plan = Plan(
+        tuple(
+            write_op(op.path, op.content, on_disk)
+            if op.path == P(MANIFEST_FILE) and op.content is not None
+            else op
+            for op in plan.ops
+        )
+    )
     return root, guard(root, plan, allow_dirty=allow_dirty), summary
 
 

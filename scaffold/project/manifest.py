@@ -244,7 +244,9 @@ def read_manifest(root: Path) -> Manifest:
         data = json.loads(path.read_bytes())
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        return Manifest.model_validate(migrate_manifest(data))
+        # Validated as JSON, as it was written: values keep their JSON meaning
+        # (a spec's Decimal bound is read back as a Decimal).
+        return Manifest.model_validate_json(json.dumps(migrate_manifest(data)))
     except (OSError, ValueError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
         raise ProjectError(

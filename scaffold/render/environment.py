@@ -12,6 +12,7 @@ templates. A project without that directory renders exactly the bundled ones.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from scaffold.project.layout import overrides_dir, templates_root
 from scaffold.render.literals import py_literal
 
 __all__ = [
+    "ProjectLoader",
     "environment",
     "render",
     "render_macro",
@@ -48,17 +50,51 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(directory))
 
 
-def template_loader(project: Path | None) -> jinja2.ChoiceLoader:
+class ProjectLoader(jinja2.BaseLoader):
+    """A project's templates first, then the bundled ones.
+
+    A bundled template the environment has compiled counts as out of date as
+    soon as the project gets its own, so an override added while a process
+    runs is used from the next render on.
+    """
+
+    def __init__(self, project: Path | None) -> None:
+        self.overrides = None if project is None else overrides_dir(project)
+        self.bundled = jinja2.FileSystemLoader(templates_root())
+        self.own = (
+            None if self.overrides is None else jinja2.FileSystemLoader(self.overrides)
+        )
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if self.own is not None:
+            try:
+                return self.own.get_source(environment, template)
+            except jinja2.TemplateNotFound:
+                pass
+        source, filename, uptodate = self.bundled.get_source(environment, template)
+        if self.overrides is None:
+            return source, filename, uptodate
+        shadow = self.overrides / template
+
+        def fresh() -> bool:
+            return (uptodate is None or uptodate()) and not shadow.exists()
+
+        return source, filename, fresh
+
+    def list_templates(self) -> list[str]:
+        own = [] if self.own is None else self.own.list_templates()
+        return sorted({*own, *self.bundled.list_templates()})
+
+
+def template_loader(project: Path | None) -> ProjectLoader:
     """The template search path of ``project``: its overrides, then the bundled.
 
     Template names are relative to ``templates/``: ``resource/model.py.jinja``,
     ``job/job.py.jinja``. With ``project`` None, only the bundled templates.
     """
-    loaders: list[jinja2.BaseLoader] = []
-    if project is not None:
-        loaders.append(jinja2.FileSystemLoader(overrides_dir(project)))
-    loaders.append(jinja2.FileSystemLoader(templates_root()))
-    return jinja2.ChoiceLoader(loaders)
+    return ProjectLoader(project)
 
 
 @cache

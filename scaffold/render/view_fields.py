@@ -63,22 +63,18 @@ def _model_sa_type(spec: FieldSpec) -> str | None:
     return name
 
 
-def _model_line(
-    spec: FieldSpec, annotation: str, enum_class: str | None, names: Names
-) -> str:
-    options: list[str] = []
-    if _model_sa_type(spec):
-        options.append(_sa_type(spec, prefix="", enum_class=enum_class))
-    if spec.unique:
-        options.append("unique=True")
-    if spec.index and not spec.unique:
-        options.append("index=True")
-    if spec.default is not None and spec.type is not FieldType.JSON:
-        options.append(f"default={_default_source(spec, enum_class, names)}")
-    mapped = f"Mapped[{annotation}{' | None' if spec.nullable else ''}]"
-    if not options:
-        return f"{spec.name}: {mapped}"
-    return f"{spec.name}: {mapped} = mapped_column({', '.join(options)})"
+def _column_type(spec: FieldSpec, enum_class: str | None) -> str | None:
+    """The column type the model names, if its annotation is not enough."""
+    if _model_sa_type(spec) is None:
+        return None
+    return _sa_type(spec, prefix="", enum_class=enum_class)
+
+
+def _model_default(spec: FieldSpec, enum_class: str | None, names: Names) -> str | None:
+    """The model's ``default=`` (JSON defaults are set by the schema only)."""
+    if spec.default is None or spec.type is FieldType.JSON:
+        return None
+    return _default_source(spec, enum_class, names)
 
 
 def _default_source(spec: FieldSpec, enum_class: str | None, names: Names) -> str:
@@ -166,7 +162,8 @@ def field_view(
         param=spec.param_name,
         label=spec.name.replace("_", " "),
         python_type=python_type,
-        model_line=_model_line(spec, python_type, enum_class, names),
+        column_type=_column_type(spec, enum_class),
+        model_default=_model_default(spec, enum_class, names),
         model_sa_type=_model_sa_type(spec),
         alias=alias,
         alias_type=alias_type,
@@ -193,16 +190,14 @@ def id_view(id_type: IdType) -> IdView:
             python_type="UUID",
             path_type="UUID",
             sa_type="sa.Uuid()",
-            model_line=(
-                "id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)"
-            ),
+            default="uuid4",
             missing='"00000000-0000-0000-0000-000000000000"',
         )
     return IdView(
         python_type="int",
         path_type="Annotated[int, Path(ge=1, le=2_147_483_647)]",
         sa_type="sa.Integer()",
-        model_line="id: Mapped[int] = mapped_column(primary_key=True)",
+        default=None,
         missing="2147483647",
     )
 

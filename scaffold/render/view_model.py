@@ -32,7 +32,8 @@ class FieldView:
     param: str
     label: str
     python_type: str
-    model_line: str
+    column_type: str | None
+    model_default: str | None
     model_sa_type: str | None
     alias: str
     alias_type: str | None
@@ -49,6 +50,11 @@ class FieldView:
     default_json: str | None
     cases: list[InvalidCase]
 
+    @property
+    def index_only(self) -> bool:
+        """Indexed without a unique constraint (which has its own index)."""
+        return self.spec.index and not self.spec.unique
+
 
 @dataclass
 class IdView:
@@ -57,7 +63,7 @@ class IdView:
     python_type: str
     path_type: str
     sa_type: str
-    model_line: str
+    default: str | None
     missing: str
 
 
