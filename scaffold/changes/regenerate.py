@@ -46,6 +46,7 @@ __all__ = [
     "merge",
     "plan_regeneration",
     "regenerate_resources",
+    "settle_file",
 ]
 
 
@@ -76,7 +77,7 @@ def merge(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     return merged, conflicted
 
 
-def _settle(
+def settle_file(
     path: PurePosixPath,
     theirs: str,
     snapshot: ProjectSnapshot,
@@ -84,6 +85,11 @@ def _settle(
     force: bool,
     refused: list[PurePosixPath],
 ) -> FileOp | None:
+    """How to write scaffold's new text of ``path``: create, update, keep or merge.
+
+    A modified file without a recorded base is appended to ``refused``
+    (unless ``force``) and gets no operation.
+    """
     ours = snapshot.files.get(path)
     base = snapshot.files.get(base_path(path))
     if ours is None:
@@ -127,7 +133,9 @@ def plan_regeneration(
     unmergeable: list[PurePosixPath] = []
     own = [path for path in formatted if path not in shared]
     for path in own:
-        op = _settle(path, formatted[path], snapshot, force=force, refused=unmergeable)
+        op = settle_file(
+            path, formatted[path], snapshot, force=force, refused=unmergeable
+        )
         if op is not None:
             ops.append(op)
     if unmergeable:

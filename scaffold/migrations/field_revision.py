@@ -15,8 +15,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scaffold.migrations.field_ops import Steps, column_steps, narrows, placeholder
+from scaffold.migrations.field_guards import narrows
+from scaffold.migrations.field_ops import column_steps
 from scaffold.migrations.revision import Revision
+from scaffold.migrations.sql_source import Steps, placeholder
 from scaffold.spec.diff import ChangeKind, FieldChange
 
 __all__ = ["FieldRevision", "field_revision", "revision_for"]
