@@ -182,3 +182,17 @@ def test_an_unknown_field_or_resource_is_named(with_book: Path) -> None:
     assert "book has no field 'nope'" in unknown_field.stderr
     assert unknown_resource.returncode == 2
     assert "no resource 'car'" in unknown_resource.stderr
+
+
+def test_the_same_change_twice_in_a_minute_gets_its_own_revision_file(
+    with_book: Path,
+) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    for definition in ("status:enum(draft,done,late)", "status:enum(draft,done)"):
+        result = run_scaffold(
+            "alter", "field", "book", definition, "--no-check", cwd=with_book, env=env
+        )
+        assert result.returncode == 0, result.stderr
+
+    altered = [name for name in revisions(with_book) if "alter_status" in name]
+    assert len(altered) == 2

@@ -218,7 +218,11 @@ def plan_evolution(
             f"run again with --allow-data-loss to accept it: {command} "
             "--allow-data-loss",
         )
-    migration = P(f"{VERSIONS_DIR}/{revision.filename}")
+    filename, number = revision.filename, 1
+    while filename in snapshot.revisions:  # the same change within a minute
+        number += 1
+        filename = revision.filename.replace(".py", f"_{number}.py")
+    migration = P(f"{VERSIONS_DIR}/{filename}")
     rendered = render_resource(snapshot, spec)
     rendered[migration] = written.source
     formatted = format_python(
