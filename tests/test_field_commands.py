@@ -196,3 +196,27 @@ def test_the_same_change_twice_in_a_minute_gets_its_own_revision_file(
 
     altered = [name for name in revisions(with_book) if "alter_status" in name]
     assert len(altered) == 2
+
+
+def test_every_revision_passes_the_projects_ruff(with_book: Path) -> None:
+    from scaffold.tools.check import run_tool
+    from scaffold.tools.format import ruff_binary
+
+    # Given one command of each kind, run one after another
+    for command in (
+        ["add", "field", "book", "isbn:str(13)", "--backfill", "n/a"],
+        ["rename", "field", "book", "title", "name"],
+        ["alter", "field", "book", "name:str(300):unique"],
+        ["alter", "field", "book", "status:enum(draft,out)", "--map", "done=out"],
+        ["remove", "field", "book", "pages", "--allow-data-loss"],
+    ):
+        result = run_scaffold(*command, "--no-check", cwd=with_book)
+        assert result.returncode == 0, result.stderr
+
+    # Then the project's own lint and format settings accept every revision
+    versions = [str(path) for path in (with_book / "alembic/versions").glob("*.py")]
+    for step in (("check",), ("format", "--check")):
+        process = run_tool(
+            (ruff_binary(), *step, "--no-cache", *versions), cwd=with_book
+        )
+        assert process.returncode == 0, process.stdout

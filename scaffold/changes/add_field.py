@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scaffold.changes.evolve import (
-    Evolution,
-    FieldOptions,
-    parse_fields,
-    preview_evolution,
-)
+from scaffold.changes.evolve import Evolution, preview_evolution
+from scaffold.changes.field_rules import FieldOptions, parse_resource_fields
 from scaffold.errors import SpecError
 from scaffold.spec import ResourceSpec
 from scaffold.spec.backfill import backfill_value
@@ -39,9 +35,12 @@ def preview_add_fields(
     """
 
     def build(spec: ResourceSpec) -> tuple[ResourceSpec, FieldOptions]:
-        added = parse_fields(spec, tokens)
+        parsed = parse_resource_fields(spec, tokens, references=True)
+        added, relations = parsed.fields, parsed.relations
         taken = {field.name for field in spec.fields}
-        clashes = [field.name for field in added if field.name in taken]
+        taken |= {relation.name for relation in spec.relations}
+        names = [f.name for f in added] + [r.name for r in relations]
+        clashes = [name for name in names if name in taken]
         if clashes:
             raise SpecError(
                 *(
@@ -51,12 +50,24 @@ def preview_add_fields(
                     for clash in clashes
                 )
             )
-        values = {
+        values: dict[str, object] = {
             field.name: backfill_value(field, backfill)
             for field in added
             if backfill is not None and not field.nullable
         }
-        new = spec.model_copy(update={"fields": (*spec.fields, *added)})
+        values.update(
+            {
+                relation.name: backfill
+                for relation in relations
+                if backfill is not None and not relation.optional
+            }
+        )
+        new = spec.model_copy(
+            update={
+                "fields": (*spec.fields, *added),
+                "relations": (*spec.relations, *relations),
+            }
+        )
         return new, FieldOptions(backfill=values)
 
     names = ", ".join(token.partition(":")[0] for token in tokens)

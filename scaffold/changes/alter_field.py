@@ -12,12 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scaffold.changes.evolve import (
-    Evolution,
-    FieldOptions,
-    parse_fields,
-    preview_evolution,
-)
+from scaffold.changes.evolve import Evolution, preview_evolution
+from scaffold.changes.field_rules import FieldOptions, parse_fields
 from scaffold.errors import SpecError, UsageError
 from scaffold.spec import ResourceSpec
 from scaffold.spec.backfill import backfill_value

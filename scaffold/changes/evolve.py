@@ -11,15 +11,26 @@ transaction helper.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scaffold.changes.kernel import record_generated, render_resource, state_ops
+from scaffold.changes.field_rules import (
+    FieldOptions,
+    reference_fill,
+    refuse_unsafe,
+    stale_lines,
+)
+from scaffold.changes.kernel import (
+    record_generated,
+    render_resource,
+    state_ops,
+    wire,
+)
 from scaffold.changes.next_steps import project_files
 from scaffold.changes.regenerate import settle_file
 from scaffold.changes.transaction import carry_out, guard
+from scaffold.edit.inverse import add_inverse
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, conflict_error, write_op
 from scaffold.errors import MergeConflictError, UsageError
@@ -29,41 +40,25 @@ from scaffold.migrations.field_revision import (
     revision_for,
 )
 from scaffold.migrations.revision import VERSIONS_DIR, current_head, generation_time
+from scaffold.project.access import resolved_targets
 from scaffold.project.manifest import ResourceRecord
-from scaffold.project.snapshot import ProjectSnapshot, read_recorded
-from scaffold.spec import FieldSpec, ResourceSpec, parse_cli_resource
-from scaffold.spec.diff import ChangeKind, FieldChange, diff_fields
+from scaffold.project.relations import model_path
+from scaffold.project.snapshot import ProjectSnapshot, read_recorded, read_snapshot
+from scaffold.render.view import build_view
+from scaffold.spec import ResourceSpec
+from scaffold.spec.diff import FieldChange, diff_fields
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
 
 __all__ = [
     "Evolution",
     "EvolveResult",
-    "FieldOptions",
     "evolve",
-    "parse_fields",
     "plan_evolution",
     "preview_evolution",
 ]
 
 P = PurePosixPath
-
-
-@dataclass(frozen=True)
-class FieldOptions:
-    """What a field command is told about the data.
-
-    Attributes:
-        renames: New field name → its old name.
-        backfill: Field name → the value existing rows get (validated).
-        maps: Enum field → removed value → the value its rows get.
-        allow_data_loss: Accept drops and narrower types (``--allow-data-loss``).
-    """
-
-    renames: Mapping[str, str] = field(default_factory=dict)
-    backfill: Mapping[str, object] = field(default_factory=dict)
-    maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    allow_data_loss: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,97 +83,6 @@ class Evolution:
     stale: tuple[str, ...] = ()
 
 
-def parse_fields(spec: ResourceSpec, tokens: Sequence[str]) -> list[FieldSpec]:
-    """Fields written as ``add resource`` takes them, named for ``spec``.
-
-    Raises:
-        SpecError: A token is invalid (every problem listed).
-        UsageError: A token is a reference (``ref``/``refs``).
-    """
-    if not tokens:
-        raise UsageError("name at least one field, e.g. isbn:str(13)")
-    parsed = parse_cli_resource(
-        spec.names.singular, list(tokens), plural=spec.names.plural
-    )
-    if parsed.relations:
-        listed = ", ".join(relation.name for relation in parsed.relations)
-        raise UsageError(
-            f"{listed}: references cannot be added or changed by field commands "
-            "yet; add them with the resource, or by hand with a migration"
-        )
-    return list(parsed.fields)
-
-
-def _refuse_unsafe(
-    table: str, changes: list[FieldChange], options: FieldOptions, command: str
-) -> None:
-    """Refuse, before writing anything, a change the data rules forbid.
-
-    Raises:
-        UsageError: A required field has no value for existing rows, a
-            destructive change lacks ``--allow-data-loss``, or a ``--map``
-            does not fit the enum.
-    """
-    problems = []
-    for change in changes:
-        new, old = change.new, change.old
-        if (
-            change.kind is ChangeKind.ADDED
-            and new is not None
-            and not new.nullable
-            and new.default is None
-            and change.name not in options.backfill
-        ):
-            problems.append(
-                f"field {change.name!r} is required, and rows already in {table} "
-                f"need a value for it: give it a default ({change.name}:...:"
-                f"default=VALUE) or pass --backfill VALUE"
-            )
-        mapping = options.maps.get(change.name, {})
-        if mapping:
-            before = old.choices if old is not None else ()
-            after = new.choices if new is not None else ()
-            for source, target in mapping.items():
-                if source not in before or source in after:
-                    problems.append(
-                        f"--map {source}={target}: {source!r} is not a value "
-                        f"{change.name} loses; map only removed values"
-                    )
-                elif target not in after:
-                    problems.append(
-                        f"--map {source}={target}: {target!r} is not one of the "
-                        f"new values of {change.name} ({', '.join(after)})"
-                    )
-    if problems:
-        raise UsageError(*problems)
-
-
-def _stale_lines(
-    formatted: Mapping[PurePosixPath, str],
-    ops: list[FileOp],
-    changes: list[FieldChange],
-) -> list[str]:
-    """User-written lines that name a field renamed or removed."""
-    gone = [
-        change.old.name
-        for change in changes
-        if change.old is not None
-        and change.kind in (ChangeKind.RENAMED, ChangeKind.REMOVED)
-    ]
-    if not gone:
-        return []
-    word = re.compile(r"\b(" + "|".join(map(re.escape, gone)) + r")\b")
-    found = []
-    for op in ops:
-        if op.content is None or op.path not in formatted:
-            continue
-        generated = set(formatted[op.path].splitlines())
-        for number, line in enumerate(op.content.splitlines(), start=1):
-            if line not in generated and word.search(line):
-                found.append(f"{op.path}:{number}: {line.strip()}")
-    return found
-
-
 def plan_evolution(
     snapshot: ProjectSnapshot,
     record: ResourceRecord,
@@ -197,11 +101,27 @@ def plan_evolution(
     old = record.spec
     changes = diff_fields(old, spec, options.renames)
     table = old.names.table
-    if not changes:
+    had = {relation.name for relation in old.relations}
+    if had - {relation.name for relation in spec.relations}:
+        raise UsageError(
+            "references cannot be removed or renamed by field commands yet; "
+            "edit them by hand with a migration"
+        )
+    targets = resolved_targets([spec], snapshot.files, snapshot.manifest, snapshot.auth)
+    view = build_view(
+        spec, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
+    )
+    references = [r for r in view.relations if r.name not in had]
+    if not changes and not references:
         raise UsageError(
             f"{old.names.singular} already has exactly these fields; nothing to change"
         )
-    _refuse_unsafe(table, changes, options, command)
+    refuse_unsafe(table, changes, options, command)
+    backfill = dict(options.backfill)
+    for reference in references:
+        backfill[reference.name] = reference_fill(
+            table, reference, options.backfill.get(reference.name), snapshot.id_type
+        )
     head = current_head(snapshot.revisions)
     revision = revision_for(table, title, down_revision=head, when=generation_time())
     written = field_revision(
@@ -209,8 +129,10 @@ def plan_evolution(
         changes,
         revision,
         title=title,
-        backfill=options.backfill,
+        backfill=backfill,
         maps=options.maps,
+        relations=references,
+        sa_id="sa.Uuid()" if snapshot.id_type == "uuid" else "sa.Integer()",
     )
     if written.destructive and not options.allow_data_loss:
         raise UsageError(
@@ -223,14 +145,32 @@ def plan_evolution(
         number += 1
         filename = revision.filename.replace(".py", f"_{number}.py")
     migration = P(f"{VERSIONS_DIR}/{filename}")
-    rendered = render_resource(snapshot, spec)
+    rendered = render_resource(snapshot, spec, targets)
+    edited = []
+    for reference in references:
+        if reference.self_ref:
+            continue
+        path = model_path(reference.target.module)
+        source = rendered.get(path, snapshot.files.get(path, ""))
+        rendered[path] = add_inverse(
+            source,
+            reference.target,
+            reference.spec,
+            spec.names,
+            association=reference.association,
+            path=str(path),
+        )
+        edited.append(path)
+    shared = wire(snapshot, [spec]) if references else {}
+    rendered.update(shared)
     rendered[migration] = written.source
     formatted = format_python(
         rendered, pyproject=snapshot.files.get(P("pyproject.toml"))
     )
     ops: list[FileOp] = []
     unmergeable: list[PurePosixPath] = []
-    own = [path for path in formatted if path != migration]
+    outside = {migration, *shared, *edited}
+    own = [path for path in formatted if path not in outside]
     for path in own:
         op = settle_file(
             path, formatted[path], snapshot, force=False, refused=unmergeable
@@ -239,9 +179,15 @@ def plan_evolution(
             ops.append(op)
     if unmergeable:
         raise conflict_error(unmergeable)
-    stale = _stale_lines(formatted, ops, changes)
+    stale = stale_lines(formatted, ops, changes)
+    ops += [
+        write_op(path, formatted[path], snapshot.files.get(path))
+        for path in [*shared, *edited]
+    ]
     ops.append(write_op(migration, formatted[migration], None))
-    manifest = record_generated(snapshot, snapshot.manifest, formatted, shared=())
+    manifest = record_generated(
+        snapshot, snapshot.manifest, formatted, shared=(*shared, *edited)
+    )
     manifest = manifest.with_resource(record.model_copy(update={"spec": spec}))
     bases = {path: formatted[path] for path in own}
     ops += [
@@ -280,6 +226,8 @@ def preview_evolution(
     snapshot, records = read_recorded(project, [name])
     record = records[0]
     spec, options = build(record.spec)
+    if spec.relations != record.spec.relations:  # read the referenced models too
+        snapshot = read_snapshot(snapshot.root, [spec])
     evolution = plan_evolution(
         snapshot, record, spec, options, title=title(record.spec), command=command
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scaffold.changes.evolve import Evolution, FieldOptions, preview_evolution
+from scaffold.changes.evolve import Evolution, preview_evolution
+from scaffold.changes.field_rules import FieldOptions
 from scaffold.errors import SpecError
 from scaffold.spec import ResourceSpec
 

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffold.changes.evolve import (
-    Evolution,
-    FieldOptions,
-    parse_fields,
-    preview_evolution,
-)
+from scaffold.changes.evolve import Evolution, preview_evolution
+from scaffold.changes.field_rules import FieldOptions, parse_fields
 from scaffold.errors import SpecError
 from scaffold.spec import FieldType, ResourceSpec
 from scaffold.spec.naming import to_pascal

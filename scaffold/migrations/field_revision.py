@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from scaffold.migrations.field_guards import narrows
 from scaffold.migrations.field_ops import column_steps
+from scaffold.migrations.relation_ops import relation_steps
 from scaffold.migrations.revision import Revision
 from scaffold.migrations.sql_source import Steps, placeholder
+from scaffold.render.relation_model import RelationView
 from scaffold.spec.diff import ChangeKind, FieldChange
 
 __all__ = ["FieldRevision", "field_revision", "revision_for"]
@@ -138,6 +140,8 @@ def field_revision(
     title: str,
     backfill: Mapping[str, object] | None = None,
     maps: Mapping[str, Mapping[str, str]] | None = None,
+    relations: Sequence[RelationView] = (),
+    sa_id: str = "sa.Uuid()",
 ) -> FieldRevision:
     """Write the revision that applies ``changes`` to ``table``.
 
@@ -149,6 +153,9 @@ def field_revision(
         title: The first line of its docstring (``Add isbn to books``).
         backfill: Field name → the value existing rows get.
         maps: Enum field name → removed value → the value its rows get.
+        relations: References added (a required one's target id for the
+            existing rows is in ``backfill``, by the reference's name).
+        sa_id: The id column type of the project.
     """
     backfill = dict(backfill or {})
     maps = dict(maps or {})
@@ -179,6 +186,13 @@ def field_revision(
         lost, risky = _risks(table, change, fill)
         destroyed += lost
         risks += risky
+    for relation in relations:
+        fill = backfill.get(relation.name)
+        added, removed = relation_steps(table, relation, sa_id=sa_id, fill=fill)
+        up.extend(added)
+        down.extend(removed)
+        if not relation.optional and not relation.many:
+            risks.append(f"{table}.{relation.key}: existing rows refer to {fill}")
     down_steps = Steps()
     down_steps.extend(down)
     notes = ""
@@ -194,6 +208,9 @@ def field_revision(
     down_doc = "Restore the previous columns" + (
         " (the dropped values cannot come back)." if destroyed else "."
     )
+    upgrade_body = _body(up, table, f"{title}, keeping every row.")
+    downgrade_body = _body(down_steps, table, down_doc)
+    uses_sa = "sa." in "".join([*upgrade_body, *downgrade_body, helpers])
     source = "\n".join(
         [
             f'"""{title}.',
@@ -206,7 +223,7 @@ def field_revision(
             "from collections.abc import Sequence",
             *imports,
             "",
-            "import sqlalchemy as sa",
+            "import sqlalchemy as sa" if uses_sa else "",
             "",
             "from alembic import op",
             "",
@@ -217,11 +234,11 @@ def field_revision(
             "",
             "",
             "def upgrade() -> None:",
-            *_body(up, table, f"{title}, keeping every row."),
+            *upgrade_body,
             "",
             "",
             "def downgrade() -> None:",
-            *_body(down_steps, table, down_doc),
+            *downgrade_body,
             helpers,
         ]
     )

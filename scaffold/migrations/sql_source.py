@@ -76,7 +76,11 @@ def _quote(text: str) -> str:
 
 
 def sql_literal(text: str, width: int = 56) -> str:
-    """A string literal, split into implicitly joined parts if it is long."""
+    """A string literal, split into implicitly joined parts if it is long.
+
+    The parts are joined by juxtaposition, so the literal is meant to be a
+    call's argument (the call's parentheses hold it together).
+    """
     if len(text) <= width:
         return _quote(text)
     parts: list[str] = []
@@ -86,7 +90,7 @@ def sql_literal(text: str, width: int = 56) -> str:
         else:
             parts.append(word if not parts else " " + word)
     # Each part but the first starts with the space that joins it.
-    return "(" + " ".join(_quote(part) for part in parts) + ")"
+    return " ".join(_quote(part) for part in parts)
 
 
 def value_source(value: object, imports: set[str]) -> str:
