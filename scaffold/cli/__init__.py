@@ -11,7 +11,7 @@ import os
 import sys
 
 # Importing the command modules registers their commands, in --help order.
-from scaffold.cli import fields, new, resource, state  # noqa: F401
+from scaffold.cli import apply, fields, new, resource, state  # noqa: F401
 from scaffold.cli.app import app
 from scaffold.engine.interrupt import Interrupted, install_handlers, interrupted_message
 from scaffold.errors import ScaffoldError
