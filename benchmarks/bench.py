@@ -107,6 +107,18 @@ def add_one(tmp: Path) -> tuple[Sequence[str], Path]:
     return [SCAFFOLD, "add", "resource", *BOOK, "--no-check"], _project(tmp)
 
 
+def add_field(tmp: Path) -> tuple[Sequence[str], Path]:
+    """Add a required field with a backfill to the book resource (not timed: book)."""
+    project = _project(tmp)
+    subprocess.run(
+        [SCAFFOLD, "add", "resource", *BOOK, "--no-check", "-q"],
+        cwd=project,
+        check=True,
+    )
+    argv = [SCAFFOLD, "add", "field", "book", "isbn:str(13)", "--backfill", "0"]
+    return [*argv, "--no-check"], project
+
+
 def add_twenty(tmp: Path) -> tuple[Sequence[str], Path]:
     """Add a spec of 20 resources with seven fields each to a fresh project."""
     lines = ["version: 1", "resources:"]
@@ -211,6 +223,7 @@ JOBS = [
     ),
     Job("scaffold add resource --no-check (1)", add_one),
     Job("scaffold add resource --no-check (20)", add_twenty),
+    Job("scaffold add field --no-check (1)", add_field),
     Job("scaffold check (bookstore, warm)", check_bookstore, runs=3, target=12.0),
     Job("scaffold add resource, checks (1)", add_one_checked, runs=3, target=6.0),
 ]
@@ -295,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scaffold add resource --no-check (20)": (
             2 * medians["scaffold add resource --no-check (1)"],
             "< 2 x one resource",
+        ),
+        "scaffold add field --no-check (1)": (
+            1.5 * medians["scaffold add resource --no-check (1)"],
+            "<= 1.5 x add resource",
         ),
     }
     for job in jobs:

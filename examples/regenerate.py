@@ -6,8 +6,8 @@ environment:
     python examples/regenerate.py           # rewrite examples/<name>/
     python examples/regenerate.py --check   # exit 1 with a diff if any differs
 
-Each example is ``scaffold new project`` followed by ``scaffold add resource
---spec examples/specs/<name>.yaml``, both with ``--no-check``, at a pinned
+Each example is ``scaffold new project`` followed by ``scaffold apply
+examples/specs/<name>.yaml``, both with ``--no-check``, at a pinned
 ``SOURCE_DATE_EPOCH`` so that the output depends only on scaffold itself.
 """
 
@@ -44,7 +44,7 @@ def generate(name: str, parent: Path) -> Path:
         [SCAFFOLD, "new", "project", name, *EXAMPLES[name], "--no-check", "-q",
          "-d", str(parent)],
         [
-            SCAFFOLD, "add", "resource", "--spec", str(HERE / "specs" / f"{name}.yaml"),
+            SCAFFOLD, "apply", str(HERE / "specs" / f"{name}.yaml"),
             "--no-check", "-q", "--project", str(parent / name),
         ],
     ]  # fmt: skip

@@ -352,7 +352,7 @@ def test_adding_an_existing_resource_points_to_regenerate(with_book: Path) -> No
     assert tree_digest(with_book) == before
 
 
-def test_adding_a_field_to_an_existing_resource_says_how_to_do_it_today(
+def test_adding_a_field_to_an_existing_resource_points_to_add_field(
     with_book: Path,
 ) -> None:
     # Given a project with the book resource
@@ -363,12 +363,10 @@ def test_adding_a_field_to_an_existing_resource_says_how_to_do_it_today(
         "add", "resource", *BOOK, "isbn:str(13)", "--no-check", cwd=with_book
     )
 
-    # Then the refusal names the new field and the two ways that work now,
+    # Then the refusal names the new field and the command that adds it,
     # not regenerate (which renders the recorded fields only)
     assert result.returncode == 2
-    assert "new field isbn" in result.stderr
-    assert "alembic revision --autogenerate" in result.stderr
-    assert "scaffold remove resource book" in result.stderr
+    assert "to add field isbn, run: scaffold add field book" in result.stderr
     assert "scaffold regenerate" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2  # stage line + error
     assert tree_digest(with_book) == before

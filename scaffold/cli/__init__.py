@@ -12,6 +12,8 @@ import sys
 
 # Importing the command modules registers their commands, in --help order.
 from scaffold.cli import (  # noqa: F401
+    apply,
+    fields,
     migrations,
     new,
     resource,

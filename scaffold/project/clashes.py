@@ -56,8 +56,7 @@ def existing_resource_problem(recorded: ResourceSpec, wanted: ResourceSpec) -> s
     """The refusal of ``add resource`` for a resource the project already has.
 
     ``regenerate`` renders the recorded spec again, so it is the fix only when
-    nothing new was asked for. A changed spec (a new field, say) cannot be
-    applied by any command yet: the message says how to do it by hand.
+    nothing new was asked for. A changed spec points to the field commands.
 
     Args:
         recorded: The spec the manifest records.
@@ -74,18 +73,17 @@ def existing_resource_problem(recorded: ResourceSpec, wanted: ResourceSpec) -> s
         )
     had = _declared(recorded)
     new = [field for field in _declared(wanted) if field not in had]
-    change = (
-        f"new field{'s' if len(new) != 1 else ''} {', '.join(new)}"
-        if new
-        else ("a changed spec")
-    )
+    if new:
+        return (
+            f"resource {name!r} already exists; to add "
+            f"{'fields' if len(new) != 1 else 'field'} {', '.join(new)}, run: "
+            f"scaffold add field {name} FIELD... with their definitions (the "
+            "migration keeps the rows)"
+        )
     return (
-        f"resource {name!r} already exists and scaffold cannot change it yet "
-        f"({change}); either add it by hand to app/models/{recorded.names.module}.py, "
-        f"its schemas and tests, then run: uv run alembic revision --autogenerate "
-        f'-m "change {recorded.names.table}" (and review it); or, while it holds '
-        f"no data you need, run: scaffold remove resource {name}, then add it again "
-        "with every field"
+        f"resource {name!r} already exists with other fields; change them with "
+        f"scaffold alter field {name} FIELD..., scaffold rename field or "
+        "scaffold remove field"
     )
 
 

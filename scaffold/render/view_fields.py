@@ -13,7 +13,7 @@ from scaffold.render.samples import invalid_cases, sample_for
 from scaffold.render.view_model import Comparison, FieldView, IdView
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 
-__all__ = ["EXAMPLE_IDS", "field_view", "id_view"]
+__all__ = ["EXAMPLE_IDS", "column_type", "field_view", "id_view"]
 
 
 #: Column types named more precisely than the spec's: ``Mapped[float]`` maps to
@@ -42,6 +42,11 @@ def _sa_type(spec: FieldSpec, *, prefix: str, enum_class: str | None) -> str:
         ),
     ]
     return f"{prefix}{name}({', '.join(rendered)})"
+
+
+def column_type(spec: FieldSpec) -> str:
+    """The column type as a migration spells it: ``sa.String(length=200)``."""
+    return _sa_type(spec, prefix="sa.", enum_class=None)
 
 
 #: Field types whose column type SQLAlchemy infers from the annotation.

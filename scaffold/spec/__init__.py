@@ -193,7 +193,9 @@ def _raw_from_mapping(name: str, mapping: FieldMapping, rep: Reporter) -> RawFie
         )
         type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
     options: dict[str, object] = {}
-    for option in sorted(mapping.model_fields_set - {"type", "optional"}):
+    for option in sorted(
+        mapping.model_fields_set - {"type", "optional", "renamed_from"}
+    ):
         value = getattr(mapping, option)
         if value is None or (option in ("unique", "index") and value is False):
             continue

@@ -46,6 +46,11 @@ class FieldMapping(_FileModel):
     optional: bool = Field(
         default=False, description="Nullable and not required on create ('?')."
     )
+    renamed_from: str | None = Field(
+        default=None,
+        description="The field's previous name: scaffold apply renames the "
+        "column, keeping its data (renames are never guessed).",
+    )
     unique: bool = Field(default=False, description="Unique index.")
     index: bool = Field(default=False, description="Non-unique index.")
     default: str | bool | int | float | dt.datetime | dt.date | None = Field(

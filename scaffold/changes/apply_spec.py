@@ -1,0 +1,166 @@
+"""``scaffold apply SPEC_FILE [--prune]``: make the project what the file says.
+
+The spec file is the truth. Against the manifest, each of its resources is
+new (added, as ``add resource`` adds it), changed (evolved, as the field
+commands evolve it: one revision per resource; a field's ``renamed_from:``
+marks a rename, which is never guessed) or the same (left alone). Resources
+the manifest records and the file does not list are removed only with
+``--prune``. Running it again changes nothing.
+
+Each step is a transaction of its own (the resources first, then each
+evolution, then the removals); the project's checks run once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.changes.add_resource import add_resources
+from scaffold.changes.evolve import evolve, plan_evolution
+from scaffold.changes.field_rules import FieldOptions
+from scaffold.changes.remove_resource import remove_resources
+from scaffold.changes.transaction import guard, verify
+from scaffold.engine.events import NullReporter, Reporter
+from scaffold.project.access import with_rules
+from scaffold.project.answers import find_project
+from scaffold.project.snapshot import read_snapshot
+from scaffold.spec import ResourceSpec, load_spec_file
+from scaffold.spec._files import read_data
+from scaffold.spec.diff import diff_fields
+from scaffold.tools.check import CheckResult
+
+__all__ = ["ApplyPlan", "apply_spec", "plan_apply"]
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    """What ``scaffold apply`` will do.
+
+    Attributes:
+        root: The project root.
+        source: The spec file.
+        add: Resources to add.
+        evolve: Resources to change, with their renames (new name → old).
+        changes: For each resource to change, its changes for people.
+        remove: Resources to remove (``--prune``).
+    """
+
+    root: Path
+    source: Path
+    add: tuple[ResourceSpec, ...]
+    evolve: tuple[tuple[ResourceSpec, Mapping[str, str]], ...]
+    changes: Mapping[str, tuple[str, ...]]
+    remove: tuple[str, ...]
+
+    def summary(self) -> list[str]:
+        """One line per step, in the order they run."""
+        lines = [f"add {spec.names.singular}" for spec in self.add]
+        for spec, _ in self.evolve:
+            done = "; ".join(self.changes[spec.names.singular])
+            lines.append(f"change {spec.names.singular}: {done}")
+        lines += [f"remove {name}" for name in self.remove]
+        return lines or ["nothing to change: the project matches the file"]
+
+
+def _renames(path: Path, specs: list[ResourceSpec]) -> dict[str, dict[str, str]]:
+    """Resource → new field name → ``renamed_from``, as the file says."""
+    data, _ = read_data(path)
+    entries = data.get("resources", []) if isinstance(data, dict) else []
+    found: dict[str, dict[str, str]] = {}
+    for spec, entry in zip(specs, entries, strict=False):
+        fields = entry.get("fields", {}) if isinstance(entry, dict) else {}
+        for name, value in fields.items():
+            if isinstance(value, dict) and isinstance(value.get("renamed_from"), str):
+                found.setdefault(spec.names.singular, {})[name] = value["renamed_from"]
+    return found
+
+
+def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan:
+    """Compare the spec file with the manifest; write nothing.
+
+    Raises:
+        SpecError: The file is invalid, or a rename names a field that the
+            resource never had.
+    """
+    root = find_project(project)
+    specs = load_spec_file(source)
+    snapshot = read_snapshot(root, [])
+    renames = _renames(source, specs)
+    add: list[ResourceSpec] = []
+    evolve_: list[tuple[ResourceSpec, Mapping[str, str]]] = []
+    described: dict[str, tuple[str, ...]] = {}
+    for spec in specs:
+        name = spec.names.singular
+        record = snapshot.manifest.resources.get(name)
+        if record is None:
+            add.append(spec)
+            continue
+        wanted = with_rules(spec, project_auth=snapshot.auth)
+        had = {field.name for field in record.spec.fields}
+        # A rename already applied is a plain field now: run twice, change once.
+        renamed = {
+            new: old
+            for new, old in renames.get(name, {}).items()
+            if not (new in had and old not in had)
+        }
+        changes = diff_fields(record.spec, wanted, renamed)
+        new_relations = wanted.relations != record.spec.relations
+        if changes or new_relations:
+            evolve_.append((wanted, renamed))
+            described[name] = tuple(change.describe() for change in changes) or (
+                "references",
+            )
+    listed = {spec.names.singular for spec in specs}
+    remove = tuple(
+        name for name in snapshot.manifest.resources if prune and name not in listed
+    )
+    return ApplyPlan(root, source, tuple(add), tuple(evolve_), described, remove)
+
+
+def apply_spec(
+    plan: ApplyPlan,
+    *,
+    check: bool = True,
+    allow_data_loss: bool = False,
+    allow_dirty: bool = False,
+    reporter: Reporter | None = None,
+) -> tuple[CheckResult, ...]:
+    """Carry out ``plan``: add, then evolve, then remove; check once at the end.
+
+    Raises:
+        UsageError: An evolution breaks a data rule (see the field commands).
+        MergeConflictError: An evolution wrote conflict markers.
+        CheckFailedError: A check failed afterwards.
+    """
+    reporter = reporter or NullReporter()
+    root = plan.root
+    if plan.add:
+        reporter.stage(f"Adding {', '.join(s.names.singular for s in plan.add)}")
+        add_resources(
+            plan.add, project=root, check=False, allow_dirty=allow_dirty,
+            reporter=reporter,
+        )  # fmt: skip
+    for spec, renames in plan.evolve:
+        reporter.stage(f"Changing {spec.names.singular}")
+        snapshot = read_snapshot(root, [spec])
+        record = snapshot.manifest.resources[spec.names.singular]
+        evolution = plan_evolution(
+            snapshot,
+            record,
+            spec,
+            FieldOptions(renames=renames, allow_data_loss=allow_data_loss),
+            title=f"Change {spec.names.table} as {plan.source.name} says",
+            command=f"scaffold apply {plan.source}",
+        )
+        guard(root, evolution.plan, allow_dirty=allow_dirty)
+        evolve(evolution, check=False, reporter=reporter)
+    if plan.remove:
+        remove_resources(
+            plan.remove, project=root, check=False, allow_dirty=allow_dirty,
+            reporter=reporter,
+        )  # fmt: skip
+    if not (plan.add or plan.evolve or plan.remove):
+        return ()
+    return verify(root, check=check, reporter=reporter)

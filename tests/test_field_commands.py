@@ -1,0 +1,222 @@
+"""The field commands from the command line: refusals, dry runs, merges, records.
+
+The revisions these commands write run on real databases in
+``test_field_scenario.py``; here no check runs (``--no-check``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffold.changes.add_resource import add_resources
+from scaffold.project.manifest import read_manifest
+from scaffold.spec import parse_cli_resource
+from tests.conftest import tree_digest
+from tests.e2e import run_scaffold
+
+BOOK = ["book", "title:str(200)", "status:enum(draft,done)", "pages:int?"]
+SERVICE = "app/services/book.py"
+
+
+@pytest.fixture(scope="module")
+def base_with_book(
+    base_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    project = Path(shutil.copytree(base_project, tmp_path_factory.mktemp("f") / "shop"))
+    add_resources([parse_cli_resource(BOOK[0], BOOK[1:])], project=project, check=False)
+    return project
+
+
+@pytest.fixture
+def with_book(base_with_book: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(base_with_book, tmp_path / "shop"))
+
+
+def fields_of(project: Path) -> list[str]:
+    spec = read_manifest(project).resources["book"].spec
+    return [field.name for field in spec.fields]
+
+
+def revisions(project: Path) -> list[str]:
+    return sorted(path.name for path in (project / "alembic/versions").glob("*.py"))
+
+
+def test_a_required_field_without_a_value_for_old_rows_is_refused(
+    with_book: Path,
+) -> None:
+    before = tree_digest(with_book)
+
+    result = run_scaffold("add", "field", "book", "isbn:str(13)", cwd=with_book)
+
+    assert result.returncode == 2
+    assert "default=VALUE" in result.stderr
+    assert "--backfill VALUE" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(with_book) == before
+
+
+def test_a_bad_backfill_is_refused_naming_the_field(with_book: Path) -> None:
+    before = tree_digest(with_book)
+
+    result = run_scaffold(
+        "add", "field", "book", "isbn:str(3)", "--backfill", "toolong", "--no-check",
+        cwd=with_book,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "--backfill 'toolong' for field 'isbn'" in result.stderr
+    assert tree_digest(with_book) == before
+
+
+def test_add_field_writes_every_layer_a_revision_and_the_new_spec(
+    with_book: Path,
+) -> None:
+    result = run_scaffold(
+        "add", "field", "book", "isbn:str(13):unique", "--backfill", "0",
+        "--no-check", cwd=with_book,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert fields_of(with_book) == ["title", "status", "pages", "isbn"]
+    for path in (
+        "app/models/book.py",
+        "app/schemas/book.py",
+        "tests/api/test_books.py",
+    ):
+        assert "isbn" in (with_book / path).read_text(), path
+    assert "isbn" in (with_book / ".scaffold/base/app/models/book.py").read_text()
+    (revision,) = [name for name in revisions(with_book) if "isbn" in name]
+    assert revision.endswith("_add_isbn_to_books.py")
+
+
+def test_dry_run_shows_the_revision_and_risks_and_writes_nothing(
+    with_book: Path,
+) -> None:
+    before = tree_digest(with_book)
+
+    result = run_scaffold(
+        "remove", "field", "book", "pages", "--allow-data-loss", "--dry-run",
+        "--json", cwd=with_book,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["changes"] == ["remove pages"]
+    assert shown["destructive"] == ["drops books.pages: its values cannot come back"]
+    revision = next(f for f in shown["files"] if f["path"] == shown["revision"])
+    assert "DESTRUCTIVE" in revision["diff"]
+    assert any(f["path"] == "app/models/book.py" for f in shown["files"])
+    assert tree_digest(with_book) == before
+
+
+def test_remove_field_needs_allow_data_loss(with_book: Path) -> None:
+    before = tree_digest(with_book)
+
+    result = run_scaffold("remove", "field", "book", "pages", cwd=with_book)
+
+    assert result.returncode == 2
+    assert "drops books.pages" in result.stderr
+    assert "--allow-data-loss" in result.stderr
+    assert tree_digest(with_book) == before
+
+
+def test_a_narrower_string_needs_allow_data_loss(with_book: Path) -> None:
+    result = run_scaffold(
+        "alter", "field", "book", "title:str(50)", "--no-check", cwd=with_book
+    )
+
+    assert result.returncode == 2
+    assert "narrows books.title: length 200 to 50" in result.stderr
+
+
+def test_a_map_must_name_a_removed_value_and_a_remaining_one(with_book: Path) -> None:
+    result = run_scaffold(
+        "alter", "field", "book", "status:enum(draft)", "--map", "done=gone",
+        "--no-check", cwd=with_book,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "'gone' is not one of the new values of status (draft)" in result.stderr
+
+
+def test_rename_keeps_the_users_edit_and_lists_lines_naming_the_old_field(
+    with_book: Path,
+) -> None:
+    # Given a user's edit in the service that names the field
+    service = with_book / SERVICE
+    service.write_text(service.read_text() + "\n\n# pages are counted by title\n")
+
+    # When the field is renamed
+    result = run_scaffold(
+        "rename", "field", "book", "title", "name", "--no-check", cwd=with_book
+    )
+
+    # Then the edit is kept, the generated code follows, the line is listed
+    assert result.returncode == 0, result.stderr
+    text = service.read_text()
+    assert "# pages are counted by title" in text
+    assert fields_of(with_book) == ["name", "status", "pages"]
+    assert "name" in (with_book / "app/models/book.py").read_text()
+    assert f"{SERVICE}:" in result.stderr + result.stdout
+    assert "# pages are counted by title" in result.stderr + result.stdout
+
+
+def test_changing_nothing_is_refused(with_book: Path) -> None:
+    result = run_scaffold(
+        "alter", "field", "book", "title:str(200)", "--no-check", cwd=with_book
+    )
+
+    assert result.returncode == 2
+    assert "nothing to change" in result.stderr
+
+
+def test_an_unknown_field_or_resource_is_named(with_book: Path) -> None:
+    unknown_field = run_scaffold("rename", "field", "book", "nope", "x", cwd=with_book)
+    unknown_resource = run_scaffold("add", "field", "car", "x:int?", cwd=with_book)
+
+    assert unknown_field.returncode == 2
+    assert "book has no field 'nope'" in unknown_field.stderr
+    assert unknown_resource.returncode == 2
+    assert "no resource 'car'" in unknown_resource.stderr
+
+
+def test_the_same_change_twice_in_a_minute_gets_its_own_revision_file(
+    with_book: Path,
+) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    for definition in ("status:enum(draft,done,late)", "status:enum(draft,done)"):
+        result = run_scaffold(
+            "alter", "field", "book", definition, "--no-check", cwd=with_book, env=env
+        )
+        assert result.returncode == 0, result.stderr
+
+    altered = [name for name in revisions(with_book) if "alter_status" in name]
+    assert len(altered) == 2
+
+
+def test_every_revision_passes_the_projects_ruff(with_book: Path) -> None:
+    from scaffold.tools.check import run_tool
+    from scaffold.tools.format import ruff_binary
+
+    # Given one command of each kind, run one after another
+    for command in (
+        ["add", "field", "book", "isbn:str(13)", "--backfill", "n/a"],
+        ["rename", "field", "book", "title", "name"],
+        ["alter", "field", "book", "name:str(300):unique"],
+        ["alter", "field", "book", "status:enum(draft,out)", "--map", "done=out"],
+        ["remove", "field", "book", "pages", "--allow-data-loss"],
+    ):
+        result = run_scaffold(*command, "--no-check", cwd=with_book)
+        assert result.returncode == 0, result.stderr
+
+    # Then the project's own lint and format settings accept every revision
+    versions = [str(path) for path in (with_book / "alembic/versions").glob("*.py")]
+    for step in (("check",), ("format", "--check")):
+        process = run_tool(
+            (ruff_binary(), *step, "--no-cache", *versions), cwd=with_book
+        )
+        assert process.returncode == 0, process.stdout
