@@ -13,6 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -105,3 +106,14 @@ async def test_migrations_can_be_reverted_and_applied_again(
     # And when every migration is applied again, the models' schema is back
     await run(migration_engine, upgrade_to_head)
     assert await run(migration_engine, schema_drift) == []
+
+
+def test_history_has_a_single_head() -> None:
+    # Given the project's revision files
+    script = ScriptDirectory.from_config(Config(ALEMBIC_INI))
+
+    # When their heads are counted
+    heads = script.get_heads()
+
+    # Then there is at most one: branches were joined (scaffold migrations merge)
+    assert len(heads) <= 1, f"several heads: {heads}; run: scaffold migrations merge"

@@ -1,0 +1,3 @@
+"""Bookstore: a FastAPI service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""HTTP layer: dependencies, operational endpoints and the versioned API."""

@@ -1,0 +1,1 @@
+"""Application-wide building blocks: settings, database, errors, logging."""

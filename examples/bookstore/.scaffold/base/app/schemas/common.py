@@ -1,0 +1,157 @@
+"""Schemas shared by every resource: the page of a list, the error bodies, and
+the date-time type of inputs.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+def _to_utc(value: datetime) -> datetime:
+    """Convert ``value`` to UTC, refusing instants before or after what UTC holds.
+
+    ``0001-01-01T00:00:00+01:00`` is valid input but lies before year 1 in UTC,
+    where the database stores it.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("date-time is out of range once converted to UTC") from exc
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A date-time with a time zone, converted to UTC as it is stored."""
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of the items of a list endpoint.
+
+    Build it with :meth:`Page.create`, which computes ``pages``.
+    """
+
+    items: list[T]
+    total: int = Field(ge=0, description="Number of items on all pages.")
+    page: int = Field(ge=1, description="Number of this page, counted from 1.")
+    size: int = Field(ge=1, description="Largest number of items on a page.")
+    pages: int = Field(ge=0, description="Number of pages; 0 when there are no items.")
+
+    @classmethod
+    def create(cls, items: Sequence[T], *, total: int, page: int, size: int) -> Self:
+        """Build a page and compute how many pages ``total`` items fill.
+
+        Args:
+            items: The items on this page.
+            total: Number of items on all pages.
+            page: Number of this page, counted from 1.
+            size: Largest number of items on a page.
+
+        Returns:
+            The page.
+
+        Raises:
+            ValueError: If ``size`` is smaller than 1.
+        """
+        if size < 1:
+            raise ValueError(f"page size must be at least 1, got {size}")
+        pages = (total + size - 1) // size
+        return cls(items=list(items), total=total, page=page, size=size, pages=pages)
+
+
+class PageQuery(BaseModel):
+    """The paging query parameters every list endpoint takes."""
+
+    page: int = Field(
+        1, ge=1, le=1_000_000, description="Number of the page, counted from 1."
+    )
+    size: int = Field(
+        50, ge=1, le=100, description="Largest number of items on a page."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response, from 400 to 503."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "Book not found",
+                    "error_code": "NOT_FOUND",
+                    "timestamp": "2025-01-31T12:00:00Z",
+                    "path": "/api/v1/books/42",
+                    "request_id": "0b9c5a0e6f7d4e3b9a1c2d3e4f5a6b7c",
+                }
+            ]
+        }
+    )
+
+    detail: str = Field(description="What went wrong, for people.")
+    error_code: str = Field(description="What went wrong, for programs.")
+    timestamp: datetime = Field(description="When the error happened (UTC).")
+    path: str = Field(description="Path of the request that failed.")
+    request_id: str | None = Field(
+        description="Identifier of the request, also sent as X-Request-ID."
+    )
+
+
+class ValidationErrorItem(BaseModel):
+    """One problem found in the request; the submitted value is never echoed."""
+
+    loc: list[str | int] = Field(description="Where the problem is, e.g. body.title.")
+    msg: str = Field(description="What is wrong there.")
+    type: str = Field(description="Machine-readable kind of problem.")
+
+
+class ValidationErrorResponse(ErrorResponse):
+    """The body of a 422 response: the error body plus every problem found."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "The request is invalid",
+                    "error_code": "VALIDATION_ERROR",
+                    "timestamp": "2025-01-31T12:00:00Z",
+                    "path": "/api/v1/books",
+                    "request_id": "0b9c5a0e6f7d4e3b9a1c2d3e4f5a6b7c",
+                    "errors": [
+                        {
+                            "loc": ["body", "title"],
+                            "msg": "Field required",
+                            "type": "missing",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    errors: list[ValidationErrorItem]
+
+
+def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """Document error responses of a route in OpenAPI.
+
+    Pass the result as the ``responses`` argument of a route or router, e.g.
+    ``@router.get("/{book_id}", responses=error_responses(404, 422))``.
+
+    Args:
+        *status_codes: HTTP status codes the route can answer with.
+
+    Returns:
+        One OpenAPI response per status code, described by its standard phrase
+        and modelled by :class:`ErrorResponse` (:class:`ValidationErrorResponse`
+        for 422).
+    """
+    return {
+        code: {
+            "model": ValidationErrorResponse if code == 422 else ErrorResponse,
+            "description": HTTPStatus(code).phrase,
+        }
+        for code in status_codes
+    }

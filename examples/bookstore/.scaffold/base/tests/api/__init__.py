@@ -1,0 +1,1 @@
+"""Tests of the resource endpoints, one module per resource."""

@@ -1,0 +1,207 @@
+"""Fixtures shared by every test: settings, application, database session, clients.
+
+The schema is created once per test session. Each test then runs inside a
+transaction that is rolled back when it ends: the ``session`` fixture and the
+application (through ``client``) share one connection, and the session turns
+its commits into savepoints, so no test sees the data of another.
+
+``client`` is anonymous; ``user_client``, ``other_user_client`` and
+``admin_client`` send the access token of a user of their own.
+"""
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from app.api.deps import get_session
+from app.core.config import Settings
+from app.core.database import create_engine
+from app.main import create_app
+from app.models import Base
+from app.models.user import Role, User
+from tests.auth import auth_headers, create_user
+from tests.database import (
+    create_database_if_missing,
+    is_sqlite,
+    resolve_test_database_url,
+    stamp_head,
+)
+
+
+@pytest.fixture(scope="session")
+def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary directory for SQLite test databases."""
+    return tmp_path_factory.mktemp("databases")
+
+
+@pytest.fixture(scope="session")
+def settings(sqlite_dir: Path) -> Settings:
+    """Settings of the application under test, pointing at the test database."""
+    url = resolve_test_database_url(Settings().database_url, sqlite_dir)
+    return Settings(
+        environment="test",
+        database_url=url.render_as_string(hide_password=False),
+        # The cheapest Argon2 parameters: the tests hash many passwords.
+        password_hash_time_cost=1,
+        password_hash_memory_cost=8,
+        password_hash_parallelism=1,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The test database engine, with the schema of every model created."""
+    engine = create_engine(settings.database_url)
+    if is_sqlite(engine.url):
+        _enable_sqlite_savepoints(engine)
+    await create_database_if_missing(engine.url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(stamp_head)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is rolled back after the test.
+
+    ``session.commit()`` only releases a savepoint: what a test writes, directly
+    or through the API, is visible until the test ends and then gone.
+    """
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
+        try:
+            yield session
+        finally:
+            await session.close()
+            await transaction.rollback()
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """A fresh application built with the test settings."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def api(app: FastAPI, session: AsyncSession) -> Iterator[FastAPI]:
+    """The application, its endpoints using the test ``session``."""
+
+    async def get_test_session() -> AsyncIterator[AsyncSession]:
+        """Hand the test session to the endpoints, committing like get_session."""
+        try:
+            yield session
+            await session.commit()
+        except Exception:
+            await session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = get_test_session
+    yield app
+    app.dependency_overrides.clear()
+
+
+@asynccontextmanager
+async def http_client(
+    app: FastAPI, headers: Mapping[str, str] | None = None
+) -> AsyncIterator[AsyncClient]:
+    """An HTTP client for ``app`` that sends ``headers`` with every request."""
+    transport = ASGITransport(app=app)
+    async with AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(api: FastAPI) -> AsyncIterator[AsyncClient]:
+    """An anonymous HTTP client for the application under test."""
+    async with http_client(api) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous_client(api: FastAPI) -> AsyncIterator[AsyncClient]:
+    """An anonymous client, for modules whose ``client`` is signed in."""
+    async with http_client(api) as client:
+        yield client
+
+
+@pytest.fixture
+async def user(session: AsyncSession, settings: Settings) -> User:
+    """A user with the ``user`` role."""
+    return await create_user(session, settings, "user@example.com")
+
+
+@pytest.fixture
+async def other_user(session: AsyncSession, settings: Settings) -> User:
+    """A second user with the ``user`` role."""
+    return await create_user(session, settings, "other@example.com")
+
+
+@pytest.fixture
+async def admin(session: AsyncSession, settings: Settings) -> User:
+    """A user with the ``admin`` role."""
+    return await create_user(session, settings, "admin@example.com", role=Role.ADMIN)
+
+
+@pytest.fixture
+async def user_client(
+    api: FastAPI, user: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``user``."""
+    async with http_client(api, auth_headers(user, settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def other_user_client(
+    api: FastAPI, other_user: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``other_user``."""
+    async with http_client(api, auth_headers(other_user, settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_client(
+    api: FastAPI, admin: User, settings: Settings
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``admin``."""
+    async with http_client(api, auth_headers(admin, settings)) as client:
+        yield client
+
+
+def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:
+    """Let SQLite run the per-test transaction and its savepoints.
+
+    The SQLite driver starts transactions on its own and gets in the way of
+    SAVEPOINT; SQLAlchemy's documented workaround hands transaction control
+    back to SQLAlchemy.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _disable_driver_transactions(
+        dbapi_connection: Any, connection_record: ConnectionPoolEntry
+    ) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

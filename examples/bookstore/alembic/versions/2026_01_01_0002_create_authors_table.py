@@ -1,0 +1,51 @@
+"""Create the authors table.
+
+Revision ID: 096a503b0379
+Revises: 8d2b6f4e1a9c
+Create Date: 2026-01-01 00:02:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.database import UtcNow
+
+revision: str = "096a503b0379"
+down_revision: str | Sequence[str] | None = "8d2b6f4e1a9c"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Create the authors table with its constraints and indexes."""
+    op.create_table(
+        "authors",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("born_on", sa.Date(), nullable=True),
+        sa.Column("biography", sa.Text(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_authors")),
+        sa.UniqueConstraint("email", name=op.f("uq_authors_email")),
+    )
+    op.create_index(op.f("ix_authors_name"), "authors", ["name"])
+
+
+def downgrade() -> None:
+    """Drop the authors table."""
+    op.drop_index(op.f("ix_authors_name"), table_name="authors")
+    op.drop_table("authors")

@@ -1,0 +1,47 @@
+"""Create the tags table.
+
+Revision ID: d2ee817587b2
+Revises: 77706867dd91
+Create Date: 2026-01-01 00:04:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.database import UtcNow
+
+revision: str = "d2ee817587b2"
+down_revision: str | Sequence[str] | None = "77706867dd91"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Create the tags table with its constraints and indexes."""
+    op.create_table(
+        "tags",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
+        sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
+    )
+
+
+def downgrade() -> None:
+    """Drop the tags table."""
+    op.drop_table("tags")

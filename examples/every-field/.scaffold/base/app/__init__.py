@@ -1,0 +1,3 @@
+"""Every Field: a FastAPI service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,126 @@
+"""The database layer: UTC datetimes, foreign keys, enums and LIKE escaping."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from enum import StrEnum
+
+import pytest
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.database import UTCDateTime, enum_values, escape_like
+
+probe = Table(
+    "datetime_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("happened_at", UTCDateTime()),
+)
+references = MetaData()
+parents = Table("fk_parent", references, Column("id", Integer, primary_key=True))
+children = Table(
+    "fk_child",
+    references,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("fk_parent.id"), nullable=False),
+)
+probe_words = Table(
+    "word_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("word", String(20)),
+)
+
+
+@pytest.fixture
+async def probe_table(session: AsyncSession) -> None:
+    """A table with a ``UTCDateTime`` column, inside the test's transaction."""
+    connection = await session.connection()
+    await connection.run_sync(probe.create)
+
+
+@pytest.mark.usefixtures("probe_table")
+async def test_datetimes_come_back_aware_and_in_utc(session: AsyncSession) -> None:
+    # Given a datetime with a non-UTC offset
+    happened_at = datetime(2025, 1, 31, 14, 5, tzinfo=timezone(timedelta(hours=2)))
+
+    # When it is stored and read back
+    await session.execute(insert(probe).values(id=1, happened_at=happened_at))
+    stored = await session.scalar(select(probe.c.happened_at))
+
+    # Then the same instant comes back, in UTC
+    assert stored == happened_at
+    assert stored is not None
+    assert stored.tzinfo == UTC
+
+
+@pytest.mark.usefixtures("probe_table")
+async def test_naive_datetimes_are_refused(session: AsyncSession) -> None:
+    # Given a datetime without a time zone
+    naive = datetime(2025, 1, 31, 14, 5, tzinfo=UTC).replace(tzinfo=None)
+
+    # When it is stored
+    # Then it is refused
+    with pytest.raises(StatementError, match="naive datetime"):
+        await session.execute(insert(probe).values(id=1, happened_at=naive))
+
+
+async def test_foreign_keys_are_enforced(session: AsyncSession) -> None:
+    # Given a parent table and a child table that references it
+    connection = await session.connection()
+    await connection.run_sync(references.create_all)
+
+    # When a child row points at a parent that does not exist
+    # Then the database refuses it (SQLite only does with the pragma on)
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(insert(children).values(id=1, parent_id=42))
+
+
+class Colour(StrEnum):
+    """An enum whose member names differ from its values."""
+
+    LIGHT_BLUE = "light-blue"
+    RED = "red"
+
+
+def test_enum_values_are_the_values_not_the_member_names() -> None:
+    assert enum_values(Colour) == ["light-blue", "red"]
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("50%", "50\\%"),
+        ("a_b", "a\\_b"),
+        ("back\\slash", "back\\\\slash"),
+        ("plain", "plain"),
+    ],
+)
+def test_escape_like_escapes_wildcards(text: str, escaped: str) -> None:
+    assert escape_like(text) == escaped
+
+
+async def test_escaped_search_matches_literally(session: AsyncSession) -> None:
+    # Given two values that differ only where a wildcard would match anything
+    connection = await session.connection()
+    await connection.run_sync(probe_words.create)
+    await session.execute(insert(probe_words), [{"word": "100%"}, {"word": "1000"}])
+
+    # When the literal text "100%" is searched for
+    pattern = f"%{escape_like('100%')}%"
+    found = await session.scalars(
+        select(probe_words.c.word).where(probe_words.c.word.ilike(pattern, escape="\\"))
+    )
+
+    # Then only the literal match is found
+    assert found.all() == ["100%"]

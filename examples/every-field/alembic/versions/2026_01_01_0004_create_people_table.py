@@ -1,0 +1,63 @@
+"""Create the people table.
+
+Revision ID: 935898786ed6
+Revises: cdf94db09191
+Create Date: 2026-01-01 00:04:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.database import UtcNow
+
+revision: str = "935898786ed6"
+down_revision: str | Sequence[str] | None = "cdf94db09191"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Create the people table with its constraints and indexes."""
+    op.create_table(
+        "people",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("full_name", sa.String(length=200), nullable=False),
+        sa.Column("date", sa.Date(), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "active",
+                "inactive",
+                "banned",
+                name="person_status",
+                native_enum=False,
+                create_constraint=True,
+                length=8,
+            ),
+            nullable=False,
+        ),
+        sa.Column("score", sa.Numeric(5, 2), nullable=True),
+        sa.Column("updated_on", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=UtcNow(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
+        sa.UniqueConstraint("email", name=op.f("uq_people_email")),
+    )
+
+
+def downgrade() -> None:
+    """Drop the people table."""
+    op.drop_table("people")

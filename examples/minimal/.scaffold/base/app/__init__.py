@@ -1,0 +1,3 @@
+"""Minimal: a FastAPI service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Database access, one module per resource; no business rules here."""

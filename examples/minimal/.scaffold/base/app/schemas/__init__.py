@@ -1,0 +1,1 @@
+"""Pydantic schemas: request and response bodies of the HTTP API."""

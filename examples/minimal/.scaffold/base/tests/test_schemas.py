@@ -1,0 +1,105 @@
+"""The shared schemas: the page of a list, the documented error responses and
+the date-time type of inputs.
+"""
+
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from app.schemas.common import (
+    ErrorResponse,
+    Page,
+    PageQuery,
+    UtcDatetime,
+    ValidationErrorResponse,
+    error_responses,
+)
+
+
+@pytest.mark.parametrize(
+    ("total", "size", "pages"),
+    [(0, 10, 0), (1, 10, 1), (10, 10, 1), (11, 10, 2), (100, 1, 100)],
+)
+def test_page_counts_the_pages_that_total_items_fill(
+    total: int, size: int, pages: int
+) -> None:
+    # Given a total number of items and a page size
+    # When a page is built
+    page = Page[int].create([], total=total, page=1, size=size)
+
+    # Then it tells how many pages there are, rounding up
+    assert page.pages == pages
+
+
+def test_page_keeps_its_items_and_position() -> None:
+    # Given the items of the second page of five items, two per page
+    # When the page is built
+    page = Page[str].create(["c", "d"], total=5, page=2, size=2)
+
+    # Then it serialises to the documented shape
+    assert page.model_dump() == {
+        "items": ["c", "d"],
+        "total": 5,
+        "page": 2,
+        "size": 2,
+        "pages": 3,
+    }
+
+
+def test_page_refuses_a_size_below_one() -> None:
+    # Given a page size of zero
+    # When a page is built
+    # Then it is refused
+    with pytest.raises(ValueError, match="at least 1"):
+        Page[int].create([], total=3, page=1, size=0)
+
+
+def test_error_responses_document_the_one_error_format() -> None:
+    # Given the status codes a route can answer with
+    # When its error responses are documented
+    responses = error_responses(404, 409, 422)
+
+    # Then each is described, validation errors by their own schema
+    assert responses == {
+        404: {"model": ErrorResponse, "description": "Not Found"},
+        409: {"model": ErrorResponse, "description": "Conflict"},
+        422: {
+            "model": ValidationErrorResponse,
+            "description": HTTPStatus.UNPROCESSABLE_ENTITY.phrase,
+        },
+    }
+
+
+def test_page_query_defaults_to_the_first_page_of_fifty() -> None:
+    # Given no paging parameters / When the query is parsed
+    query = PageQuery()
+
+    # Then the first page of 50 items is asked for
+    assert (query.page, query.size) == (1, 50)
+
+
+@pytest.mark.parametrize(("page", "size"), [(0, 10), (1, 0), (1, 101)])
+def test_page_query_refuses_paging_out_of_bounds(page: int, size: int) -> None:
+    with pytest.raises(ValidationError):
+        PageQuery(page=page, size=size)
+
+
+def test_date_times_are_converted_to_utc() -> None:
+    # Given a date-time one hour ahead of UTC / When it is validated
+    value = TypeAdapter(UtcDatetime).validate_python("2030-06-01T01:00:00+01:00")
+
+    # Then it is the same instant, in UTC
+    assert value == datetime(2030, 6, 1, tzinfo=UTC)
+    assert value.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+)
+def test_date_times_outside_utc_range_are_refused(text: str) -> None:
+    # Given a valid date-time that lies outside year 1 to 9999 in UTC
+    # When it is validated / Then it is refused, not left to fail in the database
+    with pytest.raises(ValidationError, match="out of range once converted to UTC"):
+        TypeAdapter(UtcDatetime).validate_python(text)
