@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.tools.check import prepare_environment, tool_environment, uv_binary
+from scaffold.tools.format import ruff_binary
 from tests.conftest import POSTGRES_URL, postgres_database
 from tests.e2e import run_scaffold
 
@@ -65,6 +66,9 @@ def synced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     router = project / "app/api/v1/endpoints/books.py"
     router.write_text(router.read_text().replace("\n\n", "\n\n" + ROUTER_EDIT, 1))
+    # the user formats their edits, as the project's checks ask
+    format_python = (ruff_binary(), "format", "--quiet", str(service), str(router))
+    subprocess.run(format_python, check=True)
     git(project, "add", "-A")
     git(project, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "book")
     prepare_environment(project)
