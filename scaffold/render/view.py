@@ -145,7 +145,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if FieldType.URL in kinds:
         pydantic += ["HttpUrl", "PlainSerializer"]
     typing = ["Any", "Literal"]
-    if any(f.alias_type for f in view.fields) or FieldType.URL in kinds:
+    if any(f.alias_type for f in view.fields) or FieldType.URL in kinds or view.links:
         typing.append("Annotated")
     view.schema_imports = [
         *names.datetime_import(["datetime", *dt_names]),
@@ -158,8 +158,14 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
             if enum_names
             else []
         ),
+        *(
+            ["from pydantic.json_schema import SkipJsonSchema"]
+            if view.not_null_names
+            else []
+        ),
         "from app.schemas.common import PageQuery"
-        + (", UtcDatetime" if FieldType.DATETIME in kinds else ""),
+        + (", UtcDatetime" if FieldType.DATETIME in kinds else "")
+        + (", omittable" if view.not_null_names else ""),
     ]
     unique_kinds = {f.spec.type for f in view.unique_fields}
     view.repository_imports = [
@@ -206,7 +212,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         f"from app.schemas.{module} import {schemas}",
     ]
     view.endpoint_imports = [
-        "from typing import Annotated",
+        "from typing import Annotated, Any",
         *id_imports,
         "from fastapi import APIRouter, Depends, Query, status"
         + (", Path" if id_type == "int" else ""),

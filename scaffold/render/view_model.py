@@ -146,6 +146,33 @@ class ResourceView:
         return [*self.required_names, *refs]
 
     @property
+    def create_links(self) -> dict[str, dict[str, Any]]:
+        """OpenAPI links from a create's answer to the operations its ids lead to.
+
+        The new row's id leads to its get, replace, update and delete; each
+        reference a row must have leads to the referenced row's get.
+        """
+
+        def link(operation: str, param: str, source: str) -> dict[str, Any]:
+            return {
+                "operationId": operation,
+                "parameters": {param: f"$response.body#/{source}"},
+            }
+
+        links = {
+            f"{verb.capitalize()}{self.class_name}": link(
+                f"{self.url}-{verb}", self.id_param, "id"
+            )
+            for verb in ("get", "replace", "update", "delete")
+        }
+        for r in self.required_refs:
+            pascal = "".join(part.capitalize() for part in r.name.split("_"))
+            links[f"Get{pascal}"] = link(
+                f"{r.target.url_path}-get", f"{r.target.singular}_id", r.key
+            )
+        return links
+
+    @property
     def setup_param(self) -> str:
         """The test parameter for the rows the relations refer to, if needed."""
         return next((r.setup_param for r in self.relations if r.setup_param), "")
