@@ -21,7 +21,9 @@ from scaffold.render.view_access import (
     access_view,
     apply_access,
 )
+from scaffold.render.view_checks import check_views
 from scaffold.render.view_fields import EXAMPLE_IDS, field_view, id_view
+from scaffold.render.view_filters import filter_params, filter_tests
 from scaffold.render.view_model import EnumView, FieldView, IdView, ResourceView
 from scaffold.render.view_relations import (
     relation_imports,
@@ -91,6 +93,11 @@ def build_view(
     known = {resource.names.singular: own, **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
     apply_access(view)
+    view.filters = filter_params(
+        view.class_name, view.doc_plural, view.fields, view.refs, view.links
+    )
+    view.filter_tests = filter_tests(view.fields)
+    view.checks = [check for spec in resource.fields for check in check_views(spec)]
     example_id = EXAMPLE_IDS[id_type]
     view.example.update({r.key: example_id for r in view.required_refs})
     _imports(view, names, id_type)
@@ -125,6 +132,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     sa_names = sorted(
         {f.model_sa_type for f in view.fields if f.model_sa_type}
         | ({"ForeignKey"} if view.owned else set())
+        | ({"CheckConstraint", "column"} if view.checks else set())
+        | ({"func"} if any("func." in c.model for c in view.checks) else set())
     )
     view.model_imports = [
         *names.datetime_import(dt_names),
@@ -229,6 +238,16 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         "from typing import Any",
         "import pytest",
         "from httpx import AsyncClient",
+        *(
+            [
+                "from sqlalchemy import update",
+                "from sqlalchemy.exc import IntegrityError",
+                "from sqlalchemy.ext.asyncio import AsyncSession",
+                f"from app.models.{module} import {cls}",
+            ]
+            if any(check.testable for check in view.checks)
+            else []
+        ),
     ]
     view.test_constants = [
         _Constant("MISSING", "object()"),

@@ -90,6 +90,9 @@ class ResourceView:
     write_errors: tuple[str, ...] = ("400", "409")
     names: Names = field(default_factory=lambda: Names(()))
     relations: list[RelationView] = field(default_factory=list)
+    filters: list[Any] = field(default_factory=list)
+    filter_tests: Any = None
+    checks: list[Any] = field(default_factory=list)
     type_checking_imports: list[str] = field(default_factory=list)
     access: AccessView = field(
         default_factory=lambda: AccessView("public", "public", False, False, "UUID")
