@@ -53,6 +53,18 @@ RESOURCES = {
     ],
     "clashing names": ["date:date:unique", "datetime:datetime?", "dt:str"],
     "nothing sortable": ["meta:json"],
+    "bounds": [
+        "name:str(20):min=2:max=10",
+        "body:text?:max=500",
+        "price:decimal(5,2):min=0:max=999.99",
+        "rank:int:min=1",
+    ],
+    "list parameter names": [
+        "size:str(8):index",
+        "page:int:index",
+        "sort:str?",
+        "q:date?",
+    ],
     "date defaults": [
         "day:date:default=2024-01-31",
         "at:datetime:default=2024-01-31T12:00:00Z",
@@ -113,6 +125,64 @@ def test_template_renders_python_that_parses(template: str, id_type: IdType) -> 
     assert undocumented == [], f"{template}: no docstring on {undocumented}"
     for artefact in ("{{", "}}", "{%", "%}", "{#", "#}"):
         assert artefact not in source, f"{template} contains {artefact!r}"
+
+
+def test_a_field_named_like_a_list_parameter_filters_through_name_eq() -> None:
+    # Given fields named like the list's paging, sort and search parameters
+    schemas = render_all(RESOURCES["list parameter names"])["schemas.py.jinja"]
+    query = schemas[schemas.index("class BookQuery") :]
+
+    # Then the paging parameters keep their names, inherited from PageQuery,
+    # and each field filters by equality through <name>__eq, by range and by
+    # "is null" through its suffixed names
+    assert "class BookQuery(PageQuery):" in query
+    assert "\n    size:" not in query
+    assert "\n    page:" not in query
+    assert "\n    size__eq: list[SizeField] | None = Field(" in query
+    assert "\n    page__eq: PageField | None = Field(" in query
+    assert "\n    page__gte: PageField | None = Field(" in query
+    assert "\n    q__lt: date | None = Field(" in query
+    assert "\n    sort__isnull: bool | None = Field(" in query
+    repository = render_all(RESOURCES["list parameter names"])["repository.py.jinja"]
+    assert "Book.size.in_(query.size__eq)" in repository
+    assert "Book.page == query.page__eq" in repository
+
+
+def test_declared_bounds_become_named_check_constraints_in_model_and_migration() -> (
+    None
+):
+    # Given fields with a declared min or max
+    modules = render_all(RESOURCES["bounds"])
+
+    # Then the model and the migration name one CHECK per bound, a string's
+    # max only where it is below the column's length
+    model, migration = modules["model.py.jinja"], modules["migration.py.jinja"]
+    for name, expression in [
+        ("name_min_length", 'func.length(column("name")) >= 2'),
+        ("name_max_length", 'func.length(column("name")) <= 10'),
+        ("body_max_length", 'func.length(column("body")) <= 500'),
+        ("price_min", 'column("price") >= 0'),
+        ("price_max", 'column("price") <= 999.99'),
+        ("rank_min", 'column("rank") >= 1'),
+    ]:
+        assert f"CheckConstraint({expression}, name={name!r})" in model
+        in_migration = expression.replace("func.", "sa.func.").replace(
+            "column(", "sa.column("
+        )
+        assert (
+            f"sa.CheckConstraint({in_migration}, name=op.f('ck_books_{name}'))"
+        ) in migration
+    assert model.count("CheckConstraint(") == 6
+    # And the generated tests prove the database refuses a value past each
+    # bound, but for a decimal's max its precision refuses already
+    tests = modules["tests.py.jinja"].replace("'", '"')
+    cases = tests[
+        tests.index('("field", "value")') : tests.index("async def test_the_database")
+    ]
+    assert cases.count("\n        (") == 5
+    for case in ['("name", "x" * 1)', '("name", "x" * 11)', '("body", "x" * 501)',
+                 '("price", -0.01)', '("rank", 0)']:  # fmt: skip
+        assert case in cases
 
 
 def test_model_defines_the_class_and_the_enum() -> None:

@@ -229,8 +229,6 @@ def test_defaults_that_do_not_parse(token: str, fragments: tuple[str, ...]) -> N
         ("validate:bool", ("Pydantic's BaseModel",)),
         ("model_config:str", ("starting with 'model_'",)),
         ("model_name:str", ("starting with 'model_'",)),
-        ("page:int", ("query parameter of the list endpoint",)),
-        ("sort:str", ("query parameter of the list endpoint",)),
         ("self:str", ("instance argument",)),
         ("_secret:str", ("starts with an underscore",)),
         ("__tablename__:str", ("starts with an underscore",)),

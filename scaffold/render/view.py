@@ -21,7 +21,9 @@ from scaffold.render.view_access import (
     access_view,
     apply_access,
 )
+from scaffold.render.view_checks import check_views
 from scaffold.render.view_fields import EXAMPLE_IDS, field_view, id_view
+from scaffold.render.view_filters import filter_params, filter_tests
 from scaffold.render.view_model import EnumView, FieldView, IdView, ResourceView
 from scaffold.render.view_relations import (
     relation_imports,
@@ -91,6 +93,11 @@ def build_view(
     known = {resource.names.singular: own, **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
     apply_access(view)
+    view.filters = filter_params(
+        view.class_name, view.doc_plural, view.fields, view.refs, view.links
+    )
+    view.filter_tests = filter_tests(view.fields)
+    view.checks = [check for spec in resource.fields for check in check_views(spec)]
     example_id = EXAMPLE_IDS[id_type]
     view.example.update({r.key: example_id for r in view.required_refs})
     _imports(view, names, id_type)
@@ -133,6 +140,10 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     sa_names = {f.model_sa_type for f in view.fields if f.model_sa_type}
     if view.owned:
         sa_names.add("ForeignKey")
+    if view.checks:
+        sa_names |= {"CheckConstraint", "column"}
+    if any(check.uses_func for check in view.checks):
+        sa_names.add("func")
     if sa_names:
         model.add("sqlalchemy", *sa_names)
     model.add("sqlalchemy.orm", "Mapped", "mapped_column")
@@ -145,7 +156,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if FieldType.DECIMAL in kinds:
         schema.add("decimal", "Decimal")
     schema.add("typing", "Any", "Literal")
-    if any(f.alias_type for f in view.fields) or FieldType.URL in kinds:
+    if any(f.alias_type for f in view.fields) or FieldType.URL in kinds or view.links:
         schema.add("typing", "Annotated")
     if uuid_ids or FieldType.UUID in kinds:
         schema.add("uuid", "UUID")
@@ -159,6 +170,9 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if view.enums:
         schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
     schema.add("app.schemas.common", "PageQuery")
+    if view.not_null_names:
+        schema.add("pydantic.json_schema", "SkipJsonSchema")
+        schema.add("app.schemas.common", "omittable")
     if FieldType.DATETIME in kinds:
         schema.add("app.schemas.common", "UtcDatetime")
 
@@ -205,7 +219,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     service.add(f"app.schemas.{module}", *schemas)
 
     endpoints = view.endpoint_imports
-    endpoints.add("typing", "Annotated")
+    endpoints.add("typing", "Annotated", "Any")
     if uuid_ids:
         endpoints.add("uuid", "UUID")
     endpoints.add("fastapi", "APIRouter", "Depends", "Query", "status")
@@ -225,6 +239,11 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     tests.add("typing", "Any")
     tests.add("pytest")
     tests.add("httpx", "AsyncClient")
+    if any(check.testable for check in view.checks):
+        tests.add("sqlalchemy", "update")
+        tests.add("sqlalchemy.exc", "IntegrityError")
+        tests.add("sqlalchemy.ext.asyncio", "AsyncSession")
+        tests.add(f"app.models.{module}", cls)
     view.test_constants = [
         _Constant("MISSING", "object()"),
         _Constant("MISSING_ID", view.id.missing),

@@ -105,6 +105,9 @@ class ResourceView:
     write_errors: tuple[str, ...] = ("400", "409")
     names: Names = field(default_factory=lambda: Names(()))
     relations: list[RelationView] = field(default_factory=list)
+    filters: list[Any] = field(default_factory=list)
+    filter_tests: Any = None
+    checks: list[Any] = field(default_factory=list)
     type_checking_imports: Imports = field(default_factory=Imports)
     access: AccessView = field(
         default_factory=lambda: AccessView("public", "public", False, False, "UUID")
@@ -150,6 +153,33 @@ class ResourceView:
         """Fields and references PATCH refuses to set to null."""
         refs = [r.key for r in self.relations if r.many or not r.optional]
         return [*self.required_names, *refs]
+
+    @property
+    def create_links(self) -> dict[str, dict[str, Any]]:
+        """OpenAPI links from a create's answer to the operations its ids lead to.
+
+        The new row's id leads to its get, replace, update and delete; each
+        reference a row must have leads to the referenced row's get.
+        """
+
+        def link(operation: str, param: str, source: str) -> dict[str, Any]:
+            return {
+                "operationId": operation,
+                "parameters": {param: f"$response.body#/{source}"},
+            }
+
+        links = {
+            f"{verb.capitalize()}{self.class_name}": link(
+                f"{self.url}-{verb}", self.id_param, "id"
+            )
+            for verb in ("get", "replace", "update", "delete")
+        }
+        for r in self.required_refs:
+            pascal = "".join(part.capitalize() for part in r.name.split("_"))
+            links[f"Get{pascal}"] = link(
+                f"{r.target.url_path}-get", f"{r.target.singular}_id", r.key
+            )
+        return links
 
     @property
     def setup_param(self) -> str:
@@ -224,11 +254,6 @@ class ResourceView:
     def a_noun_name(self) -> str:
         """:attr:`a_noun` in a test's name: ``a_book``, ``an_author``."""
         return self.a_noun.replace(" ", "_")
-
-    @property
-    def filter_tests(self) -> list[FieldView]:
-        """Filterable fields whose samples differ between rows."""
-        return [f for f in self.filter_fields if f.samples.distinct]
 
     @property
     def list_errors(self) -> list[str]:

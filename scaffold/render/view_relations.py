@@ -46,7 +46,8 @@ def relation_views(
             create_annotation = f"list[{schema_id}]"
             create_default: str | None = "Field(default_factory=list, max_length=100)"
             update_annotation = (
-                f"list[{schema_id}] | None = Field(None, max_length=100)"
+                f"Annotated[list[{schema_id}], Field(max_length=100)]"
+                " | SkipJsonSchema[None] = omittable()"
             )
             read_annotation = f"list[{id_python}]"
             summary_annotation = f"list[{target.class_name}Read]"
@@ -54,7 +55,11 @@ def relation_views(
             optional = " | None" if relation.optional else ""
             create_annotation = f"{schema_id}{optional}"
             create_default = "None" if relation.optional else None
-            update_annotation = f"{schema_id} | None = None"
+            update_annotation = (
+                f"{schema_id} | None = None"
+                if relation.optional
+                else f"{schema_id} | SkipJsonSchema[None] = omittable()"
+            )
             read_annotation = f"{id_python}{optional}"
             summary_annotation = f"{target.class_name}Read{optional}"
         views.append(

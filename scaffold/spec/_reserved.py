@@ -18,7 +18,8 @@ def _words(text: str) -> frozenset[str]:
 
 
 LIST_QUERY_PARAMS = ("page", "size", "sort", "q")
-"""Query parameters of every list endpoint; filters must not take these names."""
+"""Query parameters of every list endpoint; a field named like one filters by
+equality through ``<name>__eq``."""
 
 SQL_UNQUOTED = _words(
     "collation concurrently lateral nothing returning system_user tablesample"
@@ -57,11 +58,6 @@ RESERVED_FIELDS: dict[str, str] = {
             "construct copy dict from_orm json parse_file parse_obj parse_raw "
             "schema schema_json update_forward_refs validate"
         )
-    },
-    **{
-        name: "is a query parameter of the list endpoint (page, size, sort, q); "
-        "choose another name"
-        for name in LIST_QUERY_PARAMS
     },
 }
 """Field names that clash with generated columns, attributes or parameters."""

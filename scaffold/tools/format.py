@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from scaffold.errors import ScaffoldError
 from scaffold.tools.check import run_tool
+from scaffold.tools.wrap import wrap_long_lines
 
 __all__ = ["format_python", "ruff_binary"]
 
@@ -70,5 +71,8 @@ def format_python(
                     f"{step[0]}: {process.stdout.strip()}); nothing was written: "
                     "please report this bug"
                 )
-        formatted = {path: (root / path).read_text(encoding="utf-8") for path in python}
+        formatted = {
+            path: wrap_long_lines((root / path).read_text(encoding="utf-8"))
+            for path in python
+        }
     return {path: formatted.get(path, text) for path, text in files.items()}

@@ -1,0 +1,135 @@
+"""Wrap the prose of generated Python that ``ruff format`` leaves too long.
+
+Names go into comments, docstrings and descriptions: with long resource or field
+names (``borrowed_book``, ``a_field_named_at_length``) a line of prose outgrows
+the project's line limit, which ``ruff format`` does not fix for text. This pass
+runs after it and wraps, without changing any value:
+
+* a comment-only line, into several comment lines;
+* a line of a docstring, into several lines of the same docstring;
+* a lone double-quoted string argument (``description="..."``), into an
+  implicit concatenation of shorter strings in parentheses.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+import tokenize
+
+__all__ = ["LINE_LIMIT", "wrap_long_lines"]
+
+LINE_LIMIT = 88
+"""The generated project's ruff ``line-length``."""
+
+_COMMENT = re.compile(r"(?P<indent>\s*)# (?P<text>.*)")
+_ARGUMENT = re.compile(
+    r'(?P<indent>\s*)(?P<name>\w+=)?"(?P<text>[^"\\]*)"(?P<comma>,?)'
+)
+
+
+def _docstring_lines(source: str) -> set[int]:
+    """The 0-based numbers of the lines that a docstring's text is on."""
+    lines: set[int] = set()
+    previous = tokenize.NEWLINE
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return lines
+    for token in tokens:
+        if (
+            token.type == tokenize.STRING
+            and token.string.startswith('"""')
+            and previous in (tokenize.NEWLINE, tokenize.INDENT, tokenize.NL)
+        ):
+            lines.update(range(token.start[0] - 1, token.end[0]))
+        if token.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = token.type
+        elif token.type == tokenize.NL and previous == tokenize.NEWLINE:
+            previous = tokenize.NEWLINE
+    return lines
+
+
+def _wrap_docstring_line(line: str, limit: int) -> list[str]:
+    indent = line[: len(line) - len(line.lstrip())]
+    body = line.strip()
+    opening = '"""' if body.startswith('"""') else ""
+    closing = '"""' if body.endswith('"""') and len(body) > 3 else ""
+    text = body[len(opening) : len(body) - len(closing)]
+    if " " not in text:
+        return [line]
+    # An argument's description goes on indented under its name.
+    hanging = "    " if re.match(r"\*{0,2}\w+( \(.*\))?: ", text) else ""
+    wrapped = textwrap.wrap(
+        opening + text + closing,
+        width=limit,
+        initial_indent=indent,
+        subsequent_indent=indent + hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapped or [line]
+
+
+def _wrap_argument(match: re.Match[str], limit: int) -> list[str] | None:
+    indent, name, text = match["indent"], match["name"] or "", match["text"]
+    inner = indent + "    "
+    width = limit - len(inner) - 2
+    words = re.findall(r"\S+\s*", text)
+    if not words or max(len(word) for word in words) > width:
+        return None
+    parts: list[str] = []
+    for word in words:
+        if parts and len(parts[-1] + word.rstrip()) <= width - 1:
+            parts[-1] += word
+        else:
+            parts.append(word)
+    return [
+        f"{indent}{name}(",
+        *(f'{inner}"{part}"' for part in parts),
+        f"{indent}){match['comma']}",
+    ]
+
+
+def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
+    """Wrap the comments, docstrings and string arguments longer than ``limit``.
+
+    Args:
+        source: Formatted Python source.
+        limit: The line limit.
+
+    Returns:
+        The source, with every such line wrapped; other lines are unchanged.
+    """
+    lines = source.split("\n")
+    if all(len(line) <= limit for line in lines):
+        return source
+    docstrings = _docstring_lines(source)
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        if len(line) <= limit:
+            out.append(line)
+            continue
+        comment = _COMMENT.fullmatch(line)
+        argument = _ARGUMENT.fullmatch(line)
+        if number in docstrings:
+            out.extend(_wrap_docstring_line(line, limit))
+        elif comment:
+            prefix = comment["indent"] + "# "
+            out.extend(
+                textwrap.wrap(
+                    comment["text"],
+                    width=limit,
+                    initial_indent=prefix,
+                    subsequent_indent=prefix,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                or [line]
+            )
+        elif argument:
+            out.extend(_wrap_argument(argument, limit) or [line])
+        else:
+            out.append(line)
+    return "\n".join(out)

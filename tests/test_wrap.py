@@ -1,0 +1,111 @@
+"""Long names in generated prose: comments, docstrings and descriptions wrap."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
+from scaffold.spec import parse_cli_resource
+from scaffold.tools.format import format_python, ruff_binary
+from scaffold.tools.wrap import wrap_long_lines
+from tests.test_render import TEMPLATES, revision
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_a_long_comment_wraps_into_comment_lines_at_its_indent() -> None:
+    source = "def f() -> None:\n    # " + "word " * 30 + "end\n    pass\n"
+
+    wrapped = wrap_long_lines(source)
+
+    lines = wrapped.splitlines()
+    assert all(len(line) <= 88 for line in lines)
+    comments = [line for line in lines if line.lstrip().startswith("#")]
+    assert len(comments) == 2
+    assert all(line.startswith("    # ") for line in comments)
+    assert " ".join(c.strip()[2:] for c in comments) == ("word " * 30 + "end")
+
+
+def test_a_long_docstring_wraps_within_the_docstring() -> None:
+    summary = "Return the " + "borrowed book " * 8 + "with this id."
+    source = (
+        f'def f(x: int) -> None:\n    """{summary}\n\n    Args:\n'
+        f'        x: {"a long description " * 5}of x.\n    """\n'
+    )
+
+    wrapped = wrap_long_lines(source)
+
+    assert all(len(line) <= 88 for line in wrapped.splitlines())
+    docstring = ast.get_docstring(ast.parse(wrapped).body[0])  # type: ignore[arg-type]
+    assert docstring is not None
+    assert " ".join(docstring.split()) == " ".join(
+        (summary + " Args: x: " + "a long description " * 5 + "of x.").split()
+    )
+    # An argument's description continues indented under the argument
+    assert "\n            " in wrapped
+
+
+def test_a_long_string_argument_becomes_a_concatenation_of_the_same_text() -> None:
+    text = "Only borrowed books whose " + "very long field name " * 4 + "is this."
+    source = f'x = dict(\n    a=1,\n    description="{text}",\n)\n'
+
+    wrapped = wrap_long_lines(source)
+
+    assert all(len(line) <= 88 for line in wrapped.splitlines())
+    assert "description=(" in wrapped
+    namespace: dict[str, dict[str, object]] = {}
+    exec(compile(wrapped, "<wrapped>", "exec"), namespace)  # noqa: S102
+    assert namespace["x"]["description"] == text
+
+
+def test_lines_within_the_limit_are_left_as_they_are() -> None:
+    source = 'x = "short"  # short\n'
+
+    assert wrap_long_lines(source) == source
+
+
+def test_a_resource_with_long_names_renders_within_the_line_limit(
+    tmp_path: Path,
+) -> None:
+    # Given a resource named like a real model, with long field names
+    view = build_view(
+        parse_cli_resource(
+            "borrowed_book",
+            [
+                "title_of_the_borrowed_volume:str(200):index:min=3",
+                "date_the_volume_must_return:date?",
+                "status:enum(on-loan,returned)",
+                "late_fee_owed_by_the_reader:decimal(8,2)?:min=0",
+            ],
+        ),
+        id_type="uuid",
+    )
+    files = {
+        PurePosixPath(name.removesuffix(".jinja")): render_template(
+            name, r=view, m=revision()
+        )
+        for name in TEMPLATES
+    }
+    pyproject = (EXAMPLES / "minimal" / "pyproject.toml").read_text()
+
+    # When scaffold formats them
+    formatted = format_python(files, pyproject=pyproject)
+
+    # Then ruff finds no line over the project's limit, and the format holds
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    for path, text in formatted.items():
+        (tmp_path / path).write_text(text)
+    ruff = ruff_binary()
+    check = subprocess.run(
+        [ruff, "check", "--no-cache", "--select", "E501", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run(
+        [ruff, "format", "--no-cache", "--check", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert fmt.returncode == 0, fmt.stdout
