@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
 
+from app.core.config import Settings
 from app.core.errors import (
     AppError,
     ConflictError,
     InvalidReferenceError,
     NotFoundError,
 )
+from app.main import create_app
 
 ERROR_KEYS = {"detail", "error_code", "timestamp", "path", "request_id"}
 
@@ -34,8 +36,9 @@ class TeapotError(AppError):
 
 
 @pytest.fixture
-def failing_app(app: FastAPI) -> FastAPI:
-    """The application with routes that fail in every way handled."""
+def failing_app(settings: Settings) -> FastAPI:
+    """A new application with routes that fail in every way handled."""
+    app = create_app(settings)
 
     @app.get("/missing")
     async def missing() -> None:
