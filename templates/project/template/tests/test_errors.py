@@ -35,9 +35,9 @@ class TeapotError(AppError):
     detail = "I refuse to brew coffee"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def failing_app(settings: Settings) -> FastAPI:
-    """A new application with routes that fail in every way handled."""
+    """An application of its own with routes that fail in every way handled."""
     app = create_app(settings)
 
     @app.get("/missing")
