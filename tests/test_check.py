@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scaffold.cli.console import err, print_results
 from scaffold.engine.events import RecordingReporter
 from scaffold.errors import CheckFailedError
+from scaffold.tools import check as check_module
 from scaffold.tools.check import (
+    EXIT_CODES,
     OUTPUT_EXCERPT_LINES,
     Check,
     CheckResult,
+    check_project,
     exit_code_for,
     output_excerpt,
     prepare_environment,
@@ -209,6 +215,103 @@ def test_run_checks_runs_each_check_in_the_projects_environment(
         ("check_started", "fails"),
         ("check_finished", "fails", "failed"),
     ]
+
+
+def test_prepare_environment_syncs_only_when_its_sources_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a project whose environment was just installed
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    prepare_environment(tmp_path)
+    synced: list[list[str]] = []
+    real_run_tool = check_module.run_tool
+
+    def recording_run_tool(argv: list[str], **kwargs: Any) -> Any:
+        synced.append(list(argv))
+        return real_run_tool(argv, **kwargs)
+
+    monkeypatch.setattr(check_module, "run_tool", recording_run_tool)
+
+    # When it is prepared again with nothing changed, uv sync does not run
+    prepare_environment(tmp_path)
+    assert synced == []
+
+    # But when pyproject.toml changes, or the environment is gone, it does
+    with (tmp_path / "pyproject.toml").open("a") as pyproject:
+        pyproject.write("# a change\n")
+    prepare_environment(tmp_path)
+    assert [argv[1:3] for argv in synced] == [["sync", "--quiet"]]
+    shutil.rmtree(tmp_path / ".venv")
+    prepare_environment(tmp_path)
+    assert len(synced) == 2
+    assert (tmp_path / ".venv" / "pyvenv.cfg").is_file()
+
+
+def test_prepare_environment_compiles_bytecode_when_python_will_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a caller who told Python not to write bytecode
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    synced: list[list[str]] = []
+    real_run_tool = check_module.run_tool
+
+    def recording_run_tool(argv: list[str], **kwargs: Any) -> Any:
+        synced.append(list(argv))
+        return real_run_tool(argv, **kwargs)
+
+    monkeypatch.setattr(check_module, "run_tool", recording_run_tool)
+
+    # When the environment is installed
+    prepare_environment(tmp_path)
+
+    # Then uv compiles the installed modules once, so checks need not
+    assert synced[0][1:] == ["sync", "--quiet", "--compile-bytecode"]
+
+
+def test_check_project_runs_the_tests_beside_the_other_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a tiny project whose code is clean and whose one test fails, with
+    # ruff, mypy and pytest found on PATH (this interpreter's)
+    bin_dir = Path(sys.executable).parent
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text('"""Tiny."""\n')
+    (tmp_path / "test_tiny.py").write_text(
+        'def test_fails() -> None:\n    print("output of the tests")\n'
+        "    assert sum([1]) == 2\n"
+    )
+    reporter = RecordingReporter()
+
+    # When every check runs (on PostgreSQL: no migration round trip)
+    results = check_project(
+        tmp_path, db_url="postgresql://nowhere/db", reporter=reporter
+    )
+
+    # Then the results keep their order, only the tests failed, their output
+    # was captured from the run in the background, and they are reported last
+    assert [(result.check.name, result.ok) for result in results] == [
+        ("ruff format", True),
+        ("ruff check", True),
+        ("mypy", True),
+        ("pytest", False),
+    ]
+    assert "output of the tests" in results[3].output
+    assert "1 failed" in results[3].output
+    finished = [event[1] for event in reporter.events if event[0] == "check_finished"]
+    assert finished == ["ruff format", "ruff check", "mypy", "pytest"]
+    assert exit_code_for(results) == EXIT_CODES["tests"]
 
 
 def test_prepare_environment_failure_carries_uv_output(tmp_path: Path) -> None:

@@ -8,11 +8,10 @@ creates from the project's ``pyproject.toml``.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
 import shlex
-import signal
-import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,15 @@ from pathlib import Path
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.errors import CheckFailedError, ProjectError
 from scaffold.tools.migration_check import ROUND_TRIP_RERUN, ROUND_TRIP_SCRIPT
+from scaffold.tools.process import (
+    DEFAULT_TIMEOUT,
+    finish_tool,
+    run_tool,
+    start_tool,
+    stop_tool,
+    tool_environment,
+    uv_binary,
+)
 
 __all__ = [
     "Check",
@@ -36,9 +44,6 @@ __all__ = [
     "tool_environment",
     "uv_binary",
 ]
-
-#: Seconds one check may run before it is stopped.
-DEFAULT_TIMEOUT = 900.0
 
 #: How many lines of a failed tool's output an error shows.
 OUTPUT_EXCERPT_LINES = 30
@@ -107,111 +112,43 @@ def project_checks(*, migrations: bool = False) -> list[Check]:
     return checks
 
 
-def uv_binary() -> str:
-    """Locate the ``uv`` executable that ships with scaffold's ``uv`` dependency."""
-    try:
-        from uv import find_uv_bin
+#: Where :func:`prepare_environment` records what the project's environment
+#: was last installed from; inside the environment, so it goes with it.
+SYNC_STAMP = Path(".venv") / ".scaffold-synced"
 
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError) as exc:
-        raise ProjectError(
-            "the 'uv' executable was not found; reinstall scaffold "
-            "(pip install --force-reinstall fastapi-resource-scaffold)"
-        ) from exc
+#: What ``uv sync`` installs from.
+SYNC_SOURCES = ("pyproject.toml", "uv.lock", ".python-version")
 
 
-def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment external tools run in.
-
-    The caller's virtual environment is left out so that ``uv`` uses the
-    project's own ``.venv``; ``extra`` (for example ``DATABASE_URL``) wins.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
-    }
-    env["NO_COLOR"] = "1"
-    env.update(extra or {})
-    return env
-
-
-def run_tool(
-    argv: Sequence[str],
-    *,
-    cwd: Path,
-    env: Mapping[str, str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> subprocess.CompletedProcess[str]:
-    """Run an external tool and capture its combined output.
-
-    Args:
-        argv: The command as an argument list; it is never given to a shell.
-        cwd: The directory to run it in.
-        env: The whole environment for the tool.
-        timeout: Seconds before the tool is stopped.
-
-    Returns:
-        The finished process, whatever its exit code.
-
-    Raises:
-        CheckFailedError: The tool could not be started or ran out of time.
-    """
-    command = shlex.join(argv)
-    try:
-        # A session of its own: the tool and anything it starts (``uv run``
-        # starts the real tool as a child) form one process group, which is
-        # stopped as a whole, so no orphan keeps writing into the project
-        # after an interrupt has removed or rolled it back.
-        process = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
-    except FileNotFoundError as exc:
-        raise CheckFailedError(f"cannot run {command!r}: {argv[0]} not found") from exc
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        _stop_group(process)
-        raise CheckFailedError(
-            f"{command!r} did not finish within {timeout:.0f} s; "
-            f"rerun it by hand in {cwd} to see where it hangs"
-        ) from exc
-    except BaseException:
-        _stop_group(process)
-        raise
-    return subprocess.CompletedProcess(list(argv), process.returncode, output)
-
-
-def _stop_group(process: subprocess.Popen[str]) -> None:
-    """Kill ``process`` and every process of its group, and reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.kill()
-    process.communicate()
-    # Children of the tool may outlive the group leader for a moment.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return
-        time.sleep(0.02)
+def environment_fingerprint(project: Path, argv: Sequence[str]) -> str:
+    """A digest of what ``uv sync`` (run as ``argv``) installs ``project`` from."""
+    digest = hashlib.sha256(shlex.join(argv).encode())
+    for name in SYNC_SOURCES:
+        path = project / name
+        digest.update(f"\0{name}\0".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
 
 
 def prepare_environment(project: Path, *, env: Mapping[str, str] | None = None) -> None:
     """Create or update the project's own environment with ``uv sync``.
 
+    Nothing runs when the environment was installed from the same
+    ``pyproject.toml``, ``uv.lock`` and ``.python-version`` (its stamp says
+    so). When Python is told not to cache bytecode (``PYTHONDONTWRITEBYTECODE``)
+    uv compiles it once here; otherwise every check would compile every module
+    it imports again.
+
     Raises:
         CheckFailedError: ``uv sync`` failed; the error carries its output.
     """
-    argv = (uv_binary(), "sync", "--quiet")
+    argv = [uv_binary(), "sync", "--quiet"]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        argv.append("--compile-bytecode")
+    stamp = project / SYNC_STAMP
+    installed = (project / ".venv" / "pyvenv.cfg").is_file() and stamp.is_file()
+    if installed and stamp.read_text() == environment_fingerprint(project, argv):
+        return
     process = run_tool(argv, cwd=project, env=tool_environment(env))
     if process.returncode != 0:
         raise CheckFailedError(
@@ -219,6 +156,7 @@ def prepare_environment(project: Path, *, env: Mapping[str, str] | None = None) 
             f"{process.returncode}); rerun with: cd {project} && uv sync",
             *_excerpt(process.stdout),
         )
+    stamp.write_text(environment_fingerprint(project, argv))
 
 
 def run_checks(
@@ -271,11 +209,11 @@ def check_project(
 ) -> list[CheckResult]:
     """Run every check of a generated project, the same for every command.
 
-    Creates the project's environment, then runs formatting, lint, types and
-    tests, then the migration round trip. The round trip runs on a throwaway
-    SQLite database, never the user's; with a PostgreSQL ``db_url`` the
-    project's own ``tests/test_migrations.py`` does it on a ``*_test``
-    database instead.
+    Creates the project's environment, then runs the tests while formatting,
+    lint, types and the migration round trip run beside them (they share
+    nothing the tests write). The round trip runs on a throwaway SQLite
+    database, never the user's; with a PostgreSQL ``db_url`` the project's own
+    ``tests/test_migrations.py`` does it on a ``*_test`` database instead.
 
     Args:
         root: The project's root directory.
@@ -284,10 +222,9 @@ def check_project(
         reporter: Receives progress events.
 
     Returns:
-        One result per check that ran.
+        One result per check that ran: formatting, lint, types, tests, then the
+        round trip.
     """
-    import tempfile
-
     from scaffold.project.answers import read_answers
 
     reporter = reporter or NullReporter()
@@ -295,18 +232,42 @@ def check_project(
     env = {"DATABASE_URL": db_url} if db_url else {}
     reporter.stage("Installing the project's environment (uv sync)")
     prepare_environment(root, env=env)
-    results = [history, *run_checks(root, project_checks(), env=env, reporter=reporter)]
+    *static, tests = project_checks()
     on_sqlite = db_url is None and read_answers(root).database == "sqlite"
-    if on_sqlite or (db_url or "").startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="scaffold-migrations-") as scratch:
-            url = f"sqlite+aiosqlite:///{Path(scratch) / 'migrations.db'}"
-            results += run_checks(
-                root,
-                project_checks(migrations=True)[4:],
-                env={"DATABASE_URL": url},
-                reporter=reporter,
-            )
-    return results
+    round_trip: list[CheckResult] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as log,
+    ):
+        started = time.perf_counter()
+        process = start_tool(
+            (uv_binary(), "run", "--no-sync", *tests.argv),
+            cwd=root,
+            env=tool_environment(env),
+            output=log,
+        )
+        try:
+            results = [history, *run_checks(root, static, env=env, reporter=reporter)]
+            if on_sqlite or (db_url or "").startswith("sqlite"):
+                url = f"sqlite+aiosqlite:///{Path(scratch) / 'migrations.db'}"
+                round_trip = run_checks(
+                    root,
+                    project_checks(migrations=True)[4:],
+                    env={"DATABASE_URL": url},
+                    reporter=reporter,
+                )
+            reporter.check_started(tests.name)
+            remaining = DEFAULT_TIMEOUT - (time.perf_counter() - started)
+            finished = finish_tool(process, cwd=root, timeout=max(remaining, 1))
+        except BaseException:
+            stop_tool(process)
+            raise
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        ok = finished.returncode == 0
+        reporter.check_finished(tests.name, ok=ok, seconds=seconds)
+        results.append(CheckResult(tests, ok, finished.returncode, seconds, log.read()))
+    return results + round_trip
 
 
 def history_check(root: Path) -> CheckResult:

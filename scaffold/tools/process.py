@@ -1,0 +1,175 @@
+"""Start, wait for and stop external tools: ruff, mypy, pytest, uv.
+
+Every tool runs from an argument list (never a shell), in a session of its own:
+the tool and anything it starts (``uv run`` starts the real tool as a child)
+form one process group, which is stopped as a whole on a timeout or an
+interrupt, so no orphan keeps writing into a project after an interrupt has
+removed or rolled it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, cast
+
+from scaffold.errors import CheckFailedError, ProjectError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "finish_tool",
+    "run_tool",
+    "start_tool",
+    "stop_tool",
+    "tool_environment",
+    "uv_binary",
+]
+
+#: Seconds one tool may run before it is stopped.
+DEFAULT_TIMEOUT = 900.0
+
+
+def uv_binary() -> str:
+    """Locate the ``uv`` executable that ships with scaffold's ``uv`` dependency."""
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError) as exc:
+        raise ProjectError(
+            "the 'uv' executable was not found; reinstall scaffold "
+            "(pip install --force-reinstall fastapi-resource-scaffold)"
+        ) from exc
+
+
+def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment external tools run in.
+
+    The caller's virtual environment is left out so that ``uv`` uses the
+    project's own ``.venv``; ``extra`` (for example ``DATABASE_URL``) wins.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
+    }
+    env["NO_COLOR"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def start_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    output: IO[str] | None = None,
+) -> subprocess.Popen[str]:
+    """Start an external tool in a process group of its own; do not wait for it.
+
+    Args:
+        argv: The command as an argument list; it is never given to a shell.
+        cwd: The directory to run it in.
+        env: The whole environment for the tool.
+        output: A file that receives the tool's combined output; without one,
+            :func:`finish_tool` returns it.
+
+    Returns:
+        The running process; hand it to :func:`finish_tool`.
+
+    Raises:
+        CheckFailedError: The tool could not be started.
+    """
+    try:
+        return subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdout=output if output is not None else subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        command = shlex.join(argv)
+        raise CheckFailedError(f"cannot run {command!r}: {argv[0]} not found") from exc
+
+
+def finish_tool(
+    process: subprocess.Popen[str], *, cwd: Path, timeout: float = DEFAULT_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """Wait for a tool :func:`start_tool` started; stop it if it takes too long.
+
+    Args:
+        process: The running tool.
+        cwd: The directory it runs in, for the message of a timeout.
+        timeout: Seconds to wait, from now, before the tool is stopped.
+
+    Returns:
+        The finished process, whatever its exit code; its output is empty when
+        it went to a file.
+
+    Raises:
+        CheckFailedError: The tool ran out of time.
+    """
+    argv = cast("list[str]", process.args)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        stop_tool(process)
+        raise CheckFailedError(
+            f"{shlex.join(argv)!r} did not finish within {timeout:.0f} s; "
+            f"rerun it by hand in {cwd} to see where it hangs"
+        ) from exc
+    except BaseException:
+        stop_tool(process)
+        raise
+    return subprocess.CompletedProcess(argv, process.returncode, output or "")
+
+
+def stop_tool(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and every process of its group, and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    process.communicate()
+    # Children of the tool may outlive the group leader for a moment.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> subprocess.CompletedProcess[str]:
+    """Run an external tool and capture its combined output.
+
+    Args:
+        argv: The command as an argument list; it is never given to a shell.
+        cwd: The directory to run it in.
+        env: The whole environment for the tool.
+        timeout: Seconds before the tool is stopped.
+
+    Returns:
+        The finished process, whatever its exit code.
+
+    Raises:
+        CheckFailedError: The tool could not be started or ran out of time.
+    """
+    process = start_tool(argv, cwd=cwd, env=env)
+    return finish_tool(process, cwd=cwd, timeout=timeout)
