@@ -55,6 +55,7 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(sa.column("price") >= 0, name=op.f("ck_books_price_min")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_books")),
         sa.ForeignKeyConstraint(
             ["author_id"],

@@ -41,6 +41,16 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.column("rating") >= 1, name=op.f("ck_reviews_rating_min")
+        ),
+        sa.CheckConstraint(
+            sa.column("rating") <= 5, name=op.f("ck_reviews_rating_max")
+        ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("body")) <= 5000,
+            name=op.f("ck_reviews_body_max_length"),
+        ),
         sa.ForeignKeyConstraint(
             ["owner_id"],
             ["users.id"],

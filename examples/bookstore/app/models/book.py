@@ -6,7 +6,17 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, Enum, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    Text,
+    column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -44,6 +54,7 @@ class Book(TimestampMixin, Base):
     """A book stored in the ``books`` table."""
 
     __tablename__ = "books"
+    __table_args__ = (CheckConstraint(column("price") >= 0, name="price_min"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     title: Mapped[str] = mapped_column(String(200), index=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -17,6 +17,11 @@ class Review(TimestampMixin, Base):
     """A review stored in the ``reviews`` table."""
 
     __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint(column("rating") >= 1, name="rating_min"),
+        CheckConstraint(column("rating") <= 5, name="rating_max"),
+        CheckConstraint(func.length(column("body")) <= 5000, name="body_max_length"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     reviewer: Mapped[str] = mapped_column(String(100))

@@ -13,12 +13,15 @@ from app.models.author import Author
 from app.schemas.author import AuthorQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "name": Author.name,
-    "email": Author.email,
-    "born_on": Author.born_on,
-    "biography": Author.biography,
-    "created_at": Author.created_at,
-    "updated_at": Author.updated_at,
+    column.key: column
+    for column in (
+        Author.name,
+        Author.email,
+        Author.born_on,
+        Author.biography,
+        Author.created_at,
+        Author.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -52,9 +55,35 @@ class AuthorRepository:
         """
         statement = select(Author)
         if query.name is not None:
-            statement = statement.where(Author.name == query.name)
+            statement = statement.where(Author.name.in_(query.name))
         if query.email is not None:
-            statement = statement.where(Author.email == query.email)
+            statement = statement.where(Author.email.in_(query.email))
+        if query.email__isnull is not None:
+            statement = statement.where(
+                Author.email.is_(None)
+                if query.email__isnull
+                else Author.email.is_not(None)
+            )
+        if query.born_on__gte is not None:
+            statement = statement.where(Author.born_on >= query.born_on__gte)
+        if query.born_on__lte is not None:
+            statement = statement.where(Author.born_on <= query.born_on__lte)
+        if query.born_on__gt is not None:
+            statement = statement.where(Author.born_on > query.born_on__gt)
+        if query.born_on__lt is not None:
+            statement = statement.where(Author.born_on < query.born_on__lt)
+        if query.born_on__isnull is not None:
+            statement = statement.where(
+                Author.born_on.is_(None)
+                if query.born_on__isnull
+                else Author.born_on.is_not(None)
+            )
+        if query.biography__isnull is not None:
+            statement = statement.where(
+                Author.biography.is_(None)
+                if query.biography__isnull
+                else Author.biography.is_not(None)
+            )
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

@@ -13,9 +13,12 @@ from app.models.category import Category
 from app.schemas.category import CategoryQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "name": Category.name,
-    "created_at": Category.created_at,
-    "updated_at": Category.updated_at,
+    column.key: column
+    for column in (
+        Category.name,
+        Category.created_at,
+        Category.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -57,9 +60,15 @@ class CategoryRepository:
         """
         statement = select(Category)
         if query.name is not None:
-            statement = statement.where(Category.name == query.name)
+            statement = statement.where(Category.name.in_(query.name))
         if query.parent_id is not None:
-            statement = statement.where(Category.parent_id == query.parent_id)
+            statement = statement.where(Category.parent_id.in_(query.parent_id))
+        if query.parent_id__isnull is not None:
+            statement = statement.where(
+                Category.parent_id.is_(None)
+                if query.parent_id__isnull
+                else Category.parent_id.is_not(None)
+            )
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

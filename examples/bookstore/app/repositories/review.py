@@ -14,12 +14,15 @@ from app.models.review import Review
 from app.schemas.review import ReviewQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "reviewer": Review.reviewer,
-    "rating": Review.rating,
-    "body": Review.body,
-    "posted_at": Review.posted_at,
-    "created_at": Review.created_at,
-    "updated_at": Review.updated_at,
+    column.key: column
+    for column in (
+        Review.reviewer,
+        Review.rating,
+        Review.body,
+        Review.posted_at,
+        Review.created_at,
+        Review.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -56,8 +59,30 @@ class ReviewRepository:
             The reviews on the page and how many match in all.
         """
         statement = select(Review)
+        if query.rating__gte is not None:
+            statement = statement.where(Review.rating >= query.rating__gte)
+        if query.rating__lte is not None:
+            statement = statement.where(Review.rating <= query.rating__lte)
+        if query.rating__gt is not None:
+            statement = statement.where(Review.rating > query.rating__gt)
+        if query.rating__lt is not None:
+            statement = statement.where(Review.rating < query.rating__lt)
+        if query.body__isnull is not None:
+            statement = statement.where(
+                Review.body.is_(None)
+                if query.body__isnull
+                else Review.body.is_not(None)
+            )
+        if query.posted_at__gte is not None:
+            statement = statement.where(Review.posted_at >= query.posted_at__gte)
+        if query.posted_at__lte is not None:
+            statement = statement.where(Review.posted_at <= query.posted_at__lte)
+        if query.posted_at__gt is not None:
+            statement = statement.where(Review.posted_at > query.posted_at__gt)
+        if query.posted_at__lt is not None:
+            statement = statement.where(Review.posted_at < query.posted_at__lt)
         if query.book_id is not None:
-            statement = statement.where(Review.book_id == query.book_id)
+            statement = statement.where(Review.book_id.in_(query.book_id))
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

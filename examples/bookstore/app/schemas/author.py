@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 
 NameField = Annotated[str, Field(max_length=200)]
 EmailField = Annotated[EmailStr, Field(max_length=320)]
@@ -47,13 +48,16 @@ class AuthorCreate(BaseModel):
 
 
 class AuthorUpdate(BaseModel):
-    """The body of ``PATCH /authors/{id}``: every field may be left out."""
+    """The body of ``PATCH /authors/{id}``: every field may be left out.
+
+    A field the author cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    name: NameField | None = None
+    name: NameField | SkipJsonSchema[None] = omittable()
     email: EmailField | None = None
     born_on: date | None = None
     biography: str | None = None
@@ -96,9 +100,34 @@ class AuthorQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, biography.",
     )
-    name: NameField | None = Field(
-        None, description="Only authors whose name equals this value."
+    name: list[NameField] | None = Field(
+        None,
+        max_length=100,
+        description="Only authors whose name is one of these values.",
     )
-    email: str | None = Field(
-        None, description="Only authors whose email equals this value."
+    email: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="Only authors whose email is one of these values.",
+    )
+    email__isnull: bool | None = Field(
+        None, description="true: only authors without email; false: only with."
+    )
+    born_on__gte: date | None = Field(
+        None, description="Only authors whose born on is at least this."
+    )
+    born_on__lte: date | None = Field(
+        None, description="Only authors whose born on is at most this."
+    )
+    born_on__gt: date | None = Field(
+        None, description="Only authors whose born on is more than this."
+    )
+    born_on__lt: date | None = Field(
+        None, description="Only authors whose born on is less than this."
+    )
+    born_on__isnull: bool | None = Field(
+        None, description="true: only authors without born on; false: only with."
+    )
+    biography__isnull: bool | None = Field(
+        None, description="true: only authors without biography; false: only with."
     )

@@ -85,7 +85,7 @@ class BookService:
         """
         if await self.repository.get_author(author_id) is None:
             raise NotFoundError(f"Author {author_id} not found")
-        return await self.list(query.model_copy(update={"author_id": author_id}))
+        return await self.list(query.model_copy(update={"author_id": [author_id]}))
 
     async def list_by_category(
         self, category_id: UUID, query: BookQuery
@@ -97,7 +97,7 @@ class BookService:
         """
         if await self.repository.get_category(category_id) is None:
             raise NotFoundError(f"Category {category_id} not found")
-        return await self.list(query.model_copy(update={"category_id": category_id}))
+        return await self.list(query.model_copy(update={"category_id": [category_id]}))
 
     async def delete(self, book: Book) -> None:
         """Delete ``book``.

@@ -92,7 +92,7 @@ class CategoryService:
         """
         if await self.repository.get_parent(parent_id) is None:
             raise NotFoundError(f"Category {parent_id} not found")
-        return await self.list(query.model_copy(update={"parent_id": parent_id}))
+        return await self.list(query.model_copy(update={"parent_id": [parent_id]}))
 
     async def delete(self, category: Category) -> None:
         """Delete ``category``.

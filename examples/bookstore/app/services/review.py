@@ -95,7 +95,7 @@ class ReviewService:
         """
         if await self.repository.get_book(book_id) is None:
             raise NotFoundError(f"Book {book_id} not found")
-        return await self.list(query.model_copy(update={"book_id": book_id}))
+        return await self.list(query.model_copy(update={"book_id": [book_id]}))
 
     async def delete(self, review: Review) -> None:
         """Delete ``review``.

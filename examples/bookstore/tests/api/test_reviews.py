@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.models.review import Review
 from app.models.user import User
 from tests.api.test_books import create_book
 
@@ -240,6 +242,53 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
+@pytest.mark.parametrize("field", ["rating", "posted_at"])
+async def test_list_filters_by_a_range_of_each_ordered_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two reviews, the second with the greater value
+    low = await create_review(client, 0)
+    high = await create_review(client, 1)
+    cases = [
+        ("gte", high, {high["id"]}),
+        ("gte", low, {low["id"], high["id"]}),
+        ("gt", low, {high["id"]}),
+        ("gt", high, set()),
+        ("lte", low, {low["id"]}),
+        ("lte", high, {low["id"], high["id"]}),
+        ("lt", high, {low["id"]}),
+        ("lt", low, set()),
+    ]
+
+    for operator, bound, expected in cases:
+        # When the list is filtered by one bound
+        response = await client.get(URL, params={f"{field}__{operator}": bound[field]})
+
+        # Then exactly the reviews within it are listed
+        assert response.status_code == 200, response.text
+        found = {item["id"] for item in response.json()["items"]}
+        assert found == expected, (operator, bound[field])
+
+
+@pytest.mark.parametrize("field", ["body"])
+async def test_list_filters_by_whether_an_optional_field_is_set(
+    client: AsyncClient, field: str
+) -> None:
+    # Given a review with a value in the field and one without
+    with_value = await create_review(client, 0)
+    without = await create_review(client, 1, **{field: None})
+    assert with_value[field] is not None
+
+    # When the list is filtered by "is null", true then false
+    empty = await client.get(URL, params={f"{field}__isnull": "true"})
+    filled = await client.get(URL, params={f"{field}__isnull": "false"})
+
+    # Then each lists only the matching review
+    assert empty.status_code == 200, empty.text
+    assert [item["id"] for item in empty.json()["items"]] == [without["id"]]
+    assert [item["id"] for item in filled.json()["items"]] == [with_value["id"]]
+
+
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     # Given two reviews
     wanted = await create_review(client, 0)
@@ -316,6 +365,84 @@ async def test_update_refuses_null_for_a_required_field(
     # Then 422 names the field
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+@pytest.mark.parametrize("field", ["reviewer", "rating", "posted_at", "book_id"])
+async def test_openapi_says_a_required_field_may_be_left_out_but_not_null(
+    client: AsyncClient, field: str
+) -> None:
+    # Given the OpenAPI document / When the PATCH body's schema of the field is read
+    document = (await client.get("/openapi.json")).json()
+    schema = document["components"]["schemas"]["ReviewUpdate"]
+
+    # Then it is optional, and neither its type nor its default is null
+    assert field not in schema.get("required", [])
+    field_schema = schema["properties"][field]
+    assert {"type": "null"} not in field_schema.get("anyOf", [])
+    assert field_schema.get("type") != "null"
+    assert "default" not in field_schema
+
+
+async def test_openapi_links_a_created_review_to_what_its_ids_lead_to(
+    client: AsyncClient,
+) -> None:
+    # Given the OpenAPI document
+    document = (await client.get("/openapi.json")).json()
+    operations = {
+        operation["operationId"]: operation
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+
+    # When the links of a create's answer are read
+    links = document["paths"][URL]["post"]["responses"]["201"]["links"]
+
+    # Then the new id leads to its get, and every link names an operation
+    # that takes the parameter it fills in
+    assert links["GetReview"] == {
+        "operationId": "reviews-get",
+        "parameters": {"review_id": "$response.body#/id"},
+    }
+    assert len(links) == 5
+    for link in links.values():
+        parameters = operations[link["operationId"]]["parameters"]
+        assert set(link["parameters"]) <= {p["name"] for p in parameters}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("PUT", "", "GET, POST"), ("POST", "/{id}", "DELETE, GET, PATCH, PUT")],
+)
+async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
+    client: AsyncClient, method: str, path: str, allowed: str
+) -> None:
+    # Given a path / When it is sent a method none of its routes answers
+    response = await client.request(method, URL + path.format(id=MISSING_ID))
+
+    # Then 405 names every method the path answers
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allowed
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("rating", 0),
+        ("rating", 6),
+        ("body", "x" * 5001),
+    ],
+)
+async def test_the_database_refuses_a_value_out_of_bounds(
+    client: AsyncClient, session: AsyncSession, field: str, value: object
+) -> None:
+    # Given a review, stored through the API
+    await create_review(client)
+
+    # When a field is set past the API to a value its bounds refuse
+    # Then the database's CHECK constraint refuses it too
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(update(Review).values({field: value}))
 
 
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:

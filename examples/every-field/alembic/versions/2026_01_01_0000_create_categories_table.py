@@ -38,6 +38,12 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.column("position") >= 1, name=op.f("ck_categories_position_min")
+        ),
+        sa.CheckConstraint(
+            sa.column("position") <= 999, name=op.f("ck_categories_position_max")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
         sa.UniqueConstraint("title", name=op.f("uq_categories_title")),
         sa.UniqueConstraint("slug", name=op.f("uq_categories_slug")),

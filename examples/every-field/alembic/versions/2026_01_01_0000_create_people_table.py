@@ -53,6 +53,10 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.column("score") >= -100, name=op.f("ck_people_score_min")
+        ),
+        sa.CheckConstraint(sa.column("score") <= 100, name=op.f("ck_people_score_max")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )

@@ -61,6 +61,25 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("name")) >= 2,
+            name=op.f("ck_products_name_min_length"),
+        ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("description")) <= 2000,
+            name=op.f("ck_products_description_max_length"),
+        ),
+        sa.CheckConstraint(sa.column("price") >= 0, name=op.f("ck_products_price_min")),
+        sa.CheckConstraint(
+            sa.column("price") <= 100000, name=op.f("ck_products_price_max")
+        ),
+        sa.CheckConstraint(
+            sa.column("weight_kg") >= 0, name=op.f("ck_products_weight_kg_min")
+        ),
+        sa.CheckConstraint(
+            sa.column("weight_kg") <= 1000, name=op.f("ck_products_weight_kg_max")
+        ),
+        sa.CheckConstraint(sa.column("stock") >= 0, name=op.f("ck_products_stock_min")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
     )

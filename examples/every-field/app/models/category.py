@@ -1,6 +1,6 @@
 """The ``Category`` model: one row of the ``categories`` table."""
 
-from sqlalchemy import String
+from sqlalchemy import CheckConstraint, String, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin
@@ -10,6 +10,10 @@ class Category(TimestampMixin, Base):
     """A category stored in the ``categories`` table."""
 
     __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint(column("position") >= 1, name="position_min"),
+        CheckConstraint(column("position") <= 999, name="position_max"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(80), unique=True)

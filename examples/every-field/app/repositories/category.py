@@ -12,11 +12,14 @@ from app.models.category import Category
 from app.schemas.category import CategoryQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "title": Category.title,
-    "slug": Category.slug,
-    "position": Category.position,
-    "created_at": Category.created_at,
-    "updated_at": Category.updated_at,
+    column.key: column
+    for column in (
+        Category.title,
+        Category.slug,
+        Category.position,
+        Category.created_at,
+        Category.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -56,11 +59,19 @@ class CategoryRepository:
         """
         statement = select(Category)
         if query.title is not None:
-            statement = statement.where(Category.title == query.title)
+            statement = statement.where(Category.title.in_(query.title))
         if query.slug is not None:
-            statement = statement.where(Category.slug == query.slug)
+            statement = statement.where(Category.slug.in_(query.slug))
         if query.position is not None:
             statement = statement.where(Category.position == query.position)
+        if query.position__gte is not None:
+            statement = statement.where(Category.position >= query.position__gte)
+        if query.position__lte is not None:
+            statement = statement.where(Category.position <= query.position__lte)
+        if query.position__gt is not None:
+            statement = statement.where(Category.position > query.position__gt)
+        if query.position__lt is not None:
+            statement = statement.where(Category.position < query.position__lt)
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

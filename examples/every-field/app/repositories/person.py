@@ -12,14 +12,17 @@ from app.models.person import Person
 from app.schemas.person import PersonQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "email": Person.email,
-    "full_name": Person.full_name,
-    "date": Person.date,
-    "status": Person.status,
-    "score": Person.score,
-    "updated_on": Person.updated_on,
-    "created_at": Person.created_at,
-    "updated_at": Person.updated_at,
+    column.key: column
+    for column in (
+        Person.email,
+        Person.full_name,
+        Person.date,
+        Person.status,
+        Person.score,
+        Person.updated_on,
+        Person.created_at,
+        Person.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -53,9 +56,51 @@ class PersonRepository:
         """
         statement = select(Person)
         if query.email is not None:
-            statement = statement.where(Person.email == query.email)
+            statement = statement.where(Person.email.in_(query.email))
+        if query.date__gte is not None:
+            statement = statement.where(Person.date >= query.date__gte)
+        if query.date__lte is not None:
+            statement = statement.where(Person.date <= query.date__lte)
+        if query.date__gt is not None:
+            statement = statement.where(Person.date > query.date__gt)
+        if query.date__lt is not None:
+            statement = statement.where(Person.date < query.date__lt)
+        if query.date__isnull is not None:
+            statement = statement.where(
+                Person.date.is_(None)
+                if query.date__isnull
+                else Person.date.is_not(None)
+            )
         if query.status is not None:
-            statement = statement.where(Person.status == query.status)
+            statement = statement.where(Person.status.in_(query.status))
+        if query.score__gte is not None:
+            statement = statement.where(Person.score >= query.score__gte)
+        if query.score__lte is not None:
+            statement = statement.where(Person.score <= query.score__lte)
+        if query.score__gt is not None:
+            statement = statement.where(Person.score > query.score__gt)
+        if query.score__lt is not None:
+            statement = statement.where(Person.score < query.score__lt)
+        if query.score__isnull is not None:
+            statement = statement.where(
+                Person.score.is_(None)
+                if query.score__isnull
+                else Person.score.is_not(None)
+            )
+        if query.updated_on__gte is not None:
+            statement = statement.where(Person.updated_on >= query.updated_on__gte)
+        if query.updated_on__lte is not None:
+            statement = statement.where(Person.updated_on <= query.updated_on__lte)
+        if query.updated_on__gt is not None:
+            statement = statement.where(Person.updated_on > query.updated_on__gt)
+        if query.updated_on__lt is not None:
+            statement = statement.where(Person.updated_on < query.updated_on__lt)
+        if query.updated_on__isnull is not None:
+            statement = statement.where(
+                Person.updated_on.is_(None)
+                if query.updated_on__isnull
+                else Person.updated_on.is_not(None)
+            )
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

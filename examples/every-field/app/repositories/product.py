@@ -12,21 +12,24 @@ from app.models.product import Product
 from app.schemas.product import ProductQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "sku": Product.sku,
-    "name": Product.name,
-    "description": Product.description,
-    "price": Product.price,
-    "weight_kg": Product.weight_kg,
-    "stock": Product.stock,
-    "active": Product.active,
-    "released_on": Product.released_on,
-    "restocked_at": Product.restocked_at,
-    "supplier_ref": Product.supplier_ref,
-    "contact": Product.contact,
-    "homepage": Product.homepage,
-    "packaging": Product.packaging,
-    "created_at": Product.created_at,
-    "updated_at": Product.updated_at,
+    column.key: column
+    for column in (
+        Product.sku,
+        Product.name,
+        Product.description,
+        Product.price,
+        Product.weight_kg,
+        Product.stock,
+        Product.active,
+        Product.released_on,
+        Product.restocked_at,
+        Product.supplier_ref,
+        Product.contact,
+        Product.homepage,
+        Product.packaging,
+        Product.created_at,
+        Product.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -60,13 +63,95 @@ class ProductRepository:
         """
         statement = select(Product)
         if query.sku is not None:
-            statement = statement.where(Product.sku == query.sku)
+            statement = statement.where(Product.sku.in_(query.sku))
         if query.name is not None:
-            statement = statement.where(Product.name == query.name)
+            statement = statement.where(Product.name.in_(query.name))
+        if query.description__isnull is not None:
+            statement = statement.where(
+                Product.description.is_(None)
+                if query.description__isnull
+                else Product.description.is_not(None)
+            )
+        if query.price__gte is not None:
+            statement = statement.where(Product.price >= query.price__gte)
+        if query.price__lte is not None:
+            statement = statement.where(Product.price <= query.price__lte)
+        if query.price__gt is not None:
+            statement = statement.where(Product.price > query.price__gt)
+        if query.price__lt is not None:
+            statement = statement.where(Product.price < query.price__lt)
+        if query.weight_kg__gte is not None:
+            statement = statement.where(Product.weight_kg >= query.weight_kg__gte)
+        if query.weight_kg__lte is not None:
+            statement = statement.where(Product.weight_kg <= query.weight_kg__lte)
+        if query.weight_kg__gt is not None:
+            statement = statement.where(Product.weight_kg > query.weight_kg__gt)
+        if query.weight_kg__lt is not None:
+            statement = statement.where(Product.weight_kg < query.weight_kg__lt)
+        if query.weight_kg__isnull is not None:
+            statement = statement.where(
+                Product.weight_kg.is_(None)
+                if query.weight_kg__isnull
+                else Product.weight_kg.is_not(None)
+            )
+        if query.stock__gte is not None:
+            statement = statement.where(Product.stock >= query.stock__gte)
+        if query.stock__lte is not None:
+            statement = statement.where(Product.stock <= query.stock__lte)
+        if query.stock__gt is not None:
+            statement = statement.where(Product.stock > query.stock__gt)
+        if query.stock__lt is not None:
+            statement = statement.where(Product.stock < query.stock__lt)
         if query.active is not None:
             statement = statement.where(Product.active == query.active)
+        if query.released_on__gte is not None:
+            statement = statement.where(Product.released_on >= query.released_on__gte)
+        if query.released_on__lte is not None:
+            statement = statement.where(Product.released_on <= query.released_on__lte)
+        if query.released_on__gt is not None:
+            statement = statement.where(Product.released_on > query.released_on__gt)
+        if query.released_on__lt is not None:
+            statement = statement.where(Product.released_on < query.released_on__lt)
+        if query.released_on__isnull is not None:
+            statement = statement.where(
+                Product.released_on.is_(None)
+                if query.released_on__isnull
+                else Product.released_on.is_not(None)
+            )
+        if query.restocked_at__gte is not None:
+            statement = statement.where(Product.restocked_at >= query.restocked_at__gte)
+        if query.restocked_at__lte is not None:
+            statement = statement.where(Product.restocked_at <= query.restocked_at__lte)
+        if query.restocked_at__gt is not None:
+            statement = statement.where(Product.restocked_at > query.restocked_at__gt)
+        if query.restocked_at__lt is not None:
+            statement = statement.where(Product.restocked_at < query.restocked_at__lt)
+        if query.restocked_at__isnull is not None:
+            statement = statement.where(
+                Product.restocked_at.is_(None)
+                if query.restocked_at__isnull
+                else Product.restocked_at.is_not(None)
+            )
+        if query.supplier_ref__isnull is not None:
+            statement = statement.where(
+                Product.supplier_ref.is_(None)
+                if query.supplier_ref__isnull
+                else Product.supplier_ref.is_not(None)
+            )
+        if query.contact__isnull is not None:
+            statement = statement.where(
+                Product.contact.is_(None)
+                if query.contact__isnull
+                else Product.contact.is_not(None)
+            )
+        if query.homepage__isnull is not None:
+            statement = statement.where(
+                Product.homepage.is_(None)
+                if query.homepage__isnull
+                else Product.homepage.is_not(None)
+            )
         if query.packaging is not None:
-            statement = statement.where(Product.packaging == query.packaging)
+            statement = statement.where(Product.packaging.in_(query.packaging))
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 
 TitleField = Annotated[str, Field(max_length=80)]
 SlugField = Annotated[str, Field(max_length=80, pattern="^[a-z0-9-]+$")]
@@ -39,15 +40,18 @@ class CategoryCreate(BaseModel):
 
 
 class CategoryUpdate(BaseModel):
-    """The body of ``PATCH /categories/{id}``: every field may be left out."""
+    """The body of ``PATCH /categories/{id}``: every field may be left out.
+
+    A field the category cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    title: TitleField | None = None
-    slug: SlugField | None = None
-    position: PositionField | None = None
+    title: TitleField | SkipJsonSchema[None] = omittable()
+    slug: SlugField | SkipJsonSchema[None] = omittable()
+    position: PositionField | SkipJsonSchema[None] = omittable()
 
     @field_validator("title", "slug", "position")
     @classmethod
@@ -86,12 +90,28 @@ class CategoryQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in title, slug.",
     )
-    title: TitleField | None = Field(
-        None, description="Only categories whose title equals this value."
+    title: list[TitleField] | None = Field(
+        None,
+        max_length=100,
+        description="Only categories whose title is one of these values.",
     )
-    slug: SlugField | None = Field(
-        None, description="Only categories whose slug equals this value."
+    slug: list[SlugField] | None = Field(
+        None,
+        max_length=100,
+        description="Only categories whose slug is one of these values.",
     )
     position: PositionField | None = Field(
         None, description="Only categories whose position equals this value."
+    )
+    position__gte: PositionField | None = Field(
+        None, description="Only categories whose position is at least this."
+    )
+    position__lte: PositionField | None = Field(
+        None, description="Only categories whose position is at most this."
+    )
+    position__gt: PositionField | None = Field(
+        None, description="Only categories whose position is more than this."
+    )
+    position__lt: PositionField | None = Field(
+        None, description="Only categories whose position is less than this."
     )

@@ -5,9 +5,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from app.models.person import PersonStatus
-from app.schemas.common import PageQuery, UtcDatetime
+from app.schemas.common import PageQuery, UtcDatetime, omittable
 
 EmailField = Annotated[EmailStr, Field(max_length=320)]
 FullNameField = Annotated[str, Field(max_length=200)]
@@ -66,16 +67,19 @@ class PersonCreate(BaseModel):
 
 
 class PersonUpdate(BaseModel):
-    """The body of ``PATCH /people/{id}``: every field may be left out."""
+    """The body of ``PATCH /people/{id}``: every field may be left out.
+
+    A field the person cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    email: EmailField | None = None
-    full_name: FullNameField | None = None
+    email: EmailField | SkipJsonSchema[None] = omittable()
+    full_name: FullNameField | SkipJsonSchema[None] = omittable()
     date: dt.date | None = None
-    status: PersonStatus | None = None
+    status: PersonStatus | SkipJsonSchema[None] = omittable()
     score: ScoreField | None = None
     updated_on: UtcDatetime | None = None
 
@@ -119,9 +123,58 @@ class PersonQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in email, full_name.",
     )
-    email: str | None = Field(
-        None, description="Only people whose email equals this value."
+    email: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="Only people whose email is one of these values.",
     )
-    status: PersonStatus | None = Field(
-        None, description="Only people whose status equals this value."
+    date__gte: dt.date | None = Field(
+        None, description="Only people whose date is at least this."
+    )
+    date__lte: dt.date | None = Field(
+        None, description="Only people whose date is at most this."
+    )
+    date__gt: dt.date | None = Field(
+        None, description="Only people whose date is more than this."
+    )
+    date__lt: dt.date | None = Field(
+        None, description="Only people whose date is less than this."
+    )
+    date__isnull: bool | None = Field(
+        None, description="true: only people without date; false: only with."
+    )
+    status: list[PersonStatus] | None = Field(
+        None,
+        max_length=100,
+        description="Only people whose status is one of these values.",
+    )
+    score__gte: ScoreField | None = Field(
+        None, description="Only people whose score is at least this."
+    )
+    score__lte: ScoreField | None = Field(
+        None, description="Only people whose score is at most this."
+    )
+    score__gt: ScoreField | None = Field(
+        None, description="Only people whose score is more than this."
+    )
+    score__lt: ScoreField | None = Field(
+        None, description="Only people whose score is less than this."
+    )
+    score__isnull: bool | None = Field(
+        None, description="true: only people without score; false: only with."
+    )
+    updated_on__gte: UtcDatetime | None = Field(
+        None, description="Only people whose updated on is at least this."
+    )
+    updated_on__lte: UtcDatetime | None = Field(
+        None, description="Only people whose updated on is at most this."
+    )
+    updated_on__gt: UtcDatetime | None = Field(
+        None, description="Only people whose updated on is more than this."
+    )
+    updated_on__lt: UtcDatetime | None = Field(
+        None, description="Only people whose updated on is less than this."
+    )
+    updated_on__isnull: bool | None = Field(
+        None, description="true: only people without updated on; false: only with."
     )

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.middleware import REQUEST_ID_HEADER, get_request_id
 from app.schemas.common import (
@@ -171,13 +172,38 @@ async def _handle_http_exception(
         error_code = HTTPStatus(exc.status_code).name
     except ValueError:
         error_code = "HTTP_ERROR"
+    headers = exc.headers
+    if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return error_response(
         request,
         status_code=exc.status_code,
         error_code=error_code,
         detail=exc.detail,
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+"""The methods ``Allow`` may name, in the order it names them."""
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at the request's path, for ``Allow``.
+
+    Each method of a path is a route of its own, and the route that refuses
+    the request names only its own methods, so every method is tried here.
+    """
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -13,11 +13,14 @@ from app.models.note import Note
 from app.schemas.note import NoteQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "title": Note.title,
-    "body": Note.body,
-    "pinned": Note.pinned,
-    "created_at": Note.created_at,
-    "updated_at": Note.updated_at,
+    column.key: column
+    for column in (
+        Note.title,
+        Note.body,
+        Note.pinned,
+        Note.created_at,
+        Note.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -46,6 +49,10 @@ class NoteRepository:
             The notes on the page and how many match in all.
         """
         statement = select(Note)
+        if query.body__isnull is not None:
+            statement = statement.where(
+                Note.body.is_(None) if query.body__isnull else Note.body.is_not(None)
+            )
         if query.pinned is not None:
             statement = statement.where(Note.pinned == query.pinned)
         if query.q is not None:

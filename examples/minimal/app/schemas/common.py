@@ -28,6 +28,24 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A date-time with a time zone, converted to UTC as it is stored."""
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    """Leave the ``null`` default out of a field's JSON schema."""
+    schema.pop("default", None)
+
+
+def omittable() -> Any:
+    """Declare a ``PATCH`` field that may be left out, but not set to ``null``.
+
+    Annotate the field ``T | SkipJsonSchema[None]``: it is ``None`` when left
+    out, and its JSON schema neither allows ``null`` nor shows it as the
+    default; a validator of the model refuses an explicit ``null``.
+
+    Returns:
+        The field's default and schema, as :func:`pydantic.Field` returns them.
+    """
+    return Field(None, json_schema_extra=_without_default)
+
+
 class Page(BaseModel, Generic[T]):
     """One page of the items of a list endpoint.
 

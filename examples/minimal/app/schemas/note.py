@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 
 TitleField = Annotated[str, Field(max_length=120)]
 NoteSort = Literal[
@@ -38,15 +39,18 @@ class NoteCreate(BaseModel):
 
 
 class NoteUpdate(BaseModel):
-    """The body of ``PATCH /notes/{id}``: every field may be left out."""
+    """The body of ``PATCH /notes/{id}``: every field may be left out.
+
+    A field the note cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    title: TitleField | None = None
+    title: TitleField | SkipJsonSchema[None] = omittable()
     body: str | None = None
-    pinned: bool | None = None
+    pinned: bool | SkipJsonSchema[None] = omittable()
 
     @field_validator("title", "pinned")
     @classmethod
@@ -84,6 +88,9 @@ class NoteQuery(PageQuery):
         min_length=1,
         max_length=100,
         description="Case-insensitive search in title, body.",
+    )
+    body__isnull: bool | None = Field(
+        None, description="true: only notes without body; false: only with."
     )
     pinned: bool | None = Field(
         None, description="Only notes whose pinned equals this value."

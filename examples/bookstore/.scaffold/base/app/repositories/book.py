@@ -16,14 +16,17 @@ from app.models.tag import Tag
 from app.schemas.book import BookQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "title": Book.title,
-    "isbn": Book.isbn,
-    "price": Book.price,
-    "status": Book.status,
-    "published_on": Book.published_on,
-    "summary": Book.summary,
-    "created_at": Book.created_at,
-    "updated_at": Book.updated_at,
+    column.key: column
+    for column in (
+        Book.title,
+        Book.isbn,
+        Book.price,
+        Book.status,
+        Book.published_on,
+        Book.summary,
+        Book.created_at,
+        Book.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -82,15 +85,51 @@ class BookRepository:
         """
         statement = select(Book)
         if query.title is not None:
-            statement = statement.where(Book.title == query.title)
+            statement = statement.where(Book.title.in_(query.title))
         if query.isbn is not None:
-            statement = statement.where(Book.isbn == query.isbn)
+            statement = statement.where(Book.isbn.in_(query.isbn))
+        if query.price__gte is not None:
+            statement = statement.where(Book.price >= query.price__gte)
+        if query.price__lte is not None:
+            statement = statement.where(Book.price <= query.price__lte)
+        if query.price__gt is not None:
+            statement = statement.where(Book.price > query.price__gt)
+        if query.price__lt is not None:
+            statement = statement.where(Book.price < query.price__lt)
         if query.status is not None:
-            statement = statement.where(Book.status == query.status)
+            statement = statement.where(Book.status.in_(query.status))
+        if query.published_on__gte is not None:
+            statement = statement.where(Book.published_on >= query.published_on__gte)
+        if query.published_on__lte is not None:
+            statement = statement.where(Book.published_on <= query.published_on__lte)
+        if query.published_on__gt is not None:
+            statement = statement.where(Book.published_on > query.published_on__gt)
+        if query.published_on__lt is not None:
+            statement = statement.where(Book.published_on < query.published_on__lt)
+        if query.published_on__isnull is not None:
+            statement = statement.where(
+                Book.published_on.is_(None)
+                if query.published_on__isnull
+                else Book.published_on.is_not(None)
+            )
+        if query.summary__isnull is not None:
+            statement = statement.where(
+                Book.summary.is_(None)
+                if query.summary__isnull
+                else Book.summary.is_not(None)
+            )
         if query.author_id is not None:
-            statement = statement.where(Book.author_id == query.author_id)
+            statement = statement.where(Book.author_id.in_(query.author_id))
         if query.category_id is not None:
-            statement = statement.where(Book.category_id == query.category_id)
+            statement = statement.where(Book.category_id.in_(query.category_id))
+        if query.category_id__isnull is not None:
+            statement = statement.where(
+                Book.category_id.is_(None)
+                if query.category_id__isnull
+                else Book.category_id.is_not(None)
+            )
+        if query.tag_id is not None:
+            statement = statement.where(Book.tags.any(Tag.id.in_(query.tag_id)))
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

@@ -13,10 +13,13 @@ from app.models.tag import Tag
 from app.schemas.tag import TagQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
-    "name": Tag.name,
-    "description": Tag.description,
-    "created_at": Tag.created_at,
-    "updated_at": Tag.updated_at,
+    column.key: column
+    for column in (
+        Tag.name,
+        Tag.description,
+        Tag.created_at,
+        Tag.updated_at,
+    )
 }
 """The columns ``sort`` may name."""
 
@@ -50,7 +53,13 @@ class TagRepository:
         """
         statement = select(Tag)
         if query.name is not None:
-            statement = statement.where(Tag.name == query.name)
+            statement = statement.where(Tag.name.in_(query.name))
+        if query.description__isnull is not None:
+            statement = statement.where(
+                Tag.description.is_(None)
+                if query.description__isnull
+                else Tag.description.is_not(None)
+            )
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
             statement = statement.where(

@@ -6,10 +6,11 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from app.models.book import BookStatus
 from app.schemas.author import AuthorRead
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 from app.schemas.tag import TagRead
 
 TitleField = Annotated[str, Field(max_length=200)]
@@ -67,21 +68,26 @@ class BookCreate(BaseModel):
 
 
 class BookUpdate(BaseModel):
-    """The body of ``PATCH /books/{id}``: every field may be left out."""
+    """The body of ``PATCH /books/{id}``: every field may be left out.
+
+    A field the book cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    title: TitleField | None = None
-    isbn: IsbnField | None = None
-    price: PriceField | None = None
-    status: BookStatus | None = None
+    title: TitleField | SkipJsonSchema[None] = omittable()
+    isbn: IsbnField | SkipJsonSchema[None] = omittable()
+    price: PriceField | SkipJsonSchema[None] = omittable()
+    status: BookStatus | SkipJsonSchema[None] = omittable()
     published_on: date | None = None
     summary: str | None = None
-    author_id: UUID | None = None
+    author_id: UUID | SkipJsonSchema[None] = omittable()
     category_id: UUID | None = None
-    tag_ids: list[UUID] | None = Field(None, max_length=100)
+    tag_ids: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable()
+    )
 
     @field_validator("title", "isbn", "price", "status", "author_id", "tag_ids")
     @classmethod
@@ -128,16 +134,60 @@ class BookQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in title, isbn, summary.",
     )
-    title: TitleField | None = Field(
-        None, description="Only books whose title equals this value."
+    title: list[TitleField] | None = Field(
+        None,
+        max_length=100,
+        description="Only books whose title is one of these values.",
     )
-    isbn: IsbnField | None = Field(
-        None, description="Only books whose isbn equals this value."
+    isbn: list[IsbnField] | None = Field(
+        None,
+        max_length=100,
+        description="Only books whose isbn is one of these values.",
     )
-    status: BookStatus | None = Field(
-        None, description="Only books whose status equals this value."
+    price__gte: PriceField | None = Field(
+        None, description="Only books whose price is at least this."
     )
-    author_id: UUID | None = Field(None, description="Only the books of this author.")
-    category_id: UUID | None = Field(
-        None, description="Only the books of this category."
+    price__lte: PriceField | None = Field(
+        None, description="Only books whose price is at most this."
+    )
+    price__gt: PriceField | None = Field(
+        None, description="Only books whose price is more than this."
+    )
+    price__lt: PriceField | None = Field(
+        None, description="Only books whose price is less than this."
+    )
+    status: list[BookStatus] | None = Field(
+        None,
+        max_length=100,
+        description="Only books whose status is one of these values.",
+    )
+    published_on__gte: date | None = Field(
+        None, description="Only books whose published on is at least this."
+    )
+    published_on__lte: date | None = Field(
+        None, description="Only books whose published on is at most this."
+    )
+    published_on__gt: date | None = Field(
+        None, description="Only books whose published on is more than this."
+    )
+    published_on__lt: date | None = Field(
+        None, description="Only books whose published on is less than this."
+    )
+    published_on__isnull: bool | None = Field(
+        None, description="true: only books without published on; false: only with."
+    )
+    summary__isnull: bool | None = Field(
+        None, description="true: only books without summary; false: only with."
+    )
+    author_id: list[UUID] | None = Field(
+        None, max_length=100, description="Only the books of one of these author ids."
+    )
+    category_id: list[UUID] | None = Field(
+        None, max_length=100, description="Only the books of one of these category ids."
+    )
+    category_id__isnull: bool | None = Field(
+        None, description="true: only books without category; false: only with."
+    )
+    tag_id: list[UUID] | None = Field(
+        None, max_length=100, description="Only the books with one of these tags."
     )

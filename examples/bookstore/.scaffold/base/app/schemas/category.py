@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 
 NameField = Annotated[str, Field(max_length=100)]
 CategorySort = Literal[
@@ -33,13 +34,16 @@ class CategoryCreate(BaseModel):
 
 
 class CategoryUpdate(BaseModel):
-    """The body of ``PATCH /categories/{id}``: every field may be left out."""
+    """The body of ``PATCH /categories/{id}``: every field may be left out.
+
+    A field the category cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    name: NameField | None = None
+    name: NameField | SkipJsonSchema[None] = omittable()
     parent_id: UUID | None = None
 
     @field_validator("name")
@@ -78,9 +82,16 @@ class CategoryQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name.",
     )
-    name: NameField | None = Field(
-        None, description="Only categories whose name equals this value."
+    name: list[NameField] | None = Field(
+        None,
+        max_length=100,
+        description="Only categories whose name is one of these values.",
     )
-    parent_id: UUID | None = Field(
-        None, description="Only the categories of this parent."
+    parent_id: list[UUID] | None = Field(
+        None,
+        max_length=100,
+        description="Only the categories of one of these parent ids.",
+    )
+    parent_id__isnull: bool | None = Field(
+        None, description="true: only categories without parent; false: only with."
     )

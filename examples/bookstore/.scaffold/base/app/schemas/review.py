@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, UtcDatetime
+from app.schemas.common import PageQuery, UtcDatetime, omittable
 
 ReviewerField = Annotated[str, Field(max_length=100)]
 RatingField = Annotated[int, Field(ge=1, le=5)]
@@ -50,17 +51,20 @@ class ReviewCreate(BaseModel):
 
 
 class ReviewUpdate(BaseModel):
-    """The body of ``PATCH /reviews/{id}``: every field may be left out."""
+    """The body of ``PATCH /reviews/{id}``: every field may be left out.
+
+    A field the review cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    reviewer: ReviewerField | None = None
-    rating: RatingField | None = None
+    reviewer: ReviewerField | SkipJsonSchema[None] = omittable()
+    rating: RatingField | SkipJsonSchema[None] = omittable()
     body: BodyField | None = None
-    posted_at: UtcDatetime | None = None
-    book_id: UUID | None = None
+    posted_at: UtcDatetime | SkipJsonSchema[None] = omittable()
+    book_id: UUID | SkipJsonSchema[None] = omittable()
 
     @field_validator("reviewer", "rating", "posted_at", "book_id")
     @classmethod
@@ -102,4 +106,33 @@ class ReviewQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in reviewer, body.",
     )
-    book_id: UUID | None = Field(None, description="Only the reviews of this book.")
+    rating__gte: RatingField | None = Field(
+        None, description="Only reviews whose rating is at least this."
+    )
+    rating__lte: RatingField | None = Field(
+        None, description="Only reviews whose rating is at most this."
+    )
+    rating__gt: RatingField | None = Field(
+        None, description="Only reviews whose rating is more than this."
+    )
+    rating__lt: RatingField | None = Field(
+        None, description="Only reviews whose rating is less than this."
+    )
+    body__isnull: bool | None = Field(
+        None, description="true: only reviews without body; false: only with."
+    )
+    posted_at__gte: UtcDatetime | None = Field(
+        None, description="Only reviews whose posted at is at least this."
+    )
+    posted_at__lte: UtcDatetime | None = Field(
+        None, description="Only reviews whose posted at is at most this."
+    )
+    posted_at__gt: UtcDatetime | None = Field(
+        None, description="Only reviews whose posted at is more than this."
+    )
+    posted_at__lt: UtcDatetime | None = Field(
+        None, description="Only reviews whose posted at is less than this."
+    )
+    book_id: list[UUID] | None = Field(
+        None, max_length=100, description="Only the reviews of one of these book ids."
+    )

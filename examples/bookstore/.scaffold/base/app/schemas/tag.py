@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery
+from app.schemas.common import PageQuery, omittable
 
 NameField = Annotated[str, Field(max_length=50, pattern="^[a-z0-9-]+$")]
 DescriptionField = Annotated[str, Field(max_length=200)]
@@ -36,13 +37,16 @@ class TagCreate(BaseModel):
 
 
 class TagUpdate(BaseModel):
-    """The body of ``PATCH /tags/{id}``: every field may be left out."""
+    """The body of ``PATCH /tags/{id}``: every field may be left out.
+
+    A field the tag cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    name: NameField | None = None
+    name: NameField | SkipJsonSchema[None] = omittable()
     description: DescriptionField | None = None
 
     @field_validator("name")
@@ -81,6 +85,9 @@ class TagQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, description.",
     )
-    name: NameField | None = Field(
-        None, description="Only tags whose name equals this value."
+    name: list[NameField] | None = Field(
+        None, max_length=100, description="Only tags whose name is one of these values."
+    )
+    description__isnull: bool | None = Field(
+        None, description="true: only tags without description; false: only with."
     )

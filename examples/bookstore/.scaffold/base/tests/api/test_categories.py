@@ -194,9 +194,9 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
-@pytest.mark.parametrize("field", ["name"])
+@pytest.mark.parametrize(("param", "field"), [("name", "name")])
 async def test_list_filters_by_each_filterable_field(
-    client: AsyncClient, field: str
+    client: AsyncClient, param: str, field: str
 ) -> None:
     # Given two categories that differ in the field
     wanted = await create_category(client, 0)
@@ -204,14 +204,32 @@ async def test_list_filters_by_each_filterable_field(
     assert wanted[field] != other[field]
 
     # When the list is filtered by the first one's value, then by the other's
-    response = await client.get(URL, params={field: wanted[field]})
-    other_response = await client.get(URL, params={field: other[field]})
+    response = await client.get(URL, params={param: wanted[field]})
+    other_response = await client.get(URL, params={param: other[field]})
 
     # Then each lists only the category with that value
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
     assert [item["id"] for item in other_response.json()["items"]] == [other["id"]]
+
+
+@pytest.mark.parametrize(("param", "field"), [("name", "name")])
+async def test_list_filters_by_several_values_of_a_field(
+    client: AsyncClient, param: str, field: str
+) -> None:
+    # Given two categories that differ in the field
+    first = await create_category(client, 0)
+    second = await create_category(client, 1)
+
+    # When the list is filtered by both values, then by the second alone
+    both = await client.get(URL, params={param: [first[field], second[field]]})
+    one = await client.get(URL, params={param: [second[field]]})
+
+    # Then the first lists both categories, the second only the second one
+    assert both.status_code == 200, both.text
+    assert {item["id"] for item in both.json()["items"]} == {first["id"], second["id"]}
+    assert [item["id"] for item in one.json()["items"]] == [second["id"]]
 
 
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
@@ -288,6 +306,63 @@ async def test_update_refuses_null_for_a_required_field(
     # Then 422 names the field
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+@pytest.mark.parametrize("field", ["name"])
+async def test_openapi_says_a_required_field_may_be_left_out_but_not_null(
+    client: AsyncClient, field: str
+) -> None:
+    # Given the OpenAPI document / When the PATCH body's schema of the field is read
+    document = (await client.get("/openapi.json")).json()
+    schema = document["components"]["schemas"]["CategoryUpdate"]
+
+    # Then it is optional, and neither its type nor its default is null
+    assert field not in schema.get("required", [])
+    field_schema = schema["properties"][field]
+    assert {"type": "null"} not in field_schema.get("anyOf", [])
+    assert field_schema.get("type") != "null"
+    assert "default" not in field_schema
+
+
+async def test_openapi_links_a_created_category_to_what_its_ids_lead_to(
+    client: AsyncClient,
+) -> None:
+    # Given the OpenAPI document
+    document = (await client.get("/openapi.json")).json()
+    operations = {
+        operation["operationId"]: operation
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+
+    # When the links of a create's answer are read
+    links = document["paths"][URL]["post"]["responses"]["201"]["links"]
+
+    # Then the new id leads to its get, and every link names an operation
+    # that takes the parameter it fills in
+    assert links["GetCategory"] == {
+        "operationId": "categories-get",
+        "parameters": {"category_id": "$response.body#/id"},
+    }
+    assert len(links) == 4
+    for link in links.values():
+        parameters = operations[link["operationId"]]["parameters"]
+        assert set(link["parameters"]) <= {p["name"] for p in parameters}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("PUT", "", "GET, POST"), ("POST", "/{id}", "DELETE, GET, PATCH, PUT")],
+)
+async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
+    client: AsyncClient, method: str, path: str, allowed: str
+) -> None:
+    # Given a path / When it is sent a method none of its routes answers
+    response = await client.request(method, URL + path.format(id=MISSING_ID))
+
+    # Then 405 names every method the path answers
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allowed
 
 
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:

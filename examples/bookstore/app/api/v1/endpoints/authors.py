@@ -1,6 +1,6 @@
 """The ``/authors`` endpoints: thin handlers over :class:`AuthorService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -25,6 +25,26 @@ async def get_author(author_id: UUID, service: AuthorServiceDep) -> Author:
     return await service.get(author_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetAuthor": {
+        "operationId": "authors-get",
+        "parameters": {"author_id": "$response.body#/id"},
+    },
+    "ReplaceAuthor": {
+        "operationId": "authors-replace",
+        "parameters": {"author_id": "$response.body#/id"},
+    },
+    "UpdateAuthor": {
+        "operationId": "authors-update",
+        "parameters": {"author_id": "$response.body#/id"},
+    },
+    "DeleteAuthor": {
+        "operationId": "authors-delete",
+        "parameters": {"author_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created author lead."""
+
 router = APIRouter(prefix="/authors", tags=["authors"], responses=error_responses(422))
 
 
@@ -46,7 +66,7 @@ async def list_authors(
     summary="Create an author",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_author(data: AuthorCreate, service: AuthorServiceDep) -> AuthorRead:
     """Create an author and return it with its id."""

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Enum, Numeric, String
+from sqlalchemy import CheckConstraint, Enum, Numeric, String, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -22,6 +22,10 @@ class Person(TimestampMixin, Base):
     """A person stored in the ``people`` table."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint(column("score") >= -100, name="score_min"),
+        CheckConstraint(column("score") <= 100, name="score_max"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)

@@ -6,7 +6,17 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Double, Enum, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Double,
+    Enum,
+    Numeric,
+    String,
+    Text,
+    column,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -24,6 +34,17 @@ class Product(TimestampMixin, Base):
     """A product stored in the ``products`` table."""
 
     __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint(func.length(column("name")) >= 2, name="name_min_length"),
+        CheckConstraint(
+            func.length(column("description")) <= 2000, name="description_max_length"
+        ),
+        CheckConstraint(column("price") >= 0, name="price_min"),
+        CheckConstraint(column("price") <= 100000, name="price_max"),
+        CheckConstraint(column("weight_kg") >= 0, name="weight_kg_min"),
+        CheckConstraint(column("weight_kg") <= 1000, name="weight_kg_max"),
+        CheckConstraint(column("stock") >= 0, name="stock_min"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(12), unique=True)

@@ -14,9 +14,10 @@ from pydantic import (
     PlainSerializer,
     field_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.models.product import ProductPackaging
-from app.schemas.common import PageQuery, UtcDatetime
+from app.schemas.common import PageQuery, UtcDatetime, omittable
 
 HttpUrlStr = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
 """A URL, validated on the way in and stored and returned as text."""
@@ -112,26 +113,29 @@ class ProductCreate(BaseModel):
 
 
 class ProductUpdate(BaseModel):
-    """The body of ``PATCH /products/{id}``: every field may be left out."""
+    """The body of ``PATCH /products/{id}``: every field may be left out.
+
+    A field the product cannot lack may be left out, but not set to null.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
     )
 
-    sku: SkuField | None = None
-    name: NameField | None = None
+    sku: SkuField | SkipJsonSchema[None] = omittable()
+    name: NameField | SkipJsonSchema[None] = omittable()
     description: DescriptionField | None = None
-    price: PriceField | None = None
+    price: PriceField | SkipJsonSchema[None] = omittable()
     weight_kg: WeightKgField | None = None
-    stock: StockField | None = None
-    active: bool | None = None
+    stock: StockField | SkipJsonSchema[None] = omittable()
+    active: bool | SkipJsonSchema[None] = omittable()
     released_on: date | None = None
     restocked_at: UtcDatetime | None = None
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
     homepage: HomepageField | None = None
     attributes: dict[str, Any] | None = None
-    packaging: ProductPackaging | None = None
+    packaging: ProductPackaging | SkipJsonSchema[None] = omittable()
 
     @field_validator("sku", "name", "price", "stock", "active", "packaging")
     @classmethod
@@ -181,15 +185,102 @@ class ProductQuery(PageQuery):
         max_length=100,
         description="Case-insensitive search in name, description.",
     )
-    sku: SkuField | None = Field(
-        None, description="Only products whose sku equals this value."
+    sku: list[SkuField] | None = Field(
+        None,
+        max_length=100,
+        description="Only products whose sku is one of these values.",
     )
-    name: NameField | None = Field(
-        None, description="Only products whose name equals this value."
+    name: list[NameField] | None = Field(
+        None,
+        max_length=100,
+        description="Only products whose name is one of these values.",
+    )
+    description__isnull: bool | None = Field(
+        None, description="true: only products without description; false: only with."
+    )
+    price__gte: PriceField | None = Field(
+        None, description="Only products whose price is at least this."
+    )
+    price__lte: PriceField | None = Field(
+        None, description="Only products whose price is at most this."
+    )
+    price__gt: PriceField | None = Field(
+        None, description="Only products whose price is more than this."
+    )
+    price__lt: PriceField | None = Field(
+        None, description="Only products whose price is less than this."
+    )
+    weight_kg__gte: WeightKgField | None = Field(
+        None, description="Only products whose weight kg is at least this."
+    )
+    weight_kg__lte: WeightKgField | None = Field(
+        None, description="Only products whose weight kg is at most this."
+    )
+    weight_kg__gt: WeightKgField | None = Field(
+        None, description="Only products whose weight kg is more than this."
+    )
+    weight_kg__lt: WeightKgField | None = Field(
+        None, description="Only products whose weight kg is less than this."
+    )
+    weight_kg__isnull: bool | None = Field(
+        None, description="true: only products without weight kg; false: only with."
+    )
+    stock__gte: StockField | None = Field(
+        None, description="Only products whose stock is at least this."
+    )
+    stock__lte: StockField | None = Field(
+        None, description="Only products whose stock is at most this."
+    )
+    stock__gt: StockField | None = Field(
+        None, description="Only products whose stock is more than this."
+    )
+    stock__lt: StockField | None = Field(
+        None, description="Only products whose stock is less than this."
     )
     active: bool | None = Field(
         None, description="Only products whose active equals this value."
     )
-    packaging: ProductPackaging | None = Field(
-        None, description="Only products whose packaging equals this value."
+    released_on__gte: date | None = Field(
+        None, description="Only products whose released on is at least this."
+    )
+    released_on__lte: date | None = Field(
+        None, description="Only products whose released on is at most this."
+    )
+    released_on__gt: date | None = Field(
+        None, description="Only products whose released on is more than this."
+    )
+    released_on__lt: date | None = Field(
+        None, description="Only products whose released on is less than this."
+    )
+    released_on__isnull: bool | None = Field(
+        None, description="true: only products without released on; false: only with."
+    )
+    restocked_at__gte: UtcDatetime | None = Field(
+        None, description="Only products whose restocked at is at least this."
+    )
+    restocked_at__lte: UtcDatetime | None = Field(
+        None, description="Only products whose restocked at is at most this."
+    )
+    restocked_at__gt: UtcDatetime | None = Field(
+        None, description="Only products whose restocked at is more than this."
+    )
+    restocked_at__lt: UtcDatetime | None = Field(
+        None, description="Only products whose restocked at is less than this."
+    )
+    restocked_at__isnull: bool | None = Field(
+        None, description="true: only products without restocked at; false: only with."
+    )
+    supplier_ref__isnull: bool | None = Field(
+        None, description="true: only products without supplier ref; false: only with."
+    )
+    contact__isnull: bool | None = Field(
+        None, description="true: only products without contact; false: only with."
+    )
+    homepage__isnull: bool | None = Field(
+        None, description="true: only products without homepage; false: only with."
+    )
+    packaging: list[ProductPackaging] | None = Field(
+        None,
+        max_length=100,
+        description="Only products whose packaging is one of these values.",
     )

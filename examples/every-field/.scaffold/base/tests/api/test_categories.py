@@ -4,6 +4,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models.category import Category
 
 URL = "/api/v1/categories"
 MISSING = object()
@@ -232,9 +237,11 @@ async def test_list_refuses_an_unknown_filter(client: AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "no_such_field"]
 
 
-@pytest.mark.parametrize("field", ["title", "slug", "position"])
+@pytest.mark.parametrize(
+    ("param", "field"), [("title", "title"), ("slug", "slug"), ("position", "position")]
+)
 async def test_list_filters_by_each_filterable_field(
-    client: AsyncClient, field: str
+    client: AsyncClient, param: str, field: str
 ) -> None:
     # Given two categories that differ in the field
     wanted = await create_category(client, 0)
@@ -242,14 +249,60 @@ async def test_list_filters_by_each_filterable_field(
     assert wanted[field] != other[field]
 
     # When the list is filtered by the first one's value, then by the other's
-    response = await client.get(URL, params={field: wanted[field]})
-    other_response = await client.get(URL, params={field: other[field]})
+    response = await client.get(URL, params={param: wanted[field]})
+    other_response = await client.get(URL, params={param: other[field]})
 
     # Then each lists only the category with that value
     body = response.json()
     assert response.status_code == 200, body
     assert [item["id"] for item in body["items"]] == [wanted["id"]]
     assert [item["id"] for item in other_response.json()["items"]] == [other["id"]]
+
+
+@pytest.mark.parametrize(("param", "field"), [("title", "title"), ("slug", "slug")])
+async def test_list_filters_by_several_values_of_a_field(
+    client: AsyncClient, param: str, field: str
+) -> None:
+    # Given two categories that differ in the field
+    first = await create_category(client, 0)
+    second = await create_category(client, 1)
+
+    # When the list is filtered by both values, then by the second alone
+    both = await client.get(URL, params={param: [first[field], second[field]]})
+    one = await client.get(URL, params={param: [second[field]]})
+
+    # Then the first lists both categories, the second only the second one
+    assert both.status_code == 200, both.text
+    assert {item["id"] for item in both.json()["items"]} == {first["id"], second["id"]}
+    assert [item["id"] for item in one.json()["items"]] == [second["id"]]
+
+
+@pytest.mark.parametrize("field", ["position"])
+async def test_list_filters_by_a_range_of_each_ordered_field(
+    client: AsyncClient, field: str
+) -> None:
+    # Given two categories, the second with the greater value
+    low = await create_category(client, 0)
+    high = await create_category(client, 1)
+    cases = [
+        ("gte", high, {high["id"]}),
+        ("gte", low, {low["id"], high["id"]}),
+        ("gt", low, {high["id"]}),
+        ("gt", high, set()),
+        ("lte", low, {low["id"]}),
+        ("lte", high, {low["id"], high["id"]}),
+        ("lt", high, {low["id"]}),
+        ("lt", low, set()),
+    ]
+
+    for operator, bound, expected in cases:
+        # When the list is filtered by one bound
+        response = await client.get(URL, params={f"{field}__{operator}": bound[field]})
+
+        # Then exactly the categories within it are listed
+        assert response.status_code == 200, response.text
+        found = {item["id"] for item in response.json()["items"]}
+        assert found == expected, (operator, bound[field])
 
 
 async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
@@ -326,6 +379,83 @@ async def test_update_refuses_null_for_a_required_field(
     # Then 422 names the field
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", field]
+
+
+@pytest.mark.parametrize("field", ["title", "slug", "position"])
+async def test_openapi_says_a_required_field_may_be_left_out_but_not_null(
+    client: AsyncClient, field: str
+) -> None:
+    # Given the OpenAPI document / When the PATCH body's schema of the field is read
+    document = (await client.get("/openapi.json")).json()
+    schema = document["components"]["schemas"]["CategoryUpdate"]
+
+    # Then it is optional, and neither its type nor its default is null
+    assert field not in schema.get("required", [])
+    field_schema = schema["properties"][field]
+    assert {"type": "null"} not in field_schema.get("anyOf", [])
+    assert field_schema.get("type") != "null"
+    assert "default" not in field_schema
+
+
+async def test_openapi_links_a_created_category_to_what_its_ids_lead_to(
+    client: AsyncClient,
+) -> None:
+    # Given the OpenAPI document
+    document = (await client.get("/openapi.json")).json()
+    operations = {
+        operation["operationId"]: operation
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+
+    # When the links of a create's answer are read
+    links = document["paths"][URL]["post"]["responses"]["201"]["links"]
+
+    # Then the new id leads to its get, and every link names an operation
+    # that takes the parameter it fills in
+    assert links["GetCategory"] == {
+        "operationId": "categories-get",
+        "parameters": {"category_id": "$response.body#/id"},
+    }
+    assert len(links) == 4
+    for link in links.values():
+        parameters = operations[link["operationId"]]["parameters"]
+        assert set(link["parameters"]) <= {p["name"] for p in parameters}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("PUT", "", "GET, POST"), ("POST", "/{id}", "DELETE, GET, PATCH, PUT")],
+)
+async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
+    client: AsyncClient, method: str, path: str, allowed: str
+) -> None:
+    # Given a path / When it is sent a method none of its routes answers
+    response = await client.request(method, URL + path.format(id=MISSING_ID))
+
+    # Then 405 names every method the path answers
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allowed
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("position", 0),
+        ("position", 1000),
+    ],
+)
+async def test_the_database_refuses_a_value_out_of_bounds(
+    client: AsyncClient, session: AsyncSession, field: str, value: object
+) -> None:
+    # Given a category, stored through the API
+    await create_category(client)
+
+    # When a field is set past the API to a value its bounds refuse
+    # Then the database's CHECK constraint refuses it too
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(update(Category).values({field: value}))
 
 
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:

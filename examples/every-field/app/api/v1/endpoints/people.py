@@ -1,6 +1,6 @@
 """The ``/people`` endpoints: thin handlers over :class:`PersonService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
@@ -26,6 +26,26 @@ async def get_person(
     return await service.get(person_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetPerson": {
+        "operationId": "people-get",
+        "parameters": {"person_id": "$response.body#/id"},
+    },
+    "ReplacePerson": {
+        "operationId": "people-replace",
+        "parameters": {"person_id": "$response.body#/id"},
+    },
+    "UpdatePerson": {
+        "operationId": "people-update",
+        "parameters": {"person_id": "$response.body#/id"},
+    },
+    "DeletePerson": {
+        "operationId": "people-delete",
+        "parameters": {"person_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created person lead."""
+
 router = APIRouter(prefix="/people", tags=["people"], responses=error_responses(422))
 
 
@@ -49,7 +69,7 @@ async def list_people(
     summary="Create a person",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_person(data: PersonCreate, service: PersonServiceDep) -> PersonRead:
     """Create a person and return it with its id."""

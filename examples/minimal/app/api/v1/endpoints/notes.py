@@ -1,6 +1,6 @@
 """The ``/notes`` endpoints: thin handlers over :class:`NoteService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -25,6 +25,26 @@ async def get_note(note_id: UUID, service: NoteServiceDep) -> Note:
     return await service.get(note_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetNote": {
+        "operationId": "notes-get",
+        "parameters": {"note_id": "$response.body#/id"},
+    },
+    "ReplaceNote": {
+        "operationId": "notes-replace",
+        "parameters": {"note_id": "$response.body#/id"},
+    },
+    "UpdateNote": {
+        "operationId": "notes-update",
+        "parameters": {"note_id": "$response.body#/id"},
+    },
+    "DeleteNote": {
+        "operationId": "notes-delete",
+        "parameters": {"note_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created note lead."""
+
 router = APIRouter(prefix="/notes", tags=["notes"], responses=error_responses(422))
 
 
@@ -45,7 +65,7 @@ async def list_notes(
     name="create",
     summary="Create a note",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 409)},
 )
 async def create_note(data: NoteCreate, service: NoteServiceDep) -> NoteRead:
     """Create a note and return it with its id."""

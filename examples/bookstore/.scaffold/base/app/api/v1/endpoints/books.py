@@ -1,6 +1,6 @@
 """The ``/books`` endpoints: thin handlers over :class:`BookService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -25,6 +25,30 @@ async def get_book(book_id: UUID, service: BookServiceDep) -> Book:
     return await service.get(book_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetBook": {
+        "operationId": "books-get",
+        "parameters": {"book_id": "$response.body#/id"},
+    },
+    "ReplaceBook": {
+        "operationId": "books-replace",
+        "parameters": {"book_id": "$response.body#/id"},
+    },
+    "UpdateBook": {
+        "operationId": "books-update",
+        "parameters": {"book_id": "$response.body#/id"},
+    },
+    "DeleteBook": {
+        "operationId": "books-delete",
+        "parameters": {"book_id": "$response.body#/id"},
+    },
+    "GetAuthor": {
+        "operationId": "authors-get",
+        "parameters": {"author_id": "$response.body#/author_id"},
+    },
+}
+"""OpenAPI links: where the ids in a created book lead."""
+
 router = APIRouter(prefix="/books", tags=["books"], responses=error_responses(422))
 
 
@@ -46,7 +70,7 @@ async def list_books(
     summary="Create a book",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
     """Create a book and return it with its id."""

@@ -1,6 +1,6 @@
 """The ``/reviews`` endpoints: thin handlers over :class:`ReviewService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -25,6 +25,30 @@ async def get_review(review_id: UUID, service: ReviewServiceDep) -> Review:
     return await service.get(review_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetReview": {
+        "operationId": "reviews-get",
+        "parameters": {"review_id": "$response.body#/id"},
+    },
+    "ReplaceReview": {
+        "operationId": "reviews-replace",
+        "parameters": {"review_id": "$response.body#/id"},
+    },
+    "UpdateReview": {
+        "operationId": "reviews-update",
+        "parameters": {"review_id": "$response.body#/id"},
+    },
+    "DeleteReview": {
+        "operationId": "reviews-delete",
+        "parameters": {"review_id": "$response.body#/id"},
+    },
+    "GetBook": {
+        "operationId": "books-get",
+        "parameters": {"book_id": "$response.body#/book_id"},
+    },
+}
+"""OpenAPI links: where the ids in a created review lead."""
+
 router = APIRouter(prefix="/reviews", tags=["reviews"], responses=error_responses(422))
 
 
@@ -48,7 +72,7 @@ async def list_reviews(
     summary="Create a review",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(get_current_user)],
-    responses=error_responses(400, 401, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 409)},
 )
 async def create_review(data: ReviewCreate, service: ReviewServiceDep) -> ReviewRead:
     """Create a review and return it with its id."""

@@ -1,6 +1,6 @@
 """The ``/tags`` endpoints: thin handlers over :class:`TagService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -25,6 +25,26 @@ async def get_tag(tag_id: UUID, service: TagServiceDep) -> Tag:
     return await service.get(tag_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetTag": {
+        "operationId": "tags-get",
+        "parameters": {"tag_id": "$response.body#/id"},
+    },
+    "ReplaceTag": {
+        "operationId": "tags-replace",
+        "parameters": {"tag_id": "$response.body#/id"},
+    },
+    "UpdateTag": {
+        "operationId": "tags-update",
+        "parameters": {"tag_id": "$response.body#/id"},
+    },
+    "DeleteTag": {
+        "operationId": "tags-delete",
+        "parameters": {"tag_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created tag lead."""
+
 router = APIRouter(prefix="/tags", tags=["tags"], responses=error_responses(422))
 
 
@@ -46,7 +66,7 @@ async def list_tags(
     summary="Create a tag",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_tag(data: TagCreate, service: TagServiceDep) -> TagRead:
     """Create a tag and return it with its id."""

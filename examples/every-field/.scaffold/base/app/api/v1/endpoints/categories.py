@@ -1,6 +1,6 @@
 """The ``/categories`` endpoints: thin handlers over :class:`CategoryService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
@@ -32,6 +32,26 @@ async def get_category(
     return await service.get(category_id)
 
 
+_CREATED_LINKS: dict[str, Any] = {
+    "GetCategory": {
+        "operationId": "categories-get",
+        "parameters": {"category_id": "$response.body#/id"},
+    },
+    "ReplaceCategory": {
+        "operationId": "categories-replace",
+        "parameters": {"category_id": "$response.body#/id"},
+    },
+    "UpdateCategory": {
+        "operationId": "categories-update",
+        "parameters": {"category_id": "$response.body#/id"},
+    },
+    "DeleteCategory": {
+        "operationId": "categories-delete",
+        "parameters": {"category_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created category lead."""
+
 router = APIRouter(
     prefix="/categories", tags=["categories"], responses=error_responses(422)
 )
@@ -55,7 +75,7 @@ async def list_categories(
     summary="Create a category",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_category(
     data: CategoryCreate, service: CategoryServiceDep

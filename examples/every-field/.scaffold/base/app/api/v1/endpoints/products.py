@@ -1,6 +1,6 @@
 """The ``/products`` endpoints: thin handlers over :class:`ProductService`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
@@ -25,6 +25,26 @@ async def get_product(
     """Load the product a route's ``product_id`` names, or answer 404."""
     return await service.get(product_id)
 
+
+_CREATED_LINKS: dict[str, Any] = {
+    "GetProduct": {
+        "operationId": "products-get",
+        "parameters": {"product_id": "$response.body#/id"},
+    },
+    "ReplaceProduct": {
+        "operationId": "products-replace",
+        "parameters": {"product_id": "$response.body#/id"},
+    },
+    "UpdateProduct": {
+        "operationId": "products-update",
+        "parameters": {"product_id": "$response.body#/id"},
+    },
+    "DeleteProduct": {
+        "operationId": "products-delete",
+        "parameters": {"product_id": "$response.body#/id"},
+    },
+}
+"""OpenAPI links: where the ids in a created product lead."""
 
 router = APIRouter(
     prefix="/products", tags=["products"], responses=error_responses(422)
@@ -51,7 +71,7 @@ async def list_products(
     summary="Create a product",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 409),
+    responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
 async def create_product(
     data: ProductCreate, service: ProductServiceDep
