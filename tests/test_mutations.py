@@ -50,8 +50,8 @@ MUTATIONS = [
     Mutation(
         "string filter inverted",
         BOOK_REPOSITORY,
-        "Book.title.in_(query.title)",
-        "Book.title.not_in(query.title)",
+        "statement.where(Book.title.in_(query.title))",
+        "statement.where(Book.title.not_in(query.title))",
         BOOK_TESTS,
     ),
     Mutation(
@@ -64,8 +64,8 @@ MUTATIONS = [
     Mutation(
         "enum filter inverted",
         BOOK_REPOSITORY,
-        "Book.status.in_(query.status)",
-        "Book.status.not_in(query.status)",
+        "statement.where(Book.status.in_(query.status))",
+        "statement.where(Book.status.not_in(query.status))",
         BOOK_TESTS,
     ),
     Mutation(
