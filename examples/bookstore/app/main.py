@@ -29,7 +29,7 @@ from app.core.observability import (
     observe_engine,
     telemetry_config,
 )
-from app.core.rate_limit import RateLimiter
+from app.core.rate_limit import create_rate_limiter
 from app.core.schema_version import warn_if_migrations_pending
 
 API_V1_PREFIX = "/api/v1"
@@ -116,12 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=telemetry,
     )
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiter(
-        settings.auth_rate_limit,
-        settings.rate_limit_storage_url,
-        login_failure_limit=settings.login_failure_limit,
-        enabled=settings.rate_limit_enabled,
-    )
+    app.state.rate_limiter = create_rate_limiter(settings)
     register_exception_handlers(app)
     install_observability(app, settings, telemetry)
     app.include_router(health.router)

@@ -1,9 +1,11 @@
 """Fixtures shared by every test: settings, application, database session, clients.
 
-The schema is created once per test session. Each test then runs inside a
-transaction that is rolled back when it ends: the ``session`` fixture and the
-application (through ``client``) share one connection, and the session turns
-its commits into savepoints, so no test sees the data of another.
+The schema and the application are created once per test session. Each test
+then runs inside a transaction that is rolled back when it ends: the
+``session`` fixture and the application (through ``client``) share one
+connection, and the session turns its commits into savepoints, so no test sees
+the data of another. What a test changes in the application (its dependency
+overrides and its ``state``) is undone when the test ends.
 
 ``client`` is anonymous; ``user_client``, ``other_user_client`` and
 ``admin_client`` send the access token of a user of their own.
@@ -25,6 +27,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from app.api.deps import get_session
 from app.core.config import Settings
 from app.core.database import create_engine
+from app.core.rate_limit import create_rate_limiter
 from app.main import create_app
 from app.models import Base
 from app.models.user import Role, User
@@ -93,10 +96,33 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
             await transaction.rollback()
 
 
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    """A fresh application built with the test settings."""
+@pytest.fixture(scope="session")
+def application(settings: Settings) -> FastAPI:
+    """The application under test, built once with the test settings.
+
+    FastAPI prepares a route's dependencies on the route's first request to an
+    application: one application per session pays that once, not in every test.
+    """
     return create_app(settings)
+
+
+@pytest.fixture
+def app(application: FastAPI) -> Iterator[FastAPI]:
+    """The application under test, as ``create_app`` built it.
+
+    Its rate limiter starts with no request counted; the dependency overrides
+    and ``app.state`` are restored when the test ends. A test that adds routes
+    or counts metrics builds an application of its own.
+    """
+    state = {key: application.state[key] for key in application.state}
+    application.state.rate_limiter = create_rate_limiter(application.state.settings)
+    yield application
+    application.dependency_overrides.clear()
+    for key in list(application.state):
+        if key not in state:
+            del application.state[key]
+    for key, value in state.items():
+        application.state[key] = value
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from fastapi import FastAPI
 from sqlalchemy import QueuePool, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.config import Settings
+from app.main import create_app
 from app.schemas.common import ErrorResponse
 
 
@@ -15,9 +17,11 @@ def pooled_connections(engine: AsyncEngine) -> int:
 
 
 async def test_lifespan_opens_and_disposes_of_the_database_engine(
-    app: FastAPI,
+    settings: Settings,
 ) -> None:
-    # Given an application that has not started
+    # Given a new application that has not started
+    app = create_app(settings)
+
     # When it starts and serves a query
     async with app.router.lifespan_context(app):
         engine = app.state.engine

@@ -29,9 +29,11 @@ async def scrape(app: FastAPI, headers: dict[str, str] | None = None) -> str:
 
 
 async def test_requests_are_counted_by_route_template_and_status(
-    app: FastAPI,
+    settings: Settings,
 ) -> None:
-    # Given two requests to one route with different ids, and one to no route
+    # Given a new application, two requests to one route with different ids,
+    # and one to no route
+    app = create_app(settings)
     add_thing_route(app)
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
@@ -57,8 +59,9 @@ async def test_requests_are_counted_by_route_template_and_status(
     assert "http_requests_in_flight 1.0" in text
 
 
-async def test_the_database_pool_is_reported(app: FastAPI, settings: Settings) -> None:
-    # Given a started application, which has opened its engine
+async def test_the_database_pool_is_reported(settings: Settings) -> None:
+    # Given a new application, started, which has opened its engine
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         # When the metrics are scraped
         text = await scrape(app)

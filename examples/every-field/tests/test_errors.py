@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
 
+from app.core.config import Settings
 from app.core.errors import (
     AppError,
     ConflictError,
     InvalidReferenceError,
     NotFoundError,
 )
+from app.main import create_app
 
 ERROR_KEYS = {"detail", "error_code", "timestamp", "path", "request_id"}
 
@@ -33,9 +35,10 @@ class TeapotError(AppError):
     detail = "I refuse to brew coffee"
 
 
-@pytest.fixture
-def failing_app(app: FastAPI) -> FastAPI:
-    """The application with routes that fail in every way handled."""
+@pytest.fixture(scope="module")
+def failing_app(settings: Settings) -> FastAPI:
+    """An application of its own with routes that fail in every way handled."""
+    app = create_app(settings)
 
     @app.get("/missing")
     async def missing() -> None:

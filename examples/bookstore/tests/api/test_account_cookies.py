@@ -18,9 +18,9 @@ CSRF_COOKIE = "__Host-csrf_token"
 CHANGE = {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase"}
 
 
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    """The application with cookie transport."""
+@pytest.fixture(scope="module")
+def application(settings: Settings) -> FastAPI:
+    """The application with cookie transport, built once for these tests."""
     return create_app(settings.model_copy(update={"auth_transport": "cookie"}))
 
 

@@ -16,9 +16,9 @@ AUTH = "/api/v1/auth"
 CSRF_COOKIE = "__Host-csrf_token"
 
 
-@pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    """The application with cookie transport."""
+@pytest.fixture(scope="module")
+def application(settings: Settings) -> FastAPI:
+    """The application with cookie transport, built once for these tests."""
     return create_app(settings.model_copy(update={"auth_transport": "cookie"}))
 
 

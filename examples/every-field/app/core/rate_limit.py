@@ -23,6 +23,7 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 
+from app.core.config import Settings
 from app.core.errors import ServiceUnavailableError, TooManyRequestsError
 
 IPV6_SUBSCRIBER_PREFIX = 64
@@ -178,3 +179,21 @@ class RateLimiter:
         error = type(exc.storage_error).__name__ if exc else "failed health check"
         security_log.error("rate_limit_storage_unavailable", error=error)
         return ServiceUnavailableError(STORAGE_UNAVAILABLE)
+
+
+def create_rate_limiter(settings: Settings) -> RateLimiter:
+    """The rate limiter ``settings`` describe, with no request counted yet.
+
+    Args:
+        settings: ``AUTH_RATE_LIMIT``, ``LOGIN_FAILURE_LIMIT``,
+            ``RATE_LIMIT_STORAGE_URL`` and ``RATE_LIMIT_ENABLED``.
+
+    Returns:
+        A new rate limiter.
+    """
+    return RateLimiter(
+        settings.auth_rate_limit,
+        settings.rate_limit_storage_url,
+        login_failure_limit=settings.login_failure_limit,
+        enabled=settings.rate_limit_enabled,
+    )
