@@ -83,10 +83,10 @@ def check_views(spec: FieldSpec) -> list[CheckView]:
             ("min", ">=", spec.min, -1),
             ("max", "<=", spec.max, 1),
         ]
-        for suffix, operator, bound, step in bounds_:
-            if bound is None:
+        for suffix, operator, limit, step in bounds_:
+            if limit is None:
                 continue
-            value = Decimal(str(bound))
+            value = Decimal(str(limit))
             if spec.scale:
                 step = step * Decimal(1).scaleb(-spec.scale)
             checks.append(

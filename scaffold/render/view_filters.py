@@ -10,8 +10,10 @@ equality through ``<name>__eq`` instead, so both keep one meaning each.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import FieldView
@@ -192,11 +194,12 @@ class FilterTests:
 
 def _ordered(f: FieldView) -> bool:
     """Rows 0 and 1 hold increasing values of ``f`` (compared as values)."""
-    parse = {
+    parsers: dict[FieldType, Callable[[Any], Any]] = {
         FieldType.DECIMAL: Decimal,
         FieldType.DATE: dt.date.fromisoformat,
         FieldType.DATETIME: dt.datetime.fromisoformat,
-    }.get(f.spec.type, lambda value: value)
+    }
+    parse = parsers.get(f.spec.type, lambda value: value)
     first, second = f.samples.values[:2]
     if first is None or second is None:
         return False
