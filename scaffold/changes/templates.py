@@ -18,7 +18,7 @@ from scaffold.changes.transaction import carry_out, guard
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.plan import Action, FileOp, Plan, write_op
 from scaffold.errors import UsageError
-from scaffold.project.answers import find_project
+from scaffold.project.answers import find_project, raw_answers
 from scaffold.project.layout import MANIFEST_FILE, OVERRIDES_DIR
 from scaffold.project.manifest import digest, read_manifest
 from scaffold.project.overrides import (
@@ -28,12 +28,14 @@ from scaffold.project.overrides import (
     override_base_path,
     override_states,
 )
+from scaffold.render.override_check import Failure, check_overrides
 
 __all__ = [
     "OVERRIDES_DIR",
     "OverrideState",
     "OverrideStatus",
     "bundled_templates",
+    "check_templates",
     "eject_template",
     "override_diff",
     "override_status",
@@ -106,6 +108,16 @@ def override_status(project: Path) -> tuple[Path, list[OverrideStatus]]:
     """Every override of the project, with its state."""
     root = _find(project)
     return root, override_states(root, read_manifest(root))
+
+
+def check_templates(project: Path) -> tuple[Path, list[Failure]]:
+    """Render every override of the project against fixture resources.
+
+    Returns:
+        The project's root, and every failure (none when all render and parse).
+    """
+    root = _find(project)
+    return root, check_overrides(root, raw_answers(root))
 
 
 def override_diff(name: str, *, project: Path) -> str:

@@ -30,7 +30,7 @@ from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, conflict_error
 from scaffold.errors import MergeConflictError
 from scaffold.migrations.graph import read_graph
-from scaffold.project.answers import ANSWERS_FILE, find_project
+from scaffold.project.answers import find_project, raw_answers
 from scaffold.project.layout import (
     MANIFEST_FILE,
     MODELS_FILE,
@@ -68,17 +68,6 @@ class Upgrade:
 
     plan: Plan
     notes: tuple[str, ...]
-
-
-def _raw_answers(root: Path) -> dict[str, object]:
-    import yaml
-
-    data = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
-    return {
-        key: value
-        for key, value in (data if isinstance(data, dict) else {}).items()
-        if not key.startswith("_")
-    }
 
 
 def _read(root: Path, paths: set[P]) -> dict[P, str]:
@@ -164,7 +153,7 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     """
     root = snapshot.root
     manifest = snapshot.manifest
-    answers = _raw_answers(root)
+    answers = raw_answers(root)
     overrides = merge_overrides(root, manifest)
     new = render_skeleton(
         templates_root() / "project",
