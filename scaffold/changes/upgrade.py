@@ -40,7 +40,11 @@ from scaffold.project.layout import (
     templates_root,
 )
 from scaffold.project.manifest import base_path, digest
-from scaffold.project.overrides import skeleton_overrides
+from scaffold.project.overrides import (
+    resource_templates,
+    skeleton_overrides,
+    template_records,
+)
 from scaffold.project.skeleton import release_template, render_skeleton
 from scaffold.project.snapshot import ProjectSnapshot, read_snapshot
 from scaffold.project.steps import parse_version, run_steps
@@ -250,6 +254,8 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
         notes.append("pyproject.toml changed: run 'uv lock' and commit uv.lock")
 
     upgraded = overrides.recorded(manifest).without_files(gone).with_files(recorded)
+    own = {p: name for p, name in resource_templates(manifest).items() if p in rendered}
+    upgraded = upgraded.with_templates(template_records(root, own, overrides.texts))
     upgraded = upgraded.model_copy(update={"skeleton_version": __version__})
     state = {P(MANIFEST_FILE): upgraded.dump()}
     state.update({base_path(path): text for path, text in new.items()})

@@ -16,18 +16,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from scaffold.project.layout import BASE_DIR, OVERRIDES_DIR, templates_root
-from scaffold.project.manifest import Manifest, digest
+from scaffold.project.layout import (
+    BASE_DIR,
+    OVERRIDES_DIR,
+    resource_paths,
+    templates_root,
+)
+from scaffold.project.manifest import Manifest, TemplateRecord, digest
 
 __all__ = [
     "OverrideState",
     "OverrideStatus",
     "bundled_templates",
     "override_base_path",
-    "override_origin",
     "override_states",
     "project_overrides",
+    "resource_templates",
     "skeleton_overrides",
+    "template_records",
 ]
 
 P = PurePosixPath
@@ -82,14 +88,50 @@ def skeleton_overrides(texts: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def override_origin(root: Path, name: str) -> str:
-    """Which text renders template ``name`` in the project, as the manifest
-    records it: ``override:<sha256>`` or ``bundled:<sha256>``.
+def template_records(
+    root: Path,
+    templates: Mapping[PurePosixPath, str],
+    pending: Mapping[str, str] | None = None,
+) -> dict[PurePosixPath, TemplateRecord]:
+    """Which template renders each file of ``templates`` (file → template name)
+    in the project at ``root``: its override, or the bundled one.
+
+    Args:
+        root: The project.
+        templates: Each generated file → the name of its template.
+        pending: Override texts that replace the project's files of those
+            names (``scaffold upgrade`` renders with the merged overrides).
     """
-    own = root / OVERRIDES_DIR / name
-    if own.is_file():
-        return f"override:{digest(own.read_bytes())}"
-    return f"bundled:{digest((templates_root() / name).read_bytes())}"
+    pending = pending or {}
+    records = {}
+    for path, name in templates.items():
+        own = root / OVERRIDES_DIR / name
+        if name in pending:
+            record = TemplateRecord(
+                template=name, source="override", sha256=digest(pending[name])
+            )
+        elif own.is_file():
+            record = TemplateRecord(
+                template=name, source="override", sha256=digest(own.read_bytes())
+            )
+        else:
+            bundled = (templates_root() / name).read_bytes()
+            record = TemplateRecord(
+                template=name, source="bundled", sha256=digest(bundled)
+            )
+        records[path] = record
+    return records
+
+
+def resource_templates(manifest: Manifest) -> dict[PurePosixPath, str]:
+    """Each file of the manifest's resources → the name of its template."""
+    return {
+        path: f"resource/{name}"
+        for record in manifest.resources.values()
+        for name, path in resource_paths(
+            record.spec.names.module, record.spec.names.plural
+        ).items()
+    }
 
 
 class OverrideState(StrEnum):
