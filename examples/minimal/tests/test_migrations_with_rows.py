@@ -1,0 +1,181 @@
+"""The migrations keep the rows a database already holds.
+
+Every revision is applied in turn, and after each one a row goes into every
+table; at the head every row is still there. A revision that drops or
+rewrites rows it should keep, or that cannot run on a table holding rows
+(a required column without a value for them), fails here.
+"""
+
+import datetime as dt
+import re
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Uuid,
+    func,
+    inspect,
+    make_url,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.core.config import Settings
+from app.core.database import create_engine
+from tests.database import (
+    create_database_if_missing,
+    drop_database,
+    migration_database_url,
+)
+from tests.test_migrations import alembic_config, run
+
+#: ``name IN ('a', 'b')`` in an enum column's CHECK constraint.
+CHOICES = re.compile(r"\"?(\w+)\"?\s+IN\s*\(\s*'([^']*)'")
+
+
+@pytest.fixture
+async def rows_engine(settings: Settings, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new, empty database of its own, dropped after the test."""
+    url = migration_database_url(make_url(settings.database_url), tmp_path)
+    await drop_database(url)
+    await create_database_if_missing(url)
+    engine = create_engine(url.render_as_string(hide_password=False))
+    yield engine
+    await engine.dispose()
+    await drop_database(url)
+
+
+def revisions_in_order(connection: Connection) -> list[str]:
+    """Every revision id, from the first to the head."""
+    script = ScriptDirectory.from_config(alembic_config(connection))
+    return [revision.revision for revision in script.walk_revisions()][::-1]
+
+
+def upgrade_to(connection: Connection, revision: str) -> None:
+    """Apply the migrations up to ``revision``."""
+    command.upgrade(alembic_config(connection), revision)
+
+
+def sample(column: Column[Any], step: int, choices: dict[str, str]) -> Any:
+    """A value ``column`` accepts, distinct for each step."""
+    kind = column.type
+    if column.name in choices:
+        return choices[column.name]
+    if isinstance(kind, Uuid):
+        return uuid4()
+    if isinstance(kind, Boolean):
+        return True
+    if isinstance(kind, DateTime):
+        return dt.datetime.now(dt.UTC)
+    if isinstance(kind, Date):
+        return dt.date(2026, 1, 1) + dt.timedelta(days=step)
+    if isinstance(kind, Integer):
+        return step + 1
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return Decimal(step + 1)
+    if isinstance(kind, Float):
+        return float(step + 1)
+    if isinstance(kind, JSON):
+        return {}
+    if isinstance(kind, String) and column.primary_key:
+        return uuid4().hex  # a UUID key as SQLite stores it
+    return f"r{step}"
+
+
+def insert_rows(connection: Connection, step: int) -> dict[str, tuple[bool, int]]:
+    """Insert a row into every application table it can.
+
+    Returns:
+        For each table, whether it got a row, and how many it holds.
+    """
+    metadata = MetaData()
+    metadata.reflect(connection)
+    inspector = inspect(connection)
+    added: dict[str, object] = {}
+    for table in metadata.sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        choices = {
+            match[1]: match[2]
+            for check in inspector.get_check_constraints(table.name)
+            if (match := CHOICES.search(str(check["sqltext"])))
+        }
+        row = row_for(connection, table, step, choices, added)
+        if row is not None:
+            key = connection.execute(table.insert().values(row)).inserted_primary_key
+            added[table.name] = key[0] if key else None
+    return {
+        table.name: (
+            table.name in added,
+            connection.execute(select(func.count()).select_from(table)).scalar_one(),
+        )
+        for table in metadata.sorted_tables
+        if table.name != "alembic_version"
+    }
+
+
+def row_for(
+    connection: Connection,
+    table: Table,
+    step: int,
+    choices: dict[str, str],
+    added: dict[str, object],
+) -> dict[str, Any] | None:
+    """The row to insert into ``table``, or None if a reference has no target."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        foreign = next(iter(column.foreign_keys), None)
+        if foreign is not None:
+            target = foreign.column
+            value = (
+                added.get(target.table.name)
+                or connection.execute(select(target).limit(1)).scalar()
+            )
+            if value is None and not column.nullable:
+                return None
+            row[column.name] = value
+        elif column.server_default is None and not (
+            column.primary_key and isinstance(column.type, Integer)
+        ):
+            row[column.name] = sample(column, step, choices)
+    return row
+
+
+async def test_migrations_keep_the_rows_inserted_along_the_way(
+    rows_engine: AsyncEngine,
+) -> None:
+    # Given every revision applied in turn, with a row added after each
+    revisions = await run(rows_engine, revisions_in_order)
+    expected: dict[str, int] = {}
+    for step, revision in enumerate(revisions):
+        await run(rows_engine, partial(upgrade_to, revision=revision))
+        before = dict(expected)
+        found = await run(rows_engine, partial(insert_rows, step=step))
+
+        # Then every row inserted before this revision is still there
+        expected = {
+            name: before.get(name, 0) + int(inserted)
+            for name, (inserted, _) in found.items()
+        }
+        assert {name: count for name, (_, count) in found.items()} == expected, (
+            f"revision {revision} lost rows"
+        )
