@@ -303,13 +303,14 @@ def test_check_project_runs_the_tests_beside_the_other_checks(
     # was captured from the run in the background, and they are reported last
     assert [(result.check.name, result.ok) for result in results] == [
         ("migration history", True),
+        ("overrides", True),
         ("ruff format", True),
         ("ruff check", True),
         ("mypy", True),
         ("pytest", False),
     ]
-    assert "output of the tests" in results[4].output
-    assert "1 failed" in results[4].output
+    assert "output of the tests" in results[5].output
+    assert "1 failed" in results[5].output
     finished = [event[1] for event in reporter.events if event[0] == "check_finished"]
     assert finished == ["ruff format", "ruff check", "mypy", "pytest"]
     assert exit_code_for(results) == EXIT_CODES["tests"]

@@ -8,7 +8,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from scaffold.errors import ProjectError
-from scaffold.project.manifest import FORMAT, MANIFEST_FILE, Manifest, read_manifest
+from scaffold.project.manifest import (
+    FORMAT,
+    MANIFEST_FILE,
+    Manifest,
+    TemplateRecord,
+    read_manifest,
+)
 from scaffold.project.steps import UpgradeStep, parse_version, run_steps
 
 P = PurePosixPath
@@ -29,7 +35,7 @@ def write(root: Path, data: object) -> None:
 def test_a_new_manifest_records_the_current_format() -> None:
     data = json.loads(Manifest().dump())
 
-    assert data["format"] == FORMAT == 2
+    assert data["format"] == FORMAT == 3
     assert "skeleton_version" in data
 
 
@@ -43,6 +49,29 @@ def test_a_format_1_manifest_is_migrated_on_read(tmp_path: Path) -> None:
     assert manifest.files == FORMAT_1["files"]
     # and the next write stores the current format
     assert json.loads(manifest.dump())["format"] == FORMAT
+
+
+def test_a_format_2_manifest_reads_with_no_template_recorded(tmp_path: Path) -> None:
+    write(tmp_path, {**FORMAT_1, "format": 2, "skeleton_version": "0.2.0"})
+
+    manifest = read_manifest(tmp_path)
+
+    assert manifest.format == FORMAT
+    assert manifest.templates == {}
+    assert manifest.skeleton_version == "0.2.0"
+    record = TemplateRecord(
+        template="resource/service.py.jinja", source="override", sha256="1" * 64
+    )
+    written = json.loads(manifest.with_templates({P("app/x.py"): record}).dump())
+    assert written["templates"] == {
+        "app/x.py": {
+            "template": "resource/service.py.jinja",
+            "source": "override",
+            "sha256": "1" * 64,
+        }
+    }
+    gone = read_manifest(tmp_path).with_templates({P("app/x.py"): record})
+    assert gone.without_files(["app/x.py"]).templates == {}
 
 
 def test_recording_files_keeps_the_skeleton_version(tmp_path: Path) -> None:

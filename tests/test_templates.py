@@ -34,6 +34,8 @@ def test_eject_copies_the_template_and_records_its_hash(project: Path) -> None:
     bundled = bundled_templates()[SERVICE].read_text()
     assert (project / OVERRIDES_DIR / SERVICE).read_text() == bundled
     assert read_manifest(project).overrides == {SERVICE: digest(bundled)}
+    # and keeps the bundled text as the base of a later upgrade's merge
+    assert (project / ".scaffold/base/templates" / SERVICE).read_text() == bundled
     status = run_scaffold("templates", "status", cwd=project)
     assert status.returncode == 0
     assert status.stdout.split() == ["up", "to", "date", SERVICE]

@@ -27,6 +27,7 @@ from scaffold.project.layout import (
     job_paths,
 )
 from scaffold.project.manifest import JobRecord, digest, read_manifest
+from scaffold.project.overrides import template_records
 from scaffold.render.environment import render
 from scaffold.spec.naming import to_snake
 from scaffold.tools.check import CheckResult
@@ -154,8 +155,11 @@ def plan_job(root: Path, name: str) -> Plan:
     worker_recorded = manifest.files.get(WORKER_FILE)
     if worker_recorded is None or worker_recorded == digest(worker):
         own[P(WORKER_FILE)] = formatted[P(WORKER_FILE)]
-    updated = manifest.with_files(own).with_job(
-        name, JobRecord(files=(str(module), str(test)))
+    templates = {module: "job/job.py.jinja", test: "job/test_job.py.jinja"}
+    updated = (
+        manifest.with_files(own)
+        .with_job(name, JobRecord(files=(str(module), str(test))))
+        .with_templates(template_records(root, templates))
     )
     formatted[P(MANIFEST_FILE)] = updated.dump()
     existing = {path: _read(root, path) for path in formatted}

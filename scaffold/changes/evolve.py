@@ -140,6 +140,7 @@ def plan_evolution(
         maps=options.maps,
         relations=references,
         owner=view,
+        project=snapshot.root,
         sa_id="sa.Uuid()" if snapshot.id_type == "uuid" else "sa.Integer()",
     )
     if written.destructive and not options.allow_data_loss:

@@ -78,8 +78,16 @@ def _graph(revisions: dict[str, str]) -> RevisionGraph:
     return graph
 
 
-def plan_merge(revisions: dict[str, str], manifest: Manifest) -> tuple[Plan, str]:
+def plan_merge(
+    revisions: dict[str, str], manifest: Manifest, project: Path | None = None
+) -> tuple[Plan, str]:
     """Plan the revision that joins every head; write nothing.
+
+    Args:
+        revisions: Every revision file's name → its text.
+        manifest: The project's manifest.
+        project: The project, whose own ``merge_migration.py.jinja`` is used
+            if it overrides it.
 
     Returns:
         The plan (empty when there is one head, or a revision joining the
@@ -97,7 +105,7 @@ def plan_merge(revisions: dict[str, str], manifest: Manifest) -> tuple[Plan, str
         return Plan(()), f"{VERSIONS_DIR}/{existing.filename} joins the heads already"
     revision = merge_revision(graph, heads)
     path = P(f"{VERSIONS_DIR}/{revision.filename}")
-    text = render_template("merge_migration.py.jinja", m=revision)
+    text = render_template("merge_migration.py.jinja", project=project, m=revision)
     formatted = format_python({path: text})
     files = {path: formatted[path]}
     ops = [FileOp(path, formatted[path], Action.CREATE)]
@@ -257,7 +265,7 @@ def preview_history(
     root = find_project(project)
     revisions, manifest = _read(root)
     if command == "merge":
-        plan, summary = plan_merge(revisions, manifest)
+        plan, summary = plan_merge(revisions, manifest, root)
     else:
         applied = applied_revisions(root)
         if applied is None and len(read_graph(revisions).heads) > 1:

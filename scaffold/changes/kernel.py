@@ -24,6 +24,7 @@ from scaffold.project.layout import (
     model_path,
 )
 from scaffold.project.manifest import Manifest, base_path, digest
+from scaffold.project.overrides import resource_templates, template_records
 from scaffold.project.relations import Target
 from scaffold.project.snapshot import (
     ProjectSnapshot,
@@ -141,7 +142,16 @@ def record_generated(
 def state_ops(
     snapshot: ProjectSnapshot, manifest: Manifest, bases: dict[PurePosixPath, str]
 ) -> dict[PurePosixPath, str]:
-    """The new manifest and base copies, as files of the plan."""
+    """The new manifest and base copies, as files of the plan.
+
+    The manifest records the template that rendered each resource file.
+    """
+    own = {
+        path: name
+        for path, name in resource_templates(manifest).items()
+        if path in bases
+    }
+    manifest = manifest.with_templates(template_records(snapshot.root, own))
     files = {P(MANIFEST_FILE): manifest.dump()}
     files.update({base_path(path): text for path, text in bases.items()})
     return files

@@ -12,23 +12,30 @@ orphaned (it matches no bundled template: an error, never silently ignored).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.plan import Action, FileOp, Plan, write_op
 from scaffold.errors import UsageError
-from scaffold.project.answers import find_project
-from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
+from scaffold.project.answers import find_project, raw_answers
+from scaffold.project.layout import MANIFEST_FILE, OVERRIDES_DIR
 from scaffold.project.manifest import digest, read_manifest
+from scaffold.project.overrides import (
+    OverrideState,
+    OverrideStatus,
+    bundled_templates,
+    override_base_path,
+    override_states,
+)
+from scaffold.render.override_check import Failure, check_overrides
 
 __all__ = [
     "OVERRIDES_DIR",
     "OverrideState",
     "OverrideStatus",
     "bundled_templates",
+    "check_templates",
     "eject_template",
     "override_diff",
     "override_status",
@@ -36,60 +43,6 @@ __all__ = [
 ]
 
 P = PurePosixPath
-OVERRIDES_DIR = f"{STATE_DIR}/templates"
-#: The bundled template folders a project may override.
-_KINDS = ("resource", "job", "project/template")
-_SKIPPED = ("__pycache__", ".pyc", ".DS_Store")
-
-
-def bundled_templates() -> dict[str, Path]:
-    """Every bundled template a project may override: its name → its file."""
-    root = templates_root()
-    found = {}
-    for kind in _KINDS:
-        for path in sorted((root / kind).rglob("*")):
-            name = path.relative_to(root).as_posix()
-            if path.is_file() and not any(part in name for part in _SKIPPED):
-                found[name] = path
-    return found
-
-
-class OverrideState(StrEnum):
-    """How an override compares with the bundled template it overrides."""
-
-    UP_TO_DATE = "up to date"
-    STALE = "stale"
-    UNRECORDED = "unrecorded"
-    ORPHANED = "orphaned"
-
-
-@dataclass(frozen=True)
-class OverrideStatus:
-    """One override: its template name and its state."""
-
-    name: str
-    state: OverrideState
-
-    @property
-    def problem(self) -> str | None:
-        """What is wrong with it and how to fix it, if anything is."""
-        where = f"{OVERRIDES_DIR}/{self.name}"
-        if self.state is OverrideState.ORPHANED:
-            return (
-                f"{where} overrides no bundled template (see: scaffold templates "
-                "list); rename it to a bundled template's name, or remove it"
-            )
-        if self.state is OverrideState.STALE:
-            return (
-                f"{where}: the bundled template changed since it was ejected; "
-                f"compare with: scaffold templates diff {self.name}"
-            )
-        if self.state is OverrideState.UNRECORDED:
-            return (
-                f"{where} was not ejected by scaffold, so whether it is stale "
-                "cannot be told; eject it again (after moving it away) to record it"
-            )
-        return None
 
 
 def _find(project: Path) -> Path:
@@ -111,6 +64,11 @@ def _known(name: str) -> Path:
     return path
 
 
+def _text(root: Path, name: str) -> str | None:
+    path = root / override_base_path(name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def plan_eject(root: Path, name: str) -> Plan:
     """Plan copying bundled template ``name`` into the project; write nothing.
 
@@ -129,6 +87,7 @@ def plan_eject(root: Path, name: str) -> Plan:
     return Plan(
         (
             FileOp(target, source, Action.CREATE),
+            write_op(override_base_path(name), source, _text(root, name)),
             write_op(P(MANIFEST_FILE), updated.dump(), before),
         )
     )
@@ -148,24 +107,17 @@ def eject_template(
 def override_status(project: Path) -> tuple[Path, list[OverrideStatus]]:
     """Every override of the project, with its state."""
     root = _find(project)
-    overrides = root / OVERRIDES_DIR
-    recorded = read_manifest(root).overrides
-    bundled = bundled_templates()
-    found = []
-    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
-        if not path.is_file():
-            continue
-        name = path.relative_to(overrides).as_posix()
-        if name not in bundled:
-            state = OverrideState.ORPHANED
-        elif name not in recorded:
-            state = OverrideState.UNRECORDED
-        elif digest(bundled[name].read_bytes()) != recorded[name]:
-            state = OverrideState.STALE
-        else:
-            state = OverrideState.UP_TO_DATE
-        found.append(OverrideStatus(name, state))
-    return root, found
+    return root, override_states(root, read_manifest(root))
+
+
+def check_templates(project: Path) -> tuple[Path, list[Failure]]:
+    """Render every override of the project against fixture resources.
+
+    Returns:
+        The project's root, and every failure (none when all render and parse).
+    """
+    root = _find(project)
+    return root, check_overrides(root, raw_answers(root))
 
 
 def override_diff(name: str, *, project: Path) -> str:

@@ -24,12 +24,13 @@ from scaffold.changes.kernel import render_resource, wire, with_backups
 from scaffold.changes.regenerate import settle
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.changes.upgrade_merge import chain_revisions, settle_skeleton
+from scaffold.changes.upgrade_overrides import merge_overrides
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, conflict_error
 from scaffold.errors import MergeConflictError
 from scaffold.migrations.graph import read_graph
-from scaffold.project.answers import ANSWERS_FILE, find_project
+from scaffold.project.answers import find_project, raw_answers
 from scaffold.project.layout import (
     MANIFEST_FILE,
     MODELS_FILE,
@@ -39,9 +40,15 @@ from scaffold.project.layout import (
     templates_root,
 )
 from scaffold.project.manifest import base_path, digest
+from scaffold.project.overrides import (
+    resource_templates,
+    skeleton_overrides,
+    template_records,
+)
 from scaffold.project.skeleton import release_template, render_skeleton
 from scaffold.project.snapshot import ProjectSnapshot, read_snapshot
 from scaffold.project.steps import parse_version, run_steps
+from scaffold.render.environment import pending_overrides
 from scaffold.render.upgrade_revisions import release_versions
 from scaffold.tools.check import CheckResult
 from scaffold.tools.format import format_python
@@ -65,17 +72,6 @@ class Upgrade:
 
     plan: Plan
     notes: tuple[str, ...]
-
-
-def _raw_answers(root: Path) -> dict[str, object]:
-    import yaml
-
-    data = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
-    return {
-        key: value
-        for key, value in (data if isinstance(data, dict) else {}).items()
-        if not key.startswith("_")
-    }
 
 
 def _read(root: Path, paths: set[P]) -> dict[P, str]:
@@ -161,9 +157,12 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     """
     root = snapshot.root
     manifest = snapshot.manifest
-    answers = _raw_answers(root)
+    answers = raw_answers(root)
+    overrides = merge_overrides(root, manifest)
     new = render_skeleton(
-        templates_root() / "project", {**answers, "scaffold_version": __version__}
+        templates_root() / "project",
+        {**answers, "scaffold_version": __version__},
+        overrides=skeleton_overrides(overrides.texts),
     )
     bases, frozen = _bases(root, snapshot, answers)
     paths = set(new) | set(bases)
@@ -173,12 +172,16 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     theirs = _wired(snapshot, new)
     wired_bases = _wired(snapshot, bases)
     notes = [f"ran the {step.version} upgrade step" for step in ran]
+    notes += overrides.notes
 
     # A step's move leaves nothing at the old place.
     ops: list[FileOp] = [
-        FileOp(path, None, Action.DELETE, text)
-        for path, text in found.items()
-        if path not in ours and path not in new
+        *overrides.ops,
+        *(
+            FileOp(path, None, Action.DELETE, text)
+            for path, text in found.items()
+            if path not in ours and path not in new
+        ),
     ]
     paths |= set(ours)
     refused: list[P] = []
@@ -232,8 +235,9 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     # Every resource, regenerated against the new skeleton.
     pyproject = theirs.get(P("pyproject.toml"))
     rendered: dict[P, str] = {}
-    for record in manifest.resources.values():
-        rendered.update(render_resource(snapshot, record.spec))
+    with pending_overrides(root, overrides.texts):
+        for record in manifest.resources.values():
+            rendered.update(render_resource(snapshot, record.spec))
     rendered = format_python(rendered, pyproject=pyproject)
     for path, text in rendered.items():
         op = settle(path, text, snapshot, force=force, refused=refused)
@@ -249,7 +253,9 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     ):
         notes.append("pyproject.toml changed: run 'uv lock' and commit uv.lock")
 
-    upgraded = manifest.without_files(gone).with_files(recorded)
+    upgraded = overrides.recorded(manifest).without_files(gone).with_files(recorded)
+    own = {p: name for p, name in resource_templates(manifest).items() if p in rendered}
+    upgraded = upgraded.with_templates(template_records(root, own, overrides.texts))
     upgraded = upgraded.model_copy(update={"skeleton_version": __version__})
     state = {P(MANIFEST_FILE): upgraded.dump()}
     state.update({base_path(path): text for path, text in new.items()})

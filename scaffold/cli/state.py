@@ -105,7 +105,8 @@ def check(
     """Run a project's checks: format, lint, types, tests, migration round trip.
 
     Exits 0 when all pass; otherwise with the code of the first failed kind
-    of check: 3 format, 4 lint, 5 types, 6 tests, 7 migrations.
+    of check: 3 format, 4 lint, 5 types, 6 tests, 7 migrations, 8 template
+    overrides (one is orphaned).
     """
     from scaffold.cli.console import ConsoleReporter, print_results, results_json
     from scaffold.project.answers import find_project

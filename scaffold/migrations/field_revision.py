@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from scaffold.migrations.field_guards import narrows
 from scaffold.migrations.field_ops import column_steps
@@ -154,6 +155,7 @@ def field_revision(
     relations: Sequence[RelationView] = (),
     owner: ResourceView | None = None,
     sa_id: str = "sa.Uuid()",
+    project: Path | None = None,
 ) -> FieldRevision:
     """Write the revision that applies ``changes`` to ``table``.
 
@@ -168,6 +170,7 @@ def field_revision(
         relations: References added (a required one's target id for the
             existing rows is in ``backfill``, by the reference's name).
         owner: The resource's view, which ``relations`` belong to.
+        project: The project, whose own templates shape what they can.
         sa_id: The id column type of the project.
     """
     backfill = dict(backfill or {})
@@ -202,7 +205,7 @@ def field_revision(
     for relation in relations:
         fill = backfill.get(relation.name)
         added, removed = relation_steps(
-            table, relation, owner=owner, sa_id=sa_id, fill=fill
+            table, relation, owner=owner, sa_id=sa_id, fill=fill, project=project
         )
         up.extend(added)
         down.extend(removed)

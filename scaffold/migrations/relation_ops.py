@@ -7,6 +7,8 @@ table. ``downgrade()`` takes them away again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scaffold.migrations.sql_source import Steps, sql_literal, value_source, words
 from scaffold.render.environment import render_macro
 from scaffold.render.relation_model import RelationView
@@ -22,6 +24,7 @@ def relation_steps(
     owner: ResourceView | None,
     sa_id: str,
     fill: object = None,
+    project: Path | None = None,
 ) -> tuple[Steps, Steps]:
     """The upgrade and downgrade statements that add ``relation`` to ``table``.
 
@@ -29,6 +32,7 @@ def relation_steps(
         table: The referencing table.
         relation: The reference's view, as the create revision uses it.
         owner: The referencing resource's view (needed for a ``refs``).
+        project: The project, whose own templates shape the association table.
         sa_id: The id column type: ``sa.Uuid()`` or ``sa.Integer()``.
         fill: The target id existing rows get (a required ``ref``).
     """
@@ -36,7 +40,11 @@ def relation_steps(
     if relation.many and relation.association is not None and owner is not None:
         association = relation.association
         columns = render_macro(
-            "resource/_macros.jinja", "association_migration", relation, owner
+            "resource/_macros.jinja",
+            "association_migration",
+            relation,
+            owner,
+            project=project,
         )
         lines = "\n".join(f"        {line}" for line in columns.strip().splitlines())
         up.after.append(f'op.create_table(\n        "{association}",\n{lines}\n    )')

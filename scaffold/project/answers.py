@@ -86,3 +86,17 @@ def read_answers(root: Path) -> ProjectAnswers:
             "upgrade scaffold"
         )
     return ProjectAnswers(database, id_type, auth, jobs)
+
+
+def raw_answers(root: Path) -> dict[str, object]:
+    """Every answer the project recorded (Copier's own ``_`` keys left out), as
+    the project template is given them when the skeleton is rendered again.
+    """
+    import yaml
+
+    data = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
+    return {
+        key: value
+        for key, value in (data if isinstance(data, dict) else {}).items()
+        if not key.startswith("_")
+    }

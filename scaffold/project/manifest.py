@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -39,6 +39,7 @@ __all__ = [
     "JobRecord",
     "Manifest",
     "ResourceRecord",
+    "TemplateRecord",
     "base_path",
     "digest",
     "file_states",
@@ -52,7 +53,7 @@ __all__ = [
 P = PurePosixPath
 
 #: The manifest format this version writes.
-FORMAT = 2
+FORMAT = 3
 
 
 def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -64,9 +65,17 @@ def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "skeleton_version": data.get("scaffold_version", "0.1.0")}
 
 
+def _from_format_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 recorded no template per file: which template produced a file
+    generated before is unknown, and stays unrecorded until it is rendered again.
+    """
+    return {**data, "templates": data.get("templates", {})}
+
+
 #: Format N → the function that turns a format-N manifest into format N + 1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _from_format_1,
+    2: _from_format_2,
 }
 
 
@@ -134,6 +143,23 @@ class ResourceRecord(BaseModel):
     revision: str
 
 
+class TemplateRecord(BaseModel):
+    """The template that rendered a generated file.
+
+    Attributes:
+        template: Its name, e.g. ``resource/service.py.jinja``.
+        source: ``override`` (the project's ``.scaffold/templates/``) or
+            ``bundled`` (scaffold's own).
+        sha256: The SHA-256 of the template's text.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template: str
+    source: Literal["bundled", "override"]
+    sha256: str
+
+
 class JobRecord(BaseModel):
     """One background job added by ``scaffold add job``.
 
@@ -160,6 +186,8 @@ class Manifest(BaseModel):
         overrides: Template name → SHA-256 of the bundled template when the
             project ejected it to ``.scaffold/templates/`` (written only once
             one was ejected).
+        templates: Generated file → the template that rendered it last (a
+            resource's or a job's files).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -171,6 +199,7 @@ class Manifest(BaseModel):
     resources: dict[str, ResourceRecord] = {}
     jobs: dict[str, JobRecord] = {}
     overrides: dict[str, str] = {}
+    templates: dict[str, TemplateRecord] = {}
 
     def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
         """This manifest with ``files`` (path → generated text) recorded."""
@@ -182,7 +211,17 @@ class Manifest(BaseModel):
         """This manifest with ``paths`` no longer recorded as generated."""
         gone = {str(path) for path in paths}
         hashes = {path: sha for path, sha in self.files.items() if path not in gone}
-        return self._with_hashes(hashes)
+        templates = {
+            path: record for path, record in self.templates.items() if path not in gone
+        }
+        return self._with_hashes(hashes).model_copy(update={"templates": templates})
+
+    def with_templates(
+        self, records: Mapping[PurePosixPath, TemplateRecord]
+    ) -> Manifest:
+        """This manifest with the template that rendered each of ``records``."""
+        templates = {**self.templates, **{str(p): r for p, r in records.items()}}
+        return self.model_copy(update={"templates": dict(sorted(templates.items()))})
 
     def _with_hashes(self, hashes: dict[str, str]) -> Manifest:
         files = dict(sorted(hashes.items()))
@@ -225,7 +264,7 @@ class Manifest(BaseModel):
     def dump(self) -> str:
         """The manifest as stable, diff-friendly JSON text."""
         data = self.model_dump(mode="json", exclude_defaults=False)
-        for optional in ("jobs", "overrides"):
+        for optional in ("jobs", "overrides", "templates"):
             if not data[optional]:
                 del data[optional]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

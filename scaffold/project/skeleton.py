@@ -71,13 +71,25 @@ def release_template(version: str) -> Path | None:
 
 
 def render_skeleton(
-    template: Path, answers: Mapping[str, object]
+    template: Path,
+    answers: Mapping[str, object],
+    *,
+    overrides: Mapping[str, str] | None = None,
 ) -> dict[PurePosixPath, str]:
     """Every file the Copier template ``template`` renders with ``answers``.
 
     Only the answers the template asks for are given to it, so an older
     template renders a project that recorded newer answers as it did then.
+
+    Args:
+        template: A Copier template (holding ``copier.yml``).
+        answers: The project's answers.
+        overrides: The project's own files of the template: each name relative
+            to ``template`` (``template/app/main.py.jinja``) → its text. They
+            replace the template's files of the same name; a name the template
+            does not have is left out (``scaffold check`` reports it).
     """
+    import shutil
     import tempfile
 
     import yaml
@@ -86,7 +98,12 @@ def render_skeleton(
     questions = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
     data = {key: value for key, value in answers.items() if key in questions}
     with tempfile.TemporaryDirectory(prefix="scaffold-skeleton-") as scratch:
-        root = Path(scratch)
+        if overrides:
+            template = Path(shutil.copytree(template, Path(scratch) / "template"))
+            for name, text in overrides.items():
+                if (template / name).is_file():
+                    (template / name).write_text(text, encoding="utf-8")
+        root = Path(scratch) / "project"
         run_copy(
             str(template),
             root,

@@ -12,10 +12,11 @@ templates. A project without that directory renders exactly the bundled ones.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -26,6 +27,7 @@ from scaffold.render.literals import py_literal
 __all__ = [
     "ProjectLoader",
     "environment",
+    "pending_overrides",
     "render",
     "render_macro",
     "render_template",
@@ -59,6 +61,9 @@ class ProjectLoader(jinja2.BaseLoader):
     """
 
     def __init__(self, project: Path | None) -> None:
+        #: Texts that stand in for the project's files while a change that
+        #: rewrites them (``scaffold upgrade``) renders with their new text.
+        self.pending: dict[str, str] = {}
         self.overrides = None if project is None else overrides_dir(project)
         self.bundled = jinja2.FileSystemLoader(templates_root())
         self.own = (
@@ -66,6 +71,18 @@ class ProjectLoader(jinja2.BaseLoader):
         )
 
     def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template in self.pending:
+            return self.pending[template], None, lambda: False
+        source, filename, uptodate = self._find(environment, template)
+
+        def fresh() -> bool:
+            return (uptodate is None or uptodate()) and template not in self.pending
+
+        return source, filename, fresh
+
+    def _find(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if self.own is not None:
@@ -111,6 +128,19 @@ def _environment(project: Path | None) -> jinja2.Environment:
     result.filters["py"] = py_literal
     result.filters["pyjson"] = repr
     return result
+
+
+@contextmanager
+def pending_overrides(project: Path, texts: Mapping[str, str]) -> Iterator[None]:
+    """Render the project's overrides ``texts`` (name → text) instead of its
+    files of those names, inside the ``with`` block.
+    """
+    loader = cast(ProjectLoader, environment(project).loader)
+    loader.pending = dict(texts)
+    try:
+        yield
+    finally:
+        loader.pending = {}
 
 
 def environment(project: Path | None = None) -> jinja2.Environment:

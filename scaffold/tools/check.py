@@ -14,12 +14,12 @@ import shlex
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.engine.events import NullReporter, Reporter
-from scaffold.errors import CheckFailedError, ProjectError
+from scaffold.errors import CheckFailedError
 from scaffold.tools.migration_check import ROUND_TRIP_RERUN, ROUND_TRIP_SCRIPT
+from scaffold.tools.prechecks import history_check, overrides_check
 from scaffold.tools.process import (
     DEFAULT_TIMEOUT,
     finish_tool,
@@ -29,6 +29,7 @@ from scaffold.tools.process import (
     tool_environment,
     uv_binary,
 )
+from scaffold.tools.results import Check, CheckResult
 
 __all__ = [
     "Check",
@@ -36,6 +37,7 @@ __all__ = [
     "check_project",
     "exit_code_for",
     "history_check",
+    "overrides_check",
     "prepare_environment",
     "project_checks",
     "raise_for_failures",
@@ -53,34 +55,14 @@ _SUMMARY_LAST = frozenset({"pytest", "alembic round trip"})
 
 
 #: The exit code of ``scaffold check`` per kind of check (first failure wins).
-EXIT_CODES = {"format": 3, "lint": 4, "types": 5, "tests": 6, "migrations": 7}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One check: a name for people, its kind and the command run in the project."""
-
-    name: str
-    argv: tuple[str, ...]
-    kind: str = "tests"
-    #: What a user types to run it by hand, when that is not ``uv run`` argv.
-    rerun_command: str | None = None
-
-    @property
-    def rerun(self) -> str:
-        """The command a user types to run this check by hand."""
-        return self.rerun_command or shlex.join(("uv", "run", *self.argv))
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What one check did."""
-
-    check: Check
-    ok: bool
-    returncode: int
-    seconds: float
-    output: str
+EXIT_CODES = {
+    "format": 3,
+    "lint": 4,
+    "types": 5,
+    "tests": 6,
+    "migrations": 7,
+    "templates": 8,
+}
 
 
 def project_checks(*, migrations: bool = False) -> list[Check]:
@@ -247,7 +229,11 @@ def check_project(
             output=log,
         )
         try:
-            results = [history, *run_checks(root, static, env=env, reporter=reporter)]
+            results = [
+                history,
+                overrides_check(root),
+                *run_checks(root, static, env=env, reporter=reporter),
+            ]
             if on_sqlite or (db_url or "").startswith("sqlite"):
                 url = f"sqlite+aiosqlite:///{Path(scratch) / 'migrations.db'}"
                 round_trip = run_checks(
@@ -268,31 +254,6 @@ def check_project(
         reporter.check_finished(tests.name, ok=ok, seconds=seconds)
         results.append(CheckResult(tests, ok, finished.returncode, seconds, log.read()))
     return results + round_trip
-
-
-def history_check(root: Path) -> CheckResult:
-    """The migration history has one head and no missing parent.
-
-    Read from the revision files, before any tool runs: a failure names each
-    problem with its fix (``scaffold migrations merge`` for several heads).
-    """
-    from scaffold.migrations.graph import read_graph
-    from scaffold.project.layout import VERSIONS_DIR
-
-    started = time.perf_counter()
-    revisions = {
-        path.name: path.read_text(encoding="utf-8")
-        for path in sorted((root / VERSIONS_DIR).glob("*.py"))
-    }
-    try:
-        problems = read_graph(revisions).problems()
-    except ProjectError as exc:
-        problems = list(exc.problems)
-    check = Check("migration history", (), "migrations", "scaffold check")
-    seconds = time.perf_counter() - started
-    return CheckResult(
-        check, not problems, 1 if problems else 0, seconds, "\n".join(problems)
-    )
 
 
 def exit_code_for(results: Sequence[CheckResult]) -> int:
