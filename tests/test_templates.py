@@ -98,3 +98,22 @@ def test_diff_of_a_template_not_ejected_says_how(project: Path) -> None:
 
     assert result.returncode == 2
     assert f"scaffold templates eject {SERVICE}" in result.stderr
+
+
+def test_every_skeleton_file_records_the_template_that_rendered_it(
+    project: Path,
+) -> None:
+    # Given a new project (its skeleton only)
+    manifest = read_manifest(project)
+
+    # Then each generated file names its bundled template, with that
+    # template's hash, conditions of its file name included
+    assert set(manifest.templates) == set(manifest.files)
+    bundled = bundled_templates()
+    for path, record in manifest.templates.items():
+        assert record.source == "bundled", path
+        assert record.template in bundled, path
+        assert record.sha256 == digest(bundled[record.template].read_bytes()), path
+    auth = manifest.templates["app/services/auth.py"].template
+    assert auth == "project/template/app/services/{% if auth %}auth.py{% endif %}"
+    assert manifest.templates["app/main.py"].template.endswith("main.py.jinja")

@@ -29,6 +29,7 @@ from scaffold.project.answers import IdType
 from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
 from scaffold.project.local_env import write_local_env
 from scaffold.project.manifest import Manifest, base_path
+from scaffold.project.overrides import skeleton_templates, template_records
 from scaffold.tools.check import CheckResult
 from scaffold.tools.lock import lock_dependencies
 
@@ -214,7 +215,11 @@ def _render_into(directory: Path, request: ProjectRequest) -> None:
         PurePosixPath(path.as_posix()): (directory / path).read_text(encoding="utf-8")
         for path in _files_under(directory)
     }
-    manifest = Manifest(files={}, resources={}).with_files(generated)
+    manifest = (
+        Manifest(files={}, resources={})
+        .with_files(generated)
+        .with_templates(template_records(directory, skeleton_templates(generated)))
+    )
     (directory / STATE_DIR).mkdir()
     (directory / MANIFEST_FILE).write_text(manifest.dump(), encoding="utf-8")
     # The skeleton as generated: the common ancestor of ``scaffold upgrade``.

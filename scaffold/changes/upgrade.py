@@ -43,6 +43,7 @@ from scaffold.project.manifest import base_path, digest
 from scaffold.project.overrides import (
     resource_templates,
     skeleton_overrides,
+    skeleton_templates,
     template_records,
 )
 from scaffold.project.skeleton import release_template, render_skeleton
@@ -255,6 +256,7 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
 
     upgraded = overrides.recorded(manifest).without_files(gone).with_files(recorded)
     own = {p: name for p, name in resource_templates(manifest).items() if p in rendered}
+    own.update(skeleton_templates(new))
     upgraded = upgraded.with_templates(template_records(root, own, overrides.texts))
     upgraded = upgraded.model_copy(update={"skeleton_version": __version__})
     state = {P(MANIFEST_FILE): upgraded.dump()}

@@ -11,7 +11,8 @@ unrecorded, orphaned) and where its merge base is kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,7 @@ __all__ = [
     "project_overrides",
     "resource_templates",
     "skeleton_overrides",
+    "skeleton_templates",
     "template_records",
 ]
 
@@ -41,6 +43,8 @@ P = PurePosixPath
 SKELETON = "project/template"
 KINDS = ("resource", "job", SKELETON)
 _SKIPPED = ("__pycache__", ".pyc", ".DS_Store")
+#: A Copier condition in a template's file name: ``{% if auth %}auth.py{% endif %}``.
+_CONDITION = re.compile(r"\{% if \w+ %\}(.*?)\{% endif %\}")
 
 
 def bundled_templates() -> dict[str, Path]:
@@ -132,6 +136,29 @@ def resource_templates(manifest: Manifest) -> dict[PurePosixPath, str]:
             record.spec.names.module, record.spec.names.plural
         ).items()
     }
+
+
+def skeleton_templates(
+    files: Iterable[PurePosixPath],
+) -> dict[PurePosixPath, str]:
+    """Each of ``files`` that the project template renders → its template's name.
+
+    A template's name is its path under the templates root with Copier's
+    conditions written out
+    (``project/template/app/{% if auth %}auth.py{% endif %}``); the file it
+    renders drops them and its ``.jinja`` suffix.
+    """
+    wanted = set(files)
+    root = templates_root() / SKELETON
+    names = {}
+    for template in sorted(root.rglob("*")):
+        if not template.is_file():
+            continue
+        relative = template.relative_to(root).as_posix()
+        rendered = _CONDITION.sub(r"\1", relative).removesuffix(".jinja")
+        if P(rendered) in wanted:
+            names[P(rendered)] = f"{SKELETON}/{relative}"
+    return names
 
 
 class OverrideState(StrEnum):
