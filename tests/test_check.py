@@ -303,7 +303,7 @@ def test_check_project_runs_the_tests_beside_the_other_checks(
     # was captured from the run in the background, and they are reported last
     assert [(result.check.name, result.ok) for result in results] == [
         ("migration history", True),
-        ("overrides", True),
+        ("template overrides", True),
         ("ruff format", True),
         ("ruff check", True),
         ("mypy", True),
