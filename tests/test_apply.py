@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
 
 from scaffold.engine import apply as apply_module
-from scaffold.engine.apply import apply_plan, safe_target
+from scaffold.engine.apply import apply_plan, journal_session, recover, safe_target
 from scaffold.engine.events import RecordingReporter
 from scaffold.engine.plan import Action, Plan, plan_files
 from scaffold.errors import ProjectError, ScaffoldError
+from scaffold.project.layout import JOURNAL_DIR
 from scaffold.tools.format import format_python
 from tests.conftest import tree_digest
 
@@ -187,3 +189,59 @@ def test_existing_permissions_are_kept(tmp_path: Path) -> None:
     apply_plan(root, three_file_plan(root))
 
     assert router.stat().st_mode & 0o777 == 0o640
+
+
+def second_plan(root: Path) -> Plan:
+    """A plan that edits again a file the first plan wrote, and adds one."""
+    rendered = {
+        P("app/api/router.py"): "routes = ['books', 'tags']\n",
+        P("app/models/tag.py"): "class Tag:\n    pass\n",
+    }
+    existing = {path: _read(root / path) for path in rendered}
+    return plan_files(rendered, existing, may_modify=[P("app/api/router.py")])
+
+
+def test_a_failure_in_a_session_undoes_every_plan_applied_in_it(
+    tmp_path: Path,
+) -> None:
+    # Given two plans applied in one session, the second after the first
+    root = project(tmp_path)
+    before = tree_digest(root)
+
+    # When something fails after both are written
+    with pytest.raises(ProjectError, match="later step"), journal_session(root):
+        apply_plan(root, three_file_plan(root))
+        apply_plan(root, second_plan(root))
+        assert (root / "app/models/tag.py").is_file()
+        raise ProjectError("a later step failed")
+
+    # Then both are undone: the router has its text from before the first
+    assert tree_digest(root) == before
+    assert (root / "app/api/router.py").read_text() == "routes = []\n"
+
+
+def test_a_kept_error_keeps_the_writes_and_a_kill_leaves_one_journal(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    before = tree_digest(root)
+
+    # A kept error (a merge conflict, say) keeps what was written
+    with pytest.raises(ProjectError), journal_session(root, keep=(ProjectError,)):
+        apply_plan(root, three_file_plan(root))
+        raise ProjectError("conflict markers written")
+    assert (root / "app/models/book.py").is_file()
+    assert not (root / JOURNAL_DIR).exists()
+
+    # A run killed inside a session leaves one journal; recover undoes it all
+    restore = tree_digest(root)
+    left = tmp_path / "left-by-the-kill"
+    with journal_session(root):
+        apply_plan(root, second_plan(root))
+        apply_plan(root, second_plan(root))  # nothing left to change
+        shutil.copytree(root / JOURNAL_DIR, left)
+    shutil.copytree(left, root / JOURNAL_DIR)
+    with pytest.raises(ProjectError, match="scaffold recover"):
+        apply_plan(root, second_plan(root))
+    recover(root)
+    assert tree_digest(root) == restore != before

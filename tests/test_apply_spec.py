@@ -116,3 +116,23 @@ def test_apply_gives_the_files_the_field_commands_give(
             for path in (by_commands / folder).rglob("*.py")
         }
         assert ours == theirs
+
+
+def test_a_refused_step_leaves_none_of_the_others_written(applied: Path) -> None:
+    # Given a file that adds a resource and drops a column of another, which
+    # needs --allow-data-loss
+    (applied / "dropping.yaml").write_text(
+        SPEC.replace("      pages: int?\n", "")
+        + "  - name: tag\n    fields:\n      label: str(50)\n"
+    )
+    before = tree_digest(applied)
+
+    # When it is applied without the flag
+    result = run_scaffold("apply", "dropping.yaml", "--no-check", cwd=applied)
+
+    # Then the drop is refused, and the tag added before it is undone too
+    assert result.returncode == 2, result.stderr
+    assert "--allow-data-loss" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(applied) == before
+    assert "tag" not in read_manifest(applied).resources

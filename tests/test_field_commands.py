@@ -220,3 +220,43 @@ def test_every_revision_passes_the_projects_ruff(with_book: Path) -> None:
             (ruff_binary(), *step, "--no-cache", *versions), cwd=with_book
         )
         assert process.returncode == 0, process.stdout
+
+
+def flags_of(project: Path) -> dict[str, tuple[bool, bool, bool]]:
+    spec = read_manifest(project).resources["book"].spec
+    return {f.name: (f.filterable, f.sortable, f.searchable) for f in spec.fields}
+
+
+def test_alter_keeps_the_recorded_list_flags(
+    tmp_path: Path, base_project: Path
+) -> None:
+    # Given a book whose title is filterable and not searchable, unlike the
+    # defaults (as a spec file's explicit lists make it)
+    project = Path(shutil.copytree(base_project, tmp_path / "shop"))
+    spec = parse_cli_resource(BOOK[0], BOOK[1:])
+    fields = tuple(
+        f.model_copy(update={"filterable": True, "searchable": False})
+        if f.name == "title"
+        else f
+        for f in spec.fields
+    )
+    add_resources(
+        [spec.model_copy(update={"fields": fields})], project=project, check=False
+    )
+
+    # When the title gets longer and the page count becomes a string
+    result = run_scaffold(
+        "alter", "field", "book", "title:str(300)", "pages:str(20)?",
+        "--allow-data-loss", "--no-check",
+        cwd=project,
+    )  # fmt: skip
+
+    # Then the title keeps its flags, and pages, which could not be searched
+    # as an int, takes the default of its new type; the code follows
+    assert result.returncode == 0, result.stderr
+    flags = flags_of(project)
+    assert flags["title"] == (True, True, False)
+    assert flags["pages"] == (False, True, True)
+    query = (project / "app/schemas/book.py").read_text().split("class BookQuery")[1]
+    assert "\n    title: list[TitleField] | None = Field(" in query
+    assert "Case-insensitive search in pages." in query

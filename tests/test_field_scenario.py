@@ -19,7 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.tools.check import prepare_environment, tool_environment, uv_binary
+from scaffold.tools.check import (
+    prepare_environment,
+    project_checks,
+    run_checks,
+    tool_environment,
+    uv_binary,
+)
 from scaffold.tools.format import ruff_binary
 from tests.conftest import POSTGRES_URL, postgres_database
 from tests.e2e import run_scaffold
@@ -276,3 +282,35 @@ def test_after_every_field_command_the_project_passes_its_checks(
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert SERVICE_EDIT in (project / "app/services/book.py").read_text()
+
+
+def test_removing_a_changed_resource_writes_a_drop_that_downgrades(
+    synced_project: Path, tmp_path: Path
+) -> None:
+    # Given the book with a field added and another renamed since it was created
+    project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
+    for command in (
+        ["add", "field", "book", "isbn:str(13)", "--backfill", "unknown"],
+        ["rename", "field", "book", "title", "name"],
+    ):
+        result = run_scaffold(*command, "--no-check", cwd=project)
+        assert result.returncode == 0, result.stderr
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
+
+    # When the book is removed
+    removed = run_scaffold("remove", "resource", "book", "--no-check", cwd=project)
+
+    # Then the drop revision's downgrade recreates the table as it is now
+    assert removed.returncode == 0, removed.stderr
+    drop = next((project / "alembic/versions").glob("*_drop_books_table.py"))
+    downgrade = drop.read_text().split("def downgrade")[1]
+    assert 'sa.Column("isbn", sa.String(length=13), nullable=False)' in downgrade
+    assert 'sa.Column("name", sa.String(length=100), nullable=False)' in downgrade
+    assert '"title"' not in downgrade
+    # And the whole history goes up, down to base and up again, with no drift
+    url = f"sqlite+aiosqlite:///{tmp_path / 'round_trip.db'}"
+    (round_trip,) = run_checks(
+        project, project_checks(migrations=True)[-1:], env={"DATABASE_URL": url}
+    )
+    assert round_trip.ok, round_trip.output

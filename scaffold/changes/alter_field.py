@@ -17,6 +17,7 @@ from scaffold.changes.field_rules import FieldOptions, parse_fields
 from scaffold.errors import SpecError, UsageError
 from scaffold.spec import ResourceSpec
 from scaffold.spec.backfill import backfill_value
+from scaffold.spec.flags import keep_list_flags
 
 __all__ = ["preview_alter_fields"]
 
@@ -65,7 +66,10 @@ def preview_alter_fields(
                     for field in missing
                 )
             )
-        fields = tuple(altered.get(f.name, f) for f in spec.fields)
+        fields = tuple(
+            keep_list_flags(f, altered[f.name]) if f.name in altered else f
+            for f in spec.fields
+        )
         values = {
             field.name: backfill_value(field, backfill)
             for field in altered.values()

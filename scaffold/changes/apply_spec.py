@@ -7,8 +7,9 @@ marks a rename, which is never guessed) or the same (left alone). Resources
 the manifest records and the file does not list are removed only with
 ``--prune``. Running it again changes nothing.
 
-Each step is a transaction of its own (the resources first, then each
-evolution, then the removals); the project's checks run once, at the end.
+The steps (the resources first, then each evolution, then the removals) are
+one transaction: if one fails, none of them is left written. The project's
+checks run once, at the end.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scaffold.changes.add_resource import add_resources
 from scaffold.changes.evolve import evolve, plan_evolution
 from scaffold.changes.field_rules import FieldOptions
 from scaffold.changes.remove_resource import remove_resources
-from scaffold.changes.transaction import guard, verify
+from scaffold.changes.transaction import all_or_nothing, guard, verify
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.project.access import with_rules
 from scaffold.project.answers import find_project
@@ -127,7 +128,7 @@ def apply_spec(
     allow_dirty: bool = False,
     reporter: Reporter | None = None,
 ) -> tuple[CheckResult, ...]:
-    """Carry out ``plan``: add, then evolve, then remove; check once at the end.
+    """Carry out ``plan``, all or nothing: add, evolve, remove; then check.
 
     Raises:
         UsageError: An evolution breaks a data rule (see the field commands).
@@ -136,31 +137,32 @@ def apply_spec(
     """
     reporter = reporter or NullReporter()
     root = plan.root
-    if plan.add:
-        reporter.stage(f"Adding {', '.join(s.names.singular for s in plan.add)}")
-        add_resources(
-            plan.add, project=root, check=False, allow_dirty=allow_dirty,
-            reporter=reporter,
-        )  # fmt: skip
-    for spec, renames in plan.evolve:
-        reporter.stage(f"Changing {spec.names.singular}")
-        snapshot = read_snapshot(root, [spec])
-        record = snapshot.manifest.resources[spec.names.singular]
-        evolution = plan_evolution(
-            snapshot,
-            record,
-            spec,
-            FieldOptions(renames=renames, allow_data_loss=allow_data_loss),
-            title=f"Change {spec.names.table} as {plan.source.name} says",
-            command=f"scaffold apply {plan.source}",
-        )
-        guard(root, evolution.plan, allow_dirty=allow_dirty)
-        evolve(evolution, check=False, reporter=reporter)
-    if plan.remove:
-        remove_resources(
-            plan.remove, project=root, check=False, allow_dirty=allow_dirty,
-            reporter=reporter,
-        )  # fmt: skip
+    with all_or_nothing(root):
+        if plan.add:
+            reporter.stage(f"Adding {', '.join(s.names.singular for s in plan.add)}")
+            add_resources(
+                plan.add, project=root, check=False, allow_dirty=allow_dirty,
+                reporter=reporter,
+            )  # fmt: skip
+        for spec, renames in plan.evolve:
+            reporter.stage(f"Changing {spec.names.singular}")
+            snapshot = read_snapshot(root, [spec])
+            record = snapshot.manifest.resources[spec.names.singular]
+            evolution = plan_evolution(
+                snapshot,
+                record,
+                spec,
+                FieldOptions(renames=renames, allow_data_loss=allow_data_loss),
+                title=f"Change {spec.names.table} as {plan.source.name} says",
+                command=f"scaffold apply {plan.source}",
+            )
+            guard(root, evolution.plan, allow_dirty=allow_dirty)
+            evolve(evolution, check=False, reporter=reporter)
+        if plan.remove:
+            remove_resources(
+                plan.remove, project=root, check=False, allow_dirty=allow_dirty,
+                reporter=reporter,
+            )  # fmt: skip
     if not (plan.add or plan.evolve or plan.remove):
         return ()
     return verify(root, check=check, reporter=reporter)

@@ -24,11 +24,14 @@ from scaffold.engine.plan import Action, FileOp, Plan, write_op
 from scaffold.errors import SpecError
 from scaffold.migrations.graph import read_graph
 from scaffold.migrations.revision import (
+    Revision,
+    RevisionParts,
     current_head,
     generation_time,
     new_revision,
     revision_parts,
 )
+from scaffold.project.access import resolved_targets
 from scaffold.project.layout import (
     MANIFEST_FILE,
     MODELS_FILE,
@@ -41,6 +44,7 @@ from scaffold.project.manifest import ResourceRecord, base_path, digest, find_re
 from scaffold.project.relations import Target, order_resources
 from scaffold.project.snapshot import ProjectSnapshot, read_recorded
 from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
 from scaffold.spec.naming import resource_names
 from scaffold.tools.check import (
     CheckResult,
@@ -51,6 +55,7 @@ from scaffold.tools.format import format_python
 __all__ = ["RemoveResult", "applied_revisions", "plan_removal", "remove_resources"]
 
 P = PurePosixPath
+_UTC_NOW = "UtcNow()"
 
 # Run with the project's own interpreter: reads the revisions applied to the
 # database its settings point at, without creating a SQLite file that is not
@@ -189,7 +194,7 @@ def plan_removal(
             resource=names_.singular,
             created=record.revision,
             m=revision,
-            parts=revision_parts(source),
+            parts=_head_table_parts(snapshot, record, source),
         )
         revisions[revision.filename] = text
         ops.append(FileOp(path, text, Action.CREATE))
@@ -229,6 +234,33 @@ def plan_removal(
     )
     plan = with_backups(Plan(tuple(ops)), snapshot.manifest)
     return Removal(plan, tuple(notes))
+
+
+def _head_table_parts(
+    snapshot: ProjectSnapshot,
+    record: ResourceRecord,
+    created: str,
+) -> RevisionParts:
+    """How to create ``record``'s table as it is at the head, and drop it.
+
+    Rendered from the recorded spec, as ``scaffold add resource`` renders the
+    create revision, rather than copied from that revision: field commands may
+    have changed the table since it was created (``created``, the source of
+    the revision that did, tells which server default its timestamps use).
+    """
+    spec = record.spec
+    targets = resolved_targets([spec], snapshot.files, snapshot.manifest, snapshot.auth)
+    view = build_view(
+        spec, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
+    )
+    text = render_template(
+        "migration.py.jinja",
+        project=snapshot.root,
+        r=view,
+        m=Revision(record.revision, None, "", P(record.migration).name),
+        utc_now=_UTC_NOW in created,
+    )
+    return revision_parts(text)
 
 
 def _delete(

@@ -8,21 +8,24 @@ A change is planned in full first (nothing written), then:
    then the project's checks prove the result.
 
 ``new project`` writes through Copier rather than a plan, so it uses
-:func:`verify` alone for its last step.
+:func:`verify` alone for its last step. A command made of several changes
+(``apply``) runs them inside :func:`all_or_nothing`, under one journal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from scaffold.engine.apply import apply_plan
+from scaffold.engine.apply import apply_plan, journal_session
 from scaffold.engine.events import Reporter
 from scaffold.engine.plan import Plan
 from scaffold.engine.vcs import ensure_committed
+from scaffold.errors import MergeConflictError
 from scaffold.tools.check import CheckResult, check_project, raise_for_failures
 
-__all__ = ["carry_out", "guard", "verify"]
+__all__ = ["all_or_nothing", "carry_out", "guard", "verify"]
 
 
 def guard(root: Path, plan: Plan, *, allow_dirty: bool) -> Plan:
@@ -93,3 +96,16 @@ def carry_out(
     if settle is not None and not settle(plan):
         return ()
     return verify(root, check=check, reporter=reporter)
+
+
+@contextmanager
+def all_or_nothing(root: Path) -> Iterator[None]:
+    """Make every :func:`carry_out` inside the block one change: all or nothing.
+
+    The plans share one journal: a failure or an interrupt in any of them
+    undoes them all, a killed run leaves one journal for ``scaffold recover``.
+    A merge conflict keeps what was written, markers included, as it does for
+    a single change. Run the checks after the block.
+    """
+    with journal_session(root, keep=(MergeConflictError,)):
+        yield

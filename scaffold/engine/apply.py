@@ -17,7 +17,9 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffold.engine.events import NullReporter, Reporter
@@ -30,12 +32,25 @@ __all__ = [
     "Recovery",
     "apply_plan",
     "ensure_no_journal",
+    "journal_session",
     "process_umask",
     "recover",
     "safe_target",
 ]
 
 _JOURNAL_FILE = "journal.json"
+
+
+@dataclass
+class _Session:
+    """One journal kept open over several plans (see :func:`journal_session`)."""
+
+    entries: list[_Entry] = field(default_factory=list)
+    created_dirs: list[str] = field(default_factory=list)
+
+
+# Project root → the journal session open on it.
+_SESSIONS: dict[Path, _Session] = {}
 
 
 def safe_target(root: Path, relative: str | os.PathLike[str]) -> Path:
@@ -103,6 +118,8 @@ def ensure_no_journal(root: Path) -> None:
     Raises:
         ProjectError: A journal from a killed run is present.
     """
+    if root.resolve() in _SESSIONS:
+        return  # the journal is this run's own
     if (root / JOURNAL_DIR / _JOURNAL_FILE).is_file():
         raise ProjectError(
             f"a previous scaffold run on {root} was killed part-way and left "
@@ -112,12 +129,23 @@ def ensure_no_journal(root: Path) -> None:
 
 
 def _write_journal(root: Path, plan: Plan) -> list[_Entry]:
-    """Record every file ``plan`` changes, and the directories it creates."""
+    """Record every file ``plan`` changes, and the directories it creates.
+
+    In a :func:`journal_session`, the plan's files are added to the session's
+    journal; a file it recorded already keeps its first copy.
+    """
     journal = _journal_path(root)
-    created_dirs = [str(path.relative_to(root)) for path in _missing_dirs(root, plan)]
-    journal.mkdir(parents=True)
-    entries = []
-    for number, op in enumerate(plan.changes):
+    session = _SESSIONS.get(root, _Session())
+    created_dirs = session.created_dirs + [
+        str(path.relative_to(root)) for path in _missing_dirs(root, plan)
+    ]
+    journal.mkdir(parents=True, exist_ok=root in _SESSIONS)
+    entries = list(session.entries)
+    recorded = {entry.path for entry in entries}
+    for op in plan.changes:
+        if str(op.path) in recorded:
+            continue
+        number = len(entries)
         target = safe_target(root, op.path)
         backup = mode = None
         if target.is_file():
@@ -130,7 +158,45 @@ def _write_journal(root: Path, plan: Plan) -> list[_Entry]:
         "created_dirs": created_dirs,
     }
     _write_atomically(journal / _JOURNAL_FILE, json.dumps(record, indent=2).encode())
+    session.entries, session.created_dirs = entries, created_dirs
     return entries
+
+
+@contextmanager
+def journal_session(
+    root: Path, *, keep: tuple[type[BaseException], ...] = ()
+) -> Iterator[None]:
+    """Apply every plan inside the block under one journal: all or nothing.
+
+    A failure or an interrupt inside the block plays the journal back, undoing
+    every plan applied in it; ``keep`` exceptions (a merge conflict, whose
+    markers are meant to stay) keep what was written. A killed run leaves the
+    journal for ``scaffold recover``, as a single plan does.
+    """
+    root = root.resolve()
+    ensure_no_journal(root)
+    _SESSIONS[root] = _Session()
+    try:
+        yield
+    except BaseException as exc:
+        session = _SESSIONS.pop(root, None)
+        if session is None or not (_journal_path(root) / _JOURNAL_FILE).is_file():
+            raise
+        if isinstance(exc, keep):
+            _remove_journal(root)
+            raise
+        with shielded():
+            recover(root)
+        count = len(session.entries)
+        note_undone(
+            exc,
+            f"rolled back the change to {count} file{'s' if count != 1 else ''}: "
+            "the project is as it was",
+        )
+        raise
+    _SESSIONS.pop(root)
+    if _journal_path(root).is_dir():
+        _remove_journal(root)
 
 
 def _missing_dirs(root: Path, plan: Plan) -> list[Path]:
@@ -234,25 +300,16 @@ def apply_plan(
     reporter = reporter or NullReporter()
     root = root.resolve()
     ensure_no_journal(root)
-    targets = [(op, safe_target(root, op.path)) for op in plan.ops]
+    for op in plan.ops:
+        safe_target(root, op.path)
     if not plan.changes:
-        for op, _ in targets:
-            reporter.wrote(op.action.value, Path(op.path))
-        return []
-    written = []
+        return _write_plan(root, plan, reporter)
+    if root in _SESSIONS:
+        _write_journal(root, plan)
+        return _write_plan(root, plan, reporter)
     try:
         _write_journal(root, plan)
-        for op, target in targets:
-            if op.action in (Action.IDENTICAL, Action.KEEP):
-                reporter.wrote(op.action.value, Path(op.path))
-                continue
-            if op.content is None:
-                target.unlink(missing_ok=True)
-            else:
-                _write_atomically(target, op.content.encode())
-            written.append(target)
-            reporter.wrote(op.action.value, Path(op.path))
-        _prune_empty_parents(root, [t for op, t in targets if op.content is None])
+        written = _write_plan(root, plan, reporter)
     except BaseException as exc:
         with shielded():
             recover(root)
@@ -264,6 +321,24 @@ def apply_plan(
         )
         raise
     _remove_journal(root)
+    return written
+
+
+def _write_plan(root: Path, plan: Plan, reporter: Reporter) -> list[Path]:
+    """Write ``plan``'s changes (journalled already); report every file."""
+    targets = [(op, safe_target(root, op.path)) for op in plan.ops]
+    written = []
+    for op, target in targets:
+        if op.action in (Action.IDENTICAL, Action.KEEP):
+            reporter.wrote(op.action.value, Path(op.path))
+            continue
+        if op.content is None:
+            target.unlink(missing_ok=True)
+        else:
+            _write_atomically(target, op.content.encode())
+        written.append(target)
+        reporter.wrote(op.action.value, Path(op.path))
+    _prune_empty_parents(root, [t for op, t in targets if op.content is None])
     return written
 
 

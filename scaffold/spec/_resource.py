@@ -15,6 +15,7 @@ from scaffold.spec._models import Access, FieldSpec, ResourceSpec, Rule
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
+from scaffold.spec.flags import LIST_OPTIONS, flag_allowed
 from scaffold.spec.naming import (
     MAX_IDENTIFIER_BYTES,
     ResourceNames,
@@ -24,8 +25,6 @@ from scaffold.spec.naming import (
 
 __all__ = ["LIST_OPTIONS", "assemble", "report_duplicates"]
 
-LIST_OPTIONS = ("filterable", "sortable", "searchable")
-_SEARCHABLE_TYPES = (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL)
 # Classes generated per resource, besides the model itself.
 _CLASS_SUFFIXES = (
     "Base",
@@ -74,14 +73,14 @@ def _length_problem(names: ResourceNames, spec: FieldSpec) -> str | None:
 
 
 def _option_problem(option: str, spec: FieldSpec) -> str | None:
-    if option in ("filterable", "sortable") and spec.type is FieldType.JSON:
-        return f"{spec.name!r} is a json field, which cannot be {option}"
-    if option == "searchable" and spec.type not in _SEARCHABLE_TYPES:
+    if flag_allowed(option, spec.type):
+        return None
+    if option == "searchable":
         return (
             f"{spec.name!r} is a {spec.type} field; searchable fields are str, text, "
             "email or url"
         )
-    return None
+    return f"{spec.name!r} is a json field, which cannot be {option}"
 
 
 def _resolve(
