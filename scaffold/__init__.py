@@ -3,4 +3,4 @@
 __all__ = ["__version__"]
 
 #: The single source of the version: the build reads it from here.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
