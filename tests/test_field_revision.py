@@ -129,3 +129,71 @@ def test_removed_enum_values_are_mapped_and_unmapped_ones_guarded() -> None:
     created = upgrade.index("create_check_constraint(")
     assert dropped < mapped < created
     assert "status IN ('draft', 'closed')" in upgrade
+
+
+def test_a_bound_added_to_a_column_is_counted_then_enforced() -> None:
+    # Given a number without bounds, When it gains min and max
+    source, _ = write(book("n:int"), book("n:int:min=1:max=9"))
+    upgrade, downgrade = function(source, "upgrade"), function(source, "downgrade")
+
+    # Then the rows outside are counted first, then both CHECKs are created
+    created = upgrade.index("create_check_constraint(op.f('ck_books_n_min')")
+    assert -1 < upgrade.index("n < 1") < upgrade.index("batch_alter_table") < created
+    assert "sa.column('n') >= 1" in upgrade
+    assert "create_check_constraint(op.f('ck_books_n_max'), sa.column('n') <= 9)" in (
+        upgrade
+    )
+    # And the downgrade drops them
+    assert "drop_constraint(op.f('ck_books_n_min'), type_='check')" in downgrade
+    assert "drop_constraint(op.f('ck_books_n_max'), type_='check')" in downgrade
+
+
+def test_a_renamed_column_gets_its_bound_checks_made_again_after_the_rename() -> None:
+    source, _ = write(book("title:str"), book("name:str"), renames={"name": "title"})
+    upgrade = function(source, "upgrade")
+
+    # A required str is non-empty: its CHECK names the column, so it is
+    # dropped before the rename and made again after it
+    dropped = upgrade.index("drop_constraint(op.f('ck_books_title_min_length')")
+    renamed = upgrade.index("alter_column('title', new_column_name='name')")
+    made = upgrade.index(
+        "create_check_constraint(op.f('ck_books_name_min_length'), "
+        "sa.func.length(sa.column('name')) >= 1)"
+    )
+    assert dropped < renamed < made
+
+
+def test_an_unchanged_bound_is_left_alone() -> None:
+    source, _ = write(book("n:int:min=1", "t:str"), book("n:int:min=1", "t:text"))
+
+    assert "ck_books_n_min" not in source
+    assert "ck_books_t_min_length" not in source
+
+
+def test_a_downgrade_that_restores_a_bound_makes_the_rows_fit_it_first() -> None:
+    # Given a revision that relaxes min=5 to min=0 and max=10 to none
+    source, _ = write(
+        book("n:int:min=5:max=10", "code:str:min=3"),
+        book("n:int:min=0", "code:str:min=0"),
+    )
+    downgrade = function(source, "downgrade")
+
+    # Then its downgrade lifts and pads the rows, then restores the CHECKs
+    lifted = downgrade.index("UPDATE books SET n = 5 WHERE n < 5")
+    padded = downgrade.index(
+        "UPDATE books SET code = code || substr('---', 1, 3 - length(code)) "
+        "WHERE length(code) < 3"
+    )
+    restored = downgrade.index("create_check_constraint(op.f('ck_books_n_min')")
+    assert max(lifted, padded) < restored
+    assert "UPDATE books SET n = 10 WHERE n > 10" in downgrade
+
+
+def test_an_added_required_string_gets_its_non_empty_check_after_the_fill() -> None:
+    source, _ = write(
+        book("title:str"), book("title:str", "isbn:str(13)"), backfill={"isbn": "n/a"}
+    )
+    upgrade = function(source, "upgrade")
+
+    filled = upgrade.index("UPDATE books SET isbn = :value WHERE isbn IS NULL")
+    assert filled < upgrade.index("op.f('ck_books_isbn_min_length')")

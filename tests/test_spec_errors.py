@@ -180,6 +180,8 @@ def test_bad_patterns(token: str, fragments: tuple[str, ...]) -> None:
         ),
         ("a:str:max=2:default=abc", ("is longer than max 2",)),
         ("a:str:min=5:default=abc", ("is shorter than min 5",)),
+        ("a:str:default=", ("is empty, which a required str refuses", "min=0")),
+        ("a:text:default=", ("is empty, which a required str refuses", "min=0")),
         ("a:int:min=1:default=0", ("default 0 is less than min 1",)),
         ("a:float:max=1:default=1.5", ("default 1.5 is greater than max 1",)),
         ("a:decimal(4,2):default=123", ("does not fit decimal(4,2)",)),

@@ -105,7 +105,7 @@ def test_bounds_are_typed_like_the_field() -> None:
     ("token", "default"),
     [
         ("a:str:default=hello world", "hello world"),
-        ("a:str:default=", ""),
+        ("a:str:min=0:default=", ""),
         ("a:text:default=x=y", "x=y"),
         ("a:int:default=-42", -42),
         ("a:float:default=2.5", 2.5),

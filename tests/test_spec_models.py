@@ -112,8 +112,9 @@ def test_sqlalchemy_types(name: str, sa_type: SqlType) -> None:
 @pytest.mark.parametrize(
     ("name", "constraints"),
     [
-        ("title", {"max_length": 200}),
-        ("isbn", {"max_length": 13, "pattern": "^[0-9]{13}$"}),
+        # a required str is non-empty; an optional one (summary) may be ""
+        ("title", {"min_length": 1, "max_length": 200}),
+        ("isbn", {"min_length": 1, "max_length": 13, "pattern": "^[0-9]{13}$"}),
         (
             "price",
             {
@@ -292,3 +293,21 @@ def test_postgresql_accepts_every_accepted_reserved_word(
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "lower_bound"),
+    [
+        ("a:str", 1),
+        ("a:text", 1),
+        ("a:str:min=0", 0),
+        ("a:str:min=3", 3),
+        ("a:str?", None),
+        ("a:email", None),
+        ("a:int", None),
+    ],
+)
+def test_a_required_str_is_non_empty_unless_it_sets_min_0(
+    token: str, lower_bound: int | None
+) -> None:
+    assert parse_field(token).lower_bound == lower_bound

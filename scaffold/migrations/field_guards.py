@@ -93,8 +93,8 @@ def row_guards(table: str, old: FieldSpec, new: FieldSpec, *, filled: bool) -> S
             "change them to fit, then upgrade again",
         )
     measure = f"length({col})" if new.is_string else col
-    for bound, op, word in ((new.min, "<", "below"), (new.max, ">", "above")):
-        old_bound = old.min if op == "<" else old.max
+    for bound, op, word in ((new.lower_bound, "<", "below"), (new.max, ">", "above")):
+        old_bound = old.lower_bound if op == "<" else old.max
         if bound is None or bound == old_bound:
             continue
         what = "length" if new.is_string else "value"

@@ -17,6 +17,7 @@ the same revision behaves the same on both.
 
 from __future__ import annotations
 
+from scaffold.migrations.bound_checks import bound_check_steps
 from scaffold.migrations.field_guards import removed_choices_guard, row_guards
 from scaffold.migrations.sql_source import (
     Steps,
@@ -62,9 +63,12 @@ def column_steps(
     if new is None:
         if old is None:
             raise ValueError("a column change needs an old or a new column")
+        steps.extend(bound_check_steps(table, old, None, upgrade=upgrade))
         return _drop(table, old, steps)
     if old is None:
-        return _add(table, new, fill, steps)
+        _add(table, new, fill, steps)
+        steps.extend(bound_check_steps(table, None, new, upgrade=upgrade))
+        return steps
     if upgrade:
         steps.extend(row_guards(table, old, new, filled=fill is not None))
         if old.type is FieldType.ENUM and new.type is FieldType.ENUM:
@@ -93,6 +97,7 @@ def column_steps(
     )
     if enum_changed:
         steps.alter.append(_drop_check(table, old))
+    steps.extend(bound_check_steps(table, old, new, upgrade=upgrade))
     if old.name != new.name:
         steps.alter.append(
             f'batch_op.alter_column("{name}", new_column_name="{new.name}")'

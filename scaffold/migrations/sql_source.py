@@ -128,7 +128,15 @@ def placeholder(spec: FieldSpec) -> object:
     }
     if spec.type is FieldType.ENUM:
         return spec.choices[0]
-    return zero.get(spec.type, "")
+    if spec.is_string:
+        return "-" * int(spec.lower_bound or 0)
+    value = zero.get(spec.type)
+    if isinstance(value, int | float | Decimal):
+        if spec.min is not None and value < spec.min:
+            value = spec.min
+        if spec.max is not None and value > spec.max:
+            value = spec.max
+    return value
 
 
 def plain_type(spec: FieldSpec) -> str:

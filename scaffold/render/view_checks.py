@@ -1,4 +1,11 @@
-"""The CHECK constraints that make the database enforce a field's ``min``/``max``."""
+"""The CHECK constraints that make the database enforce a field's bounds.
+
+A field's bounds are its declared ``min``/``max``, and for a required ``str``
+or ``text`` field a length of at least 1 unless it declares ``min=0`` (see
+:attr:`~scaffold.spec.FieldSpec.lower_bound`). The views say what each
+constraint compares; the ``check_condition`` macro spells it, for the model
+and for the migrations alike.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +24,11 @@ class CheckView:
     Attributes:
         name: The constraint's name in the model; the naming convention makes
             it ``ck_<table>_<name>``.
-        field: The field it bounds.
-        model: The SQL expression, as the model spells it.
-        migration: The same expression, as the migration spells it.
+        field: The field (column) it bounds.
+        measure: The SQL function applied to the column before comparing
+            (``length`` for strings), or None to compare the value itself.
+        operator: ``>=`` or ``<=``.
+        bound: The bound, as Python source (``1``, ``-100``, ``0.5``).
         violation: Python source of a value it refuses.
         testable: Whether the column can hold that value at all (a decimal's
             precision may refuse it first, as another error).
@@ -27,15 +36,16 @@ class CheckView:
 
     name: str
     field: str
-    model: str
-    migration: str
+    measure: str | None
+    operator: str
+    bound: str
     violation: str
     testable: bool = True
 
     @property
     def uses_func(self) -> bool:
-        """Whether the model's expression calls an SQL function (``length``)."""
-        return self.model.startswith("func.")
+        """Whether the condition calls an SQL function (``func.length``)."""
+        return self.measure is not None
 
 
 def _number(value: int | float | Decimal) -> str:
@@ -45,59 +55,74 @@ def _number(value: int | float | Decimal) -> str:
     return str(value)
 
 
-def check_views(spec: FieldSpec) -> list[CheckView]:
-    """The CHECK constraints of ``spec``'s declared ``min`` and ``max``.
+def _string_of(length: int) -> str:
+    """Python source of a string ``length`` characters long."""
+    return f'"x" * {length}' if length else '""'
 
-    A string's ``max`` gets one only where it is below the column's length,
-    which the column type already enforces on PostgreSQL.
+
+def _length_checks(spec: FieldSpec) -> list[CheckView]:
+    """A string's length bounds.
+
+    The lower bound gets one when above 0; ``max`` only where it is below the
+    column's length, which the column type already enforces on PostgreSQL.
     """
+    low, high = spec.lower_bound, spec.max
+    bounds = [
+        ("min_length", ">=", low, low is not None and int(low) > 0, -1),
+        (
+            "max_length",
+            "<=",
+            high,
+            high is not None and (spec.length is None or int(high) < spec.length),
+            1,
+        ),
+    ]
+    return [
+        CheckView(
+            name=f"{spec.name}_{suffix}",
+            field=spec.name,
+            measure="length",
+            operator=operator,
+            bound=str(int(bound)),
+            violation=_string_of(int(bound) + step),
+        )
+        for suffix, operator, bound, wanted, step in bounds
+        if wanted and bound is not None
+    ]
+
+
+def _value_checks(spec: FieldSpec) -> list[CheckView]:
+    """A number's ``min`` and ``max``."""
     checks: list[CheckView] = []
-    name = spec.name
-    if spec.is_string:
-        bounds = [
-            ("min_length", ">=", spec.min, spec.min is not None and int(spec.min) > 0),
-            (
-                "max_length",
-                "<=",
-                spec.max,
-                spec.max is not None
-                and (spec.length is None or int(spec.max) < spec.length),
-            ),
-        ]
-        for suffix, operator, bound, wanted in bounds:
-            if not wanted or bound is None:
-                continue
-            size = int(bound)
-            bad = size - 1 if suffix == "min_length" else size + 1
-            checks.append(
-                CheckView(
-                    name=f"{name}_{suffix}",
-                    field=name,
-                    model=f'func.length(column("{name}")) {operator} {size}',
-                    migration=f'sa.func.length(sa.column("{name}")) {operator} {size}',
-                    violation=f'"x" * {bad}',
-                )
+    bounds: list[tuple[str, str, object, Decimal | int]] = [
+        ("min", ">=", spec.min, -1),
+        ("max", "<=", spec.max, 1),
+    ]
+    for suffix, operator, limit, step in bounds:
+        if limit is None:
+            continue
+        value = Decimal(str(limit))
+        if spec.scale:
+            step = step * Decimal(1).scaleb(-spec.scale)
+        checks.append(
+            CheckView(
+                name=f"{spec.name}_{suffix}",
+                field=spec.name,
+                measure=None,
+                operator=operator,
+                bound=_number(value),
+                violation=_number(value + step),
+                testable=spec.precision is None
+                or abs(value + step) < 10 ** (spec.precision - (spec.scale or 0)),
             )
-    elif spec.is_number:
-        bounds_: list[tuple[str, str, object, Decimal | int]] = [
-            ("min", ">=", spec.min, -1),
-            ("max", "<=", spec.max, 1),
-        ]
-        for suffix, operator, limit, step in bounds_:
-            if limit is None:
-                continue
-            value = Decimal(str(limit))
-            if spec.scale:
-                step = step * Decimal(1).scaleb(-spec.scale)
-            checks.append(
-                CheckView(
-                    name=f"{name}_{suffix}",
-                    field=name,
-                    model=f'column("{name}") {operator} {_number(value)}',
-                    migration=f'sa.column("{name}") {operator} {_number(value)}',
-                    violation=_number(value + step),
-                    testable=spec.precision is None
-                    or abs(value + step) < 10 ** (spec.precision - (spec.scale or 0)),
-                )
-            )
+        )
     return checks
+
+
+def check_views(spec: FieldSpec) -> list[CheckView]:
+    """The CHECK constraints of ``spec``'s bounds, lower bound first."""
+    if spec.is_string:
+        return _length_checks(spec)
+    if spec.is_number:
+        return _value_checks(spec)
+    return []

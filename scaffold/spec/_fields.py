@@ -299,8 +299,12 @@ def _default_problems(spec: FieldSpec, value: DefaultValue) -> list[str]:
     problems: list[str] = []
     if isinstance(value, str) and spec.is_string:
         size = len(value)
-        if spec.min is not None and size < spec.min:
-            problems.append(f"is shorter than min {spec.min}")
+        if spec.lower_bound is not None and size < spec.lower_bound:
+            problems.append(
+                f"is shorter than min {spec.lower_bound}"
+                if spec.min is not None
+                else "is empty, which a required str refuses unless it sets min=0"
+            )
         limit = spec.max if spec.max is not None else spec.length
         if limit is not None and size > limit:
             what = "max" if spec.max is not None else "the column length"

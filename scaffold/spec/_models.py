@@ -195,6 +195,21 @@ class FieldSpec(_Data):
         return not self.optional and self.default is None
 
     @property
+    def lower_bound(self) -> Bound | None:
+        """The ``min`` the API and the database enforce.
+
+        The declared ``min``; a required ``str`` or ``text`` field declared
+        without one is non-empty (``1``): ``min=0`` allows the empty string.
+        """
+        if (
+            self.min is None
+            and not self.optional
+            and self.type in (FieldType.STR, FieldType.TEXT)
+        ):
+            return 1
+        return self.min
+
+    @property
     def is_string(self) -> bool:
         """str, text, email or url: bounded by length."""
         return is_string(self.type)
@@ -277,16 +292,17 @@ class FieldSpec(_Data):
     def constraints(self) -> dict[str, ConstraintValue]:
         """Keyword arguments for Pydantic's ``Field()`` on the input schemas.
 
-        Strings: ``min_length``/``max_length`` (the column length when no
-        ``max``) and ``pattern``. Integers: ``ge``/``le``, the column type's
-        range when not declared, so an out-of-range value answers 422, not 500.
+        Strings: ``min_length`` (:attr:`lower_bound`), ``max_length`` (the
+        column length when no ``max``) and ``pattern``. Integers:
+        ``ge``/``le``, the column type's range when not declared, so an
+        out-of-range value answers 422, not 500.
         Floats and decimals: ``ge``/``le`` when declared and
         ``allow_inf_nan=False``; decimals also ``max_digits``/``decimal_places``.
         """
         out: dict[str, ConstraintValue] = {}
         if self.is_string:
-            if self.min is not None:
-                out["min_length"] = self.min
+            if self.lower_bound is not None:
+                out["min_length"] = self.lower_bound
             limit = self.max if self.max is not None else self.length
             if limit is not None:
                 out["max_length"] = limit
