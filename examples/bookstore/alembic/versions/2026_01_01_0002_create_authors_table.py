@@ -39,6 +39,10 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("name")) >= 1,
+            name=op.f("ck_authors_name_min_length"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authors")),
         sa.UniqueConstraint("email", name=op.f("uq_authors_email")),
     )

@@ -37,6 +37,10 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("name")) >= 1,
+            name=op.f("ck_categories_name_min_length"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
         sa.ForeignKeyConstraint(
             ["parent_id"],

@@ -37,6 +37,9 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("name")) >= 1, name=op.f("ck_tags_name_min_length")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
     )

@@ -55,6 +55,14 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("title")) >= 1,
+            name=op.f("ck_books_title_min_length"),
+        ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("isbn")) >= 1,
+            name=op.f("ck_books_isbn_min_length"),
+        ),
         sa.CheckConstraint(sa.column("price") >= 0, name=op.f("ck_books_price_min")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_books")),
         sa.ForeignKeyConstraint(

@@ -42,6 +42,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
+            sa.func.length(sa.column("reviewer")) >= 1,
+            name=op.f("ck_reviews_reviewer_min_length"),
+        ),
+        sa.CheckConstraint(
             sa.column("rating") >= 1, name=op.f("ck_reviews_rating_min")
         ),
         sa.CheckConstraint(

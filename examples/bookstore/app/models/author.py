@@ -4,7 +4,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import String, Text
+from sqlalchemy import CheckConstraint, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -17,6 +17,9 @@ class Author(TimestampMixin, Base):
     """An author stored in the ``authors`` table."""
 
     __tablename__ = "authors"
+    __table_args__ = (
+        CheckConstraint(func.length(column("name")) >= 1, name="name_min_length"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -16,6 +16,9 @@ class Category(TimestampMixin, Base):
     """A category stored in the ``categories`` table."""
 
     __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint(func.length(column("name")) >= 1, name="name_min_length"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     name: Mapped[str] = mapped_column(String(100), unique=True)

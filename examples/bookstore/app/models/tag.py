@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import String
+from sqlalchemy import CheckConstraint, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -16,6 +16,9 @@ class Tag(TimestampMixin, Base):
     """A tag stored in the ``tags`` table."""
 
     __tablename__ = "tags"
+    __table_args__ = (
+        CheckConstraint(func.length(column("name")) >= 1, name="name_min_length"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     name: Mapped[str] = mapped_column(String(50), unique=True)

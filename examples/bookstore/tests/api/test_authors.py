@@ -4,6 +4,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models.author import Author
 
 URL = "/api/v1/authors"
 MISSING = object()
@@ -430,6 +435,25 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
     assert response.headers["Allow"] == allowed
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", ""),
+    ],
+)
+async def test_the_database_refuses_a_value_out_of_bounds(
+    client: AsyncClient, session: AsyncSession, field: str, value: object
+) -> None:
+    # Given an author, stored through the API
+    await create_author(client)
+
+    # When a field is set past the API to a value its bounds refuse
+    # Then the database's CHECK constraint refuses it too
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(update(Author).values({field: value}))
+
+
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.patch(f"{URL}/{MISSING_ID}", json={})
 
@@ -489,6 +513,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
     [
         ("name", MISSING, "missing"),
         ("name", "x" * 201, "string_too_long"),
+        ("name", "", "string_too_short"),
         ("email", "not-an-email", "value_error"),
         ("born_on", "31/01/2025", "date_from_datetime_parsing"),
     ],

@@ -514,6 +514,8 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("title", ""),
+        ("isbn", ""),
         ("price", -0.01),
     ],
 )
@@ -592,8 +594,10 @@ async def test_update_to_a_taken_unique_value_answers_409(
     [
         ("title", MISSING, "missing"),
         ("title", "x" * 201, "string_too_long"),
+        ("title", "", "string_too_short"),
         ("isbn", MISSING, "missing"),
         ("isbn", "x" * 14, "string_too_long"),
+        ("isbn", "", "string_too_short"),
         ("isbn", "!", "string_pattern_mismatch"),
         ("price", MISSING, "missing"),
         ("price", "-1", "greater_than_equal"),

@@ -4,8 +4,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.models.category import Category
 
 URL = "/api/v1/categories"
 MISSING = object()
@@ -365,6 +368,25 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
     assert response.headers["Allow"] == allowed
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", ""),
+    ],
+)
+async def test_the_database_refuses_a_value_out_of_bounds(
+    client: AsyncClient, session: AsyncSession, field: str, value: object
+) -> None:
+    # Given a category, stored through the API
+    await create_category(client)
+
+    # When a field is set past the API to a value its bounds refuse
+    # Then the database's CHECK constraint refuses it too
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(update(Category).values({field: value}))
+
+
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.patch(f"{URL}/{MISSING_ID}", json={})
 
@@ -424,6 +446,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
     [
         ("name", MISSING, "missing"),
         ("name", "x" * 101, "string_too_long"),
+        ("name", "", "string_too_short"),
     ],
 )
 async def test_create_refuses_invalid_values(

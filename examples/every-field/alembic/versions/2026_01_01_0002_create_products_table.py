@@ -62,6 +62,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
+            sa.func.length(sa.column("sku")) >= 1,
+            name=op.f("ck_products_sku_min_length"),
+        ),
+        sa.CheckConstraint(
             sa.func.length(sa.column("name")) >= 2,
             name=op.f("ck_products_name_min_length"),
         ),

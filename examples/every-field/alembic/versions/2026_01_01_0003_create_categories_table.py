@@ -39,6 +39,14 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
+            sa.func.length(sa.column("title")) >= 1,
+            name=op.f("ck_categories_title_min_length"),
+        ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("slug")) >= 1,
+            name=op.f("ck_categories_slug_min_length"),
+        ),
+        sa.CheckConstraint(
             sa.column("position") >= 1, name=op.f("ck_categories_position_min")
         ),
         sa.CheckConstraint(

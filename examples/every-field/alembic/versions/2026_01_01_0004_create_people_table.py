@@ -54,6 +54,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
+            sa.func.length(sa.column("full_name")) >= 1,
+            name=op.f("ck_people_full_name_min_length"),
+        ),
+        sa.CheckConstraint(
             sa.column("score") >= -100, name=op.f("ck_people_score_min")
         ),
         sa.CheckConstraint(sa.column("score") <= 100, name=op.f("ck_people_score_max")),

@@ -35,6 +35,7 @@ class Product(TimestampMixin, Base):
 
     __tablename__ = "products"
     __table_args__ = (
+        CheckConstraint(func.length(column("sku")) >= 1, name="sku_min_length"),
         CheckConstraint(func.length(column("name")) >= 2, name="name_min_length"),
         CheckConstraint(
             func.length(column("description")) <= 2000, name="description_max_length"

@@ -8,8 +8,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, omittable
 
-TitleField = Annotated[str, Field(max_length=80)]
-SlugField = Annotated[str, Field(max_length=80, pattern="^[a-z0-9-]+$")]
+TitleField = Annotated[str, Field(min_length=1, max_length=80)]
+SlugField = Annotated[str, Field(min_length=1, max_length=80, pattern="^[a-z0-9-]+$")]
 PositionField = Annotated[int, Field(ge=1, le=999)]
 CategorySort = Literal[
     "title",

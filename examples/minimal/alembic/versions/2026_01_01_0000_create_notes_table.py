@@ -38,6 +38,10 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.CheckConstraint(
+            sa.func.length(sa.column("title")) >= 1,
+            name=op.f("ck_notes_title_min_length"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
     )
 

@@ -2,7 +2,7 @@
 
 from uuid import UUID, uuid4
 
-from sqlalchemy import String, Text
+from sqlalchemy import CheckConstraint, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin
@@ -12,6 +12,9 @@ class Note(TimestampMixin, Base):
     """A note stored in the ``notes`` table."""
 
     __tablename__ = "notes"
+    __table_args__ = (
+        CheckConstraint(func.length(column("title")) >= 1, name="title_min_length"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     title: Mapped[str] = mapped_column(String(120))

@@ -4,6 +4,11 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models.note import Note
 
 URL = "/api/v1/notes"
 MISSING = object()
@@ -378,6 +383,25 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
     assert response.headers["Allow"] == allowed
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", ""),
+    ],
+)
+async def test_the_database_refuses_a_value_out_of_bounds(
+    client: AsyncClient, session: AsyncSession, field: str, value: object
+) -> None:
+    # Given a note, stored through the API
+    await create_note(client)
+
+    # When a field is set past the API to a value its bounds refuse
+    # Then the database's CHECK constraint refuses it too
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(update(Note).values({field: value}))
+
+
 async def test_update_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.patch(f"{URL}/{MISSING_ID}", json={})
 
@@ -407,6 +431,7 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
     [
         ("title", MISSING, "missing"),
         ("title", "x" * 121, "string_too_long"),
+        ("title", "", "string_too_short"),
         ("pinned", "maybe", "bool_parsing"),
     ],
 )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     column,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,7 +55,11 @@ class Book(TimestampMixin, Base):
     """A book stored in the ``books`` table."""
 
     __tablename__ = "books"
-    __table_args__ = (CheckConstraint(column("price") >= 0, name="price_min"),)
+    __table_args__ = (
+        CheckConstraint(func.length(column("title")) >= 1, name="title_min_length"),
+        CheckConstraint(func.length(column("isbn")) >= 1, name="isbn_min_length"),
+        CheckConstraint(column("price") >= 0, name="price_min"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     title: Mapped[str] = mapped_column(String(200), index=True)

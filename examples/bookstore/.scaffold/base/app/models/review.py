@@ -18,6 +18,9 @@ class Review(TimestampMixin, Base):
 
     __tablename__ = "reviews"
     __table_args__ = (
+        CheckConstraint(
+            func.length(column("reviewer")) >= 1, name="reviewer_min_length"
+        ),
         CheckConstraint(column("rating") >= 1, name="rating_min"),
         CheckConstraint(column("rating") <= 5, name="rating_max"),
         CheckConstraint(func.length(column("body")) <= 5000, name="body_max_length"),

@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, omittable
 
-NameField = Annotated[str, Field(max_length=200)]
+NameField = Annotated[str, Field(min_length=1, max_length=200)]
 EmailField = Annotated[EmailStr, Field(max_length=320)]
 AuthorSort = Literal[
     "name",

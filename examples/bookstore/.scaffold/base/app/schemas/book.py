@@ -13,8 +13,8 @@ from app.schemas.author import AuthorRead
 from app.schemas.common import PageQuery, omittable
 from app.schemas.tag import TagRead
 
-TitleField = Annotated[str, Field(max_length=200)]
-IsbnField = Annotated[str, Field(max_length=13, pattern="^[0-9]{13}$")]
+TitleField = Annotated[str, Field(min_length=1, max_length=200)]
+IsbnField = Annotated[str, Field(min_length=1, max_length=13, pattern="^[0-9]{13}$")]
 PriceField = Annotated[
     Decimal,
     Field(max_digits=10, decimal_places=2, ge=Decimal("0"), allow_inf_nan=False),

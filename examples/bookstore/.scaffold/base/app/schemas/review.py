@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, UtcDatetime, omittable
 
-ReviewerField = Annotated[str, Field(max_length=100)]
+ReviewerField = Annotated[str, Field(min_length=1, max_length=100)]
 RatingField = Annotated[int, Field(ge=1, le=5)]
 BodyField = Annotated[str, Field(max_length=5000)]
 ReviewSort = Literal[

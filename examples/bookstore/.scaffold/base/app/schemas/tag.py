@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, omittable
 
-NameField = Annotated[str, Field(max_length=50, pattern="^[a-z0-9-]+$")]
+NameField = Annotated[str, Field(min_length=1, max_length=50, pattern="^[a-z0-9-]+$")]
 DescriptionField = Annotated[str, Field(max_length=200)]
 TagSort = Literal[
     "name",

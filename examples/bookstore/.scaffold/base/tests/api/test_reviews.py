@@ -427,6 +427,7 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("reviewer", ""),
         ("rating", 0),
         ("rating", 6),
         ("body", "x" * 5001),
@@ -474,6 +475,7 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
     [
         ("reviewer", MISSING, "missing"),
         ("reviewer", "x" * 101, "string_too_long"),
+        ("reviewer", "", "string_too_short"),
         ("rating", MISSING, "missing"),
         ("rating", "many", "int_parsing"),
         ("rating", 0, "greater_than_equal"),

@@ -1,6 +1,6 @@
 """The ``Category`` model: one row of the ``categories`` table."""
 
-from sqlalchemy import CheckConstraint, String, column
+from sqlalchemy import CheckConstraint, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin
@@ -11,6 +11,8 @@ class Category(TimestampMixin, Base):
 
     __tablename__ = "categories"
     __table_args__ = (
+        CheckConstraint(func.length(column("title")) >= 1, name="title_min_length"),
+        CheckConstraint(func.length(column("slug")) >= 1, name="slug_min_length"),
         CheckConstraint(column("position") >= 1, name="position_min"),
         CheckConstraint(column("position") <= 999, name="position_max"),
     )

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, Numeric, String, column
+from sqlalchemy import CheckConstraint, Enum, Numeric, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -23,6 +23,9 @@ class Person(TimestampMixin, Base):
 
     __tablename__ = "people"
     __table_args__ = (
+        CheckConstraint(
+            func.length(column("full_name")) >= 1, name="full_name_min_length"
+        ),
         CheckConstraint(column("score") >= -100, name="score_min"),
         CheckConstraint(column("score") <= 100, name="score_max"),
     )

@@ -11,7 +11,7 @@ from app.models.person import PersonStatus
 from app.schemas.common import PageQuery, UtcDatetime, omittable
 
 EmailField = Annotated[EmailStr, Field(max_length=320)]
-FullNameField = Annotated[str, Field(max_length=200)]
+FullNameField = Annotated[str, Field(min_length=1, max_length=200)]
 ScoreField = Annotated[
     Decimal,
     Field(

@@ -21,7 +21,9 @@ from app.schemas.common import PageQuery, UtcDatetime, omittable
 
 HttpUrlStr = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
 """A URL, validated on the way in and stored and returned as text."""
-SkuField = Annotated[str, Field(max_length=12, pattern="^[A-Z]{3}-[0-9]{4}$")]
+SkuField = Annotated[
+    str, Field(min_length=1, max_length=12, pattern="^[A-Z]{3}-[0-9]{4}$")
+]
 NameField = Annotated[str, Field(min_length=2, max_length=120)]
 DescriptionField = Annotated[str, Field(max_length=2000)]
 PriceField = Annotated[

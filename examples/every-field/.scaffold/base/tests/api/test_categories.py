@@ -441,6 +441,8 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("title", ""),
+        ("slug", ""),
         ("position", 0),
         ("position", 1000),
     ],
@@ -517,8 +519,10 @@ async def test_update_to_a_taken_unique_value_answers_409(
     [
         ("title", MISSING, "missing"),
         ("title", "x" * 81, "string_too_long"),
+        ("title", "", "string_too_short"),
         ("slug", MISSING, "missing"),
         ("slug", "x" * 81, "string_too_long"),
+        ("slug", "", "string_too_short"),
         ("slug", "!", "string_pattern_mismatch"),
         ("position", "many", "int_parsing"),
         ("position", 0, "greater_than_equal"),

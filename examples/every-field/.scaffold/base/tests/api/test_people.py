@@ -462,6 +462,7 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("full_name", ""),
         ("score", -100.01),
         ("score", 100.01),
     ],
@@ -540,6 +541,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("email", "not-an-email", "value_error"),
         ("full_name", MISSING, "missing"),
         ("full_name", "x" * 201, "string_too_long"),
+        ("full_name", "", "string_too_short"),
         ("date", "31/01/2025", "date_from_datetime_parsing"),
         ("status", "no-such-choice", "enum"),
         ("score", "-101", "greater_than_equal"),

@@ -534,6 +534,7 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("sku", ""),
         ("name", "x" * 1),
         ("description", "x" * 2001),
         ("price", -0.01),
@@ -615,6 +616,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
     [
         ("sku", MISSING, "missing"),
         ("sku", "x" * 13, "string_too_long"),
+        ("sku", "", "string_too_short"),
         ("sku", "!", "string_pattern_mismatch"),
         ("name", MISSING, "missing"),
         ("name", "x" * 121, "string_too_long"),

@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, omittable
 
-TitleField = Annotated[str, Field(max_length=120)]
+TitleField = Annotated[str, Field(min_length=1, max_length=120)]
 NoteSort = Literal[
     "title",
     "-title",
