@@ -102,7 +102,10 @@ def _draw_constraints(draw: st.DrawFn, draft: Draft, kind: str) -> None:
     if kind in ("str", "text"):
         limit = draft.expected.get("length", 255) if kind == "str" else 1000
         _bounds(draw, draft, st.integers(0, limit))
-        low, high = draft.expected.get("min", 0), draft.expected.get("max", limit)
+        # a required str or text is non-empty unless it declares a min
+        floor = 0 if draft.expected["optional"] else 1
+        low = draft.expected.get("min", floor)
+        high = draft.expected.get("max", limit)
         pattern = draw(st.none() | st.sampled_from([r"^\d\d:\d\d$", "^[a-z:]*$"]))
         if pattern is not None:
             draft.add(f"pattern={pattern}", "pattern", pattern, pattern)
