@@ -294,10 +294,14 @@ def _sql(node: ast.expr) -> str:
         return repr(node.value)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return "'" + node.value.replace("'", "''") + "'"
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+    if (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and type(node.ops[0]) in _OPERATORS
+    ):
         operator = _OPERATORS[type(node.ops[0])]
         return f"{_sql(node.left)} {operator} {_sql(node.comparators[0])}"
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         operator = _OPERATORS[type(node.op)]
         return f"({_sql(node.left)} {operator} {_sql(node.right)})"
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -311,6 +315,12 @@ def _sql(node: ast.expr) -> str:
 
 def _call_sql(node: ast.Call, func: ast.Attribute) -> str:
     owner, name = func.value, func.attr
+    if name in ("in_", "not_in") and len(node.args) == 1:
+        values = node.args[0]
+        if isinstance(values, ast.List | ast.Tuple):
+            listed = ", ".join(_sql(value) for value in values.elts)
+            word = "IN" if name == "in_" else "NOT IN"
+            return f"{_sql(owner)} {word} ({listed})"
     arguments = [_sql(arg) for arg in node.args]
     if isinstance(owner, ast.Attribute) and owner.attr == "func":
         return f"{name}({', '.join(arguments)})"
@@ -324,12 +334,6 @@ def _call_sql(node: ast.Call, func: ast.Attribute) -> str:
             return "(" + f" {name[:-1].upper()} ".join(arguments) + ")"
         if name == "not_" and len(arguments) == 1:
             return f"NOT ({arguments[0]})"
-    if name in ("in_", "not_in") and len(node.args) == 1:
-        values = node.args[0]
-        if isinstance(values, ast.List | ast.Tuple):
-            listed = ", ".join(_sql(value) for value in values.elts)
-            word = "IN" if name == "in_" else "NOT IN"
-            return f"{_sql(owner)} {word} ({listed})"
     if name in ("is_", "is_not", "isnot") and len(node.args) == 1:
         word = "IS" if name == "is_" else "IS NOT"
         return f"{_sql(owner)} {word} {arguments[0]}"
