@@ -319,10 +319,12 @@ def refused(db: Database, sql: str) -> str:
     raise AssertionError(f"the database accepted: {sql}")
 
 
-NEGATIVE = (
-    "INSERT INTO books (id, title, price) VALUES "
-    "('00000000000000000000000000000009', 'Free', -1)"
-)
+def negative(number: int) -> str:
+    """SQL inserting a book whose price the new CHECK refuses."""
+    return (
+        "INSERT INTO books (id, title, price) VALUES "  # noqa: S608
+        f"('{number:032x}', 'Free {number}', -1)"
+    )
 
 
 @pytest.mark.e2e
@@ -340,7 +342,7 @@ def test_the_new_check_reaches_the_database_and_refuses_bad_rows_first(
     try:
         at_head = db.alembic("upgrade", BOOK_REVISION)
         assert at_head.returncode == 0, at_head.stderr
-        db.execute(NEGATIVE)
+        db.execute(negative(1))
         version = db.rows("SELECT version_num FROM alembic_version")
         rows = db.rows("SELECT id, title, price FROM books")
 
@@ -362,16 +364,16 @@ def test_the_new_check_reaches_the_database_and_refuses_bad_rows_first(
         db.execute("UPDATE books SET price = 0")
         applied = db.alembic("upgrade", "head")
         assert applied.returncode == 0, applied.stderr
-        assert "ck_books_price_min" in refused(db, NEGATIVE)
+        assert "ck_books_price_min" in refused(db, negative(2))
 
         # And the round trip works: down to the old head the CHECK is gone,
         # up again it is back
         down = db.alembic("downgrade", BOOK_REVISION)
         assert down.returncode == 0, down.stderr
-        db.execute(NEGATIVE)
+        db.execute(negative(3))
         db.execute("DELETE FROM books WHERE price < 0")
         up = db.alembic("upgrade", "head")
         assert up.returncode == 0, up.stderr
-        assert "ck_books_price_min" in refused(db, NEGATIVE)
+        assert "ck_books_price_min" in refused(db, negative(4))
     finally:
         db.drop()
