@@ -9,7 +9,9 @@ the model registry, so it never shows as a difference. Every resource is then
 regenerated as ``scaffold regenerate`` does. Revisions are never edited: a
 revision the new skeleton adds is chained onto the current head, and a
 release's schema changes to the skeleton's own tables come as a new revision
-(``templates/releases/VERSION/upgrade/``).
+(``templates/releases/VERSION/upgrade/``). What the new resource templates
+change in the resources' tables comes as one revision chained first
+(:mod:`scaffold.changes.upgrade_schema`).
 """
 
 from __future__ import annotations
