@@ -80,7 +80,9 @@ def schema_changes(
         try:
             before, after = read_tables(old), read_tables(new)
         except SyntaxError:
-            notes.append(f"{base_path(path)} does not parse; its schema is not compared")
+            notes.append(
+                f"{base_path(path)} does not parse; its schema is not compared"
+            )
             continue
         for table in sorted(set(before) & set(after)):
             change = schema_change(before[table], after[table])
@@ -124,8 +126,7 @@ def schema_revision(
         upgrade=[(change.table, change.upgrade) for change in changes],
         downgrade=[(change.table, change.downgrade) for change in reversed(changes)],
         upgrade_doc=(
-            "Apply the new templates' schema, first counting the rows it "
-            "would refuse."
+            "Apply the new templates' schema, first counting the rows it would refuse."
         ),
         downgrade_doc="Restore the schema the previous templates declared.",
         notes="\nThe new templates declare, for the same fields:\n\n"

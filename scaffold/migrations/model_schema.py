@@ -167,9 +167,7 @@ class _Reader:
         table.columns[name] = Column(
             self.source(types[0]) if types else None,
             annotation,
-            (not primary and optional)
-            if nullable is None
-            else _true(nullable),
+            (not primary and optional) if nullable is None else _true(nullable),
         )
         unique = call is not None and _true(_keyword(call, "unique"))
         if call is not None and _true(_keyword(call, "index")):
@@ -224,13 +222,13 @@ class _Reader:
                 and annotation.value.id == "Mapped"
             ):
                 continue
-            value = statement.value
-            if value is not None and _call_name(value) != "mapped_column":
+            assigned = statement.value
+            if assigned is not None and _call_name(assigned) != "mapped_column":
                 continue  # a relationship, or another non-column attribute
             self.column(
                 table,
                 statement.target.id,
-                value if isinstance(value, ast.Call) else None,
+                assigned if isinstance(assigned, ast.Call) else None,
                 _bare(annotation.slice),
                 _optional(annotation.slice),
             )

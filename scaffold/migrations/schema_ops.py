@@ -1,7 +1,8 @@
 """The statements that take a table from one declared schema to another.
 
-:func:`schema_change` compares two :class:`~scaffold.migrations.model_schema.TableSchema`
-of the same table (as a model declared it before and after) and writes, as
+:func:`schema_change` compares two
+:class:`~scaffold.migrations.model_schema.TableSchema` of the same table
+(as a model declared it before and after) and writes, as
 :class:`~scaffold.migrations.sql_source.Steps` for
 :func:`~scaffold.migrations.field_revision.revision_source`, what changes in
 place: CHECK constraints, unique constraints and indexes added, dropped or
@@ -125,8 +126,8 @@ def _steps(
             continue
         if upgrade:
             condition = condition_sql(expression)
-            columns = expression_columns(expression)
-            steps.guards.append(check_guard(table, name, condition, columns))
+            named = expression_columns(expression)
+            steps.guards.append(check_guard(table, name, condition, named))
             note(f"{'changes' if name in old.checks else 'adds'} CHECK {name}")
         steps.finish.append(
             f'batch_op.create_check_constraint(op.f("{name}"), {expression})'
