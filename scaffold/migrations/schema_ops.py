@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from scaffold.migrations.field_guards import (
     check_guard,
@@ -95,20 +96,18 @@ def _steps(
             steps.before.append(f'op.drop_index(op.f("{name}"), table_name="{table}")')
             if name not in new.indexes:
                 note(f"drops index {name}")
-    for name, columns in sorted(old.uniques.items()):
-        if new.uniques.get(name) != columns:
-            steps.alter.append(
-                f'batch_op.drop_constraint(op.f("{name}"), type_="unique")'
-            )
-            if name not in new.uniques:
-                note(f"drops unique constraint {name}")
-    for name, expression in sorted(old.checks.items()):
-        if new.checks.get(name) != expression:
-            steps.alter.append(
-                f'batch_op.drop_constraint(op.f("{name}"), type_="check")'
-            )
-            if name not in new.checks:
-                note(f"drops CHECK {name}")
+    dropped: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+        ("unique", "unique constraint", old.uniques, new.uniques),
+        ("check", "CHECK", old.checks, new.checks),
+    ]
+    for kind, label, was, will in dropped:
+        for name in sorted(was):
+            if will.get(name) != was[name]:
+                steps.alter.append(
+                    f'batch_op.drop_constraint(op.f("{name}"), type_="{kind}")'
+                )
+                if name not in will:
+                    note(f"drops {label} {name}")
     for name in sorted(set(old.columns) & set(new.columns)):
         before, after = old.columns[name], new.columns[name]
         _column(table, name, before, after, steps, change, upgrade=upgrade)
