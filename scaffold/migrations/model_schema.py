@@ -7,7 +7,8 @@ types and nullability, and the named CHECK constraints, unique constraints
 and indexes, under the names the project's naming convention gives them in
 the database. It reads the shapes scaffold's model templates write: a
 declarative class with ``__tablename__``, ``__table_args__`` and
-``Mapped[...]`` attributes, and module-level association ``Table(...)``\\ s.
+``Mapped[...]`` attributes, and module-level association tables
+(``Table(...)``).
 
 Expressions are returned as a migration spells them: every name the module
 imports from ``sqlalchemy`` is prefixed with ``sa.`` (``column("price") >=
