@@ -85,7 +85,7 @@ def database(
     if request.param == "postgres":
         request.getfixturevalue("require_postgres")
     project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
-    db = Database(request.param, project)
+    db = Database(request.param, project, "fields_scenario")
     upgraded = db.alembic("upgrade", "head")
     assert upgraded.returncode == 0, upgraded.stderr
     for row_id, title, status, pages in ROWS:
