@@ -160,17 +160,11 @@ def nulls_guard(table: str, column: str) -> str:
 def duplicates_guard(table: str, columns: Sequence[str]) -> str:
     """Count the rows sharing their values of ``columns``, which become unique."""
     listed = ", ".join(ident(column) for column in columns)
-    where = words(
-        f"({listed}) IN (SELECT",
-        listed,
-        "FROM",
-        table,
-        "GROUP BY",
-        listed,
-        "HAVING count(*) > 1)",
+    row = listed if len(columns) == 1 else f"({listed})"
+    where = (
+        words(row, "IN (SELECT", listed, "FROM", table, "GROUP BY", listed)
+        + " HAVING count(*) > 1)"
     )
-    if len(columns) == 1:
-        where = where.replace(f"({listed}) IN", f"{listed} IN", 1)
     message = (
         f"{_label(table, columns)}: {{count}} rows share a value and it becomes "
         "unique; make the values distinct, then upgrade again"
