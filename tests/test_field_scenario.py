@@ -12,7 +12,6 @@ naming the table, column and count, with the database as it was.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +22,9 @@ from scaffold.tools.check import (
     prepare_environment,
     project_checks,
     run_checks,
-    tool_environment,
-    uv_binary,
 )
 from scaffold.tools.format import ruff_binary
-from tests.conftest import POSTGRES_URL, postgres_database
+from tests.databases import Database
 from tests.e2e import run_scaffold
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("field_scenario")]
@@ -81,60 +78,6 @@ def synced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-class Database:
-    """The scenario's database: SQLite file or PostgreSQL database."""
-
-    def __init__(self, kind: str, project: Path) -> None:
-        self.kind = kind
-        self.project = project
-        if kind == "sqlite":
-            self.path = project / "scenario.db"
-            self.url = f"sqlite+aiosqlite:///{self.path}"
-        else:
-            self.name = postgres_database("fields_scenario").rsplit("/", 1)[1]
-            self.url = f"{POSTGRES_URL}/{self.name}"
-            self.psql("postgres", f'DROP DATABASE IF EXISTS "{self.name}"')
-            self.psql("postgres", f'CREATE DATABASE "{self.name}"')
-
-    def psql(self, database: str, sql: str) -> str:
-        result = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database,
-             "-v", "ON_ERROR_STOP=1", "-At", "-F", "|", "-c", sql],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        return result.stdout
-
-    def rows(self, sql: str) -> list[tuple[str, ...]]:
-        """The rows ``sql`` selects, every value as text ('' for NULL)."""
-        if self.kind == "sqlite":
-            with sqlite3.connect(self.path) as connection:
-                found = connection.execute(sql).fetchall()
-            return [tuple("" if v is None else str(v) for v in row) for row in found]
-        lines = self.psql(self.name, sql).splitlines()
-        return [tuple(line.split("|")) for line in lines]
-
-    def execute(self, sql: str) -> None:
-        if self.kind == "sqlite":
-            with sqlite3.connect(self.path) as connection:
-                connection.execute(sql)
-        else:
-            self.psql(self.name, sql)
-
-    def alembic(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [uv_binary(), "run", "--no-sync", "alembic", *args],
-            cwd=self.project,
-            env=tool_environment({"DATABASE_URL": self.url}),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    def drop(self) -> None:
-        if self.kind == "postgres":
-            self.psql("postgres", f'DROP DATABASE IF EXISTS "{self.name}"')
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(
     request: pytest.FixtureRequest, synced_project: Path, tmp_path: Path
@@ -142,7 +85,7 @@ def database(
     if request.param == "postgres":
         request.getfixturevalue("require_postgres")
     project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
-    db = Database(request.param, project)
+    db = Database(request.param, project, "fields_scenario")
     upgraded = db.alembic("upgrade", "head")
     assert upgraded.returncode == 0, upgraded.stderr
     for row_id, title, status, pages in ROWS:

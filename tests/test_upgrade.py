@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -11,12 +12,16 @@ import pytest
 
 from scaffold.migrations.graph import read_graph
 from scaffold.project.manifest import read_manifest
+from scaffold.tools.check import prepare_environment
 from tests.conftest import postgres_database, tree_digest
+from tests.databases import Database
 from tests.e2e import run_scaffold
 
 #: A project scaffold 0.1.0 generated (``new project legacy`` with auth, then
 #: ``add resource book title:str(200) price:decimal(10,2):min=0``), unchanged.
 LEGACY = Path(__file__).parent / "fixtures" / "project-0.1.0"
+#: The head of its history: the revision that created the books table.
+BOOK_REVISION = "f5f34d2e8912"
 SKELETON_EDIT = ("app/core/config.py", '"""Application settings', '"""Team settings')
 RESOURCE_EDIT = (
     "app/services/book.py",
@@ -217,6 +222,13 @@ def test_a_0_1_0_project_upgrades_keeping_the_users_edits(legacy: Path) -> None:
     assert names[-1].endswith("_upgrade_auth_tables.py")
     assert any(name.endswith("_create_api_keys_table.py") for name in names)
 
+    # And the book's new CHECK of price:min=0 comes first, right after the head
+    [schema] = [node for node in graph.nodes.values() if "_books_to_" in node.filename]
+    assert schema.parents == (BOOK_REVISION,)
+    assert names.index(schema.filename) == 2
+    text = revisions[schema.filename]
+    assert 'op.f("ck_books_price_min"), sa.column("price") >= 0' in text
+
     # And a second upgrade changes nothing
     git(legacy, "add", "-A")
     git(legacy, "commit", "-qm", "upgraded")
@@ -255,3 +267,113 @@ def test_a_0_1_0_project_upgraded_passes_its_checks_on_postgres(
     assert checked.returncode == 0, checked.stderr
     for check in ("ruff check", "mypy", "pytest"):
         assert f"✓ {check}" in checked.stderr
+
+
+# --- schema changes the new resource templates bring -------------------------
+
+
+def upgraded(project: Path) -> Path:
+    result = run_scaffold("upgrade", "--no-verify", cwd=project)
+    assert result.returncode == 0, result.stderr
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "upgraded")
+    return project
+
+
+def test_a_resource_schema_change_is_listed_and_fails_the_check(legacy: Path) -> None:
+    # Given an upgraded project whose book model scaffold last wrote without
+    # the CHECK constraint of price:min=0 (as 0.1.0's templates did)
+    upgraded(legacy)
+    base = legacy / ".scaffold/base/app/models/book.py"
+    line = 'CheckConstraint(column("price") >= 0, name="price_min"),'
+    assert line in base.read_text()
+    base.write_text(base.read_text().replace(line, ""))
+    git(legacy, "commit", "-qam", "older base")
+    before = tree_digest(legacy)
+
+    # When the upgrade is checked and previewed
+    checked = run_scaffold("upgrade", "--check", cwd=legacy)
+    dry = run_scaffold("upgrade", "--dry-run", "--json", cwd=legacy)
+
+    # Then the check fails, and the preview lists the one revision it would write
+    assert checked.returncode == 1
+    assert dry.returncode == 0, dry.stderr
+    created = [
+        op["path"]
+        for op in json.loads(dry.stdout)["files"]
+        if op["action"] == "create" and op["path"].startswith("alembic/versions/")
+    ]
+    assert len(created) == 1
+    assert created[0].endswith("_upgrade_books_to_the_schema_of_scaffold_0_2_0.py")
+    assert tree_digest(legacy) == before
+
+
+def refused(db: Database, sql: str) -> str:
+    """The error the database answers ``sql`` with (fails if it accepts it)."""
+    try:
+        db.execute(sql)
+    except sqlite3.IntegrityError as error:
+        return str(error)
+    except subprocess.CalledProcessError as error:
+        return str(error.stderr)
+    raise AssertionError(f"the database accepted: {sql}")
+
+
+def negative(number: int) -> str:
+    """SQL inserting a book whose price the new CHECK refuses."""
+    return (
+        "INSERT INTO books (id, title, price) VALUES "  # noqa: S608
+        f"('{number:032x}', 'Free {number}', -1)"
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_new_check_reaches_the_database_and_refuses_bad_rows_first(
+    legacy: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    # Given the 0.1.0 project upgraded, and its database at the old head
+    # holding a book whose price the new CHECK refuses
+    if kind == "postgres":
+        request.getfixturevalue("require_postgres")
+    upgraded(legacy)
+    prepare_environment(legacy)
+    db = Database(kind, legacy, "upgrade_schema")
+    try:
+        at_head = db.alembic("upgrade", BOOK_REVISION)
+        assert at_head.returncode == 0, at_head.stderr
+        db.execute(negative(1))
+        version = db.rows("SELECT version_num FROM alembic_version")
+        rows = db.rows("SELECT id, title, price FROM books")
+
+        # When the new revisions are applied
+        stopped = db.alembic("upgrade", "head")
+
+        # Then the schema revision stops first, naming table, column, constraint
+        # and count, and the database is as it was
+        assert stopped.returncode != 0
+        assert (
+            "books.price: 1 rows break the new CHECK constraint ck_books_price_min"
+            in stopped.stderr
+        )
+        assert db.rows("SELECT version_num FROM alembic_version") == version
+        assert db.rows("SELECT id, title, price FROM books") == rows
+
+        # When the row is fixed, the upgrade goes through and the database
+        # itself refuses a negative price
+        db.execute("UPDATE books SET price = 0")
+        applied = db.alembic("upgrade", "head")
+        assert applied.returncode == 0, applied.stderr
+        assert "ck_books_price_min" in refused(db, negative(2))
+
+        # And the round trip works: down to the old head the CHECK is gone,
+        # up again it is back
+        down = db.alembic("downgrade", BOOK_REVISION)
+        assert down.returncode == 0, down.stderr
+        db.execute(negative(3))
+        db.execute("DELETE FROM books WHERE price < 0")
+        up = db.alembic("upgrade", "head")
+        assert up.returncode == 0, up.stderr
+        assert "ck_books_price_min" in refused(db, negative(4))
+    finally:
+        db.drop()

@@ -9,7 +9,9 @@ the model registry, so it never shows as a difference. Every resource is then
 regenerated as ``scaffold regenerate`` does. Revisions are never edited: a
 revision the new skeleton adds is chained onto the current head, and a
 release's schema changes to the skeleton's own tables come as a new revision
-(``templates/releases/VERSION/upgrade/``).
+(``templates/releases/VERSION/upgrade/``). What the new resource templates
+change in the resources' tables comes as one revision chained first
+(:mod:`scaffold.changes.upgrade_schema`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from scaffold.changes.regenerate import settle
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.changes.upgrade_merge import chain_revisions, settle_skeleton
 from scaffold.changes.upgrade_overrides import merge_overrides
+from scaffold.changes.upgrade_schema import schema_revision
 from scaffold.engine.apply import ensure_no_journal
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.plan import Action, FileOp, Plan, conflict_error
@@ -212,7 +215,19 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
         elif path in theirs:
             recorded[path] = theirs[path]
 
+    # Every resource, regenerated against the new skeleton.
+    pyproject = theirs.get(P("pyproject.toml"))
+    rendered: dict[P, str] = {}
+    with pending_overrides(root, overrides.texts):
+        for record in manifest.resources.values():
+            rendered.update(render_resource(snapshot, record.spec))
+    rendered = format_python(rendered, pyproject=pyproject)
+
+    # The resources' schema first, so its row counts run before any change.
     revisions = dict(snapshot.revisions)
+    schema, schema_notes = schema_revision(snapshot, rendered, revisions)
+    notes += schema_notes
+    revisions.update({path.name: text for path, text in schema.items()})
     releases = [
         version
         for version in release_versions()
@@ -221,25 +236,16 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
         <= parse_version(version)
         < parse_version(__version__)
     ]
-    created = format_python(
-        chain_revisions(revisions, new_revisions, releases, answers),
-        pyproject=theirs.get(P("pyproject.toml")),
-    )
+    chained = chain_revisions(revisions, new_revisions, releases, answers)
+    created = format_python({**schema, **chained}, pyproject=pyproject)
     ops += [FileOp(path, text, Action.CREATE) for path, text in created.items()]
     recorded.update(created)
-    if created:
+    if chained:
         notes.append(
-            f"{len(created)} new revision(s) for the new templates' schema: "
-            + ", ".join(path.name for path in created)
+            f"{len(chained)} new revision(s) for the new skeleton's schema: "
+            + ", ".join(path.name for path in chained)
         )
 
-    # Every resource, regenerated against the new skeleton.
-    pyproject = theirs.get(P("pyproject.toml"))
-    rendered: dict[P, str] = {}
-    with pending_overrides(root, overrides.texts):
-        for record in manifest.resources.values():
-            rendered.update(render_resource(snapshot, record.spec))
-    rendered = format_python(rendered, pyproject=pyproject)
     for path, text in rendered.items():
         op = settle(path, text, snapshot, force=force, refused=refused)
         if op is not None:

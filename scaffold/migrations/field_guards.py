@@ -6,6 +6,8 @@ accept and stops the upgrade with the table, column and count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scaffold.migrations.sql_source import (
     Steps,
     column_limit,
@@ -17,7 +19,14 @@ from scaffold.migrations.sql_source import (
 )
 from scaffold.spec import FieldSpec
 
-__all__ = ["narrows", "removed_choices_guard", "row_guards"]
+__all__ = [
+    "check_guard",
+    "duplicates_guard",
+    "narrows",
+    "nulls_guard",
+    "removed_choices_guard",
+    "row_guards",
+]
 
 
 def narrows(old: FieldSpec, new: FieldSpec) -> list[str]:
@@ -133,3 +142,43 @@ def removed_choices_guard(
         "--map OLD=NEW, then upgrade again"
     )
     return [count_guard(table, f"{ident(old.name)} IN ({listed})", message)]
+
+
+def _label(table: str, columns: Sequence[str]) -> str:
+    return f"{table}.{'/'.join(columns)}" if columns else table
+
+
+def nulls_guard(table: str, column: str) -> str:
+    """Count the rows holding NULL in ``column``, which becomes NOT NULL."""
+    message = (
+        f"{table}.{column}: {{count}} rows hold NULL and the column becomes "
+        "required; fill them, then upgrade again"
+    )
+    return count_guard(table, f"{ident(column)} IS NULL", message)
+
+
+def duplicates_guard(table: str, columns: Sequence[str]) -> str:
+    """Count the rows sharing their values of ``columns``, which become unique."""
+    listed = ", ".join(ident(column) for column in columns)
+    row = listed if len(columns) == 1 else f"({listed})"
+    where = (
+        words(row, "IN (SELECT", listed, "FROM", table, "GROUP BY", listed)
+        + " HAVING count(*) > 1)"
+    )
+    message = (
+        f"{_label(table, columns)}: {{count}} rows share a value and it becomes "
+        "unique; make the values distinct, then upgrade again"
+    )
+    return count_guard(table, where, message)
+
+
+def check_guard(table: str, name: str, condition: str, columns: Sequence[str]) -> str:
+    """Count the rows the new CHECK constraint ``name`` (``condition``) refuses.
+
+    A NULL passes a CHECK, as ``NOT (condition)`` does not count it.
+    """
+    message = (
+        f"{_label(table, columns)}: {{count}} rows break the new CHECK "
+        f"constraint {name} ({condition}); change them, then upgrade again"
+    )
+    return count_guard(table, f"NOT ({condition})", message)

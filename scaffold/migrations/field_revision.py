@@ -25,7 +25,7 @@ from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
 from scaffold.spec.diff import ChangeKind, FieldChange
 
-__all__ = ["FieldRevision", "field_revision", "revision_for"]
+__all__ = ["FieldRevision", "field_revision", "revision_for", "revision_source"]
 
 _HELPERS = {
     "refuse_rows": '''
@@ -130,18 +130,86 @@ def _risks(
     return destroyed, risks
 
 
-def _body(steps: Steps, table: str, docstring: str) -> list[str]:
+def _body(tables: Sequence[tuple[str, Steps]], docstring: str) -> list[str]:
+    """A function's body: every table's guards first, then each table's phases."""
     lines = [f'"""{docstring}"""']
-    lines += steps.guards + steps.before
-    for batch in (steps.alter, None, steps.finish):
-        if batch is None:
-            lines += steps.fill
-            continue
-        if batch:
-            lines.append(f'with op.batch_alter_table("{table}") as batch_op:')
-            lines += [f"    {statement}" for statement in batch]
-    lines += steps.after
+    for _, steps in tables:
+        lines += steps.guards
+    for table, steps in tables:
+        lines += steps.before
+        for batch in (steps.alter, None, steps.finish):
+            if batch is None:
+                lines += steps.fill
+                continue
+            if batch:
+                lines.append(f'with op.batch_alter_table("{table}") as batch_op:')
+                lines += [f"    {statement}" for statement in batch]
+        lines += steps.after
     return ["    " + line for line in lines]
+
+
+def revision_source(
+    revision: Revision,
+    *,
+    title: str,
+    upgrade: Sequence[tuple[str, Steps]],
+    downgrade: Sequence[tuple[str, Steps]],
+    upgrade_doc: str,
+    downgrade_doc: str,
+    notes: str = "",
+) -> str:
+    """The text of a revision that changes existing tables (not yet formatted).
+
+    Args:
+        revision: Its id, parent and date.
+        title: The first line of its docstring.
+        upgrade: Table → the statements ``upgrade()`` runs on it, in order;
+            the guards of every table run before anything changes.
+        downgrade: The same for ``downgrade()``.
+        upgrade_doc: The docstring of ``upgrade()``.
+        downgrade_doc: The docstring of ``downgrade()``.
+        notes: Further paragraphs of the module docstring.
+    """
+    every = [steps for _, steps in (*upgrade, *downgrade)]
+    imports = sorted(set().union(*(steps.imports for steps in every)))
+    helpers = "".join(
+        _HELPERS[name]
+        for name in sorted(set().union(*(steps.helpers for steps in every)))
+    )
+    upgrade_body = _body(upgrade, upgrade_doc)
+    downgrade_body = _body(downgrade, downgrade_doc)
+    uses_sa = "sa." in "".join([*upgrade_body, *downgrade_body, helpers])
+    return "\n".join(
+        [
+            f'"""{title}.',
+            notes,
+            f"Revision ID: {revision.revision}",
+            f"Revises: {revision.down_revision or ''}",
+            f"Create Date: {revision.create_date}",
+            '"""',
+            "",
+            "from collections.abc import Sequence",
+            *imports,
+            "",
+            "import sqlalchemy as sa" if uses_sa else "",
+            "",
+            "from alembic import op",
+            "",
+            f"revision: str = {revision.revision!r}",
+            f"down_revision: str | Sequence[str] | None = {revision.down_revision!r}",
+            "branch_labels: str | Sequence[str] | None = None",
+            "depends_on: str | Sequence[str] | None = None",
+            "",
+            "",
+            "def upgrade() -> None:",
+            *upgrade_body,
+            "",
+            "",
+            "def downgrade() -> None:",
+            *downgrade_body,
+            helpers,
+        ]
+    )
 
 
 def field_revision(
@@ -221,43 +289,16 @@ def field_revision(
             + ".\nDowngrading restores the schema, not the data: restored "
             "columns hold placeholders.\n"
         )
-    imports = sorted(up.imports | down.imports)
-    helpers = "".join(_HELPERS[name] for name in sorted(up.helpers | down.helpers))
     down_doc = "Restore the previous columns" + (
         " (the dropped values cannot come back)." if destroyed else "."
     )
-    upgrade_body = _body(up, table, f"{title}, keeping every row.")
-    downgrade_body = _body(down_steps, table, down_doc)
-    uses_sa = "sa." in "".join([*upgrade_body, *downgrade_body, helpers])
-    source = "\n".join(
-        [
-            f'"""{title}.',
-            notes,
-            f"Revision ID: {revision.revision}",
-            f"Revises: {revision.down_revision or ''}",
-            f"Create Date: {revision.create_date}",
-            '"""',
-            "",
-            "from collections.abc import Sequence",
-            *imports,
-            "",
-            "import sqlalchemy as sa" if uses_sa else "",
-            "",
-            "from alembic import op",
-            "",
-            f"revision: str = {revision.revision!r}",
-            f"down_revision: str | Sequence[str] | None = {revision.down_revision!r}",
-            "branch_labels: str | Sequence[str] | None = None",
-            "depends_on: str | Sequence[str] | None = None",
-            "",
-            "",
-            "def upgrade() -> None:",
-            *upgrade_body,
-            "",
-            "",
-            "def downgrade() -> None:",
-            *downgrade_body,
-            helpers,
-        ]
+    source = revision_source(
+        revision,
+        title=title,
+        upgrade=[(table, up)],
+        downgrade=[(table, down_steps)],
+        upgrade_doc=f"{title}, keeping every row.",
+        downgrade_doc=down_doc,
+        notes=notes,
     )
     return FieldRevision(source, tuple(destroyed), tuple(risks))
