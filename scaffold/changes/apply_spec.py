@@ -148,6 +148,8 @@ def apply_spec(
             reporter.stage(f"Changing {spec.names.singular}")
             snapshot = read_snapshot(root, [spec])
             record = snapshot.manifest.resources[spec.names.singular]
+            if record.spec.relations != spec.relations:  # the models they leave
+                snapshot = read_snapshot(root, [spec, record.spec])
             evolution = plan_evolution(
                 snapshot,
                 record,

@@ -1,7 +1,9 @@
 """``scaffold rename field RESOURCE OLD NEW``: the column renamed, data kept.
 
 Never a drop and an add: the revision renames the column (and its index,
-unique and CHECK constraints), so every value stays where it was.
+unique and CHECK constraints), so every value stays where it was. A ``ref``
+is renamed the same way: ``author`` to ``writer`` renames ``author_id`` to
+``writer_id``, its foreign key and its index, the references kept.
 """
 
 from __future__ import annotations
@@ -33,17 +35,25 @@ def preview_rename_field(
 
     def build(spec: ResourceSpec) -> tuple[ResourceSpec, FieldOptions]:
         known = {field.name: field for field in spec.fields}
-        if old not in known:
+        linked = {relation.name: relation for relation in spec.relations}
+        if old not in known and old not in linked:
             raise SpecError(
                 f"{spec.names.singular} has no field {old!r} (its fields: "
-                f"{', '.join(known)}); check the name"
+                f"{', '.join([*known, *linked])}); check the name"
             )
-        if new in known or new in {r.name for r in spec.relations}:
+        if new in known or new in linked:
             raise SpecError(
                 f"{spec.names.singular} already has a field {new!r}; choose "
                 "another name"
             )
         parse_fields(spec, [f"{new}:int"])  # the name's own rules
+        options = FieldOptions(renames={new: old})
+        if old in linked:
+            relations = tuple(
+                r.model_copy(update={"name": new}) if r.name == old else r
+                for r in spec.relations
+            )
+            return spec.model_copy(update={"relations": relations}), options
         field = known[old]
         update: dict[str, object] = {"name": new}
         if field.type is FieldType.ENUM:
@@ -51,7 +61,6 @@ def preview_rename_field(
             update["enum_db_name"] = f"{spec.names.singular}_{new}"
         renamed = field.model_copy(update=update)
         fields = tuple(renamed if f.name == old else f for f in spec.fields)
-        options = FieldOptions(renames={new: old})
         return spec.model_copy(update={"fields": fields}), options
 
     return preview_evolution(
