@@ -13,10 +13,19 @@ from pathlib import Path
 from scaffold.changes.evolve import Evolution, preview_evolution
 from scaffold.changes.field_rules import FieldOptions, parse_fields
 from scaffold.errors import SpecError
-from scaffold.spec import FieldType, ResourceSpec
+from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 from scaffold.spec.naming import to_pascal
 
-__all__ = ["preview_rename_field"]
+__all__ = ["preview_rename_field", "renamed_field"]
+
+
+def renamed_field(spec: ResourceSpec, field: FieldSpec, new: str) -> FieldSpec:
+    """``field`` of ``spec`` under the name ``new`` (an enum's class follows)."""
+    update: dict[str, object] = {"name": new}
+    if field.type is FieldType.ENUM:
+        update["enum_class"] = spec.names.class_name + to_pascal(new)
+        update["enum_db_name"] = f"{spec.names.singular}_{new}"
+    return field.model_copy(update=update)
 
 
 def preview_rename_field(
@@ -54,12 +63,7 @@ def preview_rename_field(
                 for r in spec.relations
             )
             return spec.model_copy(update={"relations": relations}), options
-        field = known[old]
-        update: dict[str, object] = {"name": new}
-        if field.type is FieldType.ENUM:
-            update["enum_class"] = spec.names.class_name + to_pascal(new)
-            update["enum_db_name"] = f"{spec.names.singular}_{new}"
-        renamed = field.model_copy(update=update)
+        renamed = renamed_field(spec, known[old], new)
         fields = tuple(renamed if f.name == old else f for f in spec.fields)
         return spec.model_copy(update={"fields": fields}), options
 
