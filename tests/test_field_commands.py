@@ -380,3 +380,23 @@ def test_removing_a_required_reference_restores_it_on_downgrade(
         'back_populates="author"'
         not in (with_refs / "app/models/author.py").read_text()
     )
+
+
+def test_renaming_a_reference_lists_the_users_lines_naming_its_key(
+    with_refs: Path,
+) -> None:
+    # Given a user's line in the service that names the reference's key
+    service = with_refs / SERVICE
+    service.write_text(service.read_text() + "\n\n# author_id is set by import\n")
+
+    # When the reference is renamed
+    result = run_scaffold(
+        "rename", "field", "book", "author", "writer", "--no-check", cwd=with_refs
+    )
+
+    # Then the line is kept and listed; the generated code follows
+    assert result.returncode == 0, result.stderr
+    assert "# author_id is set by import" in service.read_text()
+    assert f"{SERVICE}:" in result.stderr + result.stdout
+    assert "# author_id is set by import" in result.stderr + result.stdout
+    assert "writer_id" in (with_refs / "app/schemas/book.py").read_text()

@@ -201,7 +201,7 @@ def plan_evolution(
             ops.append(op)
     if unmergeable:
         raise conflict_error(unmergeable)
-    stale = stale_lines(formatted, ops, changes)
+    stale = stale_lines(formatted, ops, changes, moved.gone(old))
     ops += [
         write_op(path, formatted[path], snapshot.files.get(path))
         for path in [*shared, *edited]

@@ -138,14 +138,16 @@ def stale_lines(
     formatted: Mapping[PurePosixPath, str],
     ops: list[FileOp],
     changes: list[FieldChange],
+    references: Sequence[str] = (),
 ) -> list[str]:
-    """User-written lines that name a field renamed or removed."""
+    """User-written lines that name a field (or ``references``) renamed or removed."""
     gone = [
         change.old.name
         for change in changes
         if change.old is not None
         and change.kind in (ChangeKind.RENAMED, ChangeKind.REMOVED)
     ]
+    gone += references
     if not gone:
         return []
     word = re.compile(r"\b(" + "|".join(map(re.escape, gone)) + r")\b")

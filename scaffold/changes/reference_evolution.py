@@ -59,6 +59,16 @@ class ReferenceDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.renamed or self.altered)
 
+    def gone(self, old: ResourceSpec) -> list[str]:
+        """The names (and keys) of ``old``'s references removed or renamed."""
+        names = {*self.removed, *(source for source, _ in self.renamed)}
+        return [
+            word
+            for relation in old.relations
+            if relation.name in names
+            for word in (relation.name, relation.key)
+        ]
+
     def describe(self) -> list[str]:
         """One line per change, for people."""
         return [
@@ -115,18 +125,16 @@ def diff_references(
             )
     gone = {source for source, _ in renamed}
     came = {target for _, target in renamed}
-    altered = []
-    for name in before.keys() & after.keys():
-        if before[name] != after[name]:
-            _same_kind(before[name], after[name])
-            altered.append(name)
+    altered = [name for name in before if name in after and before[name] != after[name]]
+    for name in altered:
+        _same_kind(before[name], after[name])
     added = [name for name in after if name not in before and name not in came]
     removed = [name for name in before if name not in after and name not in gone]
     return ReferenceDiff(
         added=tuple(added),
         removed=tuple(removed),
         renamed=renamed,
-        altered=tuple(sorted(altered)),
+        altered=tuple(altered),
     )
 
 
