@@ -123,15 +123,15 @@ def test_apply_gives_the_files_the_field_commands_give(tmp_path: Path) -> None:
 
 
 #: Edits of examples/specs/bookstore.yaml: a field and a reference removed,
-#: a field and a reference renamed, a field and a reference altered, a field
-#: added.
+#: a field and a reference renamed, fields and references altered (one of
+#: them renamed too), a field added.
 BOOKSTORE_EDITS = (
     ("      title: str(200):index\n",
      "      name: {type: str, max_length: 200, index: true, renamed_from: title}\n"),
     ("      price: decimal(10,2):min=0", "      price: decimal(12,2):min=0"),
     ("      summary: text?\n", ""),
     ("      author: {type: ref, on_delete: cascade, summary: true}",
-     "      writer: {type: ref, to: author, on_delete: cascade, summary: true,"
+     "      writer: {type: ref, to: author, on_delete: restrict, summary: true,"
      " renamed_from: author}"),
     ("      category: ref?\n", ""),
     ("      tags: {type: refs, summary: true}\n",
@@ -144,7 +144,13 @@ BOOKSTORE_COMMANDS = (
     ["remove", "field", "book", "summary", "category", "--allow-data-loss"],
     ["rename", "field", "book", "title", "name"],
     ["rename", "field", "book", "author", "writer"],
-    ["alter", "field", "book", "price:decimal(12,2):min=0"],
+    [
+        "alter",
+        "field",
+        "book",
+        "price:decimal(12,2):min=0",
+        "writer:ref(author):on_delete=restrict",
+    ],
     ["add", "field", "book", "pages:int?"],
     ["alter", "field", "review", "book:ref?"],
 )

@@ -37,13 +37,15 @@ def _maps(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _reference_update(relation: RelationSpec) -> dict[str, object]:
-    """What an altered reference may change; a new target or kind is refused."""
+    """What an altered reference may change; a new target or kind is refused.
+
+    Its inverse and summary, which the field grammar cannot write, stay.
+    """
     return {
         "target": relation.target,
         "many": relation.many,
         "optional": relation.optional,
         "on_delete": relation.on_delete,
-        "summary": relation.summary,
     }
 
 

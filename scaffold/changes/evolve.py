@@ -120,6 +120,14 @@ def plan_evolution(
         old, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
     )
     references = [r for r in view.relations if r.name in moved.added]
+    if moved.reshaped:
+        raise UsageError(
+            *(
+                f"{name} is renamed and altered at once; rename it first, then "
+                "alter it in a second step"
+                for name in moved.reshaped
+            )
+        )
     if not changes and not moved:
         raise UsageError(
             f"{old.names.singular} already has exactly these fields; nothing to change"

@@ -49,12 +49,15 @@ class ReferenceDiff:
         removed: Names of the references removed.
         renamed: ``(old, new)`` names of the references renamed.
         altered: Names of the references whose definition changes.
+        reshaped: New names of the renamed references whose definition
+            changes too (a rename and an alteration: two field commands).
     """
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()
     altered: tuple[str, ...] = ()
+    reshaped: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.renamed or self.altered)
@@ -75,7 +78,7 @@ class ReferenceDiff:
             *(f"add {name}" for name in self.added),
             *(f"remove {name}" for name in self.removed),
             *(f"rename {old} to {new}" for old, new in self.renamed),
-            *(f"alter {name}" for name in self.altered),
+            *(f"alter {name}" for name in (*self.altered, *self.reshaped)),
         ]
 
 
@@ -100,8 +103,8 @@ def diff_references(
         renames: New name → old name (field renames may be among them).
 
     Raises:
-        UsageError: A reference changes its target or kind, is renamed and
-            altered at once, or a ``refs`` is renamed.
+        UsageError: A reference changes its target or kind, or a ``refs`` is
+            renamed.
     """
     before = {relation.name: relation for relation in old.relations}
     after = {relation.name: relation for relation in new.relations}
@@ -118,11 +121,6 @@ def diff_references(
                 f"{source} is a many-to-many reference, which cannot be renamed "
                 f"yet; remove it and add {target}:refs({was.target})"
             )
-        if was.model_copy(update={"name": target, "inverse": now.inverse}) != now:
-            raise UsageError(
-                f"rename {source} to {target} first, then alter {target} in a "
-                "second step"
-            )
     gone = {source for source, _ in renamed}
     came = {target for _, target in renamed}
     altered = [name for name in before if name in after and before[name] != after[name]]
@@ -130,11 +128,17 @@ def diff_references(
         _same_kind(before[name], after[name])
     added = [name for name in after if name not in before and name not in came]
     removed = [name for name in before if name not in after and name not in gone]
+    reshaped = [
+        target
+        for source, target in renamed
+        if before[source].model_copy(update={"name": target}) != after[target]
+    ]
     return ReferenceDiff(
         added=tuple(added),
         removed=tuple(removed),
         renamed=renamed,
         altered=tuple(altered),
+        reshaped=tuple(reshaped),
     )
 
 
