@@ -260,3 +260,143 @@ def test_alter_keeps_the_recorded_list_flags(
     query = (project / "app/schemas/book.py").read_text().split("class BookQuery")[1]
     assert "\n    title: list[TitleField] | None = Field(" in query
     assert "Case-insensitive search in pages." in query
+
+
+# --- references -----------------------------------------------------------------
+
+AUTHOR_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+@pytest.fixture(scope="module")
+def base_with_refs(
+    base_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    project = Path(shutil.copytree(base_project, tmp_path_factory.mktemp("r") / "shop"))
+    add_resources(
+        [
+            parse_cli_resource("author", ["name:str"]),
+            parse_cli_resource("tag", ["label:str"]),
+            parse_cli_resource("book", ["title:str", "author:ref?", "tags:refs"]),
+        ],
+        project=project,
+        check=False,
+    )
+    return project
+
+
+@pytest.fixture
+def with_refs(base_with_refs: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(base_with_refs, tmp_path / "shop"))
+
+
+def new_revision(project: Path, before: list[str]) -> str:
+    (name,) = set(revisions(project)) - set(before)
+    return (project / "alembic/versions" / name).read_text()
+
+
+def test_a_reference_keeps_its_target_and_kind(with_refs: Path) -> None:
+    before = tree_digest(with_refs)
+
+    result = run_scaffold(
+        "alter", "field", "book", "author:ref(tag)?", "--no-check", cwd=with_refs
+    )
+
+    assert result.returncode == 2
+    assert "cannot change its target or kind" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(with_refs) == before
+
+
+def test_a_many_to_many_reference_is_not_renamed_yet(with_refs: Path) -> None:
+    before = tree_digest(with_refs)
+
+    result = run_scaffold(
+        "rename", "field", "book", "tags", "labels", "--no-check", cwd=with_refs
+    )
+
+    assert result.returncode == 2
+    assert "remove it and add labels:refs(tag)" in result.stderr
+    assert tree_digest(with_refs) == before
+
+
+def test_a_reference_becoming_required_counts_or_fills_the_rows_without_one(
+    with_refs: Path,
+) -> None:
+    # Without a value, the upgrade counts the books without an author first
+    shown = run_scaffold(
+        "alter", "field", "book", "author:ref", "--dry-run", cwd=with_refs
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "author_id IS NULL" in shown.stdout
+    assert "rows have no author" in shown.stdout
+
+    # With --backfill ID, they get that author, then the key becomes NOT NULL
+    before = revisions(with_refs)
+    result = run_scaffold(
+        "alter", "field", "book", "author:ref", "--backfill", AUTHOR_ID,
+        "--no-check", cwd=with_refs,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    upgrade, downgrade = new_revision(with_refs, before).split("def downgrade")
+    assert AUTHOR_ID in upgrade
+    assert "nullable=False" in upgrade
+    assert "nullable=True" in downgrade
+    spec = read_manifest(with_refs).resources["book"].spec
+    assert [(r.name, r.optional) for r in spec.relations] == [
+        ("author", False), ("tags", False),
+    ]  # fmt: skip
+
+
+def test_removing_a_required_reference_restores_it_on_downgrade(
+    with_refs: Path,
+) -> None:
+    # Given the author reference required
+    assert (
+        run_scaffold(
+            "alter", "field", "book", "author:ref", "--backfill", AUTHOR_ID,
+            "--no-check", cwd=with_refs,
+        ).returncode
+        == 0
+    )  # fmt: skip
+    before = revisions(with_refs)
+
+    # When it is removed
+    result = run_scaffold(
+        "remove", "field", "book", "author", "--allow-data-loss", "--no-check",
+        cwd=with_refs,
+    )  # fmt: skip
+
+    # Then the revision says DESTRUCTIVE and its downgrade points the restored
+    # key at an author before making it required again
+    assert result.returncode == 0, result.stderr
+    source = new_revision(with_refs, before)
+    assert "DESTRUCTIVE" in source
+    upgrade, downgrade = source.split("def downgrade")
+    assert 'drop_column("author_id")' in upgrade
+    assert "(SELECT id FROM authors" in downgrade
+    assert "nullable=False" in downgrade
+    assert "author" not in (with_refs / "app/schemas/book.py").read_text()
+    assert (
+        'back_populates="author"'
+        not in (with_refs / "app/models/author.py").read_text()
+    )
+
+
+def test_renaming_a_reference_lists_the_users_lines_naming_its_key(
+    with_refs: Path,
+) -> None:
+    # Given a user's line in the service that names the reference's key
+    service = with_refs / SERVICE
+    service.write_text(service.read_text() + "\n\n# author_id is set by import\n")
+
+    # When the reference is renamed
+    result = run_scaffold(
+        "rename", "field", "book", "author", "writer", "--no-check", cwd=with_refs
+    )
+
+    # Then the line is kept and listed; the generated code follows
+    assert result.returncode == 0, result.stderr
+    assert "# author_id is set by import" in service.read_text()
+    assert f"{SERVICE}:" in result.stderr + result.stdout
+    assert "# author_id is set by import" in result.stderr + result.stdout
+    assert "writer_id" in (with_refs / "app/schemas/book.py").read_text()

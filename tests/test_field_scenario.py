@@ -173,6 +173,72 @@ def test_each_field_command_keeps_the_rows(database: Database) -> None:
     assert up.returncode == 0, up.stderr
 
 
+def test_reference_commands_keep_the_rows(database: Database) -> None:
+    db = database
+    for key, name in (("a", "Le Guin"), ("b", "Dick")):
+        db.execute(
+            "INSERT INTO authors (id, name) VALUES "  # noqa: S608
+            f"('{'0' * 31}{key}', '{name}')"
+        )
+    written_by = "SELECT b.title, a.name FROM books b JOIN authors a ON a.id = {} "
+
+    # A reference added, and every book given an author
+    change(db, "add", "field", "book", "author:ref?")
+    db.execute(f"UPDATE books SET author_id = '{'0' * 31}b'")  # noqa: S608
+    db.execute(
+        f"UPDATE books SET author_id = '{'0' * 31}a' WHERE title = 'Emma'"  # noqa: S608
+    )
+    expected = [("Dune", "Dick"), ("Emma", "Le Guin"), ("Ubik", "Dick")]
+
+    # A rename keeps every reference
+    change(db, "rename", "field", "book", "author", "writer")
+    by_writer = written_by.format("b.writer_id") + "ORDER BY b.title"
+    assert db.rows(by_writer) == expected
+    assert "author_id" not in (db.project / "app/schemas/book.py").read_text()
+    author_model = (db.project / "app/models/author.py").read_text()
+    assert 'back_populates="writer"' in author_model
+
+    # Required now, and deleting an author takes its books: the rows fit
+    change(db, "alter", "field", "book", "writer:ref(author):on_delete=cascade")
+    assert db.rows(by_writer) == expected
+    assert db.alembic("check").returncode == 0
+
+    # A many-to-many reference added, filled, then dropped knowingly
+    change(db, "add", "resource", "tag", "label:str")
+    db.execute(f"INSERT INTO tags (id, label) VALUES ('{'0' * 31}c', 'sf')")  # noqa: S608
+    change(db, "add", "field", "book", "tags:refs")
+    db.execute(
+        "INSERT INTO books_tags (book_id, tag_id) "  # noqa: S608
+        f"SELECT id, '{'0' * 31}c' FROM books"
+    )
+    refused = run_scaffold(
+        "remove", "field", "book", "tags", "--no-check", cwd=db.project
+    )
+    assert refused.returncode == 2
+    assert "--allow-data-loss" in refused.stderr
+    change(db, "remove", "field", "book", "tags", "--allow-data-loss")
+    assert "books_tags" not in (db.project / "app/models/book.py").read_text()
+    assert db.rows(by_writer) == expected
+
+    # The key column dropped: the books stay, the author model loses its inverse
+    change(db, "remove", "field", "book", "writer", "--allow-data-loss")
+    assert len(db.rows("SELECT title FROM books")) == 3
+    assert "relationship" not in (db.project / "app/models/author.py").read_text()
+    router = (db.project / "app/api/v1/router.py").read_text()
+    assert "books.nested_router" not in router
+    assert "books.router" in router
+    assert db.alembic("check").returncode == 0, db.alembic("check").stderr
+
+    # And down, step by step, to before the reference was added: the schema
+    # comes back (a restored required key points at an author), rows stay
+    for _ in range(6):
+        down = db.alembic("downgrade", "-1")
+        assert down.returncode == 0, down.stderr
+        assert len(db.rows("SELECT title FROM books")) == 3
+    up = db.alembic("upgrade", "head")
+    assert up.returncode == 0, up.stderr
+
+
 def test_a_change_the_rows_violate_stops_before_changing_anything(
     database: Database,
 ) -> None:

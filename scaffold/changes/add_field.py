@@ -35,7 +35,7 @@ def preview_add_fields(
     """
 
     def build(spec: ResourceSpec) -> tuple[ResourceSpec, FieldOptions]:
-        parsed = parse_resource_fields(spec, tokens, references=True)
+        parsed = parse_resource_fields(spec, tokens)
         added, relations = parsed.fields, parsed.relations
         taken = {field.name for field in spec.fields}
         taken |= {relation.name for relation in spec.relations}

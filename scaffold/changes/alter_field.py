@@ -4,7 +4,9 @@ Whatever the rows already hold must fit the new definition: the revision
 counts the rows that do not (longer strings, NULLs, duplicates, values out of
 bounds, enum values removed) and stops before changing anything. Removed enum
 values in use are mapped with ``--map OLD=NEW``; a narrower type needs
-``--allow-data-loss``.
+``--allow-data-loss``. A ``ref`` may become required (its rows without a
+reference counted first, or given ``--backfill ID``) or optional, or change
+its ``on_delete``; its target and kind stay.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scaffold.changes.evolve import Evolution, preview_evolution
-from scaffold.changes.field_rules import FieldOptions, parse_fields
+from scaffold.changes.field_rules import FieldOptions, parse_resource_fields
 from scaffold.errors import SpecError, UsageError
-from scaffold.spec import ResourceSpec
+from scaffold.spec import RelationSpec, ResourceSpec
 from scaffold.spec.backfill import backfill_value
 from scaffold.spec.flags import keep_list_flags
 
@@ -32,6 +34,19 @@ def _maps(pairs: Sequence[str]) -> dict[str, str]:
             )
         mapping[source] = target
     return mapping
+
+
+def _reference_update(relation: RelationSpec) -> dict[str, object]:
+    """What an altered reference may change; a new target or kind is refused.
+
+    Its inverse and summary, which the field grammar cannot write, stay.
+    """
+    return {
+        "target": relation.target,
+        "many": relation.many,
+        "optional": relation.optional,
+        "on_delete": relation.on_delete,
+    }
 
 
 def preview_alter_fields(
@@ -54,9 +69,13 @@ def preview_alter_fields(
     mapping = _maps(maps)
 
     def build(spec: ResourceSpec) -> tuple[ResourceSpec, FieldOptions]:
-        altered = {field.name: field for field in parse_fields(spec, tokens)}
+        parsed = parse_resource_fields(spec, tokens)
+        altered = {field.name: field for field in parsed.fields}
+        linked = {relation.name: relation for relation in spec.relations}
+        relinked = {relation.name: relation for relation in parsed.relations}
         known = [field.name for field in spec.fields]
-        missing = [field for field in altered if field not in known]
+        missing = [field for field in [*altered, *relinked] if field not in known]
+        missing = [field for field in missing if field not in linked]
         if missing:
             raise SpecError(
                 *(
@@ -70,10 +89,21 @@ def preview_alter_fields(
             keep_list_flags(f, altered[f.name]) if f.name in altered else f
             for f in spec.fields
         )
-        values = {
+        relations = tuple(
+            r.model_copy(update=_reference_update(relinked[r.name]))
+            if r.name in relinked
+            else r
+            for r in spec.relations
+        )
+        values: dict[str, object] = {
             field.name: backfill_value(field, backfill)
             for field in altered.values()
             if backfill is not None and not field.nullable
+        }
+        values |= {
+            name: backfill
+            for name, relation in relinked.items()
+            if backfill is not None and not relation.optional
         }
         enums = [field.name for field in altered.values() if field.choices]
         maps_of = {enums[0]: mapping} if mapping and len(enums) == 1 else {}
@@ -84,7 +114,8 @@ def preview_alter_fields(
         options = FieldOptions(
             backfill=values, maps=maps_of, allow_data_loss=allow_data_loss
         )
-        return spec.model_copy(update={"fields": fields}), options
+        new = spec.model_copy(update={"fields": fields, "relations": relations})
+        return new, options
 
     names = ", ".join(token.partition(":")[0] for token in tokens)
     return preview_evolution(

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.changes.add_resource import add_resources
+from scaffold.changes.apply_steps import field_steps
 from scaffold.changes.evolve import evolve, plan_evolution
-from scaffold.changes.field_rules import FieldOptions
+from scaffold.changes.reference_evolution import diff_references
 from scaffold.changes.remove_resource import remove_resources
 from scaffold.changes.transaction import all_or_nothing, guard, verify
 from scaffold.engine.events import NullReporter, Reporter
@@ -99,25 +100,54 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
             add.append(spec)
             continue
         wanted = with_rules(spec, project_auth=snapshot.auth)
-        had = {field.name for field in record.spec.fields}
+        linked = {relation.name for relation in record.spec.relations}
+        had = {field.name for field in record.spec.fields} | linked
         # A rename already applied is a plain field now: run twice, change once.
         renamed = {
             new: old
             for new, old in renames.get(name, {}).items()
             if not (new in had and old not in had)
         }
-        changes = diff_fields(record.spec, wanted, renamed)
-        new_relations = wanted.relations != record.spec.relations
-        if changes or new_relations:
+        fields_renamed = {new: old for new, old in renamed.items() if old not in linked}
+        changes = diff_fields(record.spec, wanted, fields_renamed)
+        moved = diff_references(record.spec, wanted, renamed)
+        if changes or moved:
             evolve_.append((wanted, renamed))
-            described[name] = tuple(change.describe() for change in changes) or (
-                "references",
+            described[name] = (
+                *(change.describe() for change in changes),
+                *moved.describe(),
             )
     listed = {spec.names.singular for spec in specs}
     remove = tuple(
         name for name in snapshot.manifest.resources if prune and name not in listed
     )
     return ApplyPlan(root, source, tuple(add), tuple(evolve_), described, remove)
+
+
+def _evolve(
+    root: Path,
+    spec: ResourceSpec,
+    renames: Mapping[str, str],
+    allow_data_loss: bool,
+    allow_dirty: bool,
+    reporter: Reporter,
+    command: str,
+) -> None:
+    """Change one resource to ``spec`` as its field commands would, in turn."""
+    recorded = read_snapshot(root, []).manifest.resources[spec.names.singular].spec
+    for step in field_steps(recorded, spec, renames, allow_data_loss=allow_data_loss):
+        snapshot = read_snapshot(root, [step.spec, recorded])
+        record = snapshot.manifest.resources[spec.names.singular]
+        evolution = plan_evolution(
+            snapshot,
+            record,
+            step.spec,
+            step.options,
+            title=step.title,
+            command=command,
+        )
+        guard(root, evolution.plan, allow_dirty=allow_dirty)
+        evolve(evolution, check=False, reporter=reporter)
 
 
 def apply_spec(
@@ -146,18 +176,10 @@ def apply_spec(
             )  # fmt: skip
         for spec, renames in plan.evolve:
             reporter.stage(f"Changing {spec.names.singular}")
-            snapshot = read_snapshot(root, [spec])
-            record = snapshot.manifest.resources[spec.names.singular]
-            evolution = plan_evolution(
-                snapshot,
-                record,
-                spec,
-                FieldOptions(renames=renames, allow_data_loss=allow_data_loss),
-                title=f"Change {spec.names.table} as {plan.source.name} says",
+            _evolve(
+                root, spec, renames, allow_data_loss, allow_dirty, reporter,
                 command=f"scaffold apply {plan.source}",
-            )
-            guard(root, evolution.plan, allow_dirty=allow_dirty)
-            evolve(evolution, check=False, reporter=reporter)
+            )  # fmt: skip
         if plan.remove:
             remove_resources(
                 plan.remove, project=root, check=False, allow_dirty=allow_dirty,

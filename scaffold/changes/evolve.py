@@ -28,6 +28,11 @@ from scaffold.changes.kernel import (
     wire,
 )
 from scaffold.changes.next_steps import project_files
+from scaffold.changes.reference_evolution import (
+    diff_references,
+    edit_referenced_models,
+    reference_revision_steps,
+)
 from scaffold.changes.regenerate import settle
 from scaffold.changes.transaction import carry_out, guard
 from scaffold.edit.inverse import add_inverse
@@ -100,20 +105,30 @@ def plan_evolution(
         ConflictError: A modified file has no recorded base to merge with.
     """
     old = record.spec
-    changes = diff_fields(old, spec, options.renames)
-    table = old.names.table
     had = {relation.name for relation in old.relations}
-    if had - {relation.name for relation in spec.relations}:
-        raise UsageError(
-            "references cannot be removed or renamed by field commands yet; "
-            "edit them by hand with a migration"
-        )
-    targets = resolved_targets([spec], snapshot.files, snapshot.manifest, snapshot.auth)
+    field_renames = {new: was for new, was in options.renames.items() if was not in had}
+    changes = diff_fields(old, spec, field_renames)
+    moved = diff_references(old, spec, options.renames)
+    table = old.names.table
+    targets = resolved_targets(
+        [spec, old], snapshot.files, snapshot.manifest, snapshot.auth
+    )
     view = build_view(
         spec, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
     )
-    references = [r for r in view.relations if r.name not in had]
-    if not changes and not references:
+    old_view = build_view(
+        old, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
+    )
+    references = [r for r in view.relations if r.name in moved.added]
+    if moved.reshaped:
+        raise UsageError(
+            *(
+                f"{name} is renamed and altered at once; rename it first, then "
+                "alter it in a second step"
+                for name in moved.reshaped
+            )
+        )
+    if not changes and not moved:
         raise UsageError(
             f"{old.names.singular} already has exactly these fields; nothing to change"
         )
@@ -139,6 +154,14 @@ def plan_evolution(
         backfill=backfill,
         maps=options.maps,
         relations=references,
+        references=reference_revision_steps(
+            moved,
+            old_view,
+            view,
+            backfill=options.backfill,
+            id_type=snapshot.id_type,
+            project=snapshot.root,
+        ),
         owner=view,
         project=snapshot.root,
         sa_id="sa.Uuid()" if snapshot.id_type == "uuid" else "sa.Integer()",
@@ -155,7 +178,9 @@ def plan_evolution(
         filename = revision.filename.replace(".py", f"_{number}.py")
     migration = revision_path(filename)
     rendered = render_resource(snapshot, spec, targets)
-    edited = []
+    edited = edit_referenced_models(
+        snapshot, rendered, moved, old_view, view, spec.names
+    )
     for reference in references:
         if reference.self_ref:
             continue
@@ -171,6 +196,7 @@ def plan_evolution(
         edited.append(path)
     shared = wire(snapshot, [spec]) if references else {}
     rendered.update(shared)
+    edited = [path for path in dict.fromkeys(edited) if path not in shared]
     rendered[migration] = written.source
     formatted = format_python(rendered, pyproject=snapshot.files.get(P(PYPROJECT_FILE)))
     ops: list[FileOp] = []
@@ -183,7 +209,7 @@ def plan_evolution(
             ops.append(op)
     if unmergeable:
         raise conflict_error(unmergeable)
-    stale = stale_lines(formatted, ops, changes)
+    stale = stale_lines(formatted, ops, changes, moved.gone(old))
     ops += [
         write_op(path, formatted[path], snapshot.files.get(path))
         for path in [*shared, *edited]
@@ -231,7 +257,7 @@ def preview_evolution(
     record = records[0]
     spec, options = build(record.spec)
     if spec.relations != record.spec.relations:  # read the referenced models too
-        snapshot = read_snapshot(snapshot.root, [spec])
+        snapshot = read_snapshot(snapshot.root, [spec, record.spec])
     evolution = plan_evolution(
         snapshot, record, spec, options, title=title(record.spec), command=command
     )

@@ -41,40 +41,27 @@ class FieldOptions:
     allow_data_loss: bool = False
 
 
-def parse_fields(
-    spec: ResourceSpec, tokens: Sequence[str], *, references: bool = False
-) -> list[FieldSpec]:
+def parse_fields(spec: ResourceSpec, tokens: Sequence[str]) -> list[FieldSpec]:
     """Fields written as ``add resource`` takes them, named for ``spec``.
 
     Raises:
         SpecError: A token is invalid (every problem listed).
-        UsageError: A token is a reference (``ref``/``refs``), unless
-            ``references``.
     """
-    return list(parse_resource_fields(spec, tokens, references=references).fields)
+    return list(parse_resource_fields(spec, tokens).fields)
 
 
-def parse_resource_fields(
-    spec: ResourceSpec, tokens: Sequence[str], *, references: bool = False
-) -> ResourceSpec:
+def parse_resource_fields(spec: ResourceSpec, tokens: Sequence[str]) -> ResourceSpec:
     """The fields and references of ``tokens``, as a resource named as ``spec``.
 
     Raises:
         SpecError: A token is invalid (every problem listed).
-        UsageError: A token is a reference, unless ``references``.
+        UsageError: No token at all.
     """
     if not tokens:
         raise UsageError("name at least one field, e.g. isbn:str(13)")
-    parsed = parse_cli_resource(
+    return parse_cli_resource(
         spec.names.singular, list(tokens), plural=spec.names.plural
     )
-    if parsed.relations and not references:
-        listed = ", ".join(relation.name for relation in parsed.relations)
-        raise UsageError(
-            f"{listed}: references cannot be added or changed by field commands "
-            "yet; add them with: scaffold add field"
-        )
-    return parsed
 
 
 def refuse_unsafe(
@@ -151,14 +138,16 @@ def stale_lines(
     formatted: Mapping[PurePosixPath, str],
     ops: list[FileOp],
     changes: list[FieldChange],
+    references: Sequence[str] = (),
 ) -> list[str]:
-    """User-written lines that name a field renamed or removed."""
+    """User-written lines that name a field (or ``references``) renamed or removed."""
     gone = [
         change.old.name
         for change in changes
         if change.old is not None
         and change.kind in (ChangeKind.RENAMED, ChangeKind.REMOVED)
     ]
+    gone += references
     if not gone:
         return []
     word = re.compile(r"\b(" + "|".join(map(re.escape, gone)) + r")\b")

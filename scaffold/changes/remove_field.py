@@ -2,7 +2,9 @@
 
 Dropping a column destroys its values, so the command needs
 ``--allow-data-loss``; the revision is marked DESTRUCTIVE and its downgrade
-restores the column (with placeholder values).
+restores the column (with placeholder values). A reference goes the same
+way: a ``ref``'s key column with its foreign key and index, a ``refs``'s
+association table, and the inverse relationship on the referenced model.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def preview_remove_fields(
 
     def build(spec: ResourceSpec) -> tuple[ResourceSpec, FieldOptions]:
         known = [field.name for field in spec.fields]
+        known += [relation.name for relation in spec.relations]
         missing = [field for field in fields if field not in known]
         if missing:
             raise SpecError(
@@ -46,13 +49,14 @@ def preview_remove_fields(
                 )
             )
         kept = tuple(field for field in spec.fields if field.name not in fields)
-        if not kept and not spec.relations:
+        linked = tuple(r for r in spec.relations if r.name not in fields)
+        if not kept and not linked:
             raise SpecError(
                 f"removing {', '.join(fields)} would leave {spec.names.singular} "
                 "without fields; remove the resource instead: scaffold remove "
                 f"resource {spec.names.singular}"
             )
-        new = spec.model_copy(update={"fields": kept})
+        new = spec.model_copy(update={"fields": kept, "relations": linked})
         return new, FieldOptions(allow_data_loss=allow_data_loss)
 
     return preview_evolution(

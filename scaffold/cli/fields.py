@@ -145,7 +145,8 @@ def add_field(
 def remove_field(
     resource: ResourceArgument,
     names: Annotated[
-        list[str], typer.Argument(help="Field names.", show_default=False)
+        list[str],
+        typer.Argument(help="Field or reference names.", show_default=False),
     ],
     allow_data_loss: DataLossOption = False,
     project: ProjectOption = Path(),
@@ -156,7 +157,7 @@ def remove_field(
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Remove fields from a resource; their columns are dropped (--allow-data-loss)."""
+    """Remove fields or references; their columns are dropped (--allow-data-loss)."""
     from scaffold.changes.remove_field import preview_remove_fields
 
     _run(
@@ -189,7 +190,7 @@ def rename_field(
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Rename a field: the column is renamed, every value kept."""
+    """Rename a field or reference: the column is renamed, every value kept."""
     from scaffold.changes.rename_field import preview_rename_field
 
     _run(
@@ -211,7 +212,8 @@ def alter_field(
     fields: Annotated[
         list[str],
         typer.Argument(
-            help="Each field's complete new definition, e.g. title:str(300):unique.",
+            help="Each field's complete new definition, e.g. title:str(300):unique "
+            "or author:ref?:on_delete=cascade.",
             show_default=False,
         ),
     ],

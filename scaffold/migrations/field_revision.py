@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scaffold.migrations.field_guards import narrows
 from scaffold.migrations.field_ops import column_steps
+from scaffold.migrations.relation_changes import ReferenceStep
 from scaffold.migrations.relation_ops import relation_steps
 from scaffold.migrations.revision import Revision, chain_time
 from scaffold.migrations.sql_source import Steps, placeholder
@@ -221,6 +222,7 @@ def field_revision(
     backfill: Mapping[str, object] | None = None,
     maps: Mapping[str, Mapping[str, str]] | None = None,
     relations: Sequence[RelationView] = (),
+    references: Sequence[ReferenceStep] = (),
     owner: ResourceView | None = None,
     sa_id: str = "sa.Uuid()",
     project: Path | None = None,
@@ -237,6 +239,8 @@ def field_revision(
         maps: Enum field name → removed value → the value its rows get.
         relations: References added (a required one's target id for the
             existing rows is in ``backfill``, by the reference's name).
+        references: References removed, renamed or altered, as
+            :mod:`scaffold.migrations.relation_changes` writes them.
         owner: The resource's view, which ``relations`` belong to.
         project: The project, whose own templates shape what they can.
         sa_id: The id column type of the project.
@@ -279,6 +283,11 @@ def field_revision(
         down.extend(removed)
         if not relation.optional and not relation.many:
             risks.append(f"{table}.{relation.key}: existing rows refer to {fill}")
+    for step in references:
+        up.extend(step.up)
+        down.extend(step.down)
+        destroyed += step.destroyed
+        risks += step.risks
     down_steps = Steps()
     down_steps.extend(down)
     notes = ""

@@ -7,6 +7,8 @@ passes it as ``config.attributes["connection"]`` instead.
 """
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from alembic import context
@@ -59,6 +61,45 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+@contextmanager
+def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Leave SQLite's foreign keys unenforced while the migrations run.
+
+    Batch mode changes a SQLite table by copying it and dropping the original;
+    with foreign keys enforced, dropping a table that other tables reference
+    first deletes its rows, and ``ON DELETE CASCADE`` takes the referencing
+    rows with them. SQLite ignores the switch inside a transaction, so it is
+    set before the migrations begin one, and restored after.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if enforced:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def check_references(connection: Connection) -> None:
+    """Fail unless every SQLite reference still finds the row it names.
+
+    Raises:
+        RuntimeError: If a migration left a row referencing a missing one.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        table, _, parent, _ = dangling[0]
+        raise RuntimeError(
+            f"the migrations left {len(dangling)} row(s) referencing a missing "
+            f"row, the first in {table} (a reference to {parent})"
+        )
+
+
 def do_run_migrations(connection: Connection) -> None:
     """Run the migrations over ``connection``."""
     context.configure(
@@ -70,8 +111,9 @@ def do_run_migrations(connection: Connection) -> None:
         compare_type=True,
         render_item=render_item,
     )
-    with context.begin_transaction():
+    with sqlite_foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
+        check_references(connection)
 
 
 async def run_async_migrations() -> None:
