@@ -76,12 +76,17 @@ def postgres_available() -> bool:
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Stop when pytest-xdist would run one ``xdist_group`` on several workers.
+    """Run the end-to-end tests first; stop if xdist would ignore its groups.
+
+    Under xdist the workers take tests in this order: the long ones started
+    first leave the short ones to fill in at the end, so both workers finish
+    together instead of one running a long test alone.
 
     Under ``--dist loadgroup`` each worker's items carry their group in their
     node id; where pytest and pytest-xdist disagree on how to set it, groups
     are ignored without a word and each worker builds what a group shares.
     """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
     if not config.getoption("loadgroup", default=False):
         return
     lost = [

@@ -195,7 +195,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(
             [
                 SCHEMATHESIS, "run", f"{base}/openapi.json",
                 "--checks", CONTRACT_CHECKS,
-                "--max-examples", "25",
+                "--max-examples", "10",
                 "--seed", "20260101",
                 *headers,
             ],

@@ -30,7 +30,7 @@ from tests.conftest import POSTGRES_URL, postgres_database
 from tests.e2e import run_scaffold
 from tests.environments import Prepare
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("field_scenario")]
+pytestmark = pytest.mark.e2e
 
 BOOK = ("book", "title:str(100)", "status:enum(draft,published,archived)", "pages:int?")
 ROWS = [
