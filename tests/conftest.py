@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from scaffold.tools import check as tools_check
+from tests.environments import Prepare, build_seed, seed_root, seeded
 
 # Property tests measure correctness, not speed: on a shared, noisy machine a
 # per-example deadline only produces flaky failures.
@@ -68,6 +72,36 @@ def postgres_available() -> bool:
     return result.returncode == 0
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Run the end-to-end tests first; stop if xdist would ignore its groups.
+
+    Under xdist the workers take tests in this order: the long ones started
+    first leave the short ones to fill in at the end, so both workers finish
+    together instead of one running a long test alone.
+
+    Under ``--dist loadgroup`` each worker's items carry their group in their
+    node id; where pytest and pytest-xdist disagree on how to set it, groups
+    are ignored without a word and each worker builds what a group shares.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+    if not config.getoption("loadgroup", default=False):
+        return
+    lost = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist ignores the xdist_group of {lost[0]} (and "
+            f"{len(lost) - 1} more) with pytest {pytest.__version__}; "
+            "install the versions pyproject.toml allows: pip install -e '.[dev]'"
+        )
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty directory that is also the current directory."""
@@ -83,6 +117,21 @@ def require_postgres() -> None:
             "PostgreSQL is not answering on 127.0.0.1:5432; start it with "
             "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepare]:
+    """Install generated projects' environments from a seed (``environments.py``).
+
+    Every ``scaffold`` command the suite runs in this process, and every test
+    that installs a project's environment itself (with this fixture), starts a
+    missing environment as a copy of one built once per run.
+    """
+    seed = functools.cache(lambda: build_seed(seed_root(tmp_path_factory)))
+    prepare = seeded(seed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tools_check, "prepare_environment", prepare)
+        yield prepare
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,13 @@ import pytest
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.project.answers import read_answers
 from scaffold.tools.check import (
-    prepare_environment,
     run_tool,
     tool_environment,
     uv_binary,
 )
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold, serve
+from tests.environments import Prepare
 
 AUTH_FILES = [
     "app/core/security.py",
@@ -267,12 +267,12 @@ def call(
 
 @pytest.mark.e2e
 def test_a_session_over_http_keeps_each_users_notes_to_themself(
-    tmp_path: Path,
+    tmp_path: Path, install: Prepare
 ) -> None:
     # Given the owned-notes project, migrated and served
     project = generate_owned_project(tmp_path)
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"}
-    prepare_environment(project, env=env)
+    install(project, env=env)
     migrated = run_tool(
         (uv_binary(), "run", "--no-sync", "alembic", "upgrade", "head"),
         cwd=project,

@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 
 from scaffold.tools.check import (
-    prepare_environment,
     project_checks,
     run_checks,
 )
 from scaffold.tools.format import ruff_binary
 from tests.databases import Database
 from tests.e2e import run_scaffold
+from tests.environments import Prepare
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("field_scenario")]
+pytestmark = pytest.mark.e2e
 
 BOOK = ("book", "title:str(100)", "status:enum(draft,published,archived)", "pages:int?")
 ROWS = [
@@ -46,7 +46,7 @@ def git(project: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def synced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synced_project(tmp_path_factory: pytest.TempPathFactory, install: Prepare) -> Path:
     """A project with the book resource, a user's edits and its environment."""
     from scaffold.changes.new_project import ProjectRequest, render_project
 
@@ -74,7 +74,7 @@ def synced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(format_python, check=True)
     git(project, "add", "-A")
     git(project, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "book")
-    prepare_environment(project)
+    install(project)
     return project
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.tools.check import prepare_environment, run_tool, tool_environment
+from scaffold.tools.check import run_tool, tool_environment
 from tests.e2e import run_scaffold
+from tests.environments import Prepare
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "specs" / "bookstore.yaml"
 
@@ -202,7 +203,7 @@ MUTATIONS = [
 
 
 @pytest.fixture(scope="module")
-def bookstore(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bookstore(tmp_path_factory: pytest.TempPathFactory, install: Prepare) -> Path:
     """A project generated from the bookstore spec, its environment installed."""
     parent = tmp_path_factory.mktemp("mutations")
     steps = [
@@ -213,7 +214,7 @@ def bookstore(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = run_scaffold(*step, cwd=parent / "bookstore" if number else parent)
         assert result.returncode == 0, result.stdout + result.stderr
     project = parent / "bookstore"
-    prepare_environment(project)
+    install(project)
     return project
 
 

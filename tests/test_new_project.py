@@ -15,7 +15,6 @@ import pytest
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import CheckFailedError
 from scaffold.tools.check import (
-    prepare_environment,
     project_checks,
     raise_for_failures,
     run_checks,
@@ -25,6 +24,7 @@ from scaffold.tools.check import (
 )
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import SCAFFOLD, get, run_scaffold, serve
+from tests.environments import Prepare
 
 pytestmark = pytest.mark.e2e
 
@@ -260,7 +260,9 @@ def test_new_project_postgres_passes_its_checks_and_serves(
         assert get(f"{base}/readyz")[0] == 200
 
 
-def test_a_failing_check_names_the_check_and_how_to_rerun(tmp_path: Path) -> None:
+def test_a_failing_check_names_the_check_and_how_to_rerun(
+    tmp_path: Path, install: Prepare
+) -> None:
     # Given a project whose code a user broke
     render_project(ProjectRequest.build(name="shop", parent=tmp_path))
     project = tmp_path / "shop"
@@ -268,7 +270,7 @@ def test_a_failing_check_names_the_check_and_how_to_rerun(tmp_path: Path) -> Non
     main.write_text(main.read_text() + "\n\nunused = undefined_name\n")
 
     # When scaffold's check runs on it
-    prepare_environment(project)
+    install(project)
     results = run_checks(project, project_checks()[:2])
 
     # Then the failure names the check, the rerun command and the finding
