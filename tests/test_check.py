@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,6 +17,7 @@ from scaffold.cli.console import err, print_results
 from scaffold.engine.events import RecordingReporter
 from scaffold.errors import CheckFailedError
 from scaffold.tools import check as check_module
+from scaffold.tools import process as process_module
 from scaffold.tools.check import (
     EXIT_CODES,
     OUTPUT_EXCERPT_LINES,
@@ -146,6 +149,45 @@ def test_a_stopped_tool_leaves_no_child_behind(tmp_path: Path) -> None:
     time.sleep(2)
 
     # Then the child was stopped with it and wrote nothing
+    assert not marker.exists()
+
+
+class StoppedError(Exception):
+    """What the test's SIGTERM handler raises."""
+
+
+def test_an_interrupt_while_a_tool_starts_stops_the_tool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a tool that would write into the project after a while, and an
+    # interrupt that lands inside Popen, after the fork
+    marker = tmp_path / "written-late"
+    script = (
+        f"import time, pathlib; time.sleep(1); pathlib.Path({str(marker)!r}).touch()"
+    )
+    started: list[subprocess.Popen[str]] = []
+    real_popen = subprocess.Popen
+
+    def popen_then_signal(*args: Any, **kwargs: Any) -> subprocess.Popen[str]:
+        started.append(real_popen(*args, **kwargs))
+        signal.raise_signal(signal.SIGTERM)
+        return started[-1]
+
+    def stop(signum: int, frame: object) -> None:
+        raise StoppedError
+
+    monkeypatch.setattr(process_module.subprocess, "Popen", popen_then_signal)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        # When the tool is started
+        with pytest.raises(StoppedError):
+            process_module.start_tool([sys.executable, "-c", script], cwd=tmp_path)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    time.sleep(1.5)
+
+    # Then the interrupt still goes on, but only once the tool is stopped
+    assert started[0].poll() is not None
     assert not marker.exists()
 
 

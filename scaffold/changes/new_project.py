@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -150,6 +151,19 @@ def _check_target(request: ProjectRequest) -> None:
         )
 
 
+def _remove(directory: Path) -> None:
+    """Remove ``directory`` and everything in it.
+
+    Tried again for a few seconds while it still exists: the last writes of
+    a tool that was just stopped can land after a first removal.
+    """
+    deadline = time.monotonic() + 5
+    shutil.rmtree(directory, ignore_errors=True)
+    while directory.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def render_project(
     request: ProjectRequest, *, reporter: Reporter | None = None
 ) -> tuple[Path, ...]:
@@ -188,7 +202,7 @@ def render_project(
         staging.rename(request.target)
     except BaseException as exc:
         with shielded():
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove(staging)
         note_undone(exc, f"removed {request.name}, which was not finished")
         raise
     files = _files_under(request.target)
@@ -295,7 +309,7 @@ def create_project(
         # Ctrl-C during uv sync or a check: the project is not proven, and a
         # rerun of the same command must find the way clear.
         with shielded():
-            shutil.rmtree(request.target, ignore_errors=True)
+            _remove(request.target)
         note_undone(exc, f"removed {request.name}, which was not finished")
         raise
     return ProjectResult(request.target, files, checks)

@@ -14,9 +14,11 @@ import os
 import shlex
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import IO, cast
 
 from scaffold.errors import CheckFailedError, ProjectError
@@ -86,20 +88,56 @@ def start_tool(
     Raises:
         CheckFailedError: The tool could not be started.
     """
+    with _signals_held() as held:
+        try:
+            process = subprocess.Popen(
+                list(argv),
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdout=output if output is not None else subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
+        except FileNotFoundError as exc:
+            command = shlex.join(argv)
+            message = f"cannot run {command!r}: {argv[0]} not found"
+            raise CheckFailedError(message) from exc
+    if held:
+        # Ctrl-C came while the tool was starting: stop it before the
+        # interrupt goes on, or it would run on as an orphan.
+        stop_tool(process)
+        signal.raise_signal(held[0])
+    return process
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Hold SIGINT and SIGTERM back while a tool starts; yield those that came.
+
+    An interrupt raised inside ``Popen`` after the fork would lose the
+    process object, and with it the only way to stop the child.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    held: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(signum, _holder(held)) for signum in signals]
     try:
-        return subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdout=output if output is not None else subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
-    except FileNotFoundError as exc:
-        command = shlex.join(argv)
-        raise CheckFailedError(f"cannot run {command!r}: {argv[0]} not found") from exc
+        yield held
+    finally:
+        for signum, handler in zip(signals, previous, strict=True):
+            signal.signal(signum, handler)
+
+
+def _holder(held: list[int]) -> Callable[[int, FrameType | None], None]:
+    def hold(signum: int, frame: FrameType | None) -> None:
+        del frame
+        held.append(signum)
+
+    return hold
 
 
 def finish_tool(
