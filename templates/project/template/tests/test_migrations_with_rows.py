@@ -106,9 +106,17 @@ def sample(column: Column[Any], step: int, choices: dict[str, str]) -> Any:
     return f"r{step}"
 
 
-def downgrade_one(connection: Connection) -> None:
-    """Revert the latest applied migration."""
-    command.downgrade(alembic_config(connection), "-1")
+def downgrade_one(connection: Connection, revision: str) -> None:
+    """Revert ``revision`` alone; the revisions after it are reverted already.
+
+    A merge revision goes back to its parents, both left applied; any other
+    goes one step down its own branch (``-1`` alone is ambiguous once two
+    branches are applied).
+    """
+    config = alembic_config(connection)
+    parents = ScriptDirectory.from_config(config).get_revision(revision).down_revision
+    target = parents[0] if isinstance(parents, tuple) else f"{revision}@-1"
+    command.downgrade(config, target)
 
 
 def application_table_names(connection: Connection) -> list[str]:
@@ -122,7 +130,9 @@ def row_keys(connection: Connection) -> dict[str, set[tuple[Any, ...]]]:
     metadata = MetaData()
     metadata.reflect(connection, only=application_table_names(connection))
     return {
-        table.name: set(connection.execute(select(*table.primary_key.columns)).tuples())
+        table.name: {
+            tuple(row) for row in connection.execute(select(*table.primary_key.columns))
+        }
         for table in metadata.sorted_tables
     }
 
@@ -211,7 +221,7 @@ async def test_migrations_keep_the_rows_up_and_down(rows_engine: AsyncEngine) ->
 
     # When every revision is reverted in turn
     for revision in reversed(revisions):
-        await run(rows_engine, downgrade_one)
+        await run(rows_engine, partial(downgrade_one, revision=revision))
 
         # Then the downgrade kept every row of the tables it leaves
         after = await run(rows_engine, row_keys)
