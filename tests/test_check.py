@@ -317,6 +317,7 @@ def test_prepare_environment_compiles_bytecode_when_python_will_not(
     assert synced[0][1:] == ["sync", "--quiet", "--compile-bytecode"]
 
 
+@pytest.mark.e2e
 def test_check_project_runs_the_tests_beside_the_other_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

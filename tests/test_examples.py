@@ -53,6 +53,7 @@ def sign_up(base: str) -> str:
     return token
 
 
+@pytest.mark.e2e
 def test_examples_are_what_the_templates_generate() -> None:
     # Given the committed examples / When they are regenerated from their specs
     result = subprocess.run(

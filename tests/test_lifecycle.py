@@ -542,6 +542,7 @@ USER_METHOD = '''
 '''
 
 
+@pytest.mark.e2e
 def test_regenerate_keeps_the_users_edits_and_applies_the_template_change(
     with_book: Path, changed_templates: Path
 ) -> None:
@@ -726,6 +727,7 @@ def test_remove_of_a_resource_that_is_not_the_head_writes_a_drop_revision(
     assert 'op.create_table(\n        "books"' in source.split("def downgrade")[1]
 
 
+@pytest.mark.e2e
 def test_remove_of_an_applied_head_writes_a_drop_revision_that_migrates(
     with_book: Path,
 ) -> None:
