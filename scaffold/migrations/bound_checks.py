@@ -14,7 +14,14 @@ that text would name a column that is gone.
 
 from __future__ import annotations
 
-from scaffold.migrations.sql_source import Steps, ident, sql_literal, words
+from scaffold.migrations.sql_source import (
+    Steps,
+    create_check,
+    drop_constraint,
+    ident,
+    sql_literal,
+    words,
+)
 from scaffold.render.environment import render_macro
 from scaffold.render.view_checks import CheckView, check_views
 from scaffold.spec import FieldSpec
@@ -29,15 +36,12 @@ def _key(check: CheckView) -> tuple[str, str, str | None, str, str]:
 
 
 def _drop(table: str, check: CheckView) -> str:
-    return f'batch_op.drop_constraint(op.f("ck_{table}_{check.name}"), type_="check")'
+    return drop_constraint(f"ck_{table}_{check.name}", "check")
 
 
 def _create(table: str, check: CheckView) -> str:
     condition = render_macro(MACROS, "check_condition", check, "sa.")
-    return (
-        f'batch_op.create_check_constraint(op.f("ck_{table}_{check.name}"), '
-        f"{condition})"
-    )
+    return create_check(f"ck_{table}_{check.name}", condition)
 
 
 def _fit(table: str, check: CheckView) -> str:

@@ -25,6 +25,9 @@ from scaffold.migrations.sql_source import (
     choices_condition,
     column_limit,
     count_guard,
+    create_check,
+    create_unique,
+    drop_constraint,
     ident,
     placeholder,
     plain_type,
@@ -87,9 +90,7 @@ def column_steps(
             f'op.drop_index(op.f("ix_{table}_{old.name}"), table_name="{table}")'
         )
     if old.unique and (old.name != new.name or not new.unique):
-        steps.alter.append(
-            f'batch_op.drop_constraint(op.f("uq_{table}_{old.name}"), type_="unique")'
-        )
+        steps.alter.append(drop_constraint(f"uq_{table}_{old.name}", "unique"))
     enum_changed = old.type is FieldType.ENUM and (
         new.type is not FieldType.ENUM
         or new.choices != old.choices
@@ -201,22 +202,16 @@ def _fill(table: str, spec: FieldSpec, value: object, imports: set[str]) -> str:
 
 
 def _drop_check(table: str, spec: FieldSpec) -> str:
-    name = check_name(table, spec)
-    return f'batch_op.drop_constraint(op.f("{name}"), type_="check")'
+    return drop_constraint(check_name(table, spec), "check")
 
 
 def _create_check(table: str, spec: FieldSpec) -> str:
-    return (
-        f'batch_op.create_check_constraint(op.f("{check_name(table, spec)}"), '
-        f"{sql_literal(choices_condition(spec))})"
-    )
+    condition = sql_literal(choices_condition(spec))
+    return create_check(check_name(table, spec), condition)
 
 
 def _create_unique(table: str, spec: FieldSpec) -> str:
-    return (
-        f'batch_op.create_unique_constraint(op.f("uq_{table}_{spec.name}"), '
-        f'["{spec.name}"])'
-    )
+    return create_unique(f"uq_{table}_{spec.name}", f'["{spec.name}"]')
 
 
 def _create_index(table: str, spec: FieldSpec) -> str:
@@ -264,9 +259,7 @@ def _drop(table: str, old: FieldSpec, steps: Steps) -> Steps:
             f'op.drop_index(op.f("ix_{table}_{old.name}"), table_name="{table}")'
         )
     if old.unique:
-        steps.alter.append(
-            f'batch_op.drop_constraint(op.f("uq_{table}_{old.name}"), type_="unique")'
-        )
+        steps.alter.append(drop_constraint(f"uq_{table}_{old.name}", "unique"))
     if old.type is FieldType.ENUM:
         steps.alter.append(_drop_check(table, old))
     steps.alter.append(f'batch_op.drop_column("{old.name}")')

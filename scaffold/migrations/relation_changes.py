@@ -18,6 +18,7 @@ from scaffold.migrations.relation_ops import relation_steps
 from scaffold.migrations.sql_source import (
     Steps,
     count_guard,
+    drop_constraint,
     sql_literal,
     value_source,
     words,
@@ -58,9 +59,7 @@ def _create_fk(table: str, relation: RelationView) -> str:
 
 
 def _drop_fk(table: str, relation: RelationView) -> str:
-    return (
-        f'batch_op.drop_constraint(op.f("{_fk(table, relation)}"), type_="foreignkey")'
-    )
+    return drop_constraint(_fk(table, relation), "foreignkey")
 
 
 def _any_target(table: str, relation: RelationView) -> str:

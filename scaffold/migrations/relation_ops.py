@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffold.migrations.sql_source import Steps, sql_literal, value_source, words
+from scaffold.migrations.sql_source import (
+    Steps,
+    drop_constraint,
+    sql_literal,
+    value_source,
+    words,
+)
 from scaffold.render.environment import render_macro
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
@@ -80,6 +86,6 @@ def relation_steps(
     down.before.append(
         f'op.drop_index(op.f("{relation.index_name}"), table_name="{table}")'
     )
-    down.alter.append(f'batch_op.drop_constraint(op.f("{fk}"), type_="foreignkey")')
+    down.alter.append(drop_constraint(fk, "foreignkey"))
     down.alter.append(f'batch_op.drop_column("{key}")')
     return up, down

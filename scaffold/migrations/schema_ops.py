@@ -35,7 +35,12 @@ from scaffold.migrations.model_schema import (
     condition_sql,
     expression_columns,
 )
-from scaffold.migrations.sql_source import Steps
+from scaffold.migrations.sql_source import (
+    Steps,
+    create_check,
+    create_unique,
+    drop_constraint,
+)
 
 __all__ = ["SchemaChange", "schema_change"]
 
@@ -103,9 +108,7 @@ def _steps(
     for kind, label, was, will in dropped:
         for name in sorted(was):
             if will.get(name) != was[name]:
-                steps.alter.append(
-                    f'batch_op.drop_constraint(op.f("{name}"), type_="{kind}")'
-                )
+                steps.alter.append(drop_constraint(name, kind))
                 if name not in will:
                     note(f"drops {label} {name}")
     for name in sorted(set(old.columns) & set(new.columns)):
@@ -115,10 +118,7 @@ def _steps(
         if old.uniques.get(name) != columns:
             if upgrade:
                 steps.guards.append(duplicates_guard(table, columns))
-            steps.finish.append(
-                f'batch_op.create_unique_constraint(op.f("{name}"), '
-                f"{_columns(columns)})"
-            )
+            steps.finish.append(create_unique(name, _columns(columns)))
             note(f"adds unique constraint {name}")
     for name, expression in sorted(new.checks.items()):
         if old.checks.get(name) == expression:
@@ -128,9 +128,7 @@ def _steps(
             named = expression_columns(expression)
             steps.guards.append(check_guard(table, name, condition, named))
             note(f"{'changes' if name in old.checks else 'adds'} CHECK {name}")
-        steps.finish.append(
-            f'batch_op.create_check_constraint(op.f("{name}"), {expression})'
-        )
+        steps.finish.append(create_check(name, expression))
     for name, index in sorted(new.indexes.items()):
         if old.indexes.get(name) != index:
             if upgrade and index.unique:

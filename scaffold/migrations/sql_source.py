@@ -20,7 +20,10 @@ __all__ = [
     "choices_condition",
     "column_limit",
     "count_guard",
+    "create_check",
+    "create_unique",
     "decimal_digits",
+    "drop_constraint",
     "ident",
     "placeholder",
     "plain_type",
@@ -173,3 +176,23 @@ def decimal_digits(spec: FieldSpec) -> tuple[int, int] | None:
     if spec.type is not FieldType.DECIMAL:
         return None
     return spec.precision or 12, spec.scale or 0
+
+
+def drop_constraint(name: str, kind: str) -> str:
+    """Drop the constraint the naming convention calls ``name`` (a batch step).
+
+    Args:
+        name: The full name, e.g. ``ck_books_price_min``.
+        kind: Alembic's ``type_``: ``check``, ``unique`` or ``foreignkey``.
+    """
+    return f'batch_op.drop_constraint(op.f("{name}"), type_="{kind}")'
+
+
+def create_check(name: str, condition: str) -> str:
+    """Create CHECK constraint ``name`` from ``condition``'s source (a batch step)."""
+    return f'batch_op.create_check_constraint(op.f("{name}"), {condition})'
+
+
+def create_unique(name: str, columns: str) -> str:
+    """Create unique constraint ``name`` over ``columns``' source (a batch step)."""
+    return f'batch_op.create_unique_constraint(op.f("{name}"), {columns})'
