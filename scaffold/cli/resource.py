@@ -93,6 +93,14 @@ def add_resource(
             "may act on every row.",
         ),
     ] = False,
+    soft_delete: Annotated[
+        bool,
+        typer.Option(
+            "--soft-delete",
+            help="DELETE marks rows deleted (deleted_at) instead of removing "
+            "them; admins list them with ?deleted=true and restore them.",
+        ),
+    ] = False,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -114,10 +122,17 @@ def add_resource(
                 f"give either a spec file or a resource name, not both (got "
                 f"--spec {str(spec)!r} and {name!r})"
             )
-        if auth is not None or owned or read is not None or write is not None:
+        if (
+            auth is not None
+            or owned
+            or soft_delete
+            or read is not None
+            or write is not None
+        ):
             raise UsageError(
-                "--read, --write, --auth and --owned apply to a resource named on "
-                "the command line; with --spec, set them per resource in the file"
+                "--read, --write, --auth, --owned and --soft-delete apply to a "
+                "resource named on the command line; with --spec, set them per "
+                "resource in the file"
             )
         resources = load_spec_file(spec)
     elif name is None:
@@ -133,6 +148,7 @@ def add_resource(
                 plural=plural,
                 auth=auth.value if auth is not None else None,
                 owned=owned,
+                soft_delete=soft_delete,
                 read=read.value if read is not None else None,
                 write=write.value if write is not None else None,
             )

@@ -46,6 +46,7 @@ class Target:
         read: Who may read its rows (see :mod:`scaffold.project.access`).
         write: Who may write its rows.
         owned: Whether each of its rows has an owner.
+        soft_delete: Whether its deleted rows stay, marked (``deleted_at``).
     """
 
     singular: str
@@ -58,6 +59,7 @@ class Target:
     read: Rule = "user"
     write: Rule = "user"
     owned: bool = False
+    soft_delete: bool = False
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

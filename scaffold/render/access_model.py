@@ -39,6 +39,7 @@ class AccessView:
     checks: set[Check] = field(default_factory=set)
     client: str = "client"
     shared_refs: list[RelationView] = field(default_factory=list)
+    soft_delete: bool = False
 
     @property
     def read_dependency(self) -> str | None:
@@ -101,7 +102,7 @@ class AccessView:
     @property
     def is_admin_used(self) -> bool:
         """Whether the service asks if the caller is an administrator."""
-        return "admin" in self.checks
+        return "admin" in self.checks or (self.soft_delete and self.project_auth)
 
     @property
     def owner_scope_used(self) -> bool:
@@ -112,6 +113,11 @@ class AccessView:
     def roles_used(self) -> bool:
         """Whether the service module names ``Role``."""
         return self.owner_scope_used or self.is_admin_used or self.owner_checked
+
+    @property
+    def admin_lists_deleted(self) -> bool:
+        """Whether the list route refuses ``?deleted=true`` to all but admins."""
+        return self.soft_delete and self.project_auth
 
     @property
     def anonymous_endpoints(self) -> str:

@@ -29,6 +29,7 @@ from scaffold.render.view_relations import (
     relation_imports,
     relation_views,
 )
+from scaffold.render.view_soft_delete import soft_delete_imports
 from scaffold.spec import FieldType, ResourceSpec
 
 __all__ = ["FieldView", "IdView", "ResourceView", "build_view", "py_literal"]
@@ -84,11 +85,19 @@ def build_view(
         example={f.name: f.samples.values[0] for f in fields},
         names=names,
         access=access_view(
-            rules, project_auth=project_auth, owner_python=id_view(id_type).python_type
+            rules,
+            project_auth=project_auth,
+            owner_python=id_view(id_type).python_type,
+            soft_delete=resource.soft_delete,
         ),
+        soft_delete=resource.soft_delete,
     )
     own = dataclasses.replace(
-        Target.of(resource.names), read=rules.read, write=rules.write, owned=rules.owned
+        Target.of(resource.names),
+        read=rules.read,
+        write=rules.write,
+        owned=rules.owned,
+        soft_delete=resource.soft_delete,
     )
     known = {resource.names.singular: own, **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
@@ -104,6 +113,8 @@ def build_view(
     access_imports(view)
     if view.relations:
         relation_imports(view, id_type)
+    if view.soft_delete:
+        soft_delete_imports(view, names)
     return view
 
 

@@ -26,15 +26,22 @@ __all__ = [
 ]
 
 
-def access_view(rules: Rules, *, project_auth: bool, owner_python: str) -> AccessView:
-    """The access view of a resource with these rules (no relations yet)."""
+def access_view(
+    rules: Rules, *, project_auth: bool, owner_python: str, soft_delete: bool = False
+) -> AccessView:
+    """The access view of a resource with these rules (no relations yet).
+
+    With soft delete in a project with users, the service asks whether the
+    caller is an administrator, who alone may list deleted rows.
+    """
     return AccessView(
         read=rules.read,
         write=rules.write,
         owned=rules.owned,
         project_auth=project_auth,
         owner_python=owner_python,
-        needs_caller=project_auth and rules.owned,
+        needs_caller=project_auth and (rules.owned or soft_delete),
+        soft_delete=soft_delete,
     )
 
 
@@ -58,7 +65,7 @@ def apply_access(view: ResourceView) -> None:
             "client" if relation.check == "owner" else "admin_client"
         )
         access.checks.update({relation.check, relation.nested_check} - {"any"})
-    access.needs_caller = access.owned or bool(access.checks)
+    access.needs_caller = access.owned or access.soft_delete or bool(access.checks)
     access.shared_refs = [
         r
         for r in view.required_refs
@@ -99,7 +106,7 @@ def access_imports(view: ResourceView) -> None:
         service.add("app.models.user", "User")
         if access.roles_used:
             service.add("app.models.user", "Role")
-        if access.owner_checked:
+        if access.owner_checked or access.admin_lists_deleted:
             service.add("app.core.errors", "ForbiddenError")
         if access.optional_caller:
             service.add("app.core.errors", "UnauthorizedError")

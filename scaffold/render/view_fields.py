@@ -186,6 +186,7 @@ def field_view(
         compare=_COMPARISONS.get(spec.type, "equal"),
         default_json=_default_json(spec),
         cases=invalid_cases(spec),
+        partial_unique=spec.unique and resource.soft_delete,
     )
 
 

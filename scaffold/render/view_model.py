@@ -49,11 +49,21 @@ class FieldView:
     compare: Comparison
     default_json: str | None
     cases: list[InvalidCase]
+    partial_unique: bool = False
 
     @property
     def index_only(self) -> bool:
         """Indexed without a unique constraint (which has its own index)."""
         return self.spec.index and not self.spec.unique
+
+    @property
+    def unique_column(self) -> bool:
+        """Unique among every row: ``unique=True`` on the column.
+
+        A unique field of a soft-delete resource is unique among the rows not
+        deleted only: a partial unique index (:attr:`partial_unique`) instead.
+        """
+        return self.spec.unique and not self.partial_unique
 
 
 @dataclass
@@ -112,6 +122,7 @@ class ResourceView:
     access: AccessView = field(
         default_factory=lambda: AccessView("public", "public", False, False, "UUID")
     )
+    soft_delete: bool = False
 
     @property
     def owned(self) -> bool:
@@ -226,6 +237,22 @@ class ResourceView:
         return self._select("unique")
 
     @property
+    def partial_uniques(self) -> list[FieldView]:
+        """Unique fields of a soft-delete resource: unique among live rows."""
+        return [f for f in self.fields if f.partial_unique]
+
+    @property
+    def deleted_description(self) -> str:
+        """The description of the list's ``deleted`` parameter."""
+        who = " (administrators only)" if self.project_auth else ""
+        return f"true: only the deleted {self.doc_plural}{who}."
+
+    @property
+    def deleted_index_name(self) -> str:
+        """The name of the ``deleted_at`` index of a soft-delete resource."""
+        return f"ix_{self.table}_deleted_at"
+
+    @property
     def indexed_fields(self) -> list[FieldView]:
         """Fields with a non-unique index."""
         return [f for f in self.fields if f.spec.index and not f.spec.unique]
@@ -246,6 +273,12 @@ class ResourceView:
         return self.names.datetime_name("datetime")
 
     @property
+    def now_utc(self) -> str:
+        """How the repository spells the current time: ``datetime.now(UTC)``."""
+        utc = self.names.datetime_name("UTC")
+        return f"{self.names.datetime_name('datetime')}.now({utc})"
+
+    @property
     def a_noun(self) -> str:
         """The noun with its indefinite article: ``a book``, ``an author``."""
         return with_article(self.doc_noun)
@@ -257,8 +290,14 @@ class ResourceView:
 
     @property
     def list_errors(self) -> list[str]:
-        """The error statuses the list route documents (beyond 422)."""
-        return _statuses(self.access.read_codes)
+        """The error statuses the list route documents (beyond 422).
+
+        With soft delete and users, ``?deleted=true`` is for administrators.
+        """
+        codes = set(self.access.read_codes)
+        if self.soft_delete and self.project_auth:
+            codes |= {401, 403}
+        return _statuses(tuple(codes))
 
     @property
     def create_errors(self) -> list[str]:
@@ -277,8 +316,29 @@ class ResourceView:
 
     @property
     def delete_errors(self) -> list[str]:
-        """The error statuses the delete route documents."""
+        """The error statuses the delete route documents.
+
+        A soft delete keeps the row, so nothing that refers to it objects (409).
+        """
+        if self.soft_delete:
+            return _statuses(self.access.write_codes, "404")
         return _statuses(self.access.write_codes, "404", "409")
+
+    @property
+    def restore_dependency(self) -> str | None:
+        """The dependency of the restore route: administrators, with users."""
+        return "require_admin" if self.project_auth else None
+
+    @property
+    def restore_errors(self) -> list[str]:
+        """The error statuses the restore route documents."""
+        codes = ("401", "403") if self.project_auth else ()
+        return _statuses((), *codes, "404", "409")
+
+    @property
+    def lists_deleted_for_admins(self) -> bool:
+        """Whether ``?deleted=true`` is for administrators (the project has users)."""
+        return self.soft_delete and self.project_auth
 
     @property
     def has_url(self) -> bool:

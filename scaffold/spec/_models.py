@@ -297,6 +297,8 @@ class ResourceSpec(_Data):
             (``user``) or administrators (``admin``); ``None`` leaves it to the
             project: ``user`` when it has auth, ``none`` otherwise.
         owned: Each row belongs to the user who created it.
+        soft_delete: ``DELETE`` marks a row deleted (``deleted_at``) instead of
+            removing it; reads hide it and administrators may restore it.
         read: Who may list and get the rows; None for the default.
         write: Who may create, replace, update and delete rows; None for the
             default. ``scaffold add resource`` records both resolved, so a
@@ -308,6 +310,7 @@ class ResourceSpec(_Data):
     relations: tuple[RelationSpec, ...] = ()
     auth: Access | None = None
     owned: bool = False
+    soft_delete: bool = False
     read: Rule | None = None
     write: Rule | None = None
 

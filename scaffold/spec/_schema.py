@@ -172,6 +172,13 @@ class ResourceEntry(_FileModel):
         description="Each row belongs to the user who created it (owner_id); "
         "read and write default to owner. Needs a project with auth.",
     )
+    soft_delete: bool = Field(
+        default=False,
+        description="DELETE marks a row deleted (deleted_at) instead of removing "
+        "it: reads hide it, ?deleted=true lists deleted rows and POST "
+        ".../{id}/restore brings one back (administrators only, with auth); "
+        "unique fields ignore deleted rows.",
+    )
     read: Literal["public", "user", "admin", "owner"] | None = Field(
         default=None,
         description="Who may list and get the rows: anyone, signed-in users, "
