@@ -90,6 +90,7 @@ def access_dependencies(view: ResourceView) -> list[str]:
             access.read_dependency,
             access.write_dependency,
             *(r.nested_dependency for r in view.refs),
+            view.restore_dependency if view.soft_delete else None,
         )
         if dependency is not None
     )
