@@ -165,6 +165,7 @@ def plan_evolution(
         owner=view,
         project=snapshot.root,
         sa_id="sa.Uuid()" if snapshot.id_type == "uuid" else "sa.Integer()",
+        soft_delete=spec.soft_delete,
     )
     if written.destructive and not options.allow_data_loss:
         raise UsageError(

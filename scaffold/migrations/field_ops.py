@@ -13,6 +13,10 @@ Every statement runs through ``op.batch_alter_table``: SQLite recreates the
 table, PostgreSQL gets plain ``ALTER TABLE``. CHECK constraints of enum
 columns are dropped and created explicitly (by their convention names), so
 the same revision behaves the same on both.
+
+A unique field of a soft-delete resource is unique among the rows not
+deleted: a partial unique index (``WHERE deleted_at IS NULL``) under the
+unique constraint's name, dropped before the batch and created after it.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def column_steps(
     fill: object = None,
     mapping: dict[str, str] | None = None,
     upgrade: bool = True,
+    soft_delete: bool = False,
 ) -> Steps:
     """The statements that turn column ``old`` into column ``new``.
 
@@ -60,6 +65,8 @@ def column_steps(
         mapping: Enum values removed → the values their rows take.
         upgrade: Count the rows the change would violate and stop (upgrade),
             or make the rows fit (downgrade).
+        soft_delete: The table keeps deleted rows (``deleted_at``), so a
+            unique field is a partial unique index over the others.
     """
     mapping = dict(mapping or {})
     steps = Steps()
@@ -67,9 +74,9 @@ def column_steps(
         if old is None:
             raise ValueError("a column change needs an old or a new column")
         steps.extend(bound_check_steps(table, old, None, upgrade=upgrade))
-        return _drop(table, old, steps)
+        return _drop(table, old, steps, soft_delete)
     if old is None:
-        _add(table, new, fill, steps)
+        _add(table, new, fill, steps, soft_delete)
         steps.extend(bound_check_steps(table, None, new, upgrade=upgrade))
         return steps
     if upgrade:
@@ -90,7 +97,7 @@ def column_steps(
             f'op.drop_index(op.f("ix_{table}_{old.name}"), table_name="{table}")'
         )
     if old.unique and (old.name != new.name or not new.unique):
-        steps.alter.append(drop_constraint(f"uq_{table}_{old.name}", "unique"))
+        _drop_unique(table, old, steps, soft_delete)
     enum_changed = old.type is FieldType.ENUM and (
         new.type is not FieldType.ENUM
         or new.choices != old.choices
@@ -133,7 +140,7 @@ def column_steps(
     if new.type is FieldType.ENUM and (enum_changed or old.type is not FieldType.ENUM):
         steps.finish.append(_create_check(table, new))
     if new.unique and (old.name != new.name or not old.unique):
-        steps.finish.append(_create_unique(table, new))
+        _add_unique(table, new, steps, soft_delete)
     if (
         new.index
         and not new.unique
@@ -210,8 +217,26 @@ def _create_check(table: str, spec: FieldSpec) -> str:
     return create_check(check_name(table, spec), condition)
 
 
-def _create_unique(table: str, spec: FieldSpec) -> str:
-    return create_unique(f"uq_{table}_{spec.name}", f'["{spec.name}"]')
+def _add_unique(table: str, spec: FieldSpec, steps: Steps, partial: bool) -> None:
+    """Make ``spec`` unique: a constraint, or a partial index when ``partial``."""
+    name = f"uq_{table}_{spec.name}"
+    if not partial:
+        steps.finish.append(create_unique(name, f'["{spec.name}"]'))
+        return
+    live = 'sa.column("deleted_at").is_(None)'
+    steps.after.append(
+        f'op.create_index(op.f("{name}"), "{table}", ["{spec.name}"], unique=True, '
+        f"sqlite_where={live}, postgresql_where={live})"
+    )
+
+
+def _drop_unique(table: str, spec: FieldSpec, steps: Steps, partial: bool) -> None:
+    """Drop what makes ``spec`` unique (see :func:`_add_unique`)."""
+    name = f"uq_{table}_{spec.name}"
+    if partial:
+        steps.before.append(f'op.drop_index(op.f("{name}"), table_name="{table}")')
+    else:
+        steps.alter.append(drop_constraint(name, "unique"))
 
 
 def _create_index(table: str, spec: FieldSpec) -> str:
@@ -220,7 +245,9 @@ def _create_index(table: str, spec: FieldSpec) -> str:
     )
 
 
-def _add(table: str, new: FieldSpec, fill: object, steps: Steps) -> Steps:
+def _add(
+    table: str, new: FieldSpec, fill: object, steps: Steps, soft_delete: bool
+) -> Steps:
     needs_fill = not new.nullable
     value = fill if fill is not None else placeholder(new)
     steps.alter.append(
@@ -247,19 +274,19 @@ def _add(table: str, new: FieldSpec, fill: object, steps: Steps) -> Steps:
     if new.type is FieldType.ENUM:
         steps.finish.append(_create_check(table, new))
     if new.unique:
-        steps.finish.append(_create_unique(table, new))
+        _add_unique(table, new, steps, soft_delete)
     if new.index and not new.unique:
         steps.after.append(_create_index(table, new))
     return steps
 
 
-def _drop(table: str, old: FieldSpec, steps: Steps) -> Steps:
+def _drop(table: str, old: FieldSpec, steps: Steps, soft_delete: bool) -> Steps:
     if old.index and not old.unique:
         steps.before.append(
             f'op.drop_index(op.f("ix_{table}_{old.name}"), table_name="{table}")'
         )
     if old.unique:
-        steps.alter.append(drop_constraint(f"uq_{table}_{old.name}", "unique"))
+        _drop_unique(table, old, steps, soft_delete)
     if old.type is FieldType.ENUM:
         steps.alter.append(_drop_check(table, old))
     steps.alter.append(f'batch_op.drop_column("{old.name}")')

@@ -226,6 +226,7 @@ def field_revision(
     owner: ResourceView | None = None,
     sa_id: str = "sa.Uuid()",
     project: Path | None = None,
+    soft_delete: bool = False,
 ) -> FieldRevision:
     """Write the revision that applies ``changes`` to ``table``.
 
@@ -244,6 +245,8 @@ def field_revision(
         owner: The resource's view, which ``relations`` belong to.
         project: The project, whose own templates shape what they can.
         sa_id: The id column type of the project.
+        soft_delete: The resource keeps deleted rows: its unique fields are
+            partial unique indexes.
     """
     backfill = dict(backfill or {})
     maps = dict(maps or {})
@@ -261,6 +264,7 @@ def field_revision(
                 change.new,
                 fill=fill,
                 mapping=dict(maps.get(change.name, {})),
+                soft_delete=soft_delete,
             )
         )
         restore = (
@@ -269,7 +273,14 @@ def field_revision(
             else None
         )
         down.extend(
-            column_steps(table, change.new, change.old, fill=restore, upgrade=False)
+            column_steps(
+                table,
+                change.new,
+                change.old,
+                fill=restore,
+                upgrade=False,
+                soft_delete=soft_delete,
+            )
         )
         lost, risky = _risks(table, change, fill)
         destroyed += lost
