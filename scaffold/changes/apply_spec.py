@@ -25,6 +25,7 @@ from scaffold.changes.reference_evolution import diff_references
 from scaffold.changes.remove_resource import remove_resources
 from scaffold.changes.transaction import all_or_nothing, guard, verify
 from scaffold.engine.events import NullReporter, Reporter
+from scaffold.errors import UsageError
 from scaffold.project.access import with_rules
 from scaffold.project.answers import find_project
 from scaffold.project.snapshot import read_snapshot
@@ -85,6 +86,8 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
     Raises:
         SpecError: The file is invalid, or a rename names a field that the
             resource never had.
+        UsageError: The file switches soft_delete on or off for a resource
+            the project has.
     """
     root = find_project(project)
     specs = load_spec_file(source)
@@ -99,6 +102,13 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
         if record is None:
             add.append(spec)
             continue
+        if record.spec.soft_delete != spec.soft_delete:
+            raise UsageError(
+                f"{name}: soft_delete cannot be switched on an existing resource "
+                f"(it changes its table, routes and tests); set it back to "
+                f"{str(record.spec.soft_delete).lower()}, or remove the resource "
+                "and add it again"
+            )
         wanted = with_rules(spec, project_auth=snapshot.auth)
         linked = {relation.name for relation in record.spec.relations}
         had = {field.name for field in record.spec.fields} | linked

@@ -50,7 +50,12 @@ from scaffold.spec._reserved import (
     SQL_RESERVED,
     SQL_UNQUOTED,
 )
-from scaffold.spec._resource import LIST_OPTIONS, assemble, report_duplicates
+from scaffold.spec._resource import (
+    LIST_OPTIONS,
+    assemble,
+    cross_check,
+    report_duplicates,
+)
 from scaffold.spec._schema import (
     FieldMapping,
     FieldValue,
@@ -337,24 +342,6 @@ def _salvage(item: object, rep: Reporter) -> None:
     )
 
 
-def _cross_check(resources: list[tuple[int, ResourceSpec]], rep: Reporter) -> None:
-    first: dict[tuple[str, str], int] = {}
-    for index, spec in resources:
-        names = spec.names
-        for what, value in (
-            ("name", names.singular),
-            ("plural", names.plural),
-            ("table", names.table),
-            ("class", names.class_name),
-        ):
-            earlier = first.setdefault((what, value), index)
-            if earlier != index:
-                rep.at(f"resources[{index}].name").add(
-                    f"{what} {value!r} is already used by resources[{earlier}]; "
-                    "each resource needs its own names"
-                )
-
-
 def load_spec_file(path: Path) -> list[ResourceSpec]:
     """Load every resource of a YAML (.yaml/.yml), TOML or JSON spec file.
 
@@ -400,7 +387,7 @@ def load_spec_file(path: Path) -> list[ResourceSpec]:
         spec = _from_entry(entry, rep.at(f"resources[{index}]"))
         if spec is not None:
             resources.append((index, spec))
-    _cross_check(resources, rep)
+    cross_check(resources, rep)
     if rep.sink:
         raise SpecError(*rep.sink)
     return [spec for _, spec in resources]

@@ -23,7 +23,7 @@ from scaffold.spec.naming import (
     to_pascal,
 )
 
-__all__ = ["LIST_OPTIONS", "assemble", "report_duplicates"]
+__all__ = ["LIST_OPTIONS", "assemble", "cross_check", "report_duplicates"]
 
 # Classes generated per resource, besides the model itself.
 _CLASS_SUFFIXES = (
@@ -245,3 +245,22 @@ def _relations(
             )
         resolved.append(relation.model_copy(update={"inverse": inverse}))
     return tuple(resolved)
+
+
+def cross_check(resources: list[tuple[int, ResourceSpec]], rep: Reporter) -> None:
+    """Report names (singular, plural, table, class) two resources of a file share."""
+    first: dict[tuple[str, str], int] = {}
+    for index, spec in resources:
+        names = spec.names
+        for what, value in (
+            ("name", names.singular),
+            ("plural", names.plural),
+            ("table", names.table),
+            ("class", names.class_name),
+        ):
+            earlier = first.setdefault((what, value), index)
+            if earlier != index:
+                rep.at(f"resources[{index}].name").add(
+                    f"{what} {value!r} is already used by resources[{earlier}]; "
+                    "each resource needs its own names"
+                )
