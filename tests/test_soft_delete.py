@@ -1,0 +1,263 @@
+"""``--soft-delete`` resources: the spec key, refusals, what they render, a real run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.project.access import rule_targets
+from scaffold.project.manifest import Manifest
+from scaffold.project.relations import Target
+from scaffold.render.view import build_view
+from scaffold.spec import load_spec_file, parse_cli_resource
+from tests.conftest import postgres_database, tree_digest
+from tests.e2e import run_scaffold
+
+FIELDS = ["name:str(100)", "email:email?:unique", "code:str(20):unique"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """Two fresh projects, never modified, by whether they have auth."""
+    projects = {}
+    for auth in (True, False):
+        parent = tmp_path_factory.mktemp("auth" if auth else "open")
+        render_project(ProjectRequest(name="shop", auth=auth, parent=parent))
+        projects[auth] = parent / "shop"
+    return projects
+
+
+def copy_of(project: Path, tmp_path: Path) -> Path:
+    """A private copy of ``project``."""
+    return Path(shutil.copytree(project, tmp_path / "shop"))
+
+
+def add_writers(project: Path, *extra: str) -> str:
+    """Add a soft-delete ``writer`` resource and return its rendered files."""
+    result = run_scaffold(
+        "add", "resource", "writer", *FIELDS, "--soft-delete", *extra,
+        "--no-check", "-q", cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return "\n".join(
+        (project / path).read_text()
+        for path in (
+            "app/models/writer.py",
+            "app/repositories/writer.py",
+            "app/services/writer.py",
+            "app/api/v1/endpoints/writers.py",
+        )
+    )
+
+
+def test_the_flag_and_the_spec_key_set_soft_delete(tmp_path: Path) -> None:
+    spec_file = tmp_path / "writers.yaml"
+    spec_file.write_text(
+        "resources:\n  - name: writer\n    soft_delete: true\n"
+        "    fields: {name: str}\n  - name: tag\n    fields: {name: str}\n"
+    )
+
+    writer, tag = load_spec_file(spec_file)
+
+    assert parse_cli_resource("writer", ["name:str"], soft_delete=True).soft_delete
+    assert not parse_cli_resource("writer", ["name:str"]).soft_delete
+    assert (writer.soft_delete, tag.soft_delete) == (True, False)
+
+
+def test_the_manifest_records_soft_delete(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+
+    add_writers(project)
+
+    manifest = json.loads((project / ".scaffold/manifest.json").read_text())
+    assert manifest["resources"]["writer"]["spec"]["soft_delete"] is True
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (["deleted_at:datetime"], "'deleted_at' is reserved for soft delete"),
+        (["deleted:bool"], "no field may be called 'deleted'; rename the field"),
+    ],
+)
+def test_fields_that_clash_with_soft_delete_are_refused_and_nothing_changes(
+    rendered: dict[bool, Path], tmp_path: Path, fields: list[str], problem: str
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    before = tree_digest(project)
+
+    result = run_scaffold(
+        "add", "resource", "writer", *fields, "--soft-delete", "--no-check",
+        cwd=project,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert problem in result.stderr
+    assert tree_digest(project) == before
+
+
+def test_the_flag_is_refused_with_a_spec_file(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    spec_file = tmp_path / "writers.yaml"
+    spec_file.write_text("resources:\n  - name: writer\n    fields: {name: str}\n")
+
+    result = run_scaffold(
+        "add", "resource", "--spec", str(spec_file), "--soft-delete", "--no-check",
+        cwd=project,
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "set them per resource in the file" in result.stderr
+
+
+def test_apply_refuses_to_switch_soft_delete_and_changes_nothing(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    add_writers(project)
+    spec_file = tmp_path / "writers.yaml"
+    spec_file.write_text(
+        "resources:\n  - name: writer\n    fields:\n      name: str(100)\n"
+        "      email: email?:unique\n      code: str(20):unique\n"
+    )
+    before = tree_digest(project)
+
+    result = run_scaffold("apply", str(spec_file), "--no-check", cwd=project)
+
+    assert result.returncode == 2
+    assert "soft_delete cannot be switched on an existing resource" in result.stderr
+    assert tree_digest(project) == before
+
+
+def test_unique_fields_are_partial_indexes_in_the_model_and_the_migration(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    add_writers(project)
+    model = (project / "app/models/writer.py").read_text()
+    (migration,) = (project / "alembic/versions").glob("*_create_writers_table.py")
+    revision = migration.read_text()
+
+    # No UNIQUE constraint: deleted rows keep their values without blocking
+    assert "unique=True" not in model.split("__table_args__")[1].split("id:")[1]
+    assert "UniqueConstraint" not in revision
+    for name, column in (("uq_writers_email", "email"), ("uq_writers_code", "code")):
+        assert f'Index(\n            "{name}",\n            "{column}",\n' in model
+        assert f'op.f("{name}"),\n        "writers",\n        ["{column}"],' in revision
+    assert model.count('sqlite_where=column("deleted_at").is_(None)') == 2
+    assert model.count('postgresql_where=column("deleted_at").is_(None)') == 2
+    assert revision.count('postgresql_where=sa.column("deleted_at").is_(None)') == 2
+    assert "deleted_at: Mapped[datetime | None] = mapped_column(index=True)" in model
+    assert 'sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True)' in (
+        revision
+    )
+    assert (
+        'op.drop_index(op.f("uq_writers_email"), table_name="writers")'
+        in (revision.split("def downgrade")[1])
+    )
+
+
+def test_reads_hide_deleted_rows_and_delete_marks_them(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    repository = add_writers(project).split('"""Database access')[1]
+    service = (project / "app/services/writer.py").read_text()
+
+    get = repository.split("async def get(")[1].split("async def ")[0]
+    assert "Writer.deleted_at.is_(None)" in get
+    by_email = repository.split("async def get_by_email(")[1].split("async def ")[0]
+    assert "Writer.deleted_at.is_(None)" in by_email
+    listed = repository.split("async def list(")[1].split("async def ")[0]
+    assert "Writer.deleted_at.is_not(None)\n            if query.deleted" in listed
+    delete = repository.split("async def delete(")[1].split("async def ")[0]
+    assert "writer.deleted_at = datetime.now(UTC)" in delete
+    assert "session.delete" not in delete
+    assert "if query.deleted and not self._is_admin():" in service
+    assert 'values = {"email": writer.email, "code": writer.code}' in service
+
+
+def test_routes_document_what_they_answer(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[True], tmp_path)
+    add_writers(project, "--read", "public")
+    endpoints = (project / "app/api/v1/endpoints/writers.py").read_text()
+
+    listed = endpoints.split('name="list"')[1].split("async def")[0]
+    assert "error_responses(401, 403)" in listed
+    deleted = endpoints.split('name="delete"')[1].split("async def")[0]
+    assert "error_responses(401, 403, 404)" in deleted
+    restore = endpoints.split('"/{writer_id}/restore"')[1].split("async def")[0]
+    assert "dependencies=[Depends(require_admin)]" in restore
+    assert "error_responses(401, 403, 404, 409)" in restore
+
+
+def test_without_auth_the_deleted_rows_are_open_like_every_route(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered[False], tmp_path)
+
+    add_writers(project)
+
+    endpoints = (project / "app/api/v1/endpoints/writers.py").read_text()
+    service = (project / "app/services/writer.py").read_text()
+    restore = endpoints.split('"/{writer_id}/restore"')[1].split("async def")[0]
+    assert "Depends(" not in restore
+    assert "error_responses(404, 409)" in restore
+    assert "_is_admin" not in service
+
+
+def test_references_to_a_soft_delete_resource_know_it_keeps_deleted_rows() -> None:
+    writer = parse_cli_resource("writer", ["name:str"], soft_delete=True)
+    book = parse_cli_resource("book", ["title:str", "writer:ref"])
+    shelf = parse_cli_resource("shelf", ["writers:refs"])
+    targets = rule_targets(
+        {"writer": Target.of(writer.names)}, [writer, book, shelf], Manifest(), True
+    )
+
+    views = [
+        build_view(spec, id_type="uuid", targets=targets, project_auth=True)
+        for spec in (book, shelf)
+    ]
+
+    # The lookups that check a reference leave deleted writers out
+    assert [view.relations[0].target.soft_delete for view in views] == [True, True]
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_a_soft_delete_resource_and_its_referrers_pass_their_checks_on_both_databases(
+    rendered: dict[bool, Path], tmp_path: Path, require_postgres: None
+) -> None:
+    # Given a project with auth, a soft-delete resource with unique fields, and
+    # a resource that refers to it
+    project = copy_of(rendered[True], tmp_path)
+    add_writers(project, "--read", "public")
+    added = run_scaffold(
+        "add", "resource", "book", "title:str", "writer:ref:on_delete=cascade",
+        "--no-check", "-q", cwd=project,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+
+    # When its checks run on SQLite, then on PostgreSQL
+    sqlite = run_scaffold("check", cwd=project)
+    postgres = run_scaffold(
+        "check", "--db-url", postgres_database("scaffold_soft"), cwd=project
+    )
+
+    # Then lint, types, the generated tests (soft delete, restore, unique reuse,
+    # references to deleted rows) and the migrations pass on both
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert postgres.returncode == 0, postgres.stderr
+    for check in ("ruff check", "mypy", "pytest"):
+        assert f"✓ {check}" in postgres.stderr
+    assert "✓ alembic round trip" in sqlite.stderr
