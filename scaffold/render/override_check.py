@@ -92,6 +92,13 @@ _FIXTURES = (
     _Fixture("every field type, integer keys, no auth", _EVERY_TYPE, "int", False),
     _Fixture("ref and refs, owned rows, auth", _REFS, "uuid", True, {"owned": True}),
     _Fixture("ref and refs, integer keys, no auth", _REFS, "int", False),
+    _Fixture(
+        "every field type, soft delete, auth",
+        _EVERY_TYPE,
+        "uuid",
+        True,
+        {"soft_delete": True},
+    ),
 )
 
 
