@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.migrations.model_schema import read_tables
+from scaffold.migrations.schema_ops import schema_change
 from scaffold.project.access import rule_targets
 from scaffold.project.manifest import Manifest
 from scaffold.project.relations import Target
@@ -231,6 +233,30 @@ def test_references_to_a_soft_delete_resource_know_it_keeps_deleted_rows() -> No
 
     # The lookups that check a reference leave deleted writers out
     assert [view.relations[0].target.soft_delete for view in views] == [True, True]
+
+
+def test_an_upgrade_revision_makes_a_unique_index_partial_as_the_model_says(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    # Given a model with a unique email, then the same with soft delete
+    before = copy_of(rendered[True], tmp_path / "before")
+    after = copy_of(rendered[True], tmp_path / "after")
+    run_scaffold("add", "resource", "writer", *FIELDS, "--no-check", cwd=before)
+    add_writers(after)
+    old = read_tables((before / "app/models/writer.py").read_text())["writers"]
+    new = read_tables((after / "app/models/writer.py").read_text())["writers"]
+
+    # When the statements between them are written
+    change = schema_change(old, new)
+
+    # Then the constraint goes and the index comes over the rows not deleted
+    live = "sa.column('deleted_at').is_(None)"
+    assert new.indexes["uq_writers_email"].where == live
+    assert (
+        'op.create_index(op.f("uq_writers_email"), "writers", ["email"], '
+        f"unique=True, sqlite_where={live}, postgresql_where={live})"
+    ) in change.upgrade.after
+    assert "adds index uq_writers_email" in change.summary
 
 
 @pytest.mark.e2e

@@ -52,10 +52,19 @@ class Column:
 
 @dataclass(frozen=True)
 class Index:
-    """An index: its columns, and whether it is unique."""
+    """An index: its columns, whether it is unique, and over which rows.
+
+    Attributes:
+        columns: The indexed columns, in order.
+        unique: Whether the index is unique.
+        where: The condition of a partial index (the ``postgresql_where``
+            a soft-delete resource's unique fields declare, ``sa.``-prefixed),
+            or None for an index over every row.
+    """
 
     columns: tuple[str, ...]
     unique: bool = False
+    where: str | None = None
 
 
 @dataclass
@@ -193,7 +202,10 @@ class _Reader:
             columns = tuple(filter(None, map(_text, node.args[1:])))
             if index_name and columns:
                 unique = _true(_keyword(node, "unique"))
-                table.indexes[index_name] = Index(columns, unique)
+                where = _keyword(node, "postgresql_where")
+                table.indexes[index_name] = Index(
+                    columns, unique, self.source(where) if where is not None else None
+                )
 
     def declarative(self, node: ast.ClassDef) -> None:
         name = None

@@ -134,6 +134,10 @@ def _steps(
             if upgrade and index.unique:
                 steps.guards.append(duplicates_guard(table, index.columns))
             unique = ", unique=True" if index.unique else ""
+            if index.where is not None:
+                unique += (
+                    f", sqlite_where={index.where}, postgresql_where={index.where}"
+                )
             steps.after.append(
                 f'op.create_index(op.f("{name}"), "{table}", '
                 f"{_columns(index.columns)}{unique})"
