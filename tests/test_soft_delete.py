@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.migrations.field_ops import column_steps
 from scaffold.migrations.model_schema import read_tables
 from scaffold.migrations.schema_ops import schema_change
 from scaffold.project.access import rule_targets
 from scaffold.project.manifest import Manifest
 from scaffold.project.relations import Target
 from scaffold.render.view import build_view
-from scaffold.spec import load_spec_file, parse_cli_resource
+from scaffold.spec import load_spec_file, parse_cli_resource, parse_field
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
 
@@ -235,6 +236,48 @@ def test_references_to_a_soft_delete_resource_know_it_keeps_deleted_rows() -> No
     assert [view.relations[0].target.soft_delete for view in views] == [True, True]
 
 
+def test_field_commands_keep_unique_fields_partial(
+    rendered: dict[bool, Path], tmp_path: Path
+) -> None:
+    # Given a soft-delete resource
+    project = copy_of(rendered[True], tmp_path)
+    add_writers(project)
+
+    # When a unique field is added, then a unique field renamed
+    for command in (
+        ("add", "field", "writer", "pen_name:str(50)?:unique"),
+        ("rename", "field", "writer", "email", "contact_email"),
+    ):
+        result = run_scaffold(*command, "--no-check", "-q", cwd=project)
+        assert result.returncode == 0, result.stderr
+    versions = project / "alembic/versions"
+    (added,) = versions.glob("*_add_pen_name_to_writers.py")
+    (renamed,) = versions.glob("*_rename_*contact_email*.py")
+
+    # Then each revision drops and creates partial unique indexes, never constraints
+    live = 'sa.column("deleted_at").is_(None)'
+    for revision in (added.read_text(), renamed.read_text()):
+        assert "unique_constraint" not in revision
+        assert f"sqlite_where={live}" in revision
+        assert f"postgresql_where={live}" in revision
+    assert '["pen_name"],\n        unique=True,' in added.read_text()
+    assert (
+        'op.drop_index(op.f("uq_writers_email"), table_name="writers")'
+        in (renamed.read_text().split("def downgrade")[0])
+    )
+    model = (project / "app/models/writer.py").read_text()
+    assert '"uq_writers_contact_email",\n            "contact_email",' in model
+
+
+def test_making_a_field_unique_counts_duplicates_among_rows_not_deleted() -> None:
+    old, new = parse_field("name:str"), parse_field("name:str:unique")
+
+    (guard,) = column_steps("writers", old, new, soft_delete=True).guards
+
+    assert "FROM writers WHERE deleted_at IS NULL GROUP BY name" in guard
+    assert "HAVING count(*) > 1) AND deleted_at IS NULL" in guard
+
+
 def test_an_upgrade_revision_makes_a_unique_index_partial_as_the_model_says(
     rendered: dict[bool, Path], tmp_path: Path
 ) -> None:
@@ -264,15 +307,17 @@ def test_an_upgrade_revision_makes_a_unique_index_partial_as_the_model_says(
 def test_a_soft_delete_resource_and_its_referrers_pass_their_checks_on_both_databases(
     rendered: dict[bool, Path], tmp_path: Path, require_postgres: None
 ) -> None:
-    # Given a project with auth, a soft-delete resource with unique fields, and
-    # a resource that refers to it
+    # Given a project with auth, a soft-delete resource with unique fields (one
+    # added, one renamed by the field commands), and a resource that refers to it
     project = copy_of(rendered[True], tmp_path)
     add_writers(project, "--read", "public")
-    added = run_scaffold(
-        "add", "resource", "book", "title:str", "writer:ref:on_delete=cascade",
-        "--no-check", "-q", cwd=project,
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+    for command in (
+        ("add", "resource", "book", "title:str", "writer:ref:on_delete=cascade"),
+        ("add", "field", "writer", "pen_name:str(50)?:unique"),
+        ("rename", "field", "writer", "email", "contact_email"),
+    ):
+        result = run_scaffold(*command, "--no-check", "-q", cwd=project)
+        assert result.returncode == 0, result.stderr
 
     # When its checks run on SQLite, then on PostgreSQL
     sqlite = run_scaffold("check", cwd=project)

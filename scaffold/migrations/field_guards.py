@@ -52,8 +52,14 @@ def narrows(old: FieldSpec, new: FieldSpec) -> list[str]:
     return reasons
 
 
-def row_guards(table: str, old: FieldSpec, new: FieldSpec, *, filled: bool) -> Steps:
-    """Counts of the existing rows that ``new`` would not accept."""
+def row_guards(
+    table: str, old: FieldSpec, new: FieldSpec, *, filled: bool, live_only: bool = False
+) -> Steps:
+    """Counts of the existing rows that ``new`` would not accept.
+
+    ``live_only``: a unique field of a soft-delete table is unique among the
+    rows not deleted, so only those are counted for it.
+    """
     steps = Steps()
     col = ident(old.name)
     where_col = f"{table}.{new.name}"
@@ -70,17 +76,14 @@ def row_guards(table: str, old: FieldSpec, new: FieldSpec, *, filled: bool) -> S
             "fill them or pass --backfill VALUE, then upgrade again",
         )
     if new.unique and not old.unique:
+        live = " AND deleted_at IS NULL" if live_only else ""
+        inner = " WHERE deleted_at IS NULL" if live_only else ""
         guard(
-            words(
-                col,
-                "IN (SELECT",
-                col,
-                "FROM",
-                table,
-                "GROUP BY",
-                col,
-                "HAVING count(*) > 1)",
-            ),
+            words(col, "IN (SELECT", col, "FROM", table)
+            + inner
+            + " "
+            + words("GROUP BY", col, "HAVING count(*) > 1)")
+            + live,
             "share a value and the field becomes unique",
             "make the values distinct, then upgrade again",
         )

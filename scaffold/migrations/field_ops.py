@@ -80,7 +80,9 @@ def column_steps(
         steps.extend(bound_check_steps(table, None, new, upgrade=upgrade))
         return steps
     if upgrade:
-        steps.extend(row_guards(table, old, new, filled=fill is not None))
+        steps.extend(
+            row_guards(table, old, new, filled=fill is not None, live_only=soft_delete)
+        )
         if old.type is FieldType.ENUM and new.type is FieldType.ENUM:
             steps.guards += removed_choices_guard(table, old, new, mapping)
             if steps.guards:
