@@ -46,6 +46,8 @@ class Mutation:
 BOOK_REPOSITORY = "app/repositories/book.py"
 BOOK_TESTS = "tests/api/test_books.py"
 REVIEW_TESTS = "tests/api/test_reviews.py"
+AUTHOR_REPOSITORY = "app/repositories/author.py"
+AUTHOR_TESTS = "tests/api/test_authors.py"
 
 MUTATIONS = [
     Mutation(
@@ -197,6 +199,41 @@ MUTATIONS = [
         "app/services/book.py",
         "return await self._change(book, data.model_dump(exclude_unset=True))",
         "return await self._change(book, data.model_dump())",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "soft-deleted row still found by get",
+        AUTHOR_REPOSITORY,
+        "Author.id == author_id, Author.deleted_at.is_(None)",
+        "Author.id == author_id",
+        AUTHOR_TESTS,
+    ),
+    Mutation(
+        "soft delete removes the row",
+        AUTHOR_REPOSITORY,
+        "author.deleted_at = datetime.now(UTC)",
+        "await self.session.delete(author)",
+        AUTHOR_TESTS,
+    ),
+    Mutation(
+        "unique check counts soft-deleted rows",
+        AUTHOR_REPOSITORY,
+        "Author.email == email, Author.deleted_at.is_(None)",
+        "Author.email == email",
+        AUTHOR_TESTS,
+    ),
+    Mutation(
+        "deleted rows listed to everyone",
+        "app/services/author.py",
+        "if query.deleted and not self._is_admin():",
+        "if query.deleted and self.caller is None:",
+        AUTHOR_TESTS,
+    ),
+    Mutation(
+        "reference to a soft-deleted row accepted",
+        BOOK_REPOSITORY,
+        "Author.id == author_id, Author.deleted_at.is_(None)",
+        "Author.id == author_id",
         BOOK_TESTS,
     ),
 ]
