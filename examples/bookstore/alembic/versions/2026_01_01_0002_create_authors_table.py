@@ -39,17 +39,28 @@ def upgrade() -> None:
             server_default=UtcNow(),
             nullable=False,
         ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             sa.func.length(sa.column("name")) >= 1,
             name=op.f("ck_authors_name_min_length"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authors")),
-        sa.UniqueConstraint("email", name=op.f("uq_authors_email")),
     )
     op.create_index(op.f("ix_authors_name"), "authors", ["name"])
+    op.create_index(op.f("ix_authors_deleted_at"), "authors", ["deleted_at"])
+    op.create_index(
+        op.f("uq_authors_email"),
+        "authors",
+        ["email"],
+        unique=True,
+        sqlite_where=sa.column("deleted_at").is_(None),
+        postgresql_where=sa.column("deleted_at").is_(None),
+    )
 
 
 def downgrade() -> None:
     """Drop the authors table."""
+    op.drop_index(op.f("uq_authors_email"), table_name="authors")
+    op.drop_index(op.f("ix_authors_deleted_at"), table_name="authors")
     op.drop_index(op.f("ix_authors_name"), table_name="authors")
     op.drop_table("authors")

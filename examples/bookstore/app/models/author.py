@@ -1,10 +1,10 @@
 """The ``Author`` model: one row of the ``authors`` table."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, String, Text, column, func
+from sqlalchemy import CheckConstraint, Index, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -19,13 +19,21 @@ class Author(TimestampMixin, Base):
     __tablename__ = "authors"
     __table_args__ = (
         CheckConstraint(func.length(column("name")) >= 1, name="name_min_length"),
+        Index(
+            "uq_authors_email",
+            "email",
+            unique=True,
+            sqlite_where=column("deleted_at").is_(None),
+            postgresql_where=column("deleted_at").is_(None),
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
     born_on: Mapped[date | None]
     biography: Mapped[str | None] = mapped_column(Text())
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     books: Mapped[list["Book"]] = relationship(
         back_populates="author", passive_deletes="all"
     )

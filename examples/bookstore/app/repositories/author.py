@@ -1,6 +1,7 @@
 """Database access for authors: queries only, no business rules."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -37,12 +38,24 @@ class AuthorRepository:
         self.session = session
 
     async def get(self, author_id: UUID) -> Author | None:
-        """Return the author with this id, or ``None``."""
-        return await self.session.get(Author, author_id)
+        """Return the author with this id, unless deleted, or ``None``."""
+        statement = select(Author).where(
+            Author.id == author_id, Author.deleted_at.is_(None)
+        )
+        return await self.session.scalar(statement)
+
+    async def get_deleted(self, author_id: UUID) -> Author | None:
+        """Return the deleted author with this id, or ``None``."""
+        statement = select(Author).where(
+            Author.id == author_id, Author.deleted_at.is_not(None)
+        )
+        return await self.session.scalar(statement)
 
     async def get_by_email(self, email: str) -> Author | None:
-        """Return the author whose email is ``email``, or ``None``."""
-        return await self.session.scalar(select(Author).where(Author.email == email))
+        """Return the author not deleted whose email is ``email``, or ``None``."""
+        return await self.session.scalar(
+            select(Author).where(Author.email == email, Author.deleted_at.is_(None))
+        )
 
     async def list(self, query: AuthorQuery) -> tuple[Sequence[Author], int]:
         """Return one page of the authors that match ``query``.
@@ -53,7 +66,11 @@ class AuthorRepository:
         Returns:
             The authors on the page and how many match in all.
         """
-        statement = select(Author)
+        statement = select(Author).where(
+            Author.deleted_at.is_not(None)
+            if query.deleted
+            else Author.deleted_at.is_(None)
+        )
         if query.name is not None:
             statement = statement.where(Author.name.in_(query.name))
         if query.email is not None:
@@ -121,6 +138,11 @@ class AuthorRepository:
         return author
 
     async def delete(self, author: Author) -> None:
-        """Delete ``author``."""
-        await self.session.delete(author)
+        """Mark ``author`` deleted: its row stays, hidden from every read."""
+        author.deleted_at = datetime.now(UTC)
         await self.session.flush()
+
+    async def restore(self, author: Author) -> Author:
+        """Clear the deletion mark of ``author``, then reload what the database set."""
+        author.deleted_at = None
+        return await self.save(author)

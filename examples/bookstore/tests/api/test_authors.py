@@ -508,6 +508,145 @@ async def test_update_to_a_taken_unique_value_answers_409(
     assert response.status_code == 409, response.text
 
 
+async def test_delete_hides_the_author_from_every_read(client: AsyncClient) -> None:
+    # Given two authors
+    created = await create_author(client, 0)
+    kept = await create_author(client, 1)
+
+    # When the first one is deleted
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    # Then get, the list and its count see the second one only
+    assert response.status_code == 204, response.text
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+    listed = (await client.get(URL)).json()
+    assert [item["id"] for item in listed["items"]] == [kept["id"]]
+    assert listed["total"] == 1
+    found = await client.get(URL, params={"q": created["name"]})
+    assert found.json()["total"] == 0
+
+
+async def test_a_deleted_author_answers_404_to_every_change(
+    client: AsyncClient,
+) -> None:
+    # Given a deleted author
+    created = await create_author(client)
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+
+    # When it is deleted again, replaced or updated
+    deleted = await client.delete(f"{URL}/{created['id']}")
+    replaced = await client.put(f"{URL}/{created['id']}", json=author_payload(1))
+    updated = await client.patch(f"{URL}/{created['id']}", json={})
+
+    # Then each answers 404, as for a row that never existed
+    assert [deleted.status_code, replaced.status_code, updated.status_code] == [404] * 3
+    assert deleted.json()["error_code"] == "NOT_FOUND"
+
+
+async def test_lists_the_deleted_authors_alone(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given a deleted author and one that is not
+    created = await create_author(client, 0)
+    await create_author(client, 1)
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+
+    # When the deleted ones are listed
+    response = await admin_client.get(URL, params={"deleted": "true"})
+
+    # Then only that one is, with the time it was deleted
+    body = response.json()
+    assert response.status_code == 200, body
+    assert [item["id"] for item in body["items"]] == [created["id"]]
+    assert body["total"] == 1
+    assert body["items"][0]["deleted_at"] is not None
+
+
+async def test_only_administrators_list_deleted_authors(
+    user_client: AsyncClient, anonymous_client: AsyncClient
+) -> None:
+    # When a signed-in user who is not an administrator, then an anonymous
+    # caller, lists the deleted authors
+    as_user = await user_client.get(URL, params={"deleted": "true"})
+    as_anonymous = await anonymous_client.get(URL, params={"deleted": "true"})
+
+    # Then the user is refused (403) and the anonymous caller asked to sign in (401)
+    assert as_user.status_code == 403, as_user.text
+    assert as_user.json()["error_code"] == "FORBIDDEN"
+    assert as_anonymous.status_code == 401, as_anonymous.text
+
+
+async def test_restore_brings_back_a_deleted_author(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given a deleted author
+    created = await create_author(client)
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+
+    # When it is restored
+    response = await admin_client.post(f"{URL}/{created['id']}/restore")
+
+    # Then it is back, as it was, and reads see it again
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == created["id"]
+    assert response.json()["deleted_at"] is None
+    assert_matches(response.json(), author_payload())
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 200
+    assert (await client.get(URL)).json()["total"] == 1
+
+
+async def test_restore_answers_404_for_a_row_not_deleted(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given an author that is not deleted
+    created = await create_author(client)
+
+    # When it, and an id no row has, are restored
+    live = await admin_client.post(f"{URL}/{created['id']}/restore")
+    missing = await admin_client.post(f"{URL}/{MISSING_ID}/restore")
+
+    # Then both answer 404: only deleted rows can be restored
+    assert live.status_code == 404, live.text
+    assert live.json()["error_code"] == "NOT_FOUND"
+    assert missing.status_code == 404
+
+
+async def test_only_administrators_restore_authors(
+    client: AsyncClient, user_client: AsyncClient, anonymous_client: AsyncClient
+) -> None:
+    # Given a deleted author
+    created = await create_author(client)
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+
+    # When a user who is not an administrator, then an anonymous caller, restores it
+    as_user = await user_client.post(f"{URL}/{created['id']}/restore")
+    as_anonymous = await anonymous_client.post(f"{URL}/{created['id']}/restore")
+
+    # Then 403 and 401, and it stays deleted
+    assert as_user.status_code == 403, as_user.text
+    assert as_anonymous.status_code == 401, as_anonymous.text
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["email"])
+async def test_a_deleted_author_frees_its_unique_values_until_restored(
+    client: AsyncClient, admin_client: AsyncClient, field: str
+) -> None:
+    # Given a deleted author
+    created = await create_author(client, 0)
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+
+    # When another one takes its value of a unique field, then it is restored
+    taken = await client.post(URL, json=author_payload(1, **{field: created[field]}))
+    restored = await admin_client.post(f"{URL}/{created['id']}/restore")
+
+    # Then the value was free (201), and the restore conflicts with the new row (409)
+    assert taken.status_code == 201, taken.text
+    assert restored.status_code == 409, restored.text
+    assert restored.json()["error_code"] == "CONFLICT"
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
 @pytest.mark.parametrize(
     ("field", "value", "error_type"),
     [

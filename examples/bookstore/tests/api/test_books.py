@@ -710,19 +710,32 @@ async def test_lists_the_books_of_an_author(
     assert missing.json()["error_code"] == "NOT_FOUND"
 
 
-async def test_deleting_the_author_deletes_its_books(
+async def test_a_deleted_author_keeps_its_books_and_takes_no_new_ones(
     client: AsyncClient, admin_client: AsyncClient
 ) -> None:
-    # Given a book that refers to a author
+    # Given a book that refers to an author
     author = await create_author(admin_client, 5)
     book = await create_book(client, 0, author_id=author["id"])
 
-    # When the author is deleted
+    # When the author is deleted (a soft delete: its row stays)
     response = await admin_client.delete(f"/api/v1/authors/{author['id']}")
 
-    # Then the book is deleted with it (on_delete: cascade)
+    # Then the book stays and still refers to it, but a new one may not
+    # (422, as for an id no row has), and its books list answers 404
     assert response.status_code == 204, response.text
-    assert (await client.get(f"{URL}/{book['id']}")).status_code == 404
+    kept = await client.get(f"{URL}/{book['id']}")
+    assert kept.status_code == 200
+    assert kept.json()["author_id"] == author["id"]
+    refused = await client.post(
+        URL,
+        json={
+            **await with_references(client, 1, book_payload(1)),
+            "author_id": author["id"],
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    nested = await client.get(f"/api/v1/authors/{author['id']}/books")
+    assert nested.status_code == 404
 
 
 async def test_list_filters_by_category_id(

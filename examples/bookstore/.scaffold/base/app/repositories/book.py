@@ -62,8 +62,10 @@ class BookRepository:
         return await self.session.scalar(select(Book).where(Book.isbn == isbn))
 
     async def get_author(self, author_id: UUID) -> Author | None:
-        """Return the author with this id, or ``None``."""
-        return await self.session.get(Author, author_id)
+        """Return the author with this id, unless deleted, or ``None``."""
+        return await self.session.scalar(
+            select(Author).where(Author.id == author_id, Author.deleted_at.is_(None))
+        )
 
     async def get_category(self, category_id: UUID) -> Category | None:
         """Return the category with this id, or ``None``."""

@@ -83,6 +83,7 @@ class AuthorRead(BaseModel):
     biography: str | None
     created_at: datetime
     updated_at: datetime
+    deleted_at: datetime | None
 
 
 class AuthorQuery(PageQuery):
@@ -130,4 +131,7 @@ class AuthorQuery(PageQuery):
     )
     biography__isnull: bool | None = Field(
         None, description="true: only authors without biography; false: only with."
+    )
+    deleted: bool = Field(
+        False, description="true: only the deleted authors (administrators only)."
     )

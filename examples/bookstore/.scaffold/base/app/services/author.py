@@ -7,8 +7,14 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from app.models.author import Author
+from app.models.user import Role, User
 from app.repositories.author import AuthorRepository
 from app.schemas.author import AuthorCreate, AuthorQuery, AuthorRead, AuthorUpdate
 from app.schemas.common import Page
@@ -21,13 +27,22 @@ class AuthorService:
 
     Args:
         session: The session of the current request.
+        caller: The signed-in user, or None for an anonymous request.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, caller: User | None) -> None:
+        self.caller = caller
         self.repository = AuthorRepository(session)
 
     async def list(self, query: AuthorQuery) -> Page[AuthorRead]:
-        """Return one page of authors matching ``query``."""
+        """Return one page of authors matching ``query``.
+
+        Raises:
+            UnauthorizedError: Deleted rows asked for anonymously.
+            ForbiddenError: Deleted rows asked for by a non-administrator.
+        """
+        if query.deleted and not self._is_admin():
+            raise ForbiddenError("Only administrators may list deleted authors")
         authors, total = await self.repository.list(query)
         return Page[AuthorRead].create(
             [AuthorRead.model_validate(author) for author in authors],
@@ -74,17 +89,22 @@ class AuthorService:
         return await self._change(author, data.model_dump(exclude_unset=True))
 
     async def delete(self, author: Author) -> None:
-        """Delete ``author``.
+        """Mark ``author`` deleted: reads no longer find it; it can be restored."""
+        await self.repository.delete(author)
+
+    async def restore(self, author_id: UUID) -> Author:
+        """Bring back the deleted author with this id.
 
         Raises:
-            ConflictError: Rows that may not lose it still refer to it.
+            NotFoundError: No deleted author has this id.
+            ConflictError: A unique field's value was taken since it was deleted.
         """
-        try:
-            await self.repository.delete(author)
-        except IntegrityError as exc:
-            raise ConflictError(
-                "The author is still referred to and cannot be deleted"
-            ) from exc
+        author = await self.repository.get_deleted(author_id)
+        if author is None:
+            raise NotFoundError(f"Deleted author {author_id} not found")
+        values = {"email": author.email}
+        await self._ensure_unique(values, author.id)
+        return await self._write(self.repository.restore(author))
 
     async def _change(self, author: Author, values: dict[str, Any]) -> Author:
         await self._ensure_unique(values, author.id)
@@ -100,6 +120,20 @@ class AuthorService:
             other = await self.repository.get_by_email(values["email"])
             if other is not None and other.id != author_id:
                 raise ConflictError("An author with this email already exists")
+
+    def _signed_in(self) -> User:
+        """Return the caller, who must be signed in for what follows.
+
+        Raises:
+            UnauthorizedError: The request is anonymous.
+        """
+        if self.caller is None:
+            raise UnauthorizedError
+        return self.caller
+
+    def _is_admin(self) -> bool:
+        """Whether the caller is an administrator, who may read every row."""
+        return self._signed_in().role == Role.ADMIN
 
     @staticmethod
     async def _write(pending: Awaitable[Author]) -> Author:

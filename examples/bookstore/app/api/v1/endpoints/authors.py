@@ -5,16 +5,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.api.deps import SessionDep, require_admin
+from app.api.deps import OptionalUser, SessionDep, require_admin
 from app.models.author import Author
 from app.schemas.author import AuthorCreate, AuthorQuery, AuthorRead, AuthorUpdate
 from app.schemas.common import Page, error_responses
 from app.services.author import AuthorService
 
 
-def get_author_service(session: SessionDep) -> AuthorService:
-    """Provide the author service for one request."""
-    return AuthorService(session)
+def get_author_service(session: SessionDep, caller: OptionalUser) -> AuthorService:
+    """Provide the author service of the caller, if signed in, for one request."""
+    return AuthorService(session, caller)
 
 
 AuthorServiceDep = Annotated[AuthorService, Depends(get_author_service)]
@@ -52,6 +52,7 @@ router = APIRouter(prefix="/authors", tags=["authors"], responses=error_response
     "",
     name="list",
     summary="List authors",
+    responses=error_responses(401, 403),
 )
 async def list_authors(
     query: Annotated[AuthorQuery, Query()], service: AuthorServiceDep
@@ -122,10 +123,22 @@ async def update_author(
     summary="Delete an author",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404),
 )
 async def delete_author(
     author: Annotated[Author, Depends(get_author)], service: AuthorServiceDep
 ) -> None:
-    """Delete an author."""
+    """Mark an author deleted: reads no longer find it until it is restored."""
     await service.delete(author)
+
+
+@router.post(
+    "/{author_id}/restore",
+    name="restore",
+    summary="Restore a deleted author",
+    dependencies=[Depends(require_admin)],
+    responses=error_responses(401, 403, 404, 409),
+)
+async def restore_author(author_id: UUID, service: AuthorServiceDep) -> AuthorRead:
+    """Bring back a deleted author and return it."""
+    return AuthorRead.model_validate(await service.restore(author_id))
