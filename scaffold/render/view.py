@@ -140,6 +140,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     sa_names = {f.model_sa_type for f in view.fields if f.model_sa_type}
     if view.owned:
         sa_names.add("ForeignKey")
+    sa_names.add("Index")
     if view.checks:
         sa_names |= {"CheckConstraint", "column"}
     if any(check.uses_func for check in view.checks):

@@ -382,7 +382,7 @@ def build_field(
         scale=digits[1],
         choices=builder.choices(),
         filterable=unique or index or field_type in (FieldType.ENUM, FieldType.BOOL),
-        sortable=field_type is not FieldType.JSON,
+        sortable=field_type not in (FieldType.JSON, FieldType.TEXT),
         searchable=field_type in (FieldType.STR, FieldType.TEXT, FieldType.EMAIL),
         enum_class=to_pascal(raw.name) if field_type is FieldType.ENUM else None,
         enum_db_name=raw.name if field_type is FieldType.ENUM else None,
