@@ -169,8 +169,6 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     [
         "title",
         "-title",
-        "body",
-        "-body",
         "pinned",
         "-pinned",
         "created_at",

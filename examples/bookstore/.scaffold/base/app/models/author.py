@@ -4,7 +4,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, String, Text, column, func
+from sqlalchemy import CheckConstraint, Index, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -19,6 +19,19 @@ class Author(TimestampMixin, Base):
     __tablename__ = "authors"
     __table_args__ = (
         CheckConstraint(func.length(column("name")) >= 1, name="name_min_length"),
+        Index("ix_authors_created_at", "created_at", "id"),
+        Index(
+            "ix_authors_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_authors_biography_trgm",
+            "biography",
+            postgresql_using="gin",
+            postgresql_ops={"biography": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)

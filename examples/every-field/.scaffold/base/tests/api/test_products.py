@@ -226,8 +226,6 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
         "-sku",
         "name",
         "-name",
-        "description",
-        "-description",
         "price",
         "-price",
         "weight_kg",
