@@ -52,10 +52,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Index:
-    """An index: its columns, and whether it is unique."""
+    """An index: its columns, whether it is unique, whether it is a trigram one.
+
+    A trigram index (``postgresql_using="gin"`` under
+    ``.ddl_if(dialect="postgresql")``) exists on PostgreSQL alone.
+    """
 
     columns: tuple[str, ...]
     unique: bool = False
+    trigram: bool = False
 
 
 @dataclass
@@ -179,6 +184,10 @@ class _Reader:
     def constraint(self, table: TableSchema, node: ast.expr) -> None:
         if not isinstance(node, ast.Call):
             return
+        if _call_name(node) == "ddl_if" and isinstance(node.func, ast.Attribute):
+            if _text(_keyword(node, "dialect")) == "postgresql":
+                self.postgresql_index(table, node.func.value)
+            return
         kind = _call_name(node)
         name = _text(_keyword(node, "name"))
         if kind == "CheckConstraint" and name is not None and node.args:
@@ -194,6 +203,14 @@ class _Reader:
             if index_name and columns:
                 unique = _true(_keyword(node, "unique"))
                 table.indexes[index_name] = Index(columns, unique)
+
+    def postgresql_index(self, table: TableSchema, node: ast.expr) -> None:
+        if not isinstance(node, ast.Call) or _call_name(node) != "Index":
+            return
+        name = _text(node.args[0]) if node.args else None
+        columns = tuple(filter(None, map(_text, node.args[1:])))
+        if name and columns and _text(_keyword(node, "postgresql_using")) == "gin":
+            table.indexes[name] = Index(columns, trigram=True)
 
     def declarative(self, node: ast.ClassDef) -> None:
         name = None
