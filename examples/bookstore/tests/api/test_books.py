@@ -794,6 +794,32 @@ async def test_list_filters_by_one_of_the_tags(
     assert other.json()["items"] == []
 
 
+async def test_lists_the_books_of_a_tag(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given a book linked to one of two tags, and one linked to none
+    first = await create_tag(admin_client, 5)
+    second = await create_tag(admin_client, 6)
+    wanted = await create_book(client, 0, tag_ids=[first["id"]])
+    await create_book(client, 1)
+
+    # When the books of each tag are listed
+    url = "/api/v1/tags/{id}/books"
+    linked = await client.get(url.format(id=first["id"]))
+    unlinked = await client.get(url.format(id=second["id"]))
+
+    # Then the first lists only the linked book, the second none; an unknown tag answers
+    # 404
+    assert linked.status_code == 200, linked.text
+    assert [item["id"] for item in linked.json()["items"]] == [wanted["id"]]
+    assert linked.json()["total"] == 1
+    assert unlinked.status_code == 200, unlinked.text
+    assert unlinked.json()["items"] == []
+    missing = await client.get(url.format(id=MISSING_ID))
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
 async def test_tags_are_added_and_removed(
     client: AsyncClient, admin_client: AsyncClient
 ) -> None:
