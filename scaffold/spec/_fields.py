@@ -20,6 +20,7 @@ from scaffold.spec._catalog import (
     TYPE_HINTS,
     URL_LENGTH,
     FieldType,
+    is_string,
     rule,
     types_accepting,
 )
@@ -230,6 +231,12 @@ class _Builder:
     ) -> None:
         if low is not None and high is not None and low > high:
             self.fail("min", f"min {low} is greater than max {high}; swap them")
+        if high == 0 and is_string(self.type):
+            self.fail(
+                "max",
+                "max 0 allows only the empty string, so the field would store "
+                "nothing; raise max or drop the field",
+            )
         for option, value in (("min", low), ("max", high)):
             if value is None:
                 continue
