@@ -293,7 +293,27 @@ def test_database_names_past_63_bytes_are_refused() -> None:
         "a_rather_long_resource_name", ["x" * 40 + ":str", "title:strng"]
     )
     assert any("unknown type 'strng'" in p for p in problems), problems
-    assert any("past PostgreSQL's 63" in p and "ix_" in p for p in problems), problems
+    assert any("past PostgreSQL's 63" in p and "ck_" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("field", "longest"),
+    [
+        # 27 + 1 + 24 + 11 bytes with ck_ and _max_length: the length CHECK
+        ("n" * 24 + ":str", "_max_length"),
+        # an int's bound CHECK ends in _min
+        ("n" * 31 + ":int:min=1", "_min"),
+        # a searchable optional str has no CHECK, but a trigram index
+        ("n" * 30 + ":str?", "_trgm"),
+    ],
+)
+def test_constraint_and_index_names_past_63_bytes_are_refused(
+    field: str, longest: str
+) -> None:
+    problems = _resource_problems("a_rather_long_resource_name", [field])
+    (problem,) = problems
+    assert "past PostgreSQL's 63" in problem
+    assert f"{longest}' would have" in problem
 
 
 def test_enum_type_names_past_63_bytes_are_refused() -> None:

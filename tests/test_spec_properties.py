@@ -49,10 +49,18 @@ class Draft:
         self.expected[key] = expected
 
 
-def _bounds(draw: st.DrawFn, draft: Draft, values: st.SearchStrategy[Any]) -> None:
+def _bounds(
+    draw: st.DrawFn,
+    draft: Draft,
+    values: st.SearchStrategy[Any],
+    *,
+    empty_max: bool = True,
+) -> None:
     low, high = draw(st.none() | values), draw(st.none() | values)
     if low is not None and high is not None and low > high:
         low, high = high, low
+    if not empty_max and high == 0:
+        high = None  # a string whose max is 0 could hold nothing: refused
     for key, value in (("min", low), ("max", high)):
         if value is not None:
             draft.add(f"{key}={value}", key, str(value), value)
@@ -101,7 +109,7 @@ def fields(draw: st.DrawFn) -> Draft:
 def _draw_constraints(draw: st.DrawFn, draft: Draft, kind: str) -> None:
     if kind in ("str", "text"):
         limit = draft.expected.get("length", 255) if kind == "str" else 1000
-        _bounds(draw, draft, st.integers(0, limit))
+        _bounds(draw, draft, st.integers(0, limit), empty_max=False)
         # a required str or text is non-empty unless it declares a min
         floor = 0 if draft.expected["optional"] else 1
         low = draft.expected.get("min", floor)

@@ -61,6 +61,21 @@ def test_a_long_string_argument_becomes_a_concatenation_of_the_same_text() -> No
     assert namespace["x"]["description"] == text
 
 
+def test_a_long_sole_argument_is_split_within_the_calls_own_parentheses() -> None:
+    # ruff's UP034 flags a second pair of parentheses around a sole argument
+    text = "The hlti unogktcfnbr latndcw is " + "still referred to " * 4 + "here."
+    source = f'x = str(\n    "{text}"\n)\n'
+
+    wrapped = wrap_long_lines(source)
+
+    assert all(len(line) <= 88 for line in wrapped.splitlines())
+    assert "(\n    (" not in wrapped
+    assert wrapped.startswith('x = str(\n    "The hlti')
+    namespace: dict[str, str] = {}
+    exec(compile(wrapped, "<wrapped>", "exec"), namespace)  # noqa: S102
+    assert namespace["x"] == text
+
+
 def test_lines_within_the_limit_are_left_as_they_are() -> None:
     source = 'x = "short"  # short\n'
 

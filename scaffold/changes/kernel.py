@@ -111,7 +111,7 @@ def wire(
     for resource in resources:
         names = resource.names
         router = register_router(router, names.plural)
-        if any(not relation.many for relation in resource.relations):
+        if resource.relations:
             router = register_router(router, names.plural, attribute="nested_router")
         models = register_model(models, names.module, names.class_name)
     return {P(ROUTER_FILE): router, P(MODELS_FILE): models}

@@ -224,8 +224,8 @@ def edit_referenced_models(
             project=snapshot.root,
         )
         edited.append(path)
-    nested_before = any(not relation.many for relation in old.relations)
-    nested_after = any(not relation.many for relation in new.relations)
+    nested_before = bool(old.relations)
+    nested_after = bool(new.relations)
     if nested_before and not nested_after:
         router = P(ROUTER_FILE)
         plural = owner.plural

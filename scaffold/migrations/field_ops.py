@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from scaffold.migrations.bound_checks import bound_check_steps
 from scaffold.migrations.field_guards import removed_choices_guard, row_guards
+from scaffold.migrations.search_indexes import search_index_steps
 from scaffold.migrations.sql_source import (
     Steps,
     check_name,
@@ -69,7 +70,7 @@ def column_steps(
             unique field is a partial unique index over the others.
     """
     mapping = dict(mapping or {})
-    steps = Steps()
+    steps = search_index_steps(table, old, new)
     if new is None:
         if old is None:
             raise ValueError("a column change needs an old or a new column")

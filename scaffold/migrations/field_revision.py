@@ -21,6 +21,7 @@ from scaffold.migrations.field_ops import column_steps
 from scaffold.migrations.relation_changes import ReferenceStep
 from scaffold.migrations.relation_ops import relation_steps
 from scaffold.migrations.revision import Revision, chain_time
+from scaffold.migrations.search_indexes import HELPERS as SEARCH_HELPERS
 from scaffold.migrations.sql_source import Steps, placeholder
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
@@ -50,6 +51,7 @@ def refuse_mismatches(sql: str, pattern: str, message: str) -> None:
     if count:
         raise RuntimeError(message.format(count=count))
 ''',
+    **SEARCH_HELPERS,
 }
 
 

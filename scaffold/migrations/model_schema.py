@@ -52,7 +52,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Index:
-    """An index: its columns, whether it is unique, and over which rows.
+    """An index: its columns, whether it is unique, over which rows, how built.
 
     Attributes:
         columns: The indexed columns, in order.
@@ -60,11 +60,15 @@ class Index:
         where: The condition of a partial index (the ``postgresql_where``
             a soft-delete resource's unique fields declare, ``sa.``-prefixed),
             or None for an index over every row.
+        trigram: Whether it is a trigram index (``postgresql_using="gin"``
+            under ``.ddl_if(dialect="postgresql")``), which exists on
+            PostgreSQL alone.
     """
 
     columns: tuple[str, ...]
     unique: bool = False
     where: str | None = None
+    trigram: bool = False
 
 
 @dataclass
@@ -188,6 +192,10 @@ class _Reader:
     def constraint(self, table: TableSchema, node: ast.expr) -> None:
         if not isinstance(node, ast.Call):
             return
+        if _call_name(node) == "ddl_if" and isinstance(node.func, ast.Attribute):
+            if _text(_keyword(node, "dialect")) == "postgresql":
+                self.postgresql_index(table, node.func.value)
+            return
         kind = _call_name(node)
         name = _text(_keyword(node, "name"))
         if kind == "CheckConstraint" and name is not None and node.args:
@@ -206,6 +214,14 @@ class _Reader:
                 table.indexes[index_name] = Index(
                     columns, unique, self.source(where) if where is not None else None
                 )
+
+    def postgresql_index(self, table: TableSchema, node: ast.expr) -> None:
+        if not isinstance(node, ast.Call) or _call_name(node) != "Index":
+            return
+        name = _text(node.args[0]) if node.args else None
+        columns = tuple(filter(None, map(_text, node.args[1:])))
+        if name and columns and _text(_keyword(node, "postgresql_using")) == "gin":
+            table.indexes[name] = Index(columns, trigram=True)
 
     def declarative(self, node: ast.ClassDef) -> None:
         name = None

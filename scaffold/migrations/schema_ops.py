@@ -35,6 +35,7 @@ from scaffold.migrations.model_schema import (
     condition_sql,
     expression_columns,
 )
+from scaffold.migrations.search_indexes import create_trigram_index, drop_trigram_index
 from scaffold.migrations.sql_source import (
     Steps,
     create_check,
@@ -97,7 +98,10 @@ def _steps(
     steps = Steps()
     note = change.summary.append if upgrade else (lambda line: None)
     for name, index in sorted(old.indexes.items()):
-        if new.indexes.get(name) != index:
+        if new.indexes.get(name) != index and index.trigram:
+            steps.before.append(drop_trigram_index(name, table))
+            steps.helpers.add("drop_trigram_index")
+        elif new.indexes.get(name) != index:
             steps.before.append(f'op.drop_index(op.f("{name}"), table_name="{table}")')
             if name not in new.indexes:
                 note(f"drops index {name}")
@@ -131,6 +135,12 @@ def _steps(
         steps.finish.append(create_check(name, expression))
     for name, index in sorted(new.indexes.items()):
         if old.indexes.get(name) != index:
+            if index.trigram:
+                (column,) = index.columns
+                steps.after.append(create_trigram_index(name, table, column))
+                steps.helpers.add("create_trigram_index")
+                note(f"adds index {name} (PostgreSQL)")
+                continue
             if upgrade and index.unique:
                 steps.guards.append(duplicates_guard(table, index.columns))
             unique = ", unique=True" if index.unique else ""

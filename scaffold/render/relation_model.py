@@ -86,8 +86,31 @@ class RelationView:
 
     @property
     def route_name(self) -> str:
-        """The nested list route's name: ``list-by-author``."""
-        return f"list-by-{self.name.replace('_', '-')}"
+        """The nested list route's name: ``list-by-author``, ``list-by-tag``."""
+        return f"list-by-{self.row_var.replace('_', '-')}"
+
+    @property
+    def nested_label(self) -> str:
+        """One referenced row in words: ``author``, ``tag`` (of ``tags``)."""
+        return self.row_var.replace("_", " ")
+
+    @property
+    def a_nested_label(self) -> str:
+        """:attr:`nested_label` with its article: ``an author``, ``a tag``."""
+        return with_article(self.nested_label)
+
+    @property
+    def a_nested_label_name(self) -> str:
+        """:attr:`a_nested_label` in a test's name: ``an_author``, ``a_tag``."""
+        return self.a_nested_label.replace(" ", "_")
+
+    @property
+    def nested_param(self) -> str:
+        """The nested list's path parameter, the one row's id: ``author_id``.
+
+        The list filter of the same name (``?tag_id=``) narrows it.
+        """
+        return f"{self.row_var}_id" if self.many else self.key
 
     @property
     def nested_errors(self) -> list[str]:

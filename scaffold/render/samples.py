@@ -135,7 +135,9 @@ def _text_sample(field: FieldSpec, label: str) -> Sample:
     longest = int(constraints.get("max_length", 10_000))
     prefix = label[: max(longest - 2, 0)].rstrip()
     if prefix and len(prefix) + 2 < shortest:
-        prefix = prefix.ljust(shortest - 2, "x")
+        pad = shortest - 2 - len(prefix)
+        values = tuple(f"{prefix}{'x' * pad} {n}" for n in range(SAMPLES))
+        return Sample(f"f\"{prefix}{{'x' * {pad}}} {{n}}\"", values)
     if prefix:
         values = tuple(f"{prefix} {n}" for n in range(SAMPLES))
         return Sample(f'f"{prefix} {{n}}"', values)

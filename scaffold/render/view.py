@@ -118,6 +118,16 @@ def build_view(
     return view
 
 
+def _default_names(fields: list[FieldView]) -> list[str]:
+    """What the defaults of ``fields`` need from ``datetime``."""
+    defaults = [f.spec.default for f in fields]
+    if any(isinstance(value, dt.datetime) for value in defaults):
+        return ["UTC", "datetime"]
+    if any(isinstance(value, dt.date) for value in defaults):
+        return ["date"]
+    return []
+
+
 def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     """Collect each module's imports from what the view decided."""
     kinds = {f.spec.type for f in view.fields}
@@ -129,15 +139,13 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         for kind, name in ((FieldType.DATE, "date"), (FieldType.DATETIME, "datetime"))
         if kind in kinds
     ]
-    defaults = [f.spec.default for f in view.fields]
-    if any(isinstance(value, dt.datetime) for value in defaults):
-        dt_names += ["UTC", "datetime"]
-    elif any(isinstance(value, dt.date) for value in defaults):
-        dt_names.append("date")
     uuid_ids = id_type == "uuid"
 
     model = view.model_imports
-    model.add_datetime(names, dt_names)
+    # the model spells the defaults of required fields only (see model_default)
+    model.add_datetime(
+        names, dt_names + _default_names([f for f in view.fields if f.model_default])
+    )
     if FieldType.DECIMAL in kinds:
         model.add("decimal", "Decimal")
     if view.enums:
@@ -151,6 +159,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     sa_names = {f.model_sa_type for f in view.fields if f.model_sa_type}
     if view.owned:
         sa_names.add("ForeignKey")
+    sa_names.add("Index")
     if view.checks:
         sa_names |= {"CheckConstraint", "column"}
     if any(check.uses_func for check in view.checks):
@@ -163,7 +172,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         model.add("app.core.database", "enum_values")
 
     schema = view.schema_imports
-    schema.add_datetime(names, ["datetime", *dt_names])
+    schema.add_datetime(names, ["datetime", *dt_names, *_default_names(view.fields)])
     if FieldType.DECIMAL in kinds:
         schema.add("decimal", "Decimal")
     schema.add("typing", "Any", "Literal")

@@ -55,9 +55,7 @@ def apply_access(view: ResourceView) -> None:
         nested = stricter(access.read, relation.target.read)
         relation.nested_dependency = DEPENDENCY.get(nested)
         relation.nested_codes = CODES[nested]
-        relation.nested_check = (
-            check_kind(relation.target, nested) if not relation.many else "any"
-        )
+        relation.nested_check = check_kind(relation.target, nested)
         relation.scoped_lookup = (
             relation.target.owned and relation.target.read == "owner"
         )

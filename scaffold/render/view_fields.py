@@ -76,8 +76,13 @@ def _column_type(spec: FieldSpec, enum_class: str | None) -> str | None:
 
 
 def _model_default(spec: FieldSpec, enum_class: str | None, names: Names) -> str | None:
-    """The model's ``default=`` (JSON defaults are set by the schema only)."""
-    if spec.default is None or spec.type is FieldType.JSON:
+    """The model's ``default=``.
+
+    JSON defaults are set by the schema only, and so are an optional field's:
+    SQLAlchemy would put a column's default in place of an explicit ``None``,
+    where the API stores the null it was sent.
+    """
+    if spec.default is None or spec.type is FieldType.JSON or spec.nullable:
         return None
     return _default_source(spec, enum_class, names)
 
@@ -148,15 +153,16 @@ def field_view(
         f"Annotated[{schema_type}, Field({constraints})]" if constraints else None
     )
     alias = f"{pascal}Field" if alias_type else schema_type
-    if spec.nullable:
-        create_annotation, create_default = f"{alias} | None", "None"
-    elif spec.default is not None:
-        create_annotation = alias
+    create_annotation = f"{alias} | None" if spec.nullable else alias
+    create_default: str | None
+    if spec.default is not None:
         create_default = _default_source(spec, enum_class, names)
         if spec.type is FieldType.JSON:
             create_default = py_literal(spec.default)
+        elif spec.type is FieldType.URL:  # the schema's type is HttpUrl
+            create_default = f"HttpUrl({create_default})"
     else:
-        create_annotation, create_default = alias, None
+        create_default = "None" if spec.nullable else None
     read_type = "str" if spec.type in (FieldType.EMAIL, FieldType.URL) else python_type
     samples = sample_for(
         spec, plural=resource.names.url_path, constant=f"{spec.name.upper()}_SAMPLES"

@@ -52,6 +52,11 @@ class FieldView:
     partial_unique: bool = False
 
     @property
+    def search_index_name(self) -> str:
+        """The name of the trigram index ``q`` uses on PostgreSQL."""
+        return f"{self.index_name}_trgm"
+
+    @property
     def index_only(self) -> bool:
         """Indexed without a unique constraint (which has its own index)."""
         return self.spec.index and not self.spec.unique
@@ -201,6 +206,11 @@ class ResourceView:
     def owner_fk_name(self) -> str:
         """The name of the ``owner_id`` foreign key of an owned resource."""
         return f"fk_{self.table}_owner_id_users"
+
+    @property
+    def sort_index_name(self) -> str:
+        """The name of the index behind the default order, newest first."""
+        return f"ix_{self.table}_created_at"
 
     @property
     def owner_index_name(self) -> str:

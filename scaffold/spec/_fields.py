@@ -20,6 +20,7 @@ from scaffold.spec._catalog import (
     TYPE_HINTS,
     URL_LENGTH,
     FieldType,
+    is_string,
     rule,
     types_accepting,
 )
@@ -230,6 +231,12 @@ class _Builder:
     ) -> None:
         if low is not None and high is not None and low > high:
             self.fail("min", f"min {low} is greater than max {high}; swap them")
+        if high == 0 and is_string(self.type):
+            self.fail(
+                "max",
+                "max 0 allows only the empty string, so the field would store "
+                "nothing; raise max or drop the field",
+            )
         for option, value in (("min", low), ("max", high)):
             if value is None:
                 continue
@@ -382,7 +389,7 @@ def build_field(
         scale=digits[1],
         choices=builder.choices(),
         filterable=unique or index or field_type in (FieldType.ENUM, FieldType.BOOL),
-        sortable=field_type is not FieldType.JSON,
+        sortable=field_type not in (FieldType.JSON, FieldType.TEXT),
         searchable=field_type in (FieldType.STR, FieldType.TEXT, FieldType.EMAIL),
         enum_class=to_pascal(raw.name) if field_type is FieldType.ENUM else None,
         enum_db_name=raw.name if field_type is FieldType.ENUM else None,

@@ -60,6 +60,12 @@ def report_duplicates(names: Sequence[tuple[str, Reporter]]) -> None:
 
 def _length_problem(names: ResourceNames, spec: FieldSpec) -> str | None:
     candidates = [f"{kind}_{names.table}_{spec.name}" for kind in ("ix", "uq", "ck")]
+    if spec.searchable:
+        candidates.append(f"ix_{names.table}_{spec.name}_trgm")
+    if spec.is_string and (spec.lower_bound or spec.max is not None):
+        candidates.append(f"ck_{names.table}_{spec.name}_max_length")
+    elif spec.min is not None or spec.max is not None:
+        candidates.append(f"ck_{names.table}_{spec.name}_min")
     if spec.enum_db_name:
         candidates += [f"ck_{names.table}_{spec.enum_db_name}", spec.enum_db_name]
     longest = max(candidates, key=len)

@@ -25,7 +25,7 @@ LINE_LIMIT = 88
 
 _COMMENT = re.compile(r"(?P<indent>\s*)# (?P<text>.*)")
 _ARGUMENT = re.compile(
-    r'(?P<indent>\s*)(?P<name>\w+=)?"(?P<text>[^"\\]*)"(?P<comma>,?)'
+    r'(?P<indent>\s*)(?P<name>\w+=|"[\w-]+": )?"(?P<text>[^"\\]*)"(?P<comma>,?)'
 )
 
 
@@ -72,12 +72,26 @@ def _wrap_docstring_line(line: str, limit: int) -> list[str]:
     return wrapped or [line]
 
 
-def _wrap_argument(match: re.Match[str], limit: int) -> list[str] | None:
+def _wrap_argument(
+    match: re.Match[str], limit: int, *, sole: bool = False
+) -> list[str] | None:
+    """The string argument on ``match``'s line, as parts of one string.
+
+    The parts go in parentheses, unless the string is the call's only
+    argument: the call's own parentheses then hold them (a second pair is
+    extraneous).
+    """
     indent, name, text = match["indent"], match["name"] or "", match["text"]
-    inner = indent + "    "
+    bare = sole and not name
+    inner = indent if bare else indent + "    "
     width = limit - len(inner) - 2
-    words = re.findall(r"\S+\s*", text)
-    if not words or max(len(word) for word in words) > width:
+    # a word longer than a line is cut (the text has no escapes to split)
+    words = [
+        word[start : start + width - 1]
+        for word in re.findall(r"\S+\s*", text)
+        for start in range(0, len(word), width - 1)
+    ]
+    if not words or width < 8:
         return None
     parts: list[str] = []
     for word in words:
@@ -85,11 +99,10 @@ def _wrap_argument(match: re.Match[str], limit: int) -> list[str] | None:
             parts[-1] += word
         else:
             parts.append(word)
-    return [
-        f"{indent}{name}(",
-        *(f'{inner}"{part}"' for part in parts),
-        f"{indent}){match['comma']}",
-    ]
+    strings = [f'{inner}"{part}"' for part in parts]
+    if bare:
+        return strings
+    return [f"{indent}{name}(", *strings, f"{indent}){match['comma']}"]
 
 
 def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
@@ -129,7 +142,14 @@ def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
                 or [line]
             )
         elif argument:
-            out.extend(_wrap_argument(argument, limit) or [line])
+            sole = (
+                number > 0
+                and lines[number - 1].endswith("(")
+                and number + 1 < len(lines)
+                and lines[number + 1].lstrip().startswith(")")
+                and not argument["comma"]
+            )
+            out.extend(_wrap_argument(argument, limit, sole=sole) or [line])
         else:
             out.append(line)
     return "\n".join(out)

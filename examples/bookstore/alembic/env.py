@@ -17,7 +17,7 @@ from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.config import get_settings
-from app.core.database import UTCDateTime
+from app.core.database import UTCDateTime, schema_filter
 from app.core.logging import configure_logging
 from app.models import Base
 
@@ -110,6 +110,7 @@ def do_run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=schema_filter(connection.dialect.name),
     )
     with sqlite_foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()

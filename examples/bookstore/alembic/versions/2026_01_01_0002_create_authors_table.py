@@ -56,10 +56,33 @@ def upgrade() -> None:
         sqlite_where=sa.column("deleted_at").is_(None),
         postgresql_where=sa.column("deleted_at").is_(None),
     )
+    op.create_index(op.f("ix_authors_created_at"), "authors", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_authors_name_trgm"),
+            "authors",
+            ["name"],
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_authors_biography_trgm"),
+            "authors",
+            ["biography"],
+            postgresql_using="gin",
+            postgresql_ops={"biography": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the authors table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_authors_biography_trgm"), table_name="authors")
+        op.drop_index(op.f("ix_authors_name_trgm"), table_name="authors")
+    op.drop_index(op.f("ix_authors_created_at"), table_name="authors")
     op.drop_index(op.f("uq_authors_email"), table_name="authors")
     op.drop_index(op.f("ix_authors_deleted_at"), table_name="authors")
     op.drop_index(op.f("ix_authors_name"), table_name="authors")

@@ -51,9 +51,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_categories_name")),
     )
     op.create_index(op.f("ix_categories_parent_id"), "categories", ["parent_id"])
+    op.create_index(
+        op.f("ix_categories_created_at"), "categories", ["created_at", "id"]
+    )
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_categories_name_trgm"),
+            "categories",
+            ["name"],
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the categories table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_categories_name_trgm"), table_name="categories")
+    op.drop_index(op.f("ix_categories_created_at"), table_name="categories")
     op.drop_index(op.f("ix_categories_parent_id"), table_name="categories")
     op.drop_table("categories")

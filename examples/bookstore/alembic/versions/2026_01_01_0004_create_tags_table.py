@@ -43,8 +43,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
     )
+    op.create_index(op.f("ix_tags_created_at"), "tags", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_tags_name_trgm"),
+            "tags",
+            ["name"],
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_tags_description_trgm"),
+            "tags",
+            ["description"],
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the tags table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_tags_description_trgm"), table_name="tags")
+        op.drop_index(op.f("ix_tags_name_trgm"), table_name="tags")
+    op.drop_index(op.f("ix_tags_created_at"), table_name="tags")
     op.drop_table("tags")

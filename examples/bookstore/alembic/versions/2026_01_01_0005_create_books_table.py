@@ -82,6 +82,32 @@ def upgrade() -> None:
     op.create_index(op.f("ix_books_title"), "books", ["title"])
     op.create_index(op.f("ix_books_author_id"), "books", ["author_id"])
     op.create_index(op.f("ix_books_category_id"), "books", ["category_id"])
+    op.create_index(op.f("ix_books_created_at"), "books", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_books_title_trgm"),
+            "books",
+            ["title"],
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_books_isbn_trgm"),
+            "books",
+            ["isbn"],
+            postgresql_using="gin",
+            postgresql_ops={"isbn": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_books_summary_trgm"),
+            "books",
+            ["summary"],
+            postgresql_using="gin",
+            postgresql_ops={"summary": "gin_trgm_ops"},
+        )
     op.create_table(
         "books_tags",
         sa.Column("book_id", sa.Uuid(), nullable=False),
@@ -107,6 +133,11 @@ def downgrade() -> None:
     """Drop the books table and its association tables."""
     op.drop_index(op.f("ix_books_tags_tag_id"), table_name="books_tags")
     op.drop_table("books_tags")
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_books_summary_trgm"), table_name="books")
+        op.drop_index(op.f("ix_books_isbn_trgm"), table_name="books")
+        op.drop_index(op.f("ix_books_title_trgm"), table_name="books")
+    op.drop_index(op.f("ix_books_created_at"), table_name="books")
     op.drop_index(op.f("ix_books_category_id"), table_name="books")
     op.drop_index(op.f("ix_books_author_id"), table_name="books")
     op.drop_index(op.f("ix_books_title"), table_name="books")

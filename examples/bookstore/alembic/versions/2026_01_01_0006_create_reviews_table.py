@@ -71,10 +71,33 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_reviews_book_id"), "reviews", ["book_id"])
     op.create_index(op.f("ix_reviews_owner_id"), "reviews", ["owner_id"])
+    op.create_index(op.f("ix_reviews_created_at"), "reviews", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_reviews_reviewer_trgm"),
+            "reviews",
+            ["reviewer"],
+            postgresql_using="gin",
+            postgresql_ops={"reviewer": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_reviews_body_trgm"),
+            "reviews",
+            ["body"],
+            postgresql_using="gin",
+            postgresql_ops={"body": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the reviews table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_reviews_body_trgm"), table_name="reviews")
+        op.drop_index(op.f("ix_reviews_reviewer_trgm"), table_name="reviews")
+    op.drop_index(op.f("ix_reviews_created_at"), table_name="reviews")
     op.drop_index(op.f("ix_reviews_owner_id"), table_name="reviews")
     op.drop_index(op.f("ix_reviews_book_id"), table_name="reviews")
     op.drop_table("reviews")

@@ -26,6 +26,19 @@ class Author(TimestampMixin, Base):
             sqlite_where=column("deleted_at").is_(None),
             postgresql_where=column("deleted_at").is_(None),
         ),
+        Index("ix_authors_created_at", "created_at", "id"),
+        Index(
+            "ix_authors_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_authors_biography_trgm",
+            "biography",
+            postgresql_using="gin",
+            postgresql_ops={"biography": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)

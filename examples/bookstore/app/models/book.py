@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Enum,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Table,
@@ -59,6 +60,25 @@ class Book(TimestampMixin, Base):
         CheckConstraint(func.length(column("title")) >= 1, name="title_min_length"),
         CheckConstraint(func.length(column("isbn")) >= 1, name="isbn_min_length"),
         CheckConstraint(column("price") >= 0, name="price_min"),
+        Index("ix_books_created_at", "created_at", "id"),
+        Index(
+            "ix_books_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_books_isbn_trgm",
+            "isbn",
+            postgresql_using="gin",
+            postgresql_ops={"isbn": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_books_summary_trgm",
+            "summary",
+            postgresql_using="gin",
+            postgresql_ops={"summary": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, column, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, column, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin
@@ -24,6 +24,19 @@ class Review(TimestampMixin, Base):
         CheckConstraint(column("rating") >= 1, name="rating_min"),
         CheckConstraint(column("rating") <= 5, name="rating_max"),
         CheckConstraint(func.length(column("body")) <= 5000, name="body_max_length"),
+        Index("ix_reviews_created_at", "created_at", "id"),
+        Index(
+            "ix_reviews_reviewer_trgm",
+            "reviewer",
+            postgresql_using="gin",
+            postgresql_ops={"reviewer": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_reviews_body_trgm",
+            "body",
+            postgresql_using="gin",
+            postgresql_ops={"body": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)

@@ -19,7 +19,6 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
         Author.name,
         Author.email,
         Author.born_on,
-        Author.biography,
         Author.created_at,
         Author.updated_at,
     )
@@ -112,13 +111,16 @@ class AuthorRepository:
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )
-        if query.sort is None:
-            order = Author.created_at.desc()
+        # Newest first by default, which the (created_at, id) index serves; the
+        # id breaks ties in the same direction, so pages never overlap.
+        sort = query.sort or "-created_at"
+        column = _SORTABLE[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            order = (column.desc(), Author.id.desc())
         else:
-            column = _SORTABLE[query.sort.removeprefix("-")]
-            order = column.desc() if query.sort.startswith("-") else column.asc()
+            order = (column.asc(), Author.id.asc())
         rows = await self.session.scalars(
-            statement.order_by(order, Author.id)
+            statement.order_by(*order)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )

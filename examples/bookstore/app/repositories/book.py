@@ -23,7 +23,6 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
         Book.price,
         Book.status,
         Book.published_on,
-        Book.summary,
         Book.created_at,
         Book.updated_at,
     )
@@ -144,14 +143,17 @@ class BookRepository:
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )
-        if query.sort is None:
-            order = Book.created_at.desc()
+        # Newest first by default, which the (created_at, id) index serves; the
+        # id breaks ties in the same direction, so pages never overlap.
+        sort = query.sort or "-created_at"
+        column = _SORTABLE[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            order = (column.desc(), Book.id.desc())
         else:
-            column = _SORTABLE[query.sort.removeprefix("-")]
-            order = column.desc() if query.sort.startswith("-") else column.asc()
+            order = (column.asc(), Book.id.asc())
         rows = await self.session.scalars(
             statement.options(*_LOAD)
-            .order_by(order, Book.id)
+            .order_by(*order)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )

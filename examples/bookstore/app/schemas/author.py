@@ -18,8 +18,6 @@ AuthorSort = Literal[
     "-email",
     "born_on",
     "-born_on",
-    "biography",
-    "-biography",
     "created_at",
     "-created_at",
     "updated_at",

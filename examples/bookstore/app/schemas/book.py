@@ -30,8 +30,6 @@ BookSort = Literal[
     "-status",
     "published_on",
     "-published_on",
-    "summary",
-    "-summary",
     "created_at",
     "-created_at",
     "updated_at",

@@ -17,8 +17,6 @@ ReviewSort = Literal[
     "-reviewer",
     "rating",
     "-rating",
-    "body",
-    "-body",
     "posted_at",
     "-posted_at",
     "created_at",

@@ -99,6 +99,16 @@ class BookService:
             raise NotFoundError(f"Category {category_id} not found")
         return await self.list(query.model_copy(update={"category_id": [category_id]}))
 
+    async def list_by_tag(self, tag_id: UUID, query: BookQuery) -> Page[BookRead]:
+        """Return one page of the books of one tag.
+
+        Raises:
+            NotFoundError: No tag has this id.
+        """
+        if not await self.repository.get_tags([tag_id]):
+            raise NotFoundError(f"Tag {tag_id} not found")
+        return await self.list(query.model_copy(update={"tag_id": [tag_id]}))
+
     async def delete(self, book: Book) -> None:
         """Delete ``book``.
 

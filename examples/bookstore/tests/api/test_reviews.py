@@ -200,8 +200,6 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
         "-reviewer",
         "rating",
         "-rating",
-        "body",
-        "-body",
         "posted_at",
         "-posted_at",
         "created_at",
@@ -294,8 +292,9 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     wanted = await create_review(client, 0)
     await create_review(client, 1)
 
-    # When the list is searched for the first one's reviewer in upper case
-    response = await client.get(URL, params={"q": wanted["reviewer"].upper()})
+    # When the list is searched for the first one's reviewer in upper case (its last 100
+    # characters at most: q's limit)
+    response = await client.get(URL, params={"q": wanted["reviewer"][-100:].upper()})
 
     # Then only that review is found
     body = response.json()

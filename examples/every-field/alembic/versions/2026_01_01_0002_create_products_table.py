@@ -88,9 +88,32 @@ def upgrade() -> None:
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
     )
     op.create_index(op.f("ix_products_name"), "products", ["name"])
+    op.create_index(op.f("ix_products_created_at"), "products", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_products_name_trgm"),
+            "products",
+            ["name"],
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_products_description_trgm"),
+            "products",
+            ["description"],
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the products table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_products_description_trgm"), table_name="products")
+        op.drop_index(op.f("ix_products_name_trgm"), table_name="products")
+    op.drop_index(op.f("ix_products_created_at"), table_name="products")
     op.drop_index(op.f("ix_products_name"), table_name="products")
     op.drop_table("products")

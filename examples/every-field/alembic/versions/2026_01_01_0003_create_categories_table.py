@@ -57,9 +57,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_categories_slug")),
     )
     op.create_index(op.f("ix_categories_position"), "categories", ["position"])
+    op.create_index(
+        op.f("ix_categories_created_at"), "categories", ["created_at", "id"]
+    )
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_categories_title_trgm"),
+            "categories",
+            ["title"],
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_categories_slug_trgm"),
+            "categories",
+            ["slug"],
+            postgresql_using="gin",
+            postgresql_ops={"slug": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the categories table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_categories_slug_trgm"), table_name="categories")
+        op.drop_index(op.f("ix_categories_title_trgm"), table_name="categories")
+    op.drop_index(op.f("ix_categories_created_at"), table_name="categories")
     op.drop_index(op.f("ix_categories_position"), table_name="categories")
     op.drop_table("categories")

@@ -64,8 +64,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )
+    op.create_index(op.f("ix_people_created_at"), "people", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_people_email_trgm"),
+            "people",
+            ["email"],
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_people_full_name_trgm"),
+            "people",
+            ["full_name"],
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the people table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_people_full_name_trgm"), table_name="people")
+        op.drop_index(op.f("ix_people_email_trgm"), table_name="people")
+    op.drop_index(op.f("ix_people_created_at"), table_name="people")
     op.drop_table("people")

@@ -1,10 +1,11 @@
 """Database engine, session factory and the declarative base of every model."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, MetaData, event
+from sqlalchemy import Connection, DateTime, Dialect, Index, MetaData, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
@@ -79,6 +81,42 @@ class Base(DeclarativeBase):
     def __mapper_args__(cls) -> dict[str, Any]:
         """Mapper options shared by every model."""
         return {"eager_defaults": True}
+
+
+@event.listens_for(Base.metadata, "before_create")
+def _create_trigram_extension(
+    target: MetaData, connection: Connection, **kw: Any
+) -> None:
+    """Give ``create_all`` (the tests' schema) what the migrations create first.
+
+    On PostgreSQL: the trigram operator classes behind the search indexes.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+def schema_filter(dialect: str) -> Callable[..., bool]:
+    """Return Alembic's ``include_object`` for a database of ``dialect``.
+
+    Schema comparisons (``alembic check``, the migration tests) then leave out
+    what that database does not build: an index using a PostgreSQL access
+    method (the trigram indexes behind search) exists on PostgreSQL alone.
+
+    Args:
+        dialect: The name of the database's dialect (``postgresql``, ``sqlite``).
+
+    Returns:
+        A function telling whether to compare a schema object.
+    """
+
+    def include_object(
+        obj: SchemaItem, name: str | None, type_: str, reflected: bool, *_: Any
+    ) -> bool:
+        if dialect == "postgresql" or reflected or not isinstance(obj, Index):
+            return True
+        return not obj.dialect_kwargs.get("postgresql_using")
+
+    return include_object
 
 
 class UtcNow(FunctionElement[datetime]):

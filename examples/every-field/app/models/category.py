@@ -1,6 +1,6 @@
 """The ``Category`` model: one row of the ``categories`` table."""
 
-from sqlalchemy import CheckConstraint, String, column, func
+from sqlalchemy import CheckConstraint, Index, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin
@@ -15,6 +15,19 @@ class Category(TimestampMixin, Base):
         CheckConstraint(func.length(column("slug")) >= 1, name="slug_min_length"),
         CheckConstraint(column("position") >= 1, name="position_min"),
         CheckConstraint(column("position") <= 999, name="position_max"),
+        Index("ix_categories_created_at", "created_at", "id"),
+        Index(
+            "ix_categories_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_categories_slug_trgm",
+            "slug",
+            postgresql_using="gin",
+            postgresql_ops={"slug": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,6 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     for column in (
         Product.sku,
         Product.name,
-        Product.description,
         Product.price,
         Product.weight_kg,
         Product.stock,
@@ -163,13 +162,16 @@ class ProductRepository:
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )
-        if query.sort is None:
-            order = Product.created_at.desc()
+        # Newest first by default, which the (created_at, id) index serves; the
+        # id breaks ties in the same direction, so pages never overlap.
+        sort = query.sort or "-created_at"
+        column = _SORTABLE[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            order = (column.desc(), Product.id.desc())
         else:
-            column = _SORTABLE[query.sort.removeprefix("-")]
-            order = column.desc() if query.sort.startswith("-") else column.asc()
+            order = (column.asc(), Product.id.asc())
         rows = await self.session.scalars(
-            statement.order_by(order, Product.id)
+            statement.order_by(*order)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )

@@ -44,8 +44,31 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
     )
+    op.create_index(op.f("ix_notes_created_at"), "notes", ["created_at", "id"])
+    if op.get_context().dialect.name == "postgresql":
+        # Trigram indexes serve the search's ILIKE '%...%' (pg_trgm is a
+        # trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            op.f("ix_notes_title_trgm"),
+            "notes",
+            ["title"],
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        )
+        op.create_index(
+            op.f("ix_notes_body_trgm"),
+            "notes",
+            ["body"],
+            postgresql_using="gin",
+            postgresql_ops={"body": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the notes table."""
+    if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_notes_body_trgm"), table_name="notes")
+        op.drop_index(op.f("ix_notes_title_trgm"), table_name="notes")
+    op.drop_index(op.f("ix_notes_created_at"), table_name="notes")
     op.drop_table("notes")

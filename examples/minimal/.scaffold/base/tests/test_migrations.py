@@ -18,7 +18,7 @@ from sqlalchemy import Connection, inspect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
-from app.core.database import create_engine
+from app.core.database import create_engine, schema_filter
 from app.models import Base
 from tests.database import (
     create_database_if_missing,
@@ -70,7 +70,11 @@ def downgrade_to_base(connection: Connection) -> None:
 
 def schema_drift(connection: Connection) -> list[Any]:
     """Differences between the models and the database, as ``alembic check``."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    options = {
+        "compare_type": True,
+        "include_object": schema_filter(connection.dialect.name),
+    }
+    context = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -18,7 +18,6 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     for column in (
         Review.reviewer,
         Review.rating,
-        Review.body,
         Review.posted_at,
         Review.created_at,
         Review.updated_at,
@@ -94,13 +93,16 @@ class ReviewRepository:
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )
-        if query.sort is None:
-            order = Review.created_at.desc()
+        # Newest first by default, which the (created_at, id) index serves; the
+        # id breaks ties in the same direction, so pages never overlap.
+        sort = query.sort or "-created_at"
+        column = _SORTABLE[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            order = (column.desc(), Review.id.desc())
         else:
-            column = _SORTABLE[query.sort.removeprefix("-")]
-            order = column.desc() if query.sort.startswith("-") else column.asc()
+            order = (column.asc(), Review.id.asc())
         rows = await self.session.scalars(
-            statement.order_by(order, Review.id)
+            statement.order_by(*order)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )

@@ -177,8 +177,6 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
         "-email",
         "born_on",
         "-born_on",
-        "biography",
-        "-biography",
         "created_at",
         "-created_at",
         "updated_at",
@@ -307,8 +305,9 @@ async def test_list_searches_case_insensitively(client: AsyncClient) -> None:
     wanted = await create_author(client, 0)
     await create_author(client, 1)
 
-    # When the list is searched for the first one's name in upper case
-    response = await client.get(URL, params={"q": wanted["name"].upper()})
+    # When the list is searched for the first one's name in upper case (its last 100
+    # characters at most: q's limit)
+    response = await client.get(URL, params={"q": wanted["name"][-100:].upper()})
 
     # Then only that author is found
     body = response.json()

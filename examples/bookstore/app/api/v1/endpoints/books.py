@@ -165,3 +165,19 @@ async def list_books_by_category(
     Answers 404 when the category does not exist.
     """
     return await service.list_by_category(category_id, query)
+
+
+@nested_router.get(
+    "/tags/{tag_id}/books",
+    name="list-by-tag",
+    summary="List the books of a tag",
+    responses=error_responses(404),
+)
+async def list_books_by_tag(
+    tag_id: UUID, query: Annotated[BookQuery, Query()], service: BookServiceDep
+) -> Page[BookRead]:
+    """List the books of one tag, a page at a time.
+
+    Answers 404 when the tag does not exist.
+    """
+    return await service.list_by_tag(tag_id, query)

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, Numeric, String, column, func
+from sqlalchemy import CheckConstraint, Enum, Index, Numeric, String, column, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.database import Base, TimestampMixin, enum_values
@@ -28,6 +28,19 @@ class Person(TimestampMixin, Base):
         ),
         CheckConstraint(column("score") >= -100, name="score_min"),
         CheckConstraint(column("score") <= 100, name="score_max"),
+        Index("ix_people_created_at", "created_at", "id"),
+        Index(
+            "ix_people_email_trgm",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_people_full_name_trgm",
+            "full_name",
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

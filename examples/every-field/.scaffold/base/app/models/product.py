@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Double,
     Enum,
+    Index,
     Numeric,
     String,
     Text,
@@ -45,6 +46,19 @@ class Product(TimestampMixin, Base):
         CheckConstraint(column("weight_kg") >= 0, name="weight_kg_min"),
         CheckConstraint(column("weight_kg") <= 1000, name="weight_kg_max"),
         CheckConstraint(column("stock") >= 0, name="stock_min"),
+        Index("ix_products_created_at", "created_at", "id"),
+        Index(
+            "ix_products_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_products_description_trgm",
+            "description",
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,8 +45,6 @@ ProductSort = Literal[
     "-sku",
     "name",
     "-name",
-    "description",
-    "-description",
     "price",
     "-price",
     "weight_kg",

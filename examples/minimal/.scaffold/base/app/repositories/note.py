@@ -16,7 +16,6 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     column.key: column
     for column in (
         Note.title,
-        Note.body,
         Note.pinned,
         Note.created_at,
         Note.updated_at,
@@ -66,13 +65,16 @@ class NoteRepository:
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )
-        if query.sort is None:
-            order = Note.created_at.desc()
+        # Newest first by default, which the (created_at, id) index serves; the
+        # id breaks ties in the same direction, so pages never overlap.
+        sort = query.sort or "-created_at"
+        column = _SORTABLE[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            order = (column.desc(), Note.id.desc())
         else:
-            column = _SORTABLE[query.sort.removeprefix("-")]
-            order = column.desc() if query.sort.startswith("-") else column.asc()
+            order = (column.asc(), Note.id.asc())
         rows = await self.session.scalars(
-            statement.order_by(order, Note.id)
+            statement.order_by(*order)
             .offset((query.page - 1) * query.size)
             .limit(query.size)
         )

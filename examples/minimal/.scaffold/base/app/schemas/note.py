@@ -13,8 +13,6 @@ TitleField = Annotated[str, Field(min_length=1, max_length=120)]
 NoteSort = Literal[
     "title",
     "-title",
-    "body",
-    "-body",
     "pinned",
     "-pinned",
     "created_at",
