@@ -80,7 +80,7 @@ def access_dependencies(view: ResourceView) -> list[str]:
         for dependency in (
             access.read_dependency,
             access.write_dependency,
-            *(r.nested_dependency for r in view.refs),
+            *(r.nested_dependency for r in view.relations),
         )
         if dependency is not None
     )
