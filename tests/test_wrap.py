@@ -76,6 +76,16 @@ def test_a_long_sole_argument_is_split_within_the_calls_own_parentheses() -> Non
     assert namespace["x"] == text
 
 
+def test_a_string_that_fits_once_in_parentheses_stays_whole() -> None:
+    # ruff format would join the parts of a string that fits on one line
+    text = "true: only ata wjuzxzdbcgq fosnrqkbxuus without ey lrlv; false: only with."
+    source = f'x = dict(\n    a=1,\n    description="{text}",\n)\n'
+
+    wrapped = wrap_long_lines(source)
+
+    assert f'description=(\n        "{text}"\n    ),' in wrapped
+
+
 def test_lines_within_the_limit_are_left_as_they_are() -> None:
     source = 'x = "short"  # short\n'
 

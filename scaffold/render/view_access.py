@@ -87,8 +87,8 @@ def access_dependencies(view: ResourceView) -> list[str]:
         for dependency in (
             access.read_dependency,
             access.write_dependency,
-            *(r.nested_dependency for r in view.refs),
             view.restore_dependency if view.soft_delete else None,
+            *(r.nested_dependency for r in view.relations),
         )
         if dependency is not None
     )

@@ -10,6 +10,7 @@ from scaffold.render.imports import Imports
 from scaffold.render.literals import Names, with_article
 from scaffold.render.relation_model import RelationView
 from scaffold.render.samples import InvalidCase, Sample
+from scaffold.render.view_db_names import DatabaseNames
 from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["Comparison", "EnumView", "FieldView", "IdView", "ResourceView"]
@@ -92,7 +93,7 @@ class EnumView:
 
 
 @dataclass
-class ResourceView:
+class ResourceView(DatabaseNames):
     """Everything the resource templates render."""
 
     class_name: str
@@ -202,21 +203,6 @@ class ResourceView:
         """The test parameter for the rows the relations refer to, if needed."""
         return next((r.setup_param for r in self.relations if r.setup_param), "")
 
-    @property
-    def owner_fk_name(self) -> str:
-        """The name of the ``owner_id`` foreign key of an owned resource."""
-        return f"fk_{self.table}_owner_id_users"
-
-    @property
-    def sort_index_name(self) -> str:
-        """The name of the index behind the default order, newest first."""
-        return f"ix_{self.table}_created_at"
-
-    @property
-    def owner_index_name(self) -> str:
-        """The name of the ``owner_id`` index of an owned resource."""
-        return f"ix_{self.table}_owner_id"
-
     def _select(self, attribute: str) -> list[FieldView]:
         return [f for f in self.fields if getattr(f.spec, attribute)]
 
@@ -256,11 +242,6 @@ class ResourceView:
         """The description of the list's ``deleted`` parameter."""
         who = " (administrators only)" if self.project_auth else ""
         return f"true: only the deleted {self.doc_plural}{who}."
-
-    @property
-    def deleted_index_name(self) -> str:
-        """The name of the ``deleted_at`` index of a soft-delete resource."""
-        return f"ix_{self.table}_deleted_at"
 
     @property
     def indexed_fields(self) -> list[FieldView]:

@@ -142,7 +142,7 @@ def relation_imports(view: ResourceView, id_type: IdType) -> None:
         repository.add(f"app.models.{target.module}", cls)
 
     view.service_imports.add("app.core.errors", "InvalidReferenceError")
-    if view.refs and not uuid_ids:
+    if view.relations and not uuid_ids:
         view.endpoint_imports.add("fastapi", "Path")
 
     tests = view.test_imports

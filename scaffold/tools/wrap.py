@@ -93,6 +93,8 @@ def _wrap_argument(
     ]
     if not words or width < 8:
         return None
+    if len(text) <= width:  # it fits once in parentheses: ruff keeps it whole
+        words = [text]
     parts: list[str] = []
     for word in words:
         if parts and len(parts[-1] + word.rstrip()) <= width - 1:
