@@ -13,6 +13,7 @@ the examples are few: each one costs a project's checks.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def ready_project(
 
 
 @settings(
-    max_examples=5,
+    max_examples=int(os.environ.get("SCAFFOLD_PROPERTY_EXAMPLES", "5")),
     derandomize=True,
     # a failing example is reported as drawn: shrinking one costs minutes
     phases=[Phase.explicit, Phase.generate],
