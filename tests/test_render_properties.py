@@ -8,11 +8,13 @@ many-to-one or many-to-many. Each spec is added to a copy of a real project,
 then the project's own tools judge what scaffold wrote: ``ruff format
 --check``, ``ruff check``, ``mypy --strict`` and the new resources' generated
 tests. The draws are derandomised, so CI sees the same specs every run, and
-the examples are few: each one costs a project's checks.
+the examples are few: each one costs a project's checks
+(``SCAFFOLD_PROPERTY_EXAMPLES=100`` for a deeper run).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,7 @@ def ready_project(
 
 
 @settings(
-    max_examples=5,
+    max_examples=int(os.environ.get("SCAFFOLD_PROPERTY_EXAMPLES", "5")),
     derandomize=True,
     # a failing example is reported as drawn: shrinking one costs minutes
     phases=[Phase.explicit, Phase.generate],

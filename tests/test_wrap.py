@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
@@ -134,3 +135,35 @@ def test_a_resource_with_long_names_renders_within_the_line_limit(
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_a_long_f_string_argument_keeps_its_replacement_fields_whole() -> None:
+    field = "{an_identifier_of_quite_some_length}"
+    line = f'        f"Ata wjuzxzdbcgq fosnrqkbxuu {field} was not found",'
+    source = (
+        "def f(an_identifier_of_quite_some_length: int) -> str:\n"
+        f"    return str(\n{line}\n    )\n"
+    )
+
+    wrapped = wrap_long_lines(source)
+
+    assert all(len(line) <= 88 for line in wrapped.splitlines())
+    assert ' "found"' in wrapped  # a part without a replacement field is plain
+    namespace: dict[str, Any] = {}
+    exec(compile(wrapped, "<wrapped>", "exec"), namespace)  # noqa: S102
+    assert namespace["f"](7) == "Ata wjuzxzdbcgq fosnrqkbxuu 7 was not found"
+
+
+def test_a_long_test_name_loses_fillers_then_last_words() -> None:
+    name = (
+        "test_openapi_links_a_created_ata_wjuzxzdbcgq_fosnrqkbxuu"
+        "_to_what_its_ids_lead_to"
+    )
+    source = f"async def {name}(\n    client: AsyncClient,\n) -> None:\n    pass\n"
+
+    wrapped = wrap_long_lines(source)
+
+    head = wrapped.splitlines()[0]
+    assert len(head) <= 88
+    assert head.startswith("async def test_openapi_links_created_ata_wjuzxzdbcgq")
+    assert wrapped.splitlines()[1:] == source.splitlines()[1:]

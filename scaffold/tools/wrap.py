@@ -7,8 +7,11 @@ runs after it and wraps, without changing any value:
 
 * a comment-only line, into several comment lines;
 * a line of a docstring, into several lines of the same docstring;
-* a lone double-quoted string argument (``description="..."``), into an
-  implicit concatenation of shorter strings in parentheses.
+* a lone double-quoted string or f-string argument (``description="..."``),
+  into an implicit concatenation of shorter strings in parentheses;
+* the name of a generated test function, by leaving out its filler words
+  (``a``, ``the``, ``its``...), then its last words: pytest finds a test by
+  its prefix, and nothing else names it.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ LINE_LIMIT = 88
 
 _COMMENT = re.compile(r"(?P<indent>\s*)# (?P<text>.*)")
 _ARGUMENT = re.compile(
-    r'(?P<indent>\s*)(?P<name>\w+=|"[\w-]+": )?"(?P<text>[^"\\]*)"(?P<comma>,?)'
+    r'(?P<indent>\s*)(?P<name>\w+=|"[\w-]+": )?(?P<f>f?)"(?P<text>[^"\\]*)"'
+    r"(?P<comma>,?)"
 )
+_TEST = re.compile(r"(?P<head>(?:async )?def )(?P<name>test_\w+)(?P<tail>\(.*)")
+_FILLERS = {"a", "an", "the", "its", "their", "of", "to", "that", "and", "what"}
 
 
 def _docstring_lines(source: str) -> set[int]:
@@ -82,14 +88,18 @@ def _wrap_argument(
     extraneous).
     """
     indent, name, text = match["indent"], match["name"] or "", match["text"]
+    formatted = bool(match["f"])
+    if formatted and ("{{" in text or "}}" in text):
+        return None
     bare = sole and not name
     inner = indent if bare else indent + "    "
-    width = limit - len(inner) - 2
-    # a word longer than a line is cut (the text has no escapes to split)
+    width = limit - len(inner) - 3
+    # a word longer than a line is cut (the text has no escapes to split),
+    # unless it holds a replacement field
     words = [
         word[start : start + width - 1]
         for word in re.findall(r"\S+\s*", text)
-        for start in range(0, len(word), width - 1)
+        for start in range(0, len(word), len(word) if "{" in word else width - 1)
     ]
     if not words or width < 8:
         return None
@@ -101,10 +111,26 @@ def _wrap_argument(
             parts[-1] += word
         else:
             parts.append(word)
-    strings = [f'{inner}"{part}"' for part in parts]
+    prefixes = ["f" if formatted and "{" in part else "" for part in parts]
+    strings = [f'{inner}{f}"{part}"' for f, part in zip(prefixes, parts, strict=True)]
     if bare:
         return strings
     return [f"{indent}{name}(", *strings, f"{indent}){match['comma']}"]
+
+
+def _short_test_name(name: str, room: int) -> str:
+    """``name`` within ``room`` characters: fillers out (first ones first), then
+    last words."""
+    words = name.split("_")
+    while len("_".join(words)) > room:
+        fillers = [i for i, word in enumerate(words) if i and word in _FILLERS]
+        if fillers:
+            del words[fillers[0]]
+        elif len(words) > 2:
+            words.pop()
+        else:
+            break
+    return "_".join(words)
 
 
 def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
@@ -143,6 +169,9 @@ def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
                 )
                 or [line]
             )
+        elif test := _TEST.fullmatch(line):
+            name = _short_test_name(test["name"], limit - len(test["head"]) - 1)
+            out.append(f"{test['head']}{name}{test['tail']}")
         elif argument:
             sole = (
                 number > 0
