@@ -93,6 +93,14 @@ def add_resource(
             "may act on every row.",
         ),
     ] = False,
+    versioned: Annotated[
+        bool,
+        typer.Option(
+            "--versioned",
+            help="Optimistic locking: reads send an ETag; PUT, PATCH and DELETE "
+            "need If-Match (412 when stale, 428 when missing).",
+        ),
+    ] = False,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -114,10 +122,17 @@ def add_resource(
                 f"give either a spec file or a resource name, not both (got "
                 f"--spec {str(spec)!r} and {name!r})"
             )
-        if auth is not None or owned or read is not None or write is not None:
+        if (
+            auth is not None
+            or owned
+            or versioned
+            or read is not None
+            or write is not None
+        ):
             raise UsageError(
-                "--read, --write, --auth and --owned apply to a resource named on "
-                "the command line; with --spec, set them per resource in the file"
+                "--read, --write, --auth, --owned and --versioned apply to a "
+                "resource named on the command line; with --spec, set them per "
+                "resource in the file"
             )
         resources = load_spec_file(spec)
     elif name is None:
@@ -133,6 +148,7 @@ def add_resource(
                 plural=plural,
                 auth=auth.value if auth is not None else None,
                 owned=owned,
+                versioned=versioned,
                 read=read.value if read is not None else None,
                 write=write.value if write is not None else None,
             )

@@ -221,7 +221,11 @@ def rule_targets(
             project_auth=project_auth,
         )
         ruled[name] = dataclasses.replace(
-            target, read=rules.read, write=rules.write, owned=rules.owned
+            target,
+            read=rules.read,
+            write=rules.write,
+            owned=rules.owned,
+            versioned=spec.versioned,
         )
     problems = [
         problem

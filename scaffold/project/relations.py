@@ -46,6 +46,7 @@ class Target:
         read: Who may read its rows (see :mod:`scaffold.project.access`).
         write: Who may write its rows.
         owned: Whether each of its rows has an owner.
+        versioned: Whether changing its rows needs ``If-Match``.
     """
 
     singular: str
@@ -58,6 +59,7 @@ class Target:
     read: Rule = "user"
     write: Rule = "user"
     owned: bool = False
+    versioned: bool = False
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

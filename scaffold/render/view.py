@@ -82,6 +82,7 @@ def build_view(
         fields=fields,
         enums=enums,
         example={f.name: f.samples.values[0] for f in fields},
+        versioned=resource.versioned,
         names=names,
         access=access_view(
             rules, project_auth=project_auth, owner_python=id_view(id_type).python_type
@@ -142,11 +143,16 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         sa_names.add("ForeignKey")
     if view.checks:
         sa_names |= {"CheckConstraint", "column"}
+    if view.versioned:
+        sa_names.add("text")
     if any(check.uses_func for check in view.checks):
         sa_names.add("func")
     if sa_names:
         model.add("sqlalchemy", *sa_names)
     model.add("sqlalchemy.orm", "Mapped", "mapped_column")
+    if view.versioned:
+        model.add("typing", "Any")
+        model.add("sqlalchemy.orm", "declared_attr")
     model.add("app.core.database", "Base", "TimestampMixin")
     if view.enums:
         model.add("app.core.database", "enum_values")
@@ -213,6 +219,10 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     service.add("sqlalchemy.exc", "IntegrityError")
     service.add("sqlalchemy.ext.asyncio", "AsyncSession")
     service.add("app.core.errors", "ConflictError", "NotFoundError")
+    if view.versioned:
+        service.add("sqlalchemy.orm.exc", "StaleDataError")
+        service.add("app.core.errors", "PreconditionFailedError")
+        service.add("app.core.preconditions", "ensure_current")
     service.add(f"app.models.{module}", cls)
     service.add(f"app.repositories.{module}", f"{cls}Repository")
     service.add("app.schemas.common", "Page")
@@ -223,6 +233,9 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if uuid_ids:
         endpoints.add("uuid", "UUID")
     endpoints.add("fastapi", "APIRouter", "Depends", "Query", "status")
+    if view.versioned:
+        endpoints.add("fastapi", "Response")
+        endpoints.add("app.core.preconditions", "IF_MATCH_REQUIRED", "IfMatch", "etag")
     if not uuid_ids:
         endpoints.add("fastapi", "Path")
     endpoints.add("app.api.deps", *access_dependencies(view))
@@ -244,6 +257,14 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         tests.add("sqlalchemy.exc", "IntegrityError")
         tests.add("sqlalchemy.ext.asyncio", "AsyncSession")
         tests.add(f"app.models.{module}", cls)
+    if view.versioned:
+        tests.add_datetime(names, ["UTC", "datetime"])
+        tests.add("sqlalchemy.ext.asyncio", "AsyncSession")
+        tests.add("sqlalchemy.orm.exc", "StaleDataError")
+        tests.add(f"app.models.{module}", cls)
+        tests.add(f"app.repositories.{module}", f"{cls}Repository")
+        if uuid_ids:
+            tests.add("uuid", "UUID")
     view.test_constants = [
         _Constant("MISSING", "object()"),
         _Constant("MISSING_ID", view.id.missing),

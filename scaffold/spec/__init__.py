@@ -120,6 +120,7 @@ def parse_cli_resource(
     plural: str | None = None,
     auth: Access | None = None,
     owned: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec:
@@ -131,6 +132,7 @@ def parse_cli_resource(
         plural: An explicit plural overriding inflect's.
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
+        versioned: Whether each row carries a version guarding its changes.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -166,6 +168,7 @@ def parse_cli_resource(
         relations=relations,
         auth=auth,
         owned=owned,
+        versioned=versioned,
         read=read,
         write=write,
     )
@@ -234,6 +237,7 @@ def _resource(
     declared: list[str] | None = None,
     auth: Access | None = None,
     owned: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -271,6 +275,7 @@ def _resource(
         relations,
         auth=auth,
         owned=owned,
+        versioned=versioned,
         read=read,
         write=write,
     )
@@ -287,6 +292,7 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         options={option: getattr(entry, option) for option in LIST_OPTIONS},
         auth=entry.auth,
         owned=entry.owned,
+        versioned=entry.versioned,
         read=entry.read,
         write=entry.write,
     )

@@ -297,6 +297,8 @@ class ResourceSpec(_Data):
             (``user``) or administrators (``admin``); ``None`` leaves it to the
             project: ``user`` when it has auth, ``none`` otherwise.
         owned: Each row belongs to the user who created it.
+        versioned: Each row has a ``version`` that every change increments;
+            reads send it as the ``ETag``, changes must name it in ``If-Match``.
         read: Who may list and get the rows; None for the default.
         write: Who may create, replace, update and delete rows; None for the
             default. ``scaffold add resource`` records both resolved, so a
@@ -308,6 +310,7 @@ class ResourceSpec(_Data):
     relations: tuple[RelationSpec, ...] = ()
     auth: Access | None = None
     owned: bool = False
+    versioned: bool = False
     read: Rule | None = None
     write: Rule | None = None
 

@@ -122,6 +122,7 @@ def assemble(
     *,
     auth: Access | None = None,
     owned: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -139,6 +140,7 @@ def assemble(
         relations: Each valid ``ref``/``refs`` field with its reporter.
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
+        versioned: Whether each row carries a version guarding its changes.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -156,6 +158,11 @@ def assemble(
         rep.at("owned").add(
             f"an owned resource belongs to each signed-in user, which auth {auth!r} "
             "does not fit; use auth 'user' (the default) or drop owned"
+        )
+    if versioned and "version" in known:
+        rep.at("versioned").add(
+            "a versioned resource has a generated 'version' column, which the "
+            "field 'version' would clash with; rename the field or drop versioned"
         )
     if names is None:
         return None
@@ -194,6 +201,7 @@ def assemble(
         relations=resolved,
         auth=auth,
         owned=owned,
+        versioned=versioned,
         read=read,
         write=write,
     )

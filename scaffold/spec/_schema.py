@@ -172,6 +172,12 @@ class ResourceEntry(_FileModel):
         description="Each row belongs to the user who created it (owner_id); "
         "read and write default to owner. Needs a project with auth.",
     )
+    versioned: bool = Field(
+        default=False,
+        description="Optimistic locking: a version column, an ETag on reads, and "
+        "If-Match required on PUT, PATCH and DELETE (412 when stale, 428 when "
+        "missing).",
+    )
     read: Literal["public", "user", "admin", "owner"] | None = Field(
         default=None,
         description="Who may list and get the rows: anyone, signed-in users, "
