@@ -186,28 +186,6 @@ def _key(key: str) -> str:
     return key if _PLAIN_KEY.fullmatch(key) else repr(key)
 
 
-def _raw_from_mapping(name: str, mapping: FieldMapping, rep: Reporter) -> RawField:
-    type_name = mapping.type
-    if any(char in type_name for char in "(?:"):
-        rep.at("type").add(
-            f"type {type_name!r}: the mapping form takes the bare type (str, decimal, "
-            "enum...) with max_length, precision, scale, choices and optional as keys; "
-            f"or write the whole field as a string, e.g. {type_name!r}"
-        )
-        type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
-    options: dict[str, object] = {}
-    for option in sorted(
-        mapping.model_fields_set - {"type", "optional", "renamed_from"}
-    ):
-        value = getattr(mapping, option)
-        if value is None or (option in ("unique", "index") and value is False):
-            continue
-        options[option] = value
-    return RawField(
-        name=name, type_name=type_name, optional=mapping.optional, options=options
-    )
-
-
 def _build(
     raw: RawField, rep: Reporter, prefix: str | None
 ) -> FieldSpec | RelationSpec | None:
@@ -223,7 +201,7 @@ def _field(
         flat = Reporter(rep.where, rep.sink)
         raw = parse_compact(value, flat, name=name)
         return _build(raw, flat, prefix) if raw is not None else None
-    return _build(_raw_from_mapping(name, value, rep), rep, prefix)
+    return _build(value.raw(name, rep), rep, prefix)
 
 
 def _resource(
