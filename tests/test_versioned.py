@@ -214,6 +214,33 @@ def test_the_manifest_records_versioned_for_later_commands(project: Path) -> Non
     assert 'headers={"If-Match": "*"}' in tests
 
 
+@pytest.mark.parametrize("recorded", [False, True])
+def test_apply_refuses_to_turn_versioned_on_or_off_for_a_resource_that_exists(
+    project: Path, recorded: bool
+) -> None:
+    # Given a book, versioned or not
+    flag = ["--versioned"] if recorded else []
+    added = run_scaffold(
+        "add", "resource", "book", "title:str", *flag, "--no-check", cwd=project
+    )
+    assert added.returncode == 0, added.stderr
+    before = tree_digest(project)
+
+    # When a spec file asks for the other, with a new field too
+    spec = project.parent / "books.yaml"
+    spec.write_text(
+        f"resources:\n  - name: book\n    versioned: {str(not recorded).lower()}\n"
+        "    fields: {title: str, pages: 'int?'}\n"
+    )
+    result = run_scaffold("apply", str(spec), "--no-check", cwd=project)
+
+    # Then one line says to keep it, exit 2, nothing written
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert f"keep versioned: {str(recorded).lower()} in the file" in result.stderr
+    assert tree_digest(project) == before
+
+
 @pytest.mark.e2e
 def test_a_versioned_resource_passes_its_checks_on_sqlite(project: Path) -> None:
     # Given a project / When a versioned resource with links is added, checked

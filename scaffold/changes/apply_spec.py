@@ -25,6 +25,7 @@ from scaffold.changes.reference_evolution import diff_references
 from scaffold.changes.remove_resource import remove_resources
 from scaffold.changes.transaction import all_or_nothing, guard, verify
 from scaffold.engine.events import NullReporter, Reporter
+from scaffold.errors import SpecError
 from scaffold.project.access import with_rules
 from scaffold.project.answers import find_project
 from scaffold.project.snapshot import read_snapshot
@@ -83,8 +84,9 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
     """Compare the spec file with the manifest; write nothing.
 
     Raises:
-        SpecError: The file is invalid, or a rename names a field that the
-            resource never had.
+        SpecError: The file is invalid, a rename names a field that the
+            resource never had, or it turns ``versioned`` on or off for a
+            resource that exists.
     """
     root = find_project(project)
     specs = load_spec_file(source)
@@ -99,6 +101,12 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
         if record is None:
             add.append(spec)
             continue
+        if spec.versioned != record.spec.versioned:
+            raise SpecError(
+                f"resource {name!r}: apply does not turn versioned on or off for a "
+                f"resource that exists yet; keep versioned: "
+                f"{str(record.spec.versioned).lower()} in the file"
+            )
         wanted = with_rules(spec, project_auth=snapshot.auth)
         linked = {relation.name for relation in record.spec.relations}
         had = {field.name for field in record.spec.fields} | linked
