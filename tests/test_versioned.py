@@ -214,6 +214,29 @@ def test_the_manifest_records_versioned_for_later_commands(project: Path) -> Non
     assert 'headers={"If-Match": "*"}' in tests
 
 
+def test_a_project_that_predates_versioned_resources_is_told_to_upgrade(
+    project: Path,
+) -> None:
+    # Given a project whose errors module has no precondition errors yet
+    errors = project / "app/core/errors.py"
+    text = errors.read_text()
+    start = text.index("class PreconditionFailedError(")
+    errors.write_text(text[:start] + text[text.index("class InvalidReference") :])
+    before = tree_digest(project)
+
+    # When a versioned resource is added
+    result = run_scaffold(
+        "add", "resource", "book", "title:str", "--versioned", "-q", cwd=project
+    )
+
+    # Then one line says to upgrade first, exit 2, nothing written
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "has no PreconditionFailedError" in result.stderr
+    assert "run scaffold upgrade" in result.stderr
+    assert tree_digest(project) == before
+
+
 @pytest.mark.parametrize("recorded", [False, True])
 def test_apply_refuses_to_turn_versioned_on_or_off_for_a_resource_that_exists(
     project: Path, recorded: bool
