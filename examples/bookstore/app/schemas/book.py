@@ -115,6 +115,7 @@ class BookRead(BaseModel):
     tag_ids: list[UUID]
     author: AuthorRead
     tags: list[TagRead]
+    version: int = Field(description="Counts the changes; the ETag names it.")
     created_at: datetime
     updated_at: datetime
 
