@@ -197,8 +197,36 @@ MUTATIONS = [
     Mutation(
         "PATCH applies unset fields",
         "app/services/book.py",
-        "return await self._change(book, data.model_dump(exclude_unset=True))",
-        "return await self._change(book, data.model_dump())",
+        "self._change(book, data.model_dump(exclude_unset=True), if_match)",
+        "self._change(book, data.model_dump(), if_match)",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "If-Match not checked on a change",
+        "app/services/book.py",
+        "ensure_current(if_match, book.version)\n        await self._ensure",
+        "await self._ensure",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "If-Match not checked on a delete",
+        "app/services/book.py",
+        "ensure_current(if_match, book.version)\n        try:",
+        "try:",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "a change keeps the version",
+        "app/repositories/book.py",
+        "book.version += 1",
+        "book.version += 0",
+        BOOK_TESTS,
+    ),
+    Mutation(
+        "no version in the WHERE of a write",
+        "app/models/book.py",
+        '"version_id_col": cls.__table__.c.version,',
+        '"version_id_col": None,',
         BOOK_TESTS,
     ),
     Mutation(

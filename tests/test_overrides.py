@@ -63,18 +63,18 @@ def test_check_passes_an_override_that_renders_and_parses(project: Path) -> None
 
 
 def test_check_names_the_line_of_a_misspelt_variable(project: Path) -> None:
-    # Given an override whose line 9 names a variable the templates lack
+    # Given an override whose line 10 names a variable the templates lack
     override = _eject(project, SERVICE)
     lines = override.read_text().splitlines(keepends=True)
-    assert "{{ r.doc_plural }}" in lines[8]
-    lines[8] = lines[8].replace("r.doc_plural", "r.doc_plurl")
+    assert "{{ r.doc_plural }}" in lines[9]
+    lines[9] = lines[9].replace("r.doc_plural", "r.doc_plurl")
     override.write_text("".join(lines))
 
     result = run_scaffold("templates", "check", cwd=project)
 
     # Then the check fails, naming the override's file and line
     assert result.returncode == 1
-    assert f"{OVERRIDES_DIR}/{SERVICE}, line 9:" in result.stderr
+    assert f"{OVERRIDES_DIR}/{SERVICE}, line 10:" in result.stderr
     assert "doc_plurl" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -270,24 +270,34 @@ VALID_RULES = [
 ]
 
 
+@pytest.mark.parametrize("versioned", [False, True])
 @pytest.mark.parametrize("id_type", ["uuid", "int"])
 @pytest.mark.parametrize(("read", "write", "owned"), VALID_RULES)
 def test_every_access_rule_renders_modules_without_undefined_or_unused_names(
-    read: Rule, write: Rule, owned: bool, id_type: IdType, tmp_path: Path
+    read: Rule,
+    write: Rule,
+    owned: bool,
+    id_type: IdType,
+    versioned: bool,
+    tmp_path: Path,
 ) -> None:
     # Given every module of a resource with access rules, in a project with auth,
-    # referring to an owned resource and to one only administrators read
+    # referring to an owned resource and to one only administrators read (each
+    # versioned or not, with the referenced category)
     resource = parse_cli_resource(
         "post",
         [*SMALL, "note:ref?", "secrets:refs(secret)", "category:ref"],
         read=read,
         write=write,
         owned=owned,
+        versioned=versioned,
     )
     targets = {
         "note": replace(target("note"), read="owner", write="owner", owned=True),
         "secret": replace(target("secret"), read="admin", write="admin"),
-        "category": replace(target("category"), read="user", write="admin"),
+        "category": replace(
+            target("category"), read="user", write="admin", versioned=versioned
+        ),
     }
     view = build_view(resource, id_type=id_type, targets=targets, project_auth=True)
     rendered = {

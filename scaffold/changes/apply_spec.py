@@ -25,7 +25,7 @@ from scaffold.changes.reference_evolution import diff_references
 from scaffold.changes.remove_resource import remove_resources
 from scaffold.changes.transaction import all_or_nothing, guard, verify
 from scaffold.engine.events import NullReporter, Reporter
-from scaffold.errors import UsageError
+from scaffold.errors import SpecError, UsageError
 from scaffold.project.access import with_rules
 from scaffold.project.answers import find_project
 from scaffold.project.snapshot import read_snapshot
@@ -84,8 +84,9 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
     """Compare the spec file with the manifest; write nothing.
 
     Raises:
-        SpecError: The file is invalid, or a rename names a field that the
-            resource never had.
+        SpecError: The file is invalid, a rename names a field that the
+            resource never had, or it turns ``versioned`` on or off for a
+            resource that exists.
         UsageError: The file switches soft_delete on or off for a resource
             the project has.
     """
@@ -108,6 +109,12 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
                 f"(it changes its table, routes and tests); set it back to "
                 f"{str(record.spec.soft_delete).lower()}, or remove the resource "
                 "and add it again"
+            )
+        if spec.versioned != record.spec.versioned:
+            raise SpecError(
+                f"resource {name!r}: apply does not turn versioned on or off for a "
+                f"resource that exists yet; keep versioned: "
+                f"{str(record.spec.versioned).lower()} in the file"
             )
         wanted = with_rules(spec, project_auth=snapshot.auth)
         linked = {relation.name for relation in record.spec.relations}

@@ -60,7 +60,10 @@ def parse_resource_fields(spec: ResourceSpec, tokens: Sequence[str]) -> Resource
     if not tokens:
         raise UsageError("name at least one field, e.g. isbn:str(13)")
     return parse_cli_resource(
-        spec.names.singular, list(tokens), plural=spec.names.plural
+        spec.names.singular,
+        list(tokens),
+        plural=spec.names.plural,
+        versioned=spec.versioned,
     )
 
 

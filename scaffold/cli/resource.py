@@ -101,6 +101,14 @@ def add_resource(
             "them; admins list them with ?deleted=true and restore them.",
         ),
     ] = False,
+    versioned: Annotated[
+        bool,
+        typer.Option(
+            "--versioned",
+            help="Optimistic locking: reads send an ETag; PUT, PATCH and DELETE "
+            "need If-Match (412 when stale, 428 when missing).",
+        ),
+    ] = False,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -126,11 +134,13 @@ def add_resource(
             auth is not None
             or owned
             or soft_delete
+            or versioned
             or read is not None
             or write is not None
         ):
             raise UsageError(
-                "--read, --write, --auth, --owned and --soft-delete apply to a "
+                "--read, --write, --auth, --owned, --soft-delete and --versioned "
+                "apply to a "
                 "resource named on the command line; with --spec, set them per "
                 "resource in the file"
             )
@@ -149,6 +159,7 @@ def add_resource(
                 auth=auth.value if auth is not None else None,
                 owned=owned,
                 soft_delete=soft_delete,
+                versioned=versioned,
                 read=read.value if read is not None else None,
                 write=write.value if write is not None else None,
             )

@@ -226,6 +226,7 @@ def rule_targets(
             write=rules.write,
             owned=rules.owned,
             soft_delete=spec.soft_delete,
+            versioned=spec.versioned,
         )
     problems = [
         problem

@@ -47,6 +47,7 @@ class Target:
         write: Who may write its rows.
         owned: Whether each of its rows has an owner.
         soft_delete: Whether its deleted rows stay, marked (``deleted_at``).
+        versioned: Whether changing its rows needs ``If-Match``.
     """
 
     singular: str
@@ -60,6 +61,7 @@ class Target:
     write: Rule = "user"
     owned: bool = False
     soft_delete: bool = False
+    versioned: bool = False
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

@@ -83,6 +83,7 @@ def build_view(
         fields=fields,
         enums=enums,
         example={f.name: f.samples.values[0] for f in fields},
+        versioned=resource.versioned,
         names=names,
         access=access_view(
             rules,
@@ -162,11 +163,16 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     sa_names.add("Index")
     if view.checks:
         sa_names |= {"CheckConstraint", "column"}
+    if view.versioned:
+        sa_names.add("text")
     if any(check.uses_func for check in view.checks):
         sa_names.add("func")
     if sa_names:
         model.add("sqlalchemy", *sa_names)
     model.add("sqlalchemy.orm", "Mapped", "mapped_column")
+    if view.versioned:
+        model.add("typing", "Any")
+        model.add("sqlalchemy.orm", "declared_attr")
     model.add("app.core.database", "Base", "TimestampMixin")
     if view.enums:
         model.add("app.core.database", "enum_values")
@@ -233,6 +239,10 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     service.add("sqlalchemy.exc", "IntegrityError")
     service.add("sqlalchemy.ext.asyncio", "AsyncSession")
     service.add("app.core.errors", "ConflictError", "NotFoundError")
+    if view.versioned:
+        service.add("sqlalchemy.orm.exc", "StaleDataError")
+        service.add("app.core.errors", "PreconditionFailedError")
+        service.add("app.core.preconditions", "ensure_current")
     service.add(f"app.models.{module}", cls)
     service.add(f"app.repositories.{module}", f"{cls}Repository")
     service.add("app.schemas.common", "Page")
@@ -243,6 +253,9 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if uuid_ids:
         endpoints.add("uuid", "UUID")
     endpoints.add("fastapi", "APIRouter", "Depends", "Query", "status")
+    if view.versioned:
+        endpoints.add("fastapi", "Response")
+        endpoints.add("app.core.preconditions", "IF_MATCH_REQUIRED", "IfMatch", "etag")
     if not uuid_ids:
         endpoints.add("fastapi", "Path")
     endpoints.add("app.api.deps", *access_dependencies(view))
@@ -264,6 +277,14 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         tests.add("sqlalchemy.exc", "IntegrityError")
         tests.add("sqlalchemy.ext.asyncio", "AsyncSession")
         tests.add(f"app.models.{module}", cls)
+    if view.versioned:
+        tests.add_datetime(names, ["UTC", "datetime"])
+        tests.add("sqlalchemy.ext.asyncio", "AsyncSession")
+        tests.add("sqlalchemy.orm.exc", "StaleDataError")
+        tests.add(f"app.models.{module}", cls)
+        tests.add(f"app.repositories.{module}", f"{cls}Repository")
+        if uuid_ids:
+            tests.add("uuid", "UUID")
     view.test_constants = [
         _Constant("MISSING", "object()"),
         _Constant("MISSING_ID", view.id.missing),

@@ -111,6 +111,7 @@ class ResourceView(DatabaseNames):
     fields: list[FieldView]
     enums: list[EnumView]
     example: dict[str, Any]
+    versioned: bool = False
     model_imports: Imports = field(default_factory=Imports)
     schema_imports: Imports = field(default_factory=Imports)
     repository_imports: Imports = field(default_factory=Imports)
@@ -301,9 +302,19 @@ class ResourceView(DatabaseNames):
         return _statuses(self.access.read_codes, "404")
 
     @property
+    def precondition_errors(self) -> tuple[str, ...]:
+        """What a change answers when ``If-Match`` is stale or missing, if versioned."""
+        return ("412", "428") if self.versioned else ()
+
+    @property
     def change_errors(self) -> list[str]:
         """The error statuses the update and replace routes document."""
-        return _statuses(self.access.write_codes, "404", *self.write_errors)
+        return _statuses(
+            self.access.write_codes,
+            "404",
+            *self.write_errors,
+            *self.precondition_errors,
+        )
 
     @property
     def delete_errors(self) -> list[str]:
@@ -311,9 +322,10 @@ class ResourceView(DatabaseNames):
 
         A soft delete keeps the row, so nothing that refers to it objects (409).
         """
-        if self.soft_delete:
-            return _statuses(self.access.write_codes, "404")
-        return _statuses(self.access.write_codes, "404", "409")
+        conflict = () if self.soft_delete else ("409",)
+        return _statuses(
+            self.access.write_codes, "404", *conflict, *self.precondition_errors
+        )
 
     @property
     def restore_dependency(self) -> str | None:
@@ -377,6 +389,11 @@ class ResourceView(DatabaseNames):
     def patch_field(self) -> FieldView | None:
         """The field the partial-update test changes, if the resource has one."""
         return [*(f for f in self.fields if f.samples.distinct), *self.fields, None][0]
+
+    @property
+    def version_field(self) -> FieldView | None:
+        """A field whose samples differ, which the version tests change."""
+        return next((f for f in self.fields if f.samples.distinct), None)
 
     @property
     def invalid_cases(self) -> list[InvalidCase]:

@@ -126,6 +126,7 @@ def parse_cli_resource(
     auth: Access | None = None,
     owned: bool = False,
     soft_delete: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec:
@@ -138,6 +139,7 @@ def parse_cli_resource(
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
         soft_delete: Whether ``DELETE`` marks rows deleted instead of removing them.
+        versioned: Whether each row carries a version guarding its changes.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -174,6 +176,7 @@ def parse_cli_resource(
         auth=auth,
         owned=owned,
         soft_delete=soft_delete,
+        versioned=versioned,
         read=read,
         write=write,
     )
@@ -191,28 +194,6 @@ def _key(key: str) -> str:
     return key if _PLAIN_KEY.fullmatch(key) else repr(key)
 
 
-def _raw_from_mapping(name: str, mapping: FieldMapping, rep: Reporter) -> RawField:
-    type_name = mapping.type
-    if any(char in type_name for char in "(?:"):
-        rep.at("type").add(
-            f"type {type_name!r}: the mapping form takes the bare type (str, decimal, "
-            "enum...) with max_length, precision, scale, choices and optional as keys; "
-            f"or write the whole field as a string, e.g. {type_name!r}"
-        )
-        type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
-    options: dict[str, object] = {}
-    for option in sorted(
-        mapping.model_fields_set - {"type", "optional", "renamed_from"}
-    ):
-        value = getattr(mapping, option)
-        if value is None or (option in ("unique", "index") and value is False):
-            continue
-        options[option] = value
-    return RawField(
-        name=name, type_name=type_name, optional=mapping.optional, options=options
-    )
-
-
 def _build(
     raw: RawField, rep: Reporter, prefix: str | None
 ) -> FieldSpec | RelationSpec | None:
@@ -228,7 +209,7 @@ def _field(
         flat = Reporter(rep.where, rep.sink)
         raw = parse_compact(value, flat, name=name)
         return _build(raw, flat, prefix) if raw is not None else None
-    return _build(_raw_from_mapping(name, value, rep), rep, prefix)
+    return _build(value.raw(name, rep), rep, prefix)
 
 
 def _resource(
@@ -243,6 +224,7 @@ def _resource(
     auth: Access | None = None,
     owned: bool = False,
     soft_delete: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -281,6 +263,7 @@ def _resource(
         auth=auth,
         owned=owned,
         soft_delete=soft_delete,
+        versioned=versioned,
         read=read,
         write=write,
     )
@@ -298,6 +281,7 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         auth=entry.auth,
         owned=entry.owned,
         soft_delete=entry.soft_delete,
+        versioned=entry.versioned,
         read=entry.read,
         write=entry.write,
     )

@@ -299,6 +299,8 @@ class ResourceSpec(_Data):
         owned: Each row belongs to the user who created it.
         soft_delete: ``DELETE`` marks a row deleted (``deleted_at``) instead of
             removing it; reads hide it and administrators may restore it.
+        versioned: Each row has a ``version`` that every change increments;
+            reads send it as the ``ETag``, changes must name it in ``If-Match``.
         read: Who may list and get the rows; None for the default.
         write: Who may create, replace, update and delete rows; None for the
             default. ``scaffold add resource`` records both resolved, so a
@@ -311,6 +313,7 @@ class ResourceSpec(_Data):
     auth: Access | None = None
     owned: bool = False
     soft_delete: bool = False
+    versioned: bool = False
     read: Rule | None = None
     write: Rule | None = None
 

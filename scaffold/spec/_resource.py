@@ -129,6 +129,7 @@ def assemble(
     auth: Access | None = None,
     owned: bool = False,
     soft_delete: bool = False,
+    versioned: bool = False,
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -147,6 +148,7 @@ def assemble(
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
         soft_delete: Whether ``DELETE`` marks rows deleted instead of removing them.
+        versioned: Whether each row carries a version guarding its changes.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -169,6 +171,16 @@ def assemble(
         rep.at("fields.deleted").add(
             "a soft-delete resource's list takes ?deleted=true for its deleted rows, "
             "so no field may be called 'deleted'; rename the field"
+        )
+    if soft_delete and versioned:
+        rep.at("versioned").add(
+            "soft_delete and versioned cannot be combined yet (a soft delete "
+            "takes no If-Match); choose one of them"
+        )
+    if versioned and "version" in known:
+        rep.at("versioned").add(
+            "a versioned resource has a generated 'version' column, which the "
+            "field 'version' would clash with; rename the field or drop versioned"
         )
     if names is None:
         return None
@@ -208,6 +220,7 @@ def assemble(
         auth=auth,
         owned=owned,
         soft_delete=soft_delete,
+        versioned=versioned,
         read=read,
         write=write,
     )

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 
 from scaffold.spec._catalog import FieldType
+from scaffold.spec._grammar import RawField, Reporter
 
 __all__ = [
     "MAPPING_TAG",
@@ -103,6 +104,29 @@ class FieldMapping(_FileModel):
         description="Return the referenced object(s) in the read schema too.",
     )
 
+    def raw(self, name: str, rep: Reporter) -> RawField:
+        """The field as the string form reads, reporting a type with arguments."""
+        type_name = self.type
+        if any(char in type_name for char in "(?:"):
+            rep.at("type").add(
+                f"type {type_name!r}: the mapping form takes the bare type (str, "
+                "decimal, enum...) with max_length, precision, scale, choices and "
+                "optional as keys; or write the whole field as a string, e.g. "
+                f"{type_name!r}"
+            )
+            type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
+        options: dict[str, object] = {}
+        for option in sorted(
+            self.model_fields_set - {"type", "optional", "renamed_from"}
+        ):
+            value = getattr(self, option)
+            if value is None or (option in ("unique", "index") and value is False):
+                continue
+            options[option] = value
+        return RawField(
+            name=name, type_name=type_name, optional=self.optional, options=options
+        )
+
 
 def _field_form(value: Any) -> str | None:
     if isinstance(value, str):
@@ -178,6 +202,12 @@ class ResourceEntry(_FileModel):
         "it: reads hide it, ?deleted=true lists deleted rows and POST "
         ".../{id}/restore brings one back (administrators only, with auth); "
         "unique fields ignore deleted rows.",
+    )
+    versioned: bool = Field(
+        default=False,
+        description="Optimistic locking: a version column, an ETag on reads, and "
+        "If-Match required on PUT, PATCH and DELETE (412 when stale, 428 when "
+        "missing).",
     )
     read: Literal["public", "user", "admin", "owner"] | None = Field(
         default=None,

@@ -113,6 +113,7 @@ class BookRead(BaseModel):
     tag_ids: list[UUID]
     author: AuthorRead
     tags: list[TagRead]
+    version: int = Field(description="Counts the changes; the ETag names it.")
     created_at: datetime
     updated_at: datetime
 

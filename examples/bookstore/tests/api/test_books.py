@@ -1,15 +1,19 @@
 """Tests of the ``/api/v1/books`` endpoints, from the client's side."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.book import Book
+from app.repositories.book import BookRepository
 from tests.api.test_authors import create_author
 from tests.api.test_categories import create_category
 from tests.api.test_tags import create_tag
@@ -106,6 +110,11 @@ async def shared_references(admin_client: AsyncClient, n: int = 0) -> dict[str, 
     return {
         "author_id": (await create_author(admin_client, n))["id"],
     }
+
+
+def if_match(row: dict[str, Any]) -> dict[str, str]:
+    """The ``If-Match`` header that names the version of ``row``, for a change."""
+    return {"If-Match": f'"{row["version"]}"'}
 
 
 def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -405,7 +414,9 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
     payload = await with_references(client, 1, book_payload(1))
 
     # When it is replaced by a new body
-    response = await client.put(f"{URL}/{created['id']}", json=payload)
+    response = await client.put(
+        f"{URL}/{created['id']}", json=payload, headers=if_match(created)
+    )
 
     # Then every field has the new value and the id is kept
     assert response.status_code == 200, response.text
@@ -427,7 +438,9 @@ async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     change = {"title": book_payload(1)["title"]}
 
     # When one field is patched
-    response = await client.patch(f"{URL}/{created['id']}", json=change)
+    response = await client.patch(
+        f"{URL}/{created['id']}", json=change, headers=if_match(created)
+    )
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
@@ -542,7 +555,7 @@ async def test_delete_removes_the_book(client: AsyncClient) -> None:
     created = await create_book(client)
 
     # When it is deleted
-    response = await client.delete(f"{URL}/{created['id']}")
+    response = await client.delete(f"{URL}/{created['id']}", headers=if_match(created))
 
     # Then it is gone
     assert response.status_code == 204
@@ -553,6 +566,176 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.delete(f"{URL}/{MISSING_ID}")
 
     assert response.status_code == 404
+
+
+async def test_create_and_get_send_the_version_as_a_strong_etag(
+    client: AsyncClient,
+) -> None:
+    # Given a new book
+    response = await client.post(
+        URL, json=await with_references(client, 0, book_payload())
+    )
+    assert response.status_code == 201, response.text
+
+    # When it is fetched
+    fetched = await client.get(f"{URL}/{response.json()['id']}")
+
+    # Then both answers carry its first version, in the body and as a quoted ETag
+    assert response.json()["version"] == 1
+    assert response.headers["ETag"] == '"1"'
+    assert fetched.headers["ETag"] == '"1"'
+    assert fetched.json()["version"] == 1
+
+
+async def test_each_change_naming_the_current_etag_makes_a_new_version(
+    client: AsyncClient,
+) -> None:
+    # Given a book and the ETag a read of it sent
+    created = await create_book(client, 0)
+    url = f"{URL}/{created['id']}"
+    etag = (await client.get(url)).headers["ETag"]
+
+    # When it is patched, then replaced, each time naming the ETag last sent
+    patched = await client.patch(
+        url, json={"title": book_payload(1)["title"]}, headers={"If-Match": etag}
+    )
+    replaced = await client.put(
+        url,
+        json=await with_references(client, 2, book_payload(2)),
+        headers={"If-Match": patched.headers["ETag"]},
+    )
+
+    # Then each succeeds and answers the next version, which a read then sends
+    assert patched.status_code == 200, patched.text
+    assert (patched.headers["ETag"], patched.json()["version"]) == ('"2"', 2)
+    assert replaced.status_code == 200, replaced.text
+    assert (replaced.headers["ETag"], replaced.json()["version"]) == ('"3"', 3)
+    assert (await client.get(url)).headers["ETag"] == '"3"'
+
+
+async def test_of_two_changes_naming_the_same_version_only_the_first_succeeds(
+    client: AsyncClient,
+) -> None:
+    # Given a book that two clients read at version 1
+    created = await create_book(client, 0)
+    url = f"{URL}/{created['id']}"
+    first = {"title": book_payload(1)["title"]}
+    second = {"title": book_payload(2)["title"]}
+
+    # When both send a change naming that version
+    won = await client.patch(url, json=first, headers=if_match(created))
+    lost = await client.patch(url, json=second, headers=if_match(created))
+
+    # Then the second answers 412 and the first one's change stays
+    assert won.status_code == 200, won.text
+    assert lost.status_code == 412, lost.text
+    assert lost.json()["error_code"] == "PRECONDITION_FAILED"
+    assert (await client.get(url)).json() == won.json()
+
+
+async def test_a_change_to_the_tags_alone_makes_a_new_version(
+    client: AsyncClient, admin_client: AsyncClient
+) -> None:
+    # Given a book and one of the tags
+    created = await create_book(client, 0)
+    linked = await create_tag(admin_client, 5)
+
+    # When it is linked to it, and nothing else changes
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={"tag_ids": [linked["id"]]},
+        headers=if_match(created),
+    )
+
+    # Then that is a new version too
+    assert response.status_code == 200, response.text
+    assert response.headers["ETag"] == '"2"'
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+async def test_a_change_without_if_match_answers_428(
+    client: AsyncClient, method: str
+) -> None:
+    # Given a book
+    created = await create_book(client, 0)
+    body = book_payload(1, author_id=created["author_id"])
+
+    # When it is changed without If-Match
+    response = await client.request(method, f"{URL}/{created['id']}", json=body)
+
+    # Then 428 in the one error format, and the book is as it was
+    assert response.status_code == 428, response.text
+    assert response.json()["error_code"] == "PRECONDITION_REQUIRED"
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("etag", ['"2"', '"0"', 'W/"1"', "1"])
+async def test_a_change_naming_another_version_answers_412(
+    client: AsyncClient, method: str, etag: str
+) -> None:
+    # Given a book at version 1
+    created = await create_book(client, 0)
+    body = book_payload(1, author_id=created["author_id"])
+
+    # When it is changed naming another version, a weak tag or an unquoted one
+    response = await client.request(
+        method, f"{URL}/{created['id']}", json=body, headers={"If-Match": etag}
+    )
+
+    # Then 412 in the one error format, and the book is as it was
+    assert response.status_code == 412, response.text
+    assert response.json()["error_code"] == "PRECONDITION_FAILED"
+    assert (await client.get(f"{URL}/{created['id']}")).json() == created
+
+
+async def test_if_match_star_matches_the_current_version(client: AsyncClient) -> None:
+    # Given a book
+    created = await create_book(client, 0)
+
+    # When it is deleted with If-Match: *, which names whatever version is current
+    response = await client.delete(f"{URL}/{created['id']}", headers={"If-Match": "*"})
+
+    # Then it is gone
+    assert response.status_code == 204, response.text
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+
+
+async def test_the_database_refuses_a_write_to_a_version_another_wrote(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    # Given a book that two requests read at once, at one version
+    created = await create_book(client, 0)
+    connection = await session.connection()
+    async with (
+        AsyncSession(connection, join_transaction_mode="create_savepoint") as first,
+        AsyncSession(connection, join_transaction_mode="create_savepoint") as second,
+    ):
+        mine = await first.get_one(Book, UUID(created["id"]))
+        theirs = await second.get_one(Book, UUID(created["id"]))
+
+        # When both write a change, the second after the first
+        mine.updated_at = theirs.updated_at = datetime.now(UTC)
+        await BookRepository(first).save(mine)
+
+        # Then the second matches no row: the version it read is gone
+        with pytest.raises(StaleDataError):
+            await BookRepository(second).save(theirs)
+        assert mine.version == 2
+
+
+async def test_openapi_says_each_change_needs_if_match_and_may_answer_412_or_428(
+    client: AsyncClient,
+) -> None:
+    # When the OpenAPI document is fetched
+    paths = (await client.get("/openapi.json")).json()["paths"]
+
+    # Then PUT, PATCH and DELETE require the If-Match header and document 412 and 428
+    for method in ("put", "patch", "delete"):
+        operation = paths[URL + "/{book_id}"][method]
+        headers = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert [(p["name"], p["required"]) for p in headers] == [("If-Match", True)]
+        assert {"412", "428"} <= set(operation["responses"])
 
 
 @pytest.mark.parametrize("field", ["isbn"])
@@ -582,7 +765,9 @@ async def test_update_to_a_taken_unique_value_answers_409(
     second = await create_book(client, 1)
 
     # When the second takes the first one's value of a unique field
-    response = await client.patch(f"{URL}/{second['id']}", json={field: first[field]})
+    response = await client.patch(
+        f"{URL}/{second['id']}", json={field: first[field]}, headers=if_match(second)
+    )
 
     # Then 409
     assert response.status_code == 409, response.text
@@ -844,10 +1029,14 @@ async def test_tags_are_added_and_removed(
 
     # When both are added, then the first one removed
     added = await client.patch(
-        f"{URL}/{book['id']}", json={"tag_ids": [first["id"], second["id"]]}
+        f"{URL}/{book['id']}",
+        json={"tag_ids": [first["id"], second["id"]]},
+        headers=if_match(book),
     )
     removed = await client.patch(
-        f"{URL}/{book['id']}", json={"tag_ids": [second["id"]]}
+        f"{URL}/{book['id']}",
+        json={"tag_ids": [second["id"]]},
+        headers=if_match(added.json()),
     )
 
     # Then the book refers to both, then to the second one only

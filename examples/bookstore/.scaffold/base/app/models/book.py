@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import (
@@ -18,8 +18,9 @@ from sqlalchemy import (
     Text,
     column,
     func,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.database import Base, TimestampMixin, enum_values
 
@@ -98,6 +99,8 @@ class Book(TimestampMixin, Base):
     )
     published_on: Mapped[date | None]
     summary: Mapped[str | None] = mapped_column(Text())
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+    """Counts the changes; a write that names an older version matches no row."""
     author_id: Mapped[UUID] = mapped_column(
         ForeignKey("authors.id", ondelete="CASCADE"),
         index=True,
@@ -121,3 +124,12 @@ class Book(TimestampMixin, Base):
     def tag_ids(self) -> list[UUID]:
         """The ids of the tags, in the order they were loaded."""
         return [tag.id for tag in self.tags]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        """The base's options, and ``version`` as the counter every write checks."""
+        return {
+            "eager_defaults": True,
+            "version_id_col": cls.__table__.c.version,
+            "version_id_generator": False,
+        }

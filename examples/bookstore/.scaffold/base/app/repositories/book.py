@@ -166,12 +166,19 @@ class BookRepository:
         return await self._reload(book)
 
     async def save(self, book: Book) -> Book:
-        """Write the changes to ``book``, then reload what the database set."""
+        """Write the changes to ``book`` as its next version, then reload it.
+
+        Any change, to a column or to links alone, makes a new version. The
+        write names the version it read, so it matches no row, and raises
+        ``StaleDataError``, when another request has changed the row since.
+        """
+        if self.session.is_modified(book):
+            book.version += 1
         await self.session.flush()
         return await self._reload(book)
 
     async def delete(self, book: Book) -> None:
-        """Delete ``book``."""
+        """Delete ``book``, raising ``StaleDataError`` if its version changed."""
         await self.session.delete(book)
         await self.session.flush()
 

@@ -6,8 +6,15 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.errors import ConflictError, InvalidReferenceError, NotFoundError
+from app.core.errors import (
+    ConflictError,
+    InvalidReferenceError,
+    NotFoundError,
+    PreconditionFailedError,
+)
+from app.core.preconditions import ensure_current
 from app.models.book import Book
 from app.repositories.book import BookRepository
 from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
@@ -59,23 +66,39 @@ class BookService:
         await self._resolve_references(values)
         return await self._write(self.repository.add(Book(**values)))
 
-    async def replace(self, book: Book, data: BookCreate) -> Book:
-        """Replace every field of ``book`` with ``data``.
+    async def replace(self, book: Book, data: BookCreate, if_match: str | None) -> Book:
+        """Replace every field of ``book`` with ``data``, as its next version.
+
+        Args:
+            book: The book to change.
+            data: Its new fields.
+            if_match: The request's ``If-Match``, which must name its version.
 
         Raises:
             ConflictError: A unique field's value is taken by another book.
             InvalidReferenceError: A referenced id belongs to no row.
+            PreconditionRequiredError: ``if_match`` is None.
+            PreconditionFailedError: ``if_match`` names another version, or another
+                request changed the row meanwhile.
         """
-        return await self._change(book, data.model_dump())
+        return await self._change(book, data.model_dump(), if_match)
 
-    async def update(self, book: Book, data: BookUpdate) -> Book:
-        """Change the fields of ``book`` that ``data`` sets.
+    async def update(self, book: Book, data: BookUpdate, if_match: str | None) -> Book:
+        """Change the fields of ``book`` that ``data`` sets, as its next version.
+
+        Args:
+            book: The book to change.
+            data: The fields to change.
+            if_match: The request's ``If-Match``, which must name its version.
 
         Raises:
             ConflictError: A unique field's value is taken by another book.
             InvalidReferenceError: A referenced id belongs to no row.
+            PreconditionRequiredError: ``if_match`` is None.
+            PreconditionFailedError: ``if_match`` names another version, or another
+                request changed the row meanwhile.
         """
-        return await self._change(book, data.model_dump(exclude_unset=True))
+        return await self._change(book, data.model_dump(exclude_unset=True), if_match)
 
     async def list_by_author(self, author_id: UUID, query: BookQuery) -> Page[BookRead]:
         """Return one page of the books of one author.
@@ -109,20 +132,29 @@ class BookService:
             raise NotFoundError(f"Tag {tag_id} not found")
         return await self.list(query.model_copy(update={"tag_id": [tag_id]}))
 
-    async def delete(self, book: Book) -> None:
-        """Delete ``book``.
+    async def delete(self, book: Book, if_match: str | None) -> None:
+        """Delete ``book`` if ``if_match`` names its current version.
 
         Raises:
             ConflictError: Rows that may not lose it still refer to it.
+            PreconditionRequiredError: ``if_match`` is None.
+            PreconditionFailedError: ``if_match`` names another version, or
+                another request changed the row meanwhile.
         """
+        ensure_current(if_match, book.version)
         try:
             await self.repository.delete(book)
         except IntegrityError as exc:
             raise ConflictError(
                 "The book is still referred to and cannot be deleted"
             ) from exc
+        except StaleDataError as exc:
+            raise PreconditionFailedError from exc
 
-    async def _change(self, book: Book, values: dict[str, Any]) -> Book:
+    async def _change(
+        self, book: Book, values: dict[str, Any], if_match: str | None
+    ) -> Book:
+        ensure_current(if_match, book.version)
         await self._ensure_unique(values, book.id)
         await self._resolve_references(values)
         for field, value in values.items():
@@ -165,8 +197,14 @@ class BookService:
 
     @staticmethod
     async def _write(pending: Awaitable[Book]) -> Book:
-        """Await a write, answering a constraint the database enforced with 409."""
+        """Await a write, answering what the database refused.
+
+        A constraint answers 409; a version that changed meanwhile (another
+        request's write came first) answers 412.
+        """
         try:
             return await pending
         except IntegrityError as exc:
             raise ConflictError("The book conflicts with existing data") from exc
+        except StaleDataError as exc:
+            raise PreconditionFailedError from exc

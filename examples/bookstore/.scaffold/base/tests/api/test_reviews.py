@@ -581,7 +581,9 @@ async def test_deleting_a_referenced_book_answers_409(
     review = await create_review(client, 0, book_id=book["id"])
 
     # When the book is deleted
-    response = await admin_client.delete(f"/api/v1/books/{book['id']}")
+    response = await admin_client.delete(
+        f"/api/v1/books/{book['id']}", headers={"If-Match": "*"}
+    )
 
     # Then 409, and both stay (on_delete: restrict)
     assert response.status_code == 409, response.text

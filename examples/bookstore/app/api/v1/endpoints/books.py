@@ -3,9 +3,10 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.api.deps import SessionDep, require_admin
+from app.core.preconditions import IF_MATCH_REQUIRED, IfMatch, etag
 from app.models.book import Book
 from app.schemas.book import BookCreate, BookQuery, BookRead, BookUpdate
 from app.schemas.common import Page, error_responses
@@ -72,9 +73,13 @@ async def list_books(
     dependencies=[Depends(require_admin)],
     responses={201: {"links": _CREATED_LINKS}, **error_responses(400, 401, 403, 409)},
 )
-async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
-    """Create a book and return it with its id."""
-    return BookRead.model_validate(await service.create(data))
+async def create_book(
+    data: BookCreate, response: Response, service: BookServiceDep
+) -> BookRead:
+    """Create a book; return it with its id, and its version as ``ETag``."""
+    book = await service.create(data)
+    response.headers["ETag"] = etag(book.version)
+    return BookRead.model_validate(book)
 
 
 @router.get(
@@ -83,8 +88,11 @@ async def create_book(data: BookCreate, service: BookServiceDep) -> BookRead:
     summary="Get a book",
     responses=error_responses(404),
 )
-async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
-    """Return one book."""
+async def read_book(
+    book: Annotated[Book, Depends(get_book)], response: Response
+) -> BookRead:
+    """Return one book, its version as the ``ETag``."""
+    response.headers["ETag"] = etag(book.version)
     return BookRead.model_validate(book)
 
 
@@ -93,13 +101,20 @@ async def read_book(book: Annotated[Book, Depends(get_book)]) -> BookRead:
     name="replace",
     summary="Replace a book",
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, 412, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def replace_book(
-    book: Annotated[Book, Depends(get_book)], data: BookCreate, service: BookServiceDep
+    book: Annotated[Book, Depends(get_book)],
+    data: BookCreate,
+    if_match: IfMatch,
+    response: Response,
+    service: BookServiceDep,
 ) -> BookRead:
-    """Replace every field of a book."""
-    return BookRead.model_validate(await service.replace(book, data))
+    """Replace every field, if ``If-Match`` names the current version."""
+    book = await service.replace(book, data, if_match)
+    response.headers["ETag"] = etag(book.version)
+    return BookRead.model_validate(book)
 
 
 @router.patch(
@@ -107,13 +122,20 @@ async def replace_book(
     name="update",
     summary="Update a book",
     dependencies=[Depends(require_admin)],
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(400, 401, 403, 404, 409, 412, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def update_book(
-    book: Annotated[Book, Depends(get_book)], data: BookUpdate, service: BookServiceDep
+    book: Annotated[Book, Depends(get_book)],
+    data: BookUpdate,
+    if_match: IfMatch,
+    response: Response,
+    service: BookServiceDep,
 ) -> BookRead:
-    """Change the fields of a book that the body sets."""
-    return BookRead.model_validate(await service.update(book, data))
+    """Change the fields the body sets, if ``If-Match`` names the current version."""
+    book = await service.update(book, data, if_match)
+    response.headers["ETag"] = etag(book.version)
+    return BookRead.model_validate(book)
 
 
 @router.delete(
@@ -122,13 +144,14 @@ async def update_book(
     summary="Delete a book",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 412, 428),
+    openapi_extra=IF_MATCH_REQUIRED,
 )
 async def delete_book(
-    book: Annotated[Book, Depends(get_book)], service: BookServiceDep
+    book: Annotated[Book, Depends(get_book)], if_match: IfMatch, service: BookServiceDep
 ) -> None:
-    """Delete a book."""
-    await service.delete(book)
+    """Delete a book, if ``If-Match`` names its current version."""
+    await service.delete(book, if_match)
 
 
 nested_router = APIRouter(tags=["books"], responses=error_responses(422))

@@ -91,6 +91,22 @@ class ConflictError(AppError):
     detail = "Conflict with the current state of the resource"
 
 
+class PreconditionFailedError(AppError):
+    """The client's ``If-Match`` names no current version: it changed meanwhile."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    error_code = "PRECONDITION_FAILED"
+    detail = "The resource has changed since it was read; read it again"
+
+
+class PreconditionRequiredError(AppError):
+    """A change to a versioned resource came without ``If-Match``."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    error_code = "PRECONDITION_REQUIRED"
+    detail = "Send If-Match with the ETag of the version being changed"
+
+
 class InvalidReferenceError(AppError):
     """A body field refers by id to an object that does not exist.
 
