@@ -116,6 +116,11 @@ def test_a_field_named_version_is_refused_only_on_a_versioned_resource() -> None
     assert parse_cli_resource("memo", ["version:int"]).fields[0].name == "version"
 
 
+def test_versioned_and_soft_delete_together_are_refused_for_now() -> None:
+    with pytest.raises(SpecError, match="cannot be combined yet"):
+        parse_cli_resource("memo", ["title:str"], versioned=True, soft_delete=True)
+
+
 def test_a_versioned_model_guards_every_write_with_its_version() -> None:
     model = render("model.py.jinja", versioned=True)
     migration = render("migration.py.jinja", versioned=True)

@@ -11,6 +11,7 @@ from scaffold.render.literals import Names, with_article
 from scaffold.render.relation_model import RelationView
 from scaffold.render.samples import InvalidCase, Sample
 from scaffold.render.view_db_names import DatabaseNames
+from scaffold.render.view_restore import RestoreRoutes
 from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["Comparison", "EnumView", "FieldView", "IdView", "ResourceView"]
@@ -93,7 +94,7 @@ class EnumView:
 
 
 @dataclass
-class ResourceView(DatabaseNames):
+class ResourceView(DatabaseNames, RestoreRoutes):
     """Everything the resource templates render."""
 
     class_name: str
@@ -239,12 +240,6 @@ class ResourceView(DatabaseNames):
         return [f for f in self.fields if f.partial_unique]
 
     @property
-    def deleted_description(self) -> str:
-        """The description of the list's ``deleted`` parameter."""
-        who = " (administrators only)" if self.project_auth else ""
-        return f"true: only the deleted {self.doc_plural}{who}."
-
-    @property
     def indexed_fields(self) -> list[FieldView]:
         """Fields with a non-unique index."""
         return [f for f in self.fields if f.spec.index and not f.spec.unique]
@@ -326,22 +321,6 @@ class ResourceView(DatabaseNames):
         return _statuses(
             self.access.write_codes, "404", *conflict, *self.precondition_errors
         )
-
-    @property
-    def restore_dependency(self) -> str | None:
-        """The dependency of the restore route: administrators, with users."""
-        return "require_admin" if self.project_auth else None
-
-    @property
-    def restore_errors(self) -> list[str]:
-        """The error statuses the restore route documents."""
-        codes = ("401", "403") if self.project_auth else ()
-        return _statuses((), *codes, "404", "409")
-
-    @property
-    def lists_deleted_for_admins(self) -> bool:
-        """Whether ``?deleted=true`` is for administrators (the project has users)."""
-        return self.soft_delete and self.project_auth
 
     @property
     def has_url(self) -> bool:
