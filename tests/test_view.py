@@ -26,7 +26,8 @@ from scaffold.render.environment import render_macro
 from scaffold.render.imports import Imports
 from scaffold.render.literals import Names, with_article
 from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
-from scaffold.spec import ResourceSpec, parse_cli_resource
+from scaffold.render.view_checks import check_views
+from scaffold.spec import ResourceSpec, parse_cli_resource, parse_field
 
 #: Where py_literal's spellings of non-builtin constants come from.
 LITERAL_NAMES: dict[str, Any] = {
@@ -572,3 +573,12 @@ def test_each_route_documents_its_error_statuses_in_order() -> None:
     assert view.create_errors == ["400", "409"]
     assert view.change_errors == ["400", "404", "409"]
     assert view.delete_errors == ["404", "409"]
+
+
+def test_a_huge_float_bound_is_written_as_a_float_a_step_away() -> None:
+    # a float this large has no room for a step of one, and its digits would
+    # run past the line limit
+    (check,) = check_views(parse_field("g:float?:min=-2.3349459702170208e+79"))
+
+    assert check.bound == "-2.3349459702170208e+79"
+    assert float(check.violation) < float(check.bound)

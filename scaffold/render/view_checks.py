@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scaffold.spec import FieldSpec
+from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["CheckView", "check_views"]
 
@@ -48,8 +48,14 @@ class CheckView:
         return self.measure is not None
 
 
-def _number(value: int | float | Decimal) -> str:
-    """Python source of a bound: ``0``, ``-100``, ``0.5``."""
+#: Past this magnitude a float bound is written in exponent form (``1e+79``).
+_FLOAT_DIGITS = Decimal("1e15")
+
+
+def _number(value: int | float | Decimal, *, floating: bool = False) -> str:
+    """Python source of a bound: ``0``, ``-100``, ``0.5``, ``-2.3e+79``."""
+    if floating and abs(Decimal(value)) >= _FLOAT_DIGITS:
+        return repr(float(value))
     if value == int(value):
         return str(int(value))
     return str(value)
@@ -104,14 +110,18 @@ def _value_checks(spec: FieldSpec) -> list[CheckView]:
         value = Decimal(str(limit))
         if spec.scale:
             step = step * Decimal(1).scaleb(-spec.scale)
+        floating = spec.type is FieldType.FLOAT
+        if floating and abs(value) >= _FLOAT_DIGITS:
+            # a step of one is lost in a float this large: step by a millionth
+            step = step * abs(value).scaleb(-6)
         checks.append(
             CheckView(
                 name=f"{spec.name}_{suffix}",
                 field=spec.name,
                 measure=None,
                 operator=operator,
-                bound=_number(value),
-                violation=_number(value + step),
+                bound=_number(value, floating=floating),
+                violation=_number(value + step, floating=floating),
                 testable=spec.precision is None
                 or abs(value + step) < 10 ** (spec.precision - (spec.scale or 0)),
             )
