@@ -63,14 +63,20 @@ base, method, path, clients, limit, seconds = sys.argv[1:7]
 clients, limit, seconds = int(clients), int(limit), float(seconds)
 body = {"title": "Benchmark book", "status": "draft", "price": "9.99"}
 
+errors = []
+
 async def worker(client, latencies, deadline, counter):
     while counter[0] < limit and time.perf_counter() < deadline:
         counter[0] += 1
         start = time.perf_counter()
-        if method == "POST":
-            response = await client.post(path, json=body)
-        else:
-            response = await client.get(path)
+        try:
+            if method == "POST":
+                response = await client.post(path, json=body)
+            else:
+                response = await client.get(path)
+        except httpx.TransportError as error:  # counted, not fatal
+            errors.append(repr(error))
+            continue
         latencies.append(time.perf_counter() - start)
         assert response.status_code < 300, response.text
 
@@ -88,7 +94,8 @@ async def main():
     latencies.sort()
     pick = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
     print(json.dumps({"rps": len(latencies) / elapsed, "p50": pick(0.5),
-                      "p95": pick(0.95), "n": len(latencies)}))
+                      "p95": pick(0.95), "n": len(latencies),
+                      "errors": len(errors)}))
 
 asyncio.run(main())
 """
@@ -174,7 +181,14 @@ def table(generated: Results, floor: Results) -> str:
                 f"{g['p95'] * 1000:.1f} | {f['rps']:.0f} | {f['p50'] * 1000:.1f} / "
                 f"{f['p95'] * 1000:.1f} | {g['rps'] / f['rps']:.0%} |"
             )
-    return "\n".join(lines)
+    failed = [
+        f"{side} {label} at {clients}: {result['errors']} connection errors"
+        for side, results in (("generated", generated), ("floor", floor))
+        for label, by_clients in results.items()
+        for clients, result in by_clients.items()
+        if result.get("errors")
+    ]
+    return "\n".join([*lines, *(f"\n{line}" for line in failed)])
 
 
 def main() -> int:
