@@ -167,3 +167,12 @@ def test_a_long_test_name_loses_fillers_then_last_words() -> None:
     assert len(head) <= 88
     assert head.startswith("async def test_openapi_links_created_ata_wjuzxzdbcgq")
     assert wrapped.splitlines()[1:] == source.splitlines()[1:]
+
+
+def test_a_string_that_exactly_fits_in_parentheses_is_not_split() -> None:
+    text = "x" * (88 - 8 - 2)  # at eight spaces, with its quotes: 88 characters
+    source = f'x = dict(\n    a=1,\n    description="{text}",\n)\n'
+
+    wrapped = wrap_long_lines(source)
+
+    assert f'description=(\n        "{text}"\n    ),' in wrapped

@@ -93,7 +93,7 @@ def _wrap_argument(
         return None
     bare = sole and not name
     inner = indent if bare else indent + "    "
-    width = limit - len(inner) - 3
+    width = limit - len(inner) - 2 - len(match["f"])
     # a word longer than a line is cut (the text has no escapes to split),
     # unless it holds a replacement field
     words = [
