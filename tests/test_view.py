@@ -582,3 +582,21 @@ def test_a_huge_float_bound_is_written_as_a_float_a_step_away() -> None:
 
     assert check.bound == "-2.3349459702170208e+79"
     assert float(check.violation) < float(check.bound)
+
+
+@pytest.mark.parametrize(
+    "field", ["n:int:min=-9223372036854775808", "n:int:max=9223372036854775807"]
+)
+def test_a_bound_at_the_columns_edge_has_no_violation_to_test(field: str) -> None:
+    # one past a 64-bit column's edge cannot even be stored, so no test offers it
+    (check,) = check_views(parse_field(field))
+
+    assert not check.testable
+
+
+def test_a_bound_inside_the_column_is_tested_one_past_it() -> None:
+    # past 32 bits the column is a BigInteger, which holds one less
+    (check,) = check_views(parse_field("n:int:min=-2147483649"))
+
+    assert check.testable and check.violation == "-2147483650"
+    assert not check_views(parse_field("n:int:min=-2147483648"))[0].testable

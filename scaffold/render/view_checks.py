@@ -97,6 +97,16 @@ def _length_checks(spec: FieldSpec) -> list[CheckView]:
     ]
 
 
+def _storable(spec: FieldSpec, value: Decimal) -> bool:
+    """Whether the column can hold ``value`` (so a test can offer it)."""
+    if spec.type is FieldType.INT:
+        low, high = spec.int_range
+        return low <= value <= high
+    return spec.precision is None or abs(value) < 10 ** (
+        spec.precision - (spec.scale or 0)
+    )
+
+
 def _value_checks(spec: FieldSpec) -> list[CheckView]:
     """A number's ``min`` and ``max``."""
     checks: list[CheckView] = []
@@ -122,8 +132,7 @@ def _value_checks(spec: FieldSpec) -> list[CheckView]:
                 operator=operator,
                 bound=_number(value, floating=floating),
                 violation=_number(value + step, floating=floating),
-                testable=spec.precision is None
-                or abs(value + step) < 10 ** (spec.precision - (spec.scale or 0)),
+                testable=_storable(spec, value + step),
             )
         )
     return checks

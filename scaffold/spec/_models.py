@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from scaffold.spec._catalog import INT32, FieldType, is_number, is_string
+from scaffold.spec._catalog import INT32, INT64, FieldType, is_number, is_string
 from scaffold.spec._relations import RelationSpec
 from scaffold.spec._reserved import PARAM_SHADOWED, SQL_RESERVED
 from scaffold.spec._types import EnumMember, PyType, SqlType
@@ -204,6 +204,11 @@ class FieldSpec(_Data):
         return _SCHEMA_TYPES.get(self.type, self.python_type)
 
     @property
+    def int_range(self) -> tuple[int, int]:
+        """The values an ``int`` field's column holds (32- or 64-bit)."""
+        return INT32 if self.sa_type.name == "Integer" else INT64
+
+    @property
     def sa_type(self) -> SqlType:
         """The SQLAlchemy column type."""
         t = self.type
@@ -260,9 +265,7 @@ class FieldSpec(_Data):
             if self.pattern is not None:
                 out["pattern"] = self.pattern
         elif self.type is FieldType.INT:
-            low, high = (
-                INT32 if self.sa_type.name == "Integer" else (-(2**63), 2**63 - 1)
-            )
+            low, high = self.int_range
             out["ge"] = low if self.min is None else self.min
             out["le"] = high if self.max is None else self.max
         elif self.is_number:
