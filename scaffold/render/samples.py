@@ -301,11 +301,17 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
                     candidates.append((repr(text), text))
                     break
     simple: dict[FieldType, list[tuple[str, Any]]] = {
-        FieldType.INT: [('"many"', "many")],
-        FieldType.FLOAT: [('"many"', "many")],
-        FieldType.BOOL: [('"maybe"', "maybe")],
-        FieldType.DATE: [('"31/01/2025"', "31/01/2025")],
-        FieldType.DATETIME: [('"2025-01-31T12:00:00"', "2025-01-31T12:00:00")],
+        # JSON's types are kept apart: no number from a string, no boolean
+        # from a number, no date from a number (a timestamp)
+        FieldType.INT: [('"1"', "1")],
+        FieldType.FLOAT: [('"1.5"', "1.5")],
+        FieldType.BOOL: [("0", 0)],
+        FieldType.DATE: [("0", 0), ('"31/01/2025"', "31/01/2025")],
+        FieldType.DATETIME: [
+            ('"2025-01-31T12:00:00"', "2025-01-31T12:00:00"),
+            ("0", 0),
+        ],
+        FieldType.DECIMAL: [("1", 1)],
         FieldType.UUID: [('"not-a-uuid"', "not-a-uuid")],
         FieldType.URL: [('"not a url"', "not a url")],
         FieldType.JSON: [("[1, 2]", [1, 2])],

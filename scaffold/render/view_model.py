@@ -41,6 +41,7 @@ class FieldView:
     create_default: str | None
     read_annotation: str
     filter_annotation: str
+    filter_alias_type: str | None
     migration_type: str
     unique_name: str
     index_name: str
@@ -279,11 +280,6 @@ class ResourceView:
     def delete_errors(self) -> list[str]:
         """The error statuses the delete route documents."""
         return _statuses(self.access.write_codes, "404", "409")
-
-    @property
-    def has_url(self) -> bool:
-        """A field holds a URL (validated as ``HttpUrl``, stored as text)."""
-        return any(f.spec.type is FieldType.URL for f in self.fields)
 
     @property
     def missing_id(self) -> str:
