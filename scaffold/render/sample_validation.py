@@ -72,7 +72,7 @@ def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -
         FieldType.EMAIL: str,  # the format needs email-validator; lengths do not
         FieldType.STR: str,
         FieldType.TEXT: str,
-        FieldType.INT: StrictInt,
+        FieldType.INT: StrictInt,  # JsonInt refuses what StrictInt does in JSON
         FieldType.FLOAT: StrictFloat,
         FieldType.DECIMAL: Decimal,
         FieldType.BOOL: StrictBool,

@@ -137,7 +137,7 @@ _COMPARISONS: dict[FieldType, Comparison] = {
 #: ``false``, no number for a date, a decimal or a string).
 INPUT_TYPE_IMPORTS: dict[FieldType, tuple[str, str]] = {
     FieldType.BOOL: ("pydantic", "StrictBool"),
-    FieldType.INT: ("pydantic", "StrictInt"),
+    FieldType.INT: ("app.schemas.common", "JsonInteger"),
     FieldType.FLOAT: ("pydantic", "StrictFloat"),
     FieldType.DATE: ("app.schemas.common", "IsoDate"),
     FieldType.DECIMAL: ("app.schemas.common", "DecimalText"),
@@ -148,7 +148,7 @@ INPUT_TYPE_IMPORTS: dict[FieldType, tuple[str, str]] = {
 _INPUT_TYPES = {
     kind: name
     for kind, (_, name) in INPUT_TYPE_IMPORTS.items()
-    if kind is not FieldType.DECIMAL
+    if kind not in (FieldType.INT, FieldType.DECIMAL)
 }
 
 
@@ -217,6 +217,8 @@ def field_view(
         f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
     )
     metadata = f"Field({constraints})" if constraints else ""
+    if spec.type is FieldType.INT:
+        metadata += ", JsonInteger"
     if spec.type is FieldType.DECIMAL:
         pieces = " ".join(py_literal(piece) for piece in _decimal_pattern(spec))
         metadata += f", DecimalText({pieces})"

@@ -63,6 +63,15 @@ def _iso_datetime(value: object) -> object:
     )
 
 
+def _json_integer(value: object) -> object:
+    """Take a JSON integer (``3`` or ``3.0``); refuse text and booleans."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
+
+
 def _to_utc(value: datetime) -> datetime:
     """Convert ``value`` to UTC, refusing instants before or after what UTC holds.
 
@@ -74,6 +83,12 @@ def _to_utc(value: datetime) -> datetime:
     except OverflowError as exc:
         raise ValueError("date-time is out of range once converted to UTC") from exc
 
+
+JsonInteger = BeforeValidator(_json_integer)
+"""Metadata of an ``int`` field, after its ``Field``: refuse ``"3"`` and ``true``.
+
+After the ``Field``, so that the JSON schema keeps its ``minimum`` and ``maximum``.
+"""
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 """A date written ``YYYY-MM-DD``; a number is not taken for a timestamp."""
