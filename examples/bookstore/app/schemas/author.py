@@ -4,13 +4,13 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import Email, IsoDate, PageQuery, omittable
 
 NameField = Annotated[str, Field(min_length=1, max_length=200)]
-EmailField = Annotated[EmailStr, Field(max_length=320)]
+EmailField = Annotated[Email, Field(max_length=320)]
 AuthorSort = Literal[
     "name",
     "-name",
@@ -43,7 +43,7 @@ class AuthorCreate(BaseModel):
 
     name: NameField
     email: EmailField | None = None
-    born_on: date | None = None
+    born_on: IsoDate | None = None
     biography: str | None = None
 
 
@@ -59,7 +59,7 @@ class AuthorUpdate(BaseModel):
 
     name: NameField | SkipJsonSchema[None] = omittable()
     email: EmailField | None = None
-    born_on: date | None = None
+    born_on: IsoDate | None = None
     biography: str | None = None
 
     @field_validator("name")
@@ -113,16 +113,16 @@ class AuthorQuery(PageQuery):
     email__isnull: bool | None = Field(
         None, description="true: only authors without email; false: only with."
     )
-    born_on__gte: date | None = Field(
+    born_on__gte: IsoDate | None = Field(
         None, description="Only authors whose born on is at least this."
     )
-    born_on__lte: date | None = Field(
+    born_on__lte: IsoDate | None = Field(
         None, description="Only authors whose born on is at most this."
     )
-    born_on__gt: date | None = Field(
+    born_on__gt: IsoDate | None = Field(
         None, description="Only authors whose born on is more than this."
     )
-    born_on__lt: date | None = Field(
+    born_on__lt: IsoDate | None = Field(
         None, description="Only authors whose born on is less than this."
     )
     born_on__isnull: bool | None = Field(

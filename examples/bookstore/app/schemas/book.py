@@ -10,7 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.models.book import BookStatus
 from app.schemas.author import AuthorRead
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import DecimalText, IsoDate, PageQuery, omittable
 from app.schemas.tag import TagRead
 
 TitleField = Annotated[str, Field(min_length=1, max_length=200)]
@@ -18,6 +18,7 @@ IsbnField = Annotated[str, Field(min_length=1, max_length=13, pattern="^[0-9]{13
 PriceField = Annotated[
     Decimal,
     Field(max_digits=10, decimal_places=2, ge=Decimal("0"), allow_inf_nan=False),
+    DecimalText(r"^(?:0|[1-9][0-9]{0,7})(?:\.[0-9]{1,2})?$"),
 ]
 BookSort = Literal[
     "title",
@@ -60,7 +61,7 @@ class BookCreate(BaseModel):
     isbn: IsbnField
     price: PriceField
     status: BookStatus = BookStatus.DRAFT
-    published_on: date | None = None
+    published_on: IsoDate | None = None
     summary: str | None = None
     author_id: UUID
     category_id: UUID | None = None
@@ -81,7 +82,7 @@ class BookUpdate(BaseModel):
     isbn: IsbnField | SkipJsonSchema[None] = omittable()
     price: PriceField | SkipJsonSchema[None] = omittable()
     status: BookStatus | SkipJsonSchema[None] = omittable()
-    published_on: date | None = None
+    published_on: IsoDate | None = None
     summary: str | None = None
     author_id: UUID | SkipJsonSchema[None] = omittable()
     category_id: UUID | None = None
@@ -161,16 +162,16 @@ class BookQuery(PageQuery):
         max_length=100,
         description="Only books whose status is one of these values.",
     )
-    published_on__gte: date | None = Field(
+    published_on__gte: IsoDate | None = Field(
         None, description="Only books whose published on is at least this."
     )
-    published_on__lte: date | None = Field(
+    published_on__lte: IsoDate | None = Field(
         None, description="Only books whose published on is at most this."
     )
-    published_on__gt: date | None = Field(
+    published_on__gt: IsoDate | None = Field(
         None, description="Only books whose published on is more than this."
     )
-    published_on__lt: date | None = Field(
+    published_on__lt: IsoDate | None = Field(
         None, description="Only books whose published on is less than this."
     )
     published_on__isnull: bool | None = Field(

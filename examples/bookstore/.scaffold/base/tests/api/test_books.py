@@ -600,11 +600,12 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("isbn", "", "string_too_short"),
         ("isbn", "!", "string_pattern_mismatch"),
         ("price", MISSING, "missing"),
+        ("price", 1, "decimal_parsing"),
         ("price", "-1", "greater_than_equal"),
         ("price", "111111111", "decimal_whole_digits"),
         ("price", "0.111", "decimal_max_places"),
         ("status", "no-such-choice", "enum"),
-        ("published_on", "31/01/2025", "date_from_datetime_parsing"),
+        ("published_on", 0, "date_parsing"),
     ],
 )
 async def test_create_refuses_invalid_values(

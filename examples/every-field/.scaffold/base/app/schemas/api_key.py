@@ -5,10 +5,12 @@ its prefix.
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.user import Role
+from app.schemas.common import JsonInteger
 
 MAX_LIFETIME_DAYS = 365
 
@@ -29,7 +31,9 @@ class ApiKeyCreate(BaseModel):
         description="The user the key acts as, with that user's role; the "
         "administrator creating it when omitted.",
     )
-    expires_in_days: int = Field(default=90, ge=1, le=MAX_LIFETIME_DAYS)
+    expires_in_days: Annotated[
+        int, Field(ge=1, le=MAX_LIFETIME_DAYS), JsonInteger
+    ] = 90
 
 
 class ApiKeyRead(BaseModel):

@@ -524,7 +524,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("slug", "x" * 81, "string_too_long"),
         ("slug", "", "string_too_short"),
         ("slug", "!", "string_pattern_mismatch"),
-        ("position", "many", "int_parsing"),
+        ("position", "1", "int_type"),
         ("position", 0, "greater_than_equal"),
         ("position", 1000, "less_than_equal"),
     ],

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import PageQuery, omittable
@@ -35,7 +35,7 @@ class NoteCreate(BaseModel):
 
     title: TitleField
     body: str | None = None
-    pinned: bool = False
+    pinned: StrictBool = False
 
 
 class NoteUpdate(BaseModel):
@@ -50,7 +50,7 @@ class NoteUpdate(BaseModel):
 
     title: TitleField | SkipJsonSchema[None] = omittable()
     body: str | None = None
-    pinned: bool | SkipJsonSchema[None] = omittable()
+    pinned: StrictBool | SkipJsonSchema[None] = omittable()
 
     @field_validator("title", "pinned")
     @classmethod
