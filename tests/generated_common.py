@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 from types import ModuleType
+from typing import Any
 
 from scaffold.project.layout import templates_root
 
@@ -24,7 +25,7 @@ def generated_common() -> ModuleType:
     return module
 
 
-def common_names() -> dict[str, object]:
+def common_names() -> dict[str, Any]:
     """The public names of :func:`generated_common`, as a namespace."""
     module = generated_common()
     return {name: getattr(module, name) for name in dir(module) if name[:1].isupper()}

@@ -145,7 +145,7 @@ INPUT_TYPE_IMPORTS: dict[FieldType, tuple[str, str]] = {
     FieldType.URL: ("app.schemas.common", "HttpUrlStr"),
     FieldType.DATETIME: ("app.schemas.common", "UtcDatetime"),
 }
-_INPUT_TYPES = {
+_INPUT_TYPES: dict[FieldType, str] = {
     kind: name
     for kind, (_, name) in INPUT_TYPE_IMPORTS.items()
     if kind not in (FieldType.INT, FieldType.DECIMAL)
