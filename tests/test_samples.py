@@ -47,7 +47,8 @@ def api_validator(field: FieldSpec) -> TypeAdapter[Any]:
     """Validate like the generated create schema: its type plus Field(...).
 
     The input types are the generated project's own (``app/schemas/common.py``);
-    an integer's and a decimal's spelling checks come after the ``Field``.
+    an integer's and a decimal's spelling checks come after the ``Field``, and
+    free text refuses NUL.
     """
     base: Any = _BASE_TYPES.get(field.type)
     if field.type is FieldType.ENUM:
@@ -64,7 +65,10 @@ def api_validator(field: FieldSpec) -> TypeAdapter[Any]:
             None if field.max is None else Decimal(str(field.max)),
         )
         after.append(COMMON["DecimalText"](pattern))
-    return TypeAdapter(Annotated[base, Field(**field.constraints), *after])
+    constraints = dict(field.constraints)
+    if field.type in (FieldType.STR, FieldType.TEXT) and field.pattern is None:
+        constraints["pattern"] = COMMON["NO_NUL"]
+    return TypeAdapter(Annotated[base, Field(**constraints), *after])
 
 
 def refusals(field: FieldSpec, value: Any) -> set[str]:

@@ -85,7 +85,10 @@ def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -
     base = plain.get(kind)
     if base is None:
         return None
-    annotated: Any = Annotated[base, Field(**dict(constraints))]
+    keywords = dict(constraints)
+    if kind in (FieldType.STR, FieldType.TEXT):
+        keywords.setdefault("pattern", r"^[^\x00]*$")  # NO_NUL: free text
+    annotated: Any = Annotated[base, Field(**keywords)]
     if kind in _SPELLINGS:
         annotated = Annotated[annotated, _spelling(kind)]
     return TypeAdapter(annotated)

@@ -356,4 +356,9 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
         cases.append(InvalidCase(field.name, repr(outsider), "enum"))
     if field.type is FieldType.EMAIL:
         cases.append(InvalidCase(field.name, '"not-an-email"', "value_error"))
+    if field.type in (FieldType.STR, FieldType.TEXT) and field.pattern is None:
+        # free text refuses NUL, which PostgreSQL cannot store (NO_NUL)
+        size = max(int(constraints.get("min_length", 1)), 1)
+        nul = f'"\\x00" * {size}' if size > 1 else '"\\x00"'
+        cases.append(InvalidCase(field.name, nul, "string_pattern_mismatch"))
     return cases

@@ -26,6 +26,7 @@ from scaffold.render.view_fields import (
     EXAMPLE_IDS,
     INPUT_TYPE_IMPORTS,
     field_view,
+    free_text,
     id_view,
 )
 from scaffold.render.view_filters import filter_params, filter_tests
@@ -168,6 +169,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     schema.add("pydantic", "BaseModel", "ConfigDict", "Field")
     if view.required_names or any(r.many or not r.optional for r in view.relations):
         schema.add("pydantic", "field_validator")
+    if any(free_text(f.spec) for f in view.fields) or view.search_fields:
+        schema.add("app.schemas.common", "NO_NUL")
     for kind, (source, name) in INPUT_TYPE_IMPORTS.items():
         if kind in kinds:
             schema.add(source, name)

@@ -19,6 +19,7 @@ __all__ = [
     "INPUT_TYPE_IMPORTS",
     "column_type",
     "field_view",
+    "free_text",
     "id_view",
 ]
 
@@ -152,6 +153,14 @@ _INPUT_TYPES: dict[FieldType, str] = {
 }
 
 
+def free_text(spec: FieldSpec) -> bool:
+    """A ``str`` or ``text`` field without a pattern: it refuses U+0000 (NUL).
+
+    PostgreSQL cannot store it, nor compare with it; the schema says so.
+    """
+    return spec.type in (FieldType.STR, FieldType.TEXT) and spec.pattern is None
+
+
 def _decimal_pattern(spec: FieldSpec) -> list[str]:
     """The strings a decimal field accepts (see :func:`decimal_pattern`).
 
@@ -216,6 +225,8 @@ def field_view(
     constraints = ", ".join(
         f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
     )
+    if free_text(spec):
+        constraints += ", pattern=NO_NUL" if constraints else "pattern=NO_NUL"
     metadata = f"Field({constraints})" if constraints else ""
     if spec.type is FieldType.INT:
         metadata += ", JsonInteger"
