@@ -7,10 +7,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import Email, IsoDate, PageQuery, omittable
+from app.schemas.common import NO_NUL, Email, IsoDate, PageQuery, omittable
 
-NameField = Annotated[str, Field(min_length=1, max_length=200)]
+NameField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 EmailField = Annotated[Email, Field(max_length=320)]
+BiographyField = Annotated[str, Field(pattern=NO_NUL)]
 AuthorSort = Literal[
     "name",
     "-name",
@@ -44,7 +45,7 @@ class AuthorCreate(BaseModel):
     name: NameField
     email: EmailField | None = None
     born_on: IsoDate | None = None
-    biography: str | None = None
+    biography: BiographyField | None = None
 
 
 class AuthorUpdate(BaseModel):
@@ -60,7 +61,7 @@ class AuthorUpdate(BaseModel):
     name: NameField | SkipJsonSchema[None] = omittable()
     email: EmailField | None = None
     born_on: IsoDate | None = None
-    biography: str | None = None
+    biography: BiographyField | None = None
 
     @field_validator("name")
     @classmethod
@@ -98,6 +99,7 @@ class AuthorQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name, biography.",
     )
     name: list[NameField] | None = Field(

@@ -10,16 +10,17 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.models.book import BookStatus
 from app.schemas.author import AuthorRead
-from app.schemas.common import DecimalText, IsoDate, PageQuery, omittable
+from app.schemas.common import NO_NUL, DecimalText, IsoDate, PageQuery, omittable
 from app.schemas.tag import TagRead
 
-TitleField = Annotated[str, Field(min_length=1, max_length=200)]
+TitleField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 IsbnField = Annotated[str, Field(min_length=1, max_length=13, pattern="^[0-9]{13}$")]
 PriceField = Annotated[
     Decimal,
     Field(max_digits=10, decimal_places=2, ge=Decimal("0"), allow_inf_nan=False),
     DecimalText(r"^(?:0|[1-9][0-9]{0,7})(?:\.[0-9]{1,2})?$"),
 ]
+SummaryField = Annotated[str, Field(pattern=NO_NUL)]
 BookSort = Literal[
     "title",
     "-title",
@@ -62,7 +63,7 @@ class BookCreate(BaseModel):
     price: PriceField
     status: BookStatus = BookStatus.DRAFT
     published_on: IsoDate | None = None
-    summary: str | None = None
+    summary: SummaryField | None = None
     author_id: UUID
     category_id: UUID | None = None
     tag_ids: list[UUID] = Field(default_factory=list, max_length=100)
@@ -83,7 +84,7 @@ class BookUpdate(BaseModel):
     price: PriceField | SkipJsonSchema[None] = omittable()
     status: BookStatus | SkipJsonSchema[None] = omittable()
     published_on: IsoDate | None = None
-    summary: str | None = None
+    summary: SummaryField | None = None
     author_id: UUID | SkipJsonSchema[None] = omittable()
     category_id: UUID | None = None
     tag_ids: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
@@ -133,6 +134,7 @@ class BookQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in title, isbn, summary.",
     )
     title: list[TitleField] | None = Field(

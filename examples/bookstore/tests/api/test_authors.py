@@ -514,8 +514,10 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("name", MISSING, "missing"),
         ("name", "x" * 201, "string_too_long"),
         ("name", "", "string_too_short"),
+        ("name", "\x00", "string_pattern_mismatch"),
         ("email", "not-an-email", "value_error"),
         ("born_on", 0, "date_parsing"),
+        ("biography", "\x00", "string_pattern_mismatch"),
     ],
 )
 async def test_create_refuses_invalid_values(

@@ -595,6 +595,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("title", MISSING, "missing"),
         ("title", "x" * 201, "string_too_long"),
         ("title", "", "string_too_short"),
+        ("title", "\x00", "string_pattern_mismatch"),
         ("isbn", MISSING, "missing"),
         ("isbn", "x" * 14, "string_too_long"),
         ("isbn", "", "string_too_short"),
@@ -606,6 +607,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("price", "0.111", "decimal_max_places"),
         ("status", "no-such-choice", "enum"),
         ("published_on", 0, "date_parsing"),
+        ("summary", "\x00", "string_pattern_mismatch"),
     ],
 )
 async def test_create_refuses_invalid_values(

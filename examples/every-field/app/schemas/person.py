@@ -9,6 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.models.person import PersonStatus
 from app.schemas.common import (
+    NO_NUL,
     DecimalText,
     Email,
     IsoDate,
@@ -18,7 +19,7 @@ from app.schemas.common import (
 )
 
 EmailField = Annotated[Email, Field(max_length=320)]
-FullNameField = Annotated[str, Field(min_length=1, max_length=200)]
+FullNameField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 ScoreField = Annotated[
     Decimal,
     Field(
@@ -133,6 +134,7 @@ class PersonQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in email, full_name.",
     )
     email: list[str] | None = Field(

@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.models.product import ProductPackaging
 from app.schemas.common import (
+    NO_NUL,
     DecimalText,
     Email,
     HttpUrlStr,
@@ -30,8 +31,8 @@ from app.schemas.common import (
 SkuField = Annotated[
     str, Field(min_length=1, max_length=12, pattern="^[A-Z]{3}-[0-9]{4}$")
 ]
-NameField = Annotated[str, Field(min_length=2, max_length=120)]
-DescriptionField = Annotated[str, Field(max_length=2000)]
+NameField = Annotated[str, Field(min_length=2, max_length=120, pattern=NO_NUL)]
+DescriptionField = Annotated[str, Field(max_length=2000, pattern=NO_NUL)]
 PriceField = Annotated[
     Decimal,
     Field(
@@ -194,6 +195,7 @@ class ProductQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name, description.",
     )
     sku: list[SkuField] | None = Field(

@@ -542,6 +542,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("full_name", MISSING, "missing"),
         ("full_name", "x" * 201, "string_too_long"),
         ("full_name", "", "string_too_short"),
+        ("full_name", "\x00", "string_pattern_mismatch"),
         ("date", 0, "date_parsing"),
         ("status", "no-such-choice", "enum"),
         ("score", 1, "decimal_parsing"),

@@ -29,6 +29,9 @@ from pydantic_core import PydanticCustomError, core_schema
 
 T = TypeVar("T")
 
+NO_NUL = r"^[^\x00]*$"
+"""The pattern of free text: anything but U+0000, which PostgreSQL cannot store."""
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"

@@ -7,11 +7,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import JsonInteger, PageQuery, UtcDatetime, omittable
+from app.schemas.common import NO_NUL, JsonInteger, PageQuery, UtcDatetime, omittable
 
-ReviewerField = Annotated[str, Field(min_length=1, max_length=100)]
+ReviewerField = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 RatingField = Annotated[int, Field(ge=1, le=5), JsonInteger]
-BodyField = Annotated[str, Field(max_length=5000)]
+BodyField = Annotated[str, Field(max_length=5000, pattern=NO_NUL)]
 RatingFilter = Annotated[int, Field(ge=1, le=5)]
 ReviewSort = Literal[
     "reviewer",
@@ -105,6 +105,7 @@ class ReviewQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in reviewer, body.",
     )
     rating__gte: RatingFilter | None = Field(

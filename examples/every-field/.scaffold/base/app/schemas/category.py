@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import JsonInteger, PageQuery, omittable
+from app.schemas.common import NO_NUL, JsonInteger, PageQuery, omittable
 
-TitleField = Annotated[str, Field(min_length=1, max_length=80)]
+TitleField = Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 SlugField = Annotated[str, Field(min_length=1, max_length=80, pattern="^[a-z0-9-]+$")]
 PositionField = Annotated[int, Field(ge=1, le=999), JsonInteger]
 PositionFilter = Annotated[int, Field(ge=1, le=999)]
@@ -89,6 +89,7 @@ class CategoryQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in title, slug.",
     )
     title: list[TitleField] | None = Field(

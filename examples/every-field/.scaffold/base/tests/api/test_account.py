@@ -283,7 +283,7 @@ async def test_a_password_reset_sets_the_password_and_ends_every_session(
     again = {"token": reset_token, "new_password": "yet-another-passphrase"}
     response = await client.post(f"{AUTH}/password-reset/confirm", json=again)
     assert response.status_code == 403
-    assert response.json()["error_code"] == "BAD_REQUEST"
+    assert response.json()["error_code"] == "FORBIDDEN"
 
     # And both steps are security events, neither holding the token
     events = [e["event"] for e in security_events(caplog)]

@@ -520,6 +520,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("title", MISSING, "missing"),
         ("title", "x" * 81, "string_too_long"),
         ("title", "", "string_too_short"),
+        ("title", "\x00", "string_pattern_mismatch"),
         ("slug", MISSING, "missing"),
         ("slug", "x" * 81, "string_too_long"),
         ("slug", "", "string_too_short"),

@@ -432,6 +432,8 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
         ("title", MISSING, "missing"),
         ("title", "x" * 121, "string_too_long"),
         ("title", "", "string_too_short"),
+        ("title", "\x00", "string_pattern_mismatch"),
+        ("body", "\x00", "string_pattern_mismatch"),
         ("pinned", 0, "bool_type"),
     ],
 )
