@@ -139,9 +139,9 @@ def test_a_field_named_like_a_list_parameter_filters_through_name_eq() -> None:
     assert "\n    size:" not in query
     assert "\n    page:" not in query
     assert "\n    size__eq: list[SizeField] | None = Field(" in query
-    assert "\n    page__eq: PageField | None = Field(" in query
-    assert "\n    page__gte: PageField | None = Field(" in query
-    assert "\n    q__lt: date | None = Field(" in query
+    assert "\n    page__eq: PageFilter | None = Field(" in query
+    assert "\n    page__gte: PageFilter | None = Field(" in query
+    assert "\n    q__lt: IsoDate | None = Field(" in query
     assert "\n    sort__isnull: bool | None = Field(" in query
     repository = render_all(RESOURCES["list parameter names"])["repository.py.jinja"]
     assert "Book.size.in_(query.size__eq)" in repository

@@ -8,7 +8,6 @@ against a validator built the way the generated input schema is.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import uuid
@@ -19,43 +18,57 @@ from typing import Annotated, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import (
-    AwareDatetime,
-    EmailStr,
-    Field,
-    HttpUrl,
-    PlainSerializer,
-    TypeAdapter,
-    ValidationError,
-)
+from pydantic import Field, StrictBool, StrictFloat, TypeAdapter, ValidationError
 
 from scaffold.errors import SpecError
+from scaffold.render.decimal_pattern import decimal_pattern
 from scaffold.render.samples import SAMPLES, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, parse_field
+from tests.generated_common import common_names
 
+COMMON = common_names()
 _BASE_TYPES: dict[FieldType, Any] = {
     FieldType.STR: str,
     FieldType.TEXT: str,
     FieldType.INT: int,
-    FieldType.FLOAT: float,
+    FieldType.FLOAT: StrictFloat,
     FieldType.DECIMAL: Decimal,
-    FieldType.BOOL: bool,
-    FieldType.DATE: dt.date,
-    FieldType.DATETIME: AwareDatetime,
+    FieldType.BOOL: StrictBool,
+    FieldType.DATE: COMMON["IsoDate"],
+    FieldType.DATETIME: COMMON["UtcDatetime"],
     FieldType.UUID: uuid.UUID,
-    FieldType.EMAIL: EmailStr,
-    FieldType.URL: Annotated[HttpUrl, PlainSerializer(str, return_type=str)],
+    FieldType.EMAIL: COMMON["Email"],
+    FieldType.URL: COMMON["HttpUrlStr"],
     FieldType.JSON: dict[str, Any],
 }
 
 
 def api_validator(field: FieldSpec) -> TypeAdapter[Any]:
-    """Validate like the generated create schema: its type plus Field(...)."""
+    """Validate like the generated create schema: its type plus Field(...).
+
+    The input types are the generated project's own (``app/schemas/common.py``);
+    an integer's and a decimal's spelling checks come after the ``Field``, and
+    free text refuses NUL.
+    """
     base: Any = _BASE_TYPES.get(field.type)
     if field.type is FieldType.ENUM:
         members = [(member.name, member.value) for member in field.enum_members]
         base = StrEnum("Choices", members)  # type: ignore[misc,no-redef]
-    return TypeAdapter(Annotated[base, Field(**field.constraints)])
+    after: list[Any] = []
+    if field.type is FieldType.INT:
+        after.append(COMMON["JsonInteger"])
+    if field.type is FieldType.DECIMAL:
+        pattern = decimal_pattern(
+            field.precision or 12,
+            field.scale or 0,
+            None if field.min is None else Decimal(str(field.min)),
+            None if field.max is None else Decimal(str(field.max)),
+        )
+        after.append(COMMON["DecimalText"](pattern))
+    constraints = dict(field.constraints)
+    if field.type in (FieldType.STR, FieldType.TEXT) and field.pattern is None:
+        constraints["pattern"] = COMMON["NO_NUL"]
+    return TypeAdapter(Annotated[base, Field(**constraints), *after])
 
 
 def refusals(field: FieldSpec, value: Any) -> set[str]:

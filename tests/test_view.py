@@ -28,6 +28,7 @@ from scaffold.render.literals import Names, with_article
 from scaffold.render.view import FieldView, ResourceView, build_view, py_literal
 from scaffold.render.view_checks import check_views
 from scaffold.spec import ResourceSpec, parse_cli_resource, parse_field
+from tests.generated_common import common_names
 
 #: Where py_literal's spellings of non-builtin constants come from.
 LITERAL_NAMES: dict[str, Any] = {
@@ -175,7 +176,7 @@ def test_every_annotation_resolves_with_its_module_imports(
 
     model = namespace(view.model_imports)
     schemas = namespace(view.schema_imports)
-    schemas["HttpUrlStr"] = str  # defined by the schemas template itself
+    schemas.update(common_names())  # the project's app.schemas.common
 
     for f in view.fields:
         eval(f.python_type, model)  # noqa: S307
@@ -329,7 +330,7 @@ def test_schema_aliases_accept_the_samples_and_refuse_the_invalid_cases() -> Non
             "body:text:min=2:max=40",
         ]
     )
-    schemas = namespace(view.schema_imports)
+    schemas = {**namespace(view.schema_imports), **common_names()}
 
     for f in view.fields:
         assert f.alias_type is not None

@@ -17,6 +17,40 @@ def field_adapter(field: FieldSpec) -> Any:
     return _cached_adapter(field.type, constraints)
 
 
+#: What the generated project's input types refuse before Pydantic's own
+#: validation (``app/schemas/common.py``): the error type, and the spellings
+#: taken. A value of another Python type is refused too (a number for a date).
+_SPELLINGS: dict[FieldType, tuple[str, str]] = {
+    FieldType.DATE: ("date_parsing", r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    FieldType.DATETIME: (
+        "datetime_parsing",
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+        r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?",
+    ),
+    FieldType.DECIMAL: (
+        "decimal_parsing",
+        r"(?!-0*(?:\.0*)?$)-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?",
+    ),
+}
+
+
+def _spelling(kind: FieldType) -> Any:
+    """A validator refusing what the generated input type of ``kind`` refuses."""
+    import re
+
+    from pydantic import BeforeValidator
+    from pydantic_core import PydanticCustomError
+
+    error_type, pattern = _SPELLINGS[kind]
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and re.fullmatch(pattern, value):
+            return value
+        raise PydanticCustomError(error_type, "refused")
+
+    return BeforeValidator(check)
+
+
 @cache
 def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -> Any:
     """Build (once per type and constraints) the validator of :func:`field_adapter`."""
@@ -24,26 +58,39 @@ def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -
     from typing import Annotated
     from uuid import UUID
 
-    from pydantic import AwareDatetime, Field, HttpUrl, TypeAdapter
+    from pydantic import (
+        AnyHttpUrl,
+        AwareDatetime,
+        Field,
+        StrictBool,
+        StrictFloat,
+        StrictInt,
+        TypeAdapter,
+    )
 
     plain: dict[FieldType, Any] = {
         FieldType.EMAIL: str,  # the format needs email-validator; lengths do not
         FieldType.STR: str,
         FieldType.TEXT: str,
-        FieldType.INT: int,
-        FieldType.FLOAT: float,
+        FieldType.INT: StrictInt,  # JsonInt refuses what StrictInt does in JSON
+        FieldType.FLOAT: StrictFloat,
         FieldType.DECIMAL: Decimal,
-        FieldType.BOOL: bool,
+        FieldType.BOOL: StrictBool,
         FieldType.DATE: date,
         FieldType.UUID: UUID,
-        FieldType.URL: HttpUrl,
+        FieldType.URL: AnyHttpUrl,
         FieldType.DATETIME: AwareDatetime,
         FieldType.JSON: dict[str, Any],
     }
     base = plain.get(kind)
     if base is None:
         return None
-    annotated: Any = Annotated[base, Field(**dict(constraints))]
+    keywords = dict(constraints)
+    if kind in (FieldType.STR, FieldType.TEXT):
+        keywords.setdefault("pattern", r"^[^\x00]*$")  # NO_NUL: free text
+    annotated: Any = Annotated[base, Field(**keywords)]
+    if kind in _SPELLINGS:
+        annotated = Annotated[annotated, _spelling(kind)]
     return TypeAdapter(annotated)
 
 

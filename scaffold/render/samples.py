@@ -303,11 +303,17 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
                     candidates.append((repr(text), text))
                     break
     simple: dict[FieldType, list[tuple[str, Any]]] = {
-        FieldType.INT: [('"many"', "many")],
-        FieldType.FLOAT: [('"many"', "many")],
-        FieldType.BOOL: [('"maybe"', "maybe")],
-        FieldType.DATE: [('"31/01/2025"', "31/01/2025")],
-        FieldType.DATETIME: [('"2025-01-31T12:00:00"', "2025-01-31T12:00:00")],
+        # JSON's types are kept apart: no number from a string, no boolean
+        # from a number, no date from a number (a timestamp)
+        FieldType.INT: [('"1"', "1")],
+        FieldType.FLOAT: [('"1.5"', "1.5")],
+        FieldType.BOOL: [("0", 0)],
+        FieldType.DATE: [("0", 0), ('"31/01/2025"', "31/01/2025")],
+        FieldType.DATETIME: [
+            ('"2025-01-31T12:00:00"', "2025-01-31T12:00:00"),
+            ("0", 0),
+        ],
+        FieldType.DECIMAL: [("1", 1)],
         FieldType.UUID: [('"not-a-uuid"', "not-a-uuid")],
         FieldType.URL: [('"not a url"', "not a url")],
         FieldType.JSON: [("[1, 2]", [1, 2])],
@@ -352,4 +358,9 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
         cases.append(InvalidCase(field.name, repr(outsider), "enum"))
     if field.type is FieldType.EMAIL:
         cases.append(InvalidCase(field.name, '"not-an-email"', "value_error"))
+    if field.type in (FieldType.STR, FieldType.TEXT) and field.pattern is None:
+        # free text refuses NUL, which PostgreSQL cannot store (NO_NUL)
+        size = max(int(constraints.get("min_length", 1)), 1)
+        nul = f'"\\x00" * {size}' if size > 1 else '"\\x00"'
+        cases.append(InvalidCase(field.name, nul, "string_pattern_mismatch"))
     return cases

@@ -22,7 +22,13 @@ from scaffold.render.view_access import (
     apply_access,
 )
 from scaffold.render.view_checks import check_views
-from scaffold.render.view_fields import EXAMPLE_IDS, field_view, id_view
+from scaffold.render.view_fields import (
+    EXAMPLE_IDS,
+    INPUT_TYPE_IMPORTS,
+    field_view,
+    free_text,
+    id_view,
+)
 from scaffold.render.view_filters import filter_params, filter_tests
 from scaffold.render.view_model import EnumView, FieldView, IdView, ResourceView
 from scaffold.render.view_relations import (
@@ -182,25 +188,24 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if FieldType.DECIMAL in kinds:
         schema.add("decimal", "Decimal")
     schema.add("typing", "Any", "Literal")
-    if any(f.alias_type for f in view.fields) or FieldType.URL in kinds or view.links:
+    if any(f.alias_type for f in view.fields) or view.links:
         schema.add("typing", "Annotated")
     if uuid_ids or FieldType.UUID in kinds:
         schema.add("uuid", "UUID")
     schema.add("pydantic", "BaseModel", "ConfigDict", "Field")
     if view.required_names or any(r.many or not r.optional for r in view.relations):
         schema.add("pydantic", "field_validator")
-    if FieldType.EMAIL in kinds:
-        schema.add("pydantic", "EmailStr")
-    if FieldType.URL in kinds:
-        schema.add("pydantic", "HttpUrl", "PlainSerializer")
+    if any(free_text(f.spec) for f in view.fields) or view.search_fields:
+        schema.add("app.schemas.common", "NO_NUL")
+    for kind, (source, name) in INPUT_TYPE_IMPORTS.items():
+        if kind in kinds:
+            schema.add(source, name)
     if view.enums:
         schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
     schema.add("app.schemas.common", "PageQuery")
     if view.not_null_names:
         schema.add("pydantic.json_schema", "SkipJsonSchema")
         schema.add("app.schemas.common", "omittable")
-    if FieldType.DATETIME in kinds:
-        schema.add("app.schemas.common", "UtcDatetime")
 
     unique_kinds = {f.spec.type for f in view.unique_fields}
     repository = view.repository_imports

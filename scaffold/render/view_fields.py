@@ -8,12 +8,20 @@ from decimal import Decimal
 from uuid import UUID
 
 from scaffold.project.answers import IdType
+from scaffold.render.decimal_pattern import decimal_pattern
 from scaffold.render.literals import Names, py_literal
 from scaffold.render.samples import invalid_cases, sample_for
 from scaffold.render.view_model import Comparison, FieldView, IdView
 from scaffold.spec import FieldSpec, FieldType, ResourceSpec
 
-__all__ = ["EXAMPLE_IDS", "column_type", "field_view", "id_view"]
+__all__ = [
+    "EXAMPLE_IDS",
+    "INPUT_TYPE_IMPORTS",
+    "column_type",
+    "field_view",
+    "free_text",
+    "id_view",
+]
 
 
 #: Column types named more precisely than the spec's: ``Mapped[float]`` maps to
@@ -130,6 +138,83 @@ _COMPARISONS: dict[FieldType, Comparison] = {
 }
 
 
+#: The types of input fields that differ from the stored type, and the module
+#: of each: they accept exactly what their JSON schema says (no ``0`` for
+#: ``false``, no number for a date, a decimal or a string).
+INPUT_TYPE_IMPORTS: dict[FieldType, tuple[str, str]] = {
+    FieldType.BOOL: ("pydantic", "StrictBool"),
+    FieldType.INT: ("app.schemas.common", "JsonInteger"),
+    FieldType.FLOAT: ("pydantic", "StrictFloat"),
+    FieldType.DATE: ("app.schemas.common", "IsoDate"),
+    FieldType.DECIMAL: ("app.schemas.common", "DecimalText"),
+    FieldType.EMAIL: ("app.schemas.common", "Email"),
+    FieldType.URL: ("app.schemas.common", "HttpUrlStr"),
+    FieldType.DATETIME: ("app.schemas.common", "UtcDatetime"),
+}
+_INPUT_TYPES: dict[FieldType, str] = {
+    kind: name
+    for kind, (_, name) in INPUT_TYPE_IMPORTS.items()
+    if kind not in (FieldType.INT, FieldType.DECIMAL)
+}
+
+
+def free_text(spec: FieldSpec) -> bool:
+    """A ``str`` or ``text`` field without a pattern: it refuses U+0000 (NUL).
+
+    PostgreSQL cannot store it, nor compare with it; the schema says so.
+    """
+    return spec.type in (FieldType.STR, FieldType.TEXT) and spec.pattern is None
+
+
+def _decimal_pattern(spec: FieldSpec) -> list[str]:
+    """The strings a decimal field accepts (see :func:`decimal_pattern`).
+
+    In pieces that fit on a line, cut before an alternative: the source
+    spells the pattern as adjacent string literals.
+    """
+    pattern = decimal_pattern(
+        spec.precision or 12,
+        spec.scale or 0,
+        None if spec.min is None else Decimal(str(spec.min)),
+        None if spec.max is None else Decimal(str(spec.max)),
+    )
+    if len(pattern) <= _ONE_LINE:
+        return [pattern]
+    pieces = [""]
+    for part in pattern.split("|"):
+        if pieces[-1] and len(pieces[-1]) + len(part) > _PIECE:
+            pieces.append("|" + part)
+        else:
+            pieces[-1] += ("|" if pieces[-1] else "") + part
+    return pieces
+
+
+#: The longest piece of a pattern on one line of source.
+_PIECE = 64
+#: The longest pattern that fits in one literal on the line of its alias.
+_ONE_LINE = 66
+
+
+def _filter_annotation(
+    spec: FieldSpec, alias: str, read_type: str, constraints: str
+) -> tuple[str, str | None]:
+    """The type of a filter's query parameter on ``spec``, and its alias's type.
+
+    A query string holds only text, so booleans and numbers are parsed from it
+    (the strict input types would refuse ``true``) under the field's bounds,
+    through an alias of their own; emails and URLs match as stored.
+    """
+    if spec.type in (FieldType.URL, FieldType.EMAIL):
+        return read_type, None
+    if spec.type in (FieldType.BOOL, FieldType.INT, FieldType.FLOAT):
+        kind = spec.python_type.annotation
+        if not constraints:
+            return kind, None
+        pascal = "".join(part.capitalize() for part in spec.name.split("_"))
+        return f"{pascal}Filter", f"Annotated[{kind}, Field({constraints})]"
+    return alias, None
+
+
 def field_view(
     spec: FieldSpec, resource: ResourceSpec, names: Names, enum_class: str | None
 ) -> FieldView:
@@ -141,17 +226,19 @@ def field_view(
         python_type = enum_class or "str"
     else:
         python_type = spec.python_type.annotation
-    schema_type = {
-        FieldType.EMAIL: "EmailStr",
-        FieldType.URL: "HttpUrlStr",
-        FieldType.DATETIME: "UtcDatetime",
-    }.get(spec.type, python_type)
+    schema_type = _INPUT_TYPES.get(spec.type, python_type)
     constraints = ", ".join(
         f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
     )
-    alias_type = (
-        f"Annotated[{schema_type}, Field({constraints})]" if constraints else None
-    )
+    if free_text(spec):
+        constraints += ", pattern=NO_NUL" if constraints else "pattern=NO_NUL"
+    metadata = f"Field({constraints})" if constraints else ""
+    if spec.type is FieldType.INT:
+        metadata += ", JsonInteger"
+    if spec.type is FieldType.DECIMAL:
+        pieces = " ".join(py_literal(piece) for piece in _decimal_pattern(spec))
+        metadata += f", DecimalText({pieces})"
+    alias_type = f"Annotated[{schema_type}, {metadata}]" if metadata else None
     alias = f"{pascal}Field" if alias_type else schema_type
     create_annotation = f"{alias} | None" if spec.nullable else alias
     create_default: str | None
@@ -164,6 +251,9 @@ def field_view(
     else:
         create_default = "None" if spec.nullable else None
     read_type = "str" if spec.type in (FieldType.EMAIL, FieldType.URL) else python_type
+    filter_annotation, filter_alias_type = _filter_annotation(
+        spec, alias, read_type, constraints
+    )
     samples = sample_for(
         spec, plural=resource.names.url_path, constant=f"{spec.name.upper()}_SAMPLES"
     )
@@ -181,9 +271,8 @@ def field_view(
         create_annotation=create_annotation,
         create_default=create_default,
         read_annotation=f"{read_type} | None" if spec.nullable else read_type,
-        filter_annotation=(
-            alias if spec.type not in (FieldType.URL, FieldType.EMAIL) else read_type
-        ),
+        filter_annotation=filter_annotation,
+        filter_alias_type=filter_alias_type,
         migration_type=_sa_type(spec, prefix="sa.", enum_class=None),
         unique_name=f"uq_{table}_{spec.name}",
         index_name=f"ix_{table}_{spec.name}",

@@ -43,6 +43,7 @@ class FieldView:
     create_default: str | None
     read_annotation: str
     filter_annotation: str
+    filter_alias_type: str | None
     migration_type: str
     unique_name: str
     index_name: str
@@ -321,11 +322,6 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         return _statuses(
             self.access.write_codes, "404", *conflict, *self.precondition_errors
         )
-
-    @property
-    def has_url(self) -> bool:
-        """A field holds a URL (validated as ``HttpUrl``, stored as text)."""
-        return any(f.spec.type is FieldType.URL for f in self.fields)
 
     @property
     def missing_id(self) -> str:

@@ -5,11 +5,13 @@ its prefix.
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.user import Role
+from app.schemas.common import NO_NUL, JsonInteger
 
 MAX_LIFETIME_DAYS = 365
 
@@ -24,13 +26,18 @@ class ApiKeyCreate(BaseModel):
         },
     )
 
-    name: str = Field(min_length=1, max_length=100, description="What the key is for.")
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=NO_NUL,
+        description="What the key is for.",
+    )
     user_id: UUID | None = Field(
         default=None,
         description="The user the key acts as, with that user's role; the "
         "administrator creating it when omitted.",
     )
-    expires_in_days: int = Field(default=90, ge=1, le=MAX_LIFETIME_DAYS)
+    expires_in_days: Annotated[int, Field(ge=1, le=MAX_LIFETIME_DAYS), JsonInteger] = 90
 
 
 class ApiKeyRead(BaseModel):

@@ -7,11 +7,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, UtcDatetime, omittable
+from app.schemas.common import NO_NUL, JsonInteger, PageQuery, UtcDatetime, omittable
 
-ReviewerField = Annotated[str, Field(min_length=1, max_length=100)]
-RatingField = Annotated[int, Field(ge=1, le=5)]
-BodyField = Annotated[str, Field(max_length=5000)]
+ReviewerField = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+RatingField = Annotated[int, Field(ge=1, le=5), JsonInteger]
+BodyField = Annotated[str, Field(max_length=5000, pattern=NO_NUL)]
+RatingFilter = Annotated[int, Field(ge=1, le=5)]
 ReviewSort = Literal[
     "reviewer",
     "-reviewer",
@@ -102,18 +103,19 @@ class ReviewQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in reviewer, body.",
     )
-    rating__gte: RatingField | None = Field(
+    rating__gte: RatingFilter | None = Field(
         None, description="Only reviews whose rating is at least this."
     )
-    rating__lte: RatingField | None = Field(
+    rating__lte: RatingFilter | None = Field(
         None, description="Only reviews whose rating is at most this."
     )
-    rating__gt: RatingField | None = Field(
+    rating__gt: RatingFilter | None = Field(
         None, description="Only reviews whose rating is more than this."
     )
-    rating__lt: RatingField | None = Field(
+    rating__lt: RatingFilter | None = Field(
         None, description="Only reviews whose rating is less than this."
     )
     body__isnull: bool | None = Field(

@@ -4,18 +4,37 @@ No response ever contains a password or its hash.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from app.core.config import get_settings
 from app.core.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.models.user import EMAIL_LENGTH, Role
+from app.schemas import common
+from app.schemas.common import omittable
+
+
+def _password_rule(schema: dict[str, Any]) -> None:
+    """Give the minimum length ``PASSWORD_MIN_LENGTH`` sets, as the API checks it.
+
+    Below it, a new password answers 422 (see ``check_password_length``); the
+    schema says so, so that clients and fuzzers send passwords that pass.
+    """
+    schema["minLength"] = get_settings().password_min_length
+
 
 Password = Annotated[
-    str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    str,
+    Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
+        json_schema_extra=_password_rule,
+    ),
 ]
-Email = Annotated[EmailStr, Field(max_length=EMAIL_LENGTH)]
+Email = Annotated[common.Email, Field(max_length=EMAIL_LENGTH)]
 
 
 def normalise_email(email: str) -> str:
@@ -61,8 +80,8 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    role: Role | None = None
-    is_active: bool | None = None
+    role: Role | SkipJsonSchema[None] = omittable()
+    is_active: StrictBool | SkipJsonSchema[None] = omittable()
 
     @field_validator("role", "is_active")
     @classmethod

@@ -12,7 +12,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.errors import AppError, ForbiddenError
+from app.core.errors import ForbiddenError
 from app.core.mail import compose
 from app.core.passwords import (
     check_password_length,
@@ -118,15 +118,15 @@ class AccountService:
         Raises:
             PasswordTooShortError: The new password is shorter than
                 ``PASSWORD_MIN_LENGTH``.
-            AppError: The token is unknown, used or expired, or its user is
-                deactivated (400).
+            ForbiddenError: The token is unknown, used or expired, or its user
+                is deactivated (403: the token does not allow the change).
         """
         check_password_length(new_password, self.settings)
         now = datetime.now(UTC)
         redeemed = await self.reset_tokens.redeem(token_digest(token), now)
         user = await self.users.get(redeemed.user_id) if redeemed else None
         if user is None or not user.is_active:
-            raise AppError("Invalid or expired password reset token")
+            raise ForbiddenError("Invalid or expired password reset token")
         await self._set_password(user, new_password)
         security_log.info("password_reset_completed", user_id=str(user.id))
 

@@ -475,13 +475,16 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
         ("reviewer", MISSING, "missing"),
         ("reviewer", "x" * 101, "string_too_long"),
         ("reviewer", "", "string_too_short"),
+        ("reviewer", "\x00", "string_pattern_mismatch"),
         ("rating", MISSING, "missing"),
-        ("rating", "many", "int_parsing"),
+        ("rating", "1", "int_type"),
         ("rating", 0, "greater_than_equal"),
         ("rating", 6, "less_than_equal"),
         ("body", "x" * 5001, "string_too_long"),
+        ("body", "\x00", "string_pattern_mismatch"),
         ("posted_at", MISSING, "missing"),
         ("posted_at", "2025-01-31T12:00:00", "timezone_aware"),
+        ("posted_at", 0, "datetime_parsing"),
     ],
 )
 async def test_create_refuses_invalid_values(

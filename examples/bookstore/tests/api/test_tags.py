@@ -491,6 +491,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("name", "", "string_too_short"),
         ("name", "!", "string_pattern_mismatch"),
         ("description", "x" * 201, "string_too_long"),
+        ("description", "\x00", "string_pattern_mismatch"),
     ],
 )
 async def test_create_refuses_invalid_values(

@@ -6,11 +6,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, JsonInteger, PageQuery, omittable
 
-TitleField = Annotated[str, Field(min_length=1, max_length=80)]
+TitleField = Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 SlugField = Annotated[str, Field(min_length=1, max_length=80, pattern="^[a-z0-9-]+$")]
-PositionField = Annotated[int, Field(ge=1, le=999)]
+PositionField = Annotated[int, Field(ge=1, le=999), JsonInteger]
+PositionFilter = Annotated[int, Field(ge=1, le=999)]
 CategorySort = Literal[
     "title",
     "-title",
@@ -88,6 +89,7 @@ class CategoryQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in title, slug.",
     )
     title: list[TitleField] | None = Field(
@@ -100,18 +102,18 @@ class CategoryQuery(PageQuery):
         max_length=100,
         description="Only categories whose slug is one of these values.",
     )
-    position: PositionField | None = Field(
+    position: PositionFilter | None = Field(
         None, description="Only categories whose position equals this value."
     )
-    position__gte: PositionField | None = Field(
+    position__gte: PositionFilter | None = Field(
         None, description="Only categories whose position is at least this."
     )
-    position__lte: PositionField | None = Field(
+    position__lte: PositionFilter | None = Field(
         None, description="Only categories whose position is at most this."
     )
-    position__gt: PositionField | None = Field(
+    position__gt: PositionFilter | None = Field(
         None, description="Only categories whose position is more than this."
     )
-    position__lt: PositionField | None = Field(
+    position__lt: PositionFilter | None = Field(
         None, description="Only categories whose position is less than this."
     )

@@ -282,8 +282,8 @@ async def test_a_password_reset_sets_the_password_and_ends_every_session(
     # And the token is single-use
     again = {"token": reset_token, "new_password": "yet-another-passphrase"}
     response = await client.post(f"{AUTH}/password-reset/confirm", json=again)
-    assert response.status_code == 400
-    assert response.json()["error_code"] == "BAD_REQUEST"
+    assert response.status_code == 403
+    assert response.json()["error_code"] == "FORBIDDEN"
 
     # And both steps are security events, neither holding the token
     events = [e["event"] for e in security_events(caplog)]
@@ -305,7 +305,7 @@ async def test_a_newer_reset_token_and_a_reset_retire_the_other_tokens(
     # When the first is used / Then it no longer works: a newer one was issued
     confirm = {"token": first, "new_password": NEW_PASSWORD}
     response = await client.post(f"{AUTH}/password-reset/confirm", json=confirm)
-    assert response.status_code == 400
+    assert response.status_code == 403
 
     # And after the last one is used, the second does not work either
     confirm = {"token": last, "new_password": NEW_PASSWORD}
@@ -313,7 +313,7 @@ async def test_a_newer_reset_token_and_a_reset_retire_the_other_tokens(
     assert response.status_code == 204
     confirm = {"token": second, "new_password": "yet-another-passphrase"}
     response = await client.post(f"{AUTH}/password-reset/confirm", json=confirm)
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 async def test_an_expired_reset_token_is_refused(
@@ -327,10 +327,10 @@ async def test_an_expired_reset_token_is_refused(
     token.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     await session.commit()
 
-    # When it is used / Then 400, and the password is unchanged
+    # When it is used / Then 403, and the password is unchanged
     confirm = {"token": outbox.reset_token(), "new_password": NEW_PASSWORD}
     response = await client.post(f"{AUTH}/password-reset/confirm", json=confirm)
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert (await log_in(client, email)).status_code == 200
 
 
@@ -440,7 +440,7 @@ async def test_the_account_endpoints_are_documented_with_their_errors(
         f"{AUTH}/password": {"200", "401", "403", "422", "429"},
         f"{AUTH}/logout-all": {"204", "401", "429"},
         f"{AUTH}/password-reset": {"202", "422", "429"},
-        f"{AUTH}/password-reset/confirm": {"204", "400", "422", "429"},
+        f"{AUTH}/password-reset/confirm": {"204", "400", "403", "422", "429"},
         f"{AUTH}/register": {"201", "403", "409", "429"},
     }
     for path, codes in expected.items():

@@ -1,6 +1,7 @@
 """User management: administrators only; 401 without a token, 403 without the role."""
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 
 from app.models.user import User
@@ -99,10 +100,21 @@ async def test_admin_cannot_demote_or_deactivate_themself(
     assert response.status_code == 409
 
 
-async def test_update_refuses_null(admin_client: AsyncClient, user: User) -> None:
-    response = await admin_client.patch(f"{URL}/{user.id}", json={"role": None})
+@pytest.mark.parametrize(
+    "change", [{"role": None}, {"is_active": None}, {"is_active": 0}]
+)
+async def test_update_refuses_null_and_what_is_not_a_boolean(
+    admin_client: AsyncClient, app: FastAPI, user: User, change: dict[str, object]
+) -> None:
+    # Given a change the schema does not allow: null, or 0 for false
+    # When it is sent
+    response = await admin_client.patch(f"{URL}/{user.id}", json=change)
 
+    # Then 422, and the schema says so: it allows no null
     assert response.status_code == 422
+    [field] = change
+    schema = app.openapi()["components"]["schemas"]["UserUpdate"]["properties"]
+    assert "null" not in str(schema[field])
 
 
 async def test_admin_deletes_a_user(admin_client: AsyncClient, user: User) -> None:

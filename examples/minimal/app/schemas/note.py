@@ -4,12 +4,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, PageQuery, omittable
 
-TitleField = Annotated[str, Field(min_length=1, max_length=120)]
+TitleField = Annotated[str, Field(min_length=1, max_length=120, pattern=NO_NUL)]
+BodyField = Annotated[str, Field(pattern=NO_NUL)]
 NoteSort = Literal[
     "title",
     "-title",
@@ -32,8 +33,8 @@ class NoteCreate(BaseModel):
     )
 
     title: TitleField
-    body: str | None = None
-    pinned: bool = False
+    body: BodyField | None = None
+    pinned: StrictBool = False
 
 
 class NoteUpdate(BaseModel):
@@ -47,8 +48,8 @@ class NoteUpdate(BaseModel):
     )
 
     title: TitleField | SkipJsonSchema[None] = omittable()
-    body: str | None = None
-    pinned: bool | SkipJsonSchema[None] = omittable()
+    body: BodyField | None = None
+    pinned: StrictBool | SkipJsonSchema[None] = omittable()
 
     @field_validator("title", "pinned")
     @classmethod
@@ -85,6 +86,7 @@ class NoteQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in title, body.",
     )
     body__isnull: bool | None = Field(

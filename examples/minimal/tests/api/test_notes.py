@@ -431,7 +431,9 @@ async def test_delete_unknown_id_answers_404(client: AsyncClient) -> None:
         ("title", MISSING, "missing"),
         ("title", "x" * 121, "string_too_long"),
         ("title", "", "string_too_short"),
-        ("pinned", "maybe", "bool_parsing"),
+        ("title", "\x00", "string_pattern_mismatch"),
+        ("body", "\x00", "string_pattern_mismatch"),
+        ("pinned", 0, "bool_type"),
     ],
 )
 async def test_create_refuses_invalid_values(

@@ -1,15 +1,23 @@
 """The shared schemas: the page of a list, the documented error responses and
-the date-time type of inputs.
+the input types, which accept exactly what their JSON schema says.
 """
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from http import HTTPStatus
+from typing import Annotated, Any
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from app.schemas.common import (
+    DecimalText,
+    Email,
     ErrorResponse,
+    HttpUrlStr,
+    IsoDate,
+    JsonInteger,
     Page,
     PageQuery,
     UtcDatetime,
@@ -103,3 +111,74 @@ def test_date_times_outside_utc_range_are_refused(text: str) -> None:
     # When it is validated / Then it is refused, not left to fail in the database
     with pytest.raises(ValidationError, match="out of range once converted to UTC"):
         TypeAdapter(UtcDatetime).validate_python(text)
+
+
+def refused(annotation: Any, value: object) -> str | None:
+    """The error type of ``value`` given as JSON, or None if it is accepted."""
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError as exc:
+        return str(exc.errors()[0]["type"])
+    return None
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "0", "1700000000", "2025-01-31T00:00:00"])
+def test_a_date_is_written_yyyy_mm_dd_and_never_read_from_a_number(
+    value: object,
+) -> None:
+    assert refused(IsoDate, value) == "date_parsing"
+    assert TypeAdapter(IsoDate).validate_python("2025-01-31") == date(2025, 1, 31)
+
+
+@pytest.mark.parametrize("value", [0, 0.5, "0.5", "2025-01-31 12:00:00Z"])
+def test_a_date_time_is_written_as_rfc_3339_says(value: object) -> None:
+    assert refused(UtcDatetime, value) == "datetime_parsing"
+    assert refused(UtcDatetime, "2025-01-31T12:00:00") == "timezone_aware"
+
+
+Count = Annotated[int, Field(ge=0, le=9), JsonInteger]
+
+
+def test_an_integer_refuses_text_and_booleans_and_keeps_its_bounds() -> None:
+    assert refused(Count, "3") == "int_type"
+    assert refused(Count, True) == "int_type"
+    assert refused(Count, 10) == "less_than_equal"
+    assert TypeAdapter(Count).validate_python(3.0) == 3
+    assert TypeAdapter(Count).json_schema()["maximum"] == 9
+
+
+PATTERN = r"^(?:0|[1-9])(?:\.[0-9]{1,2})?$"
+Price = Annotated[
+    Decimal, Field(max_digits=3, decimal_places=2, ge=0), DecimalText(PATTERN)
+]
+
+
+@pytest.mark.parametrize("value", [1.5, 1, "1e2", "+1", "01", "-0", " 1", "1."])
+def test_a_decimal_is_a_plain_string_never_a_json_number(value: object) -> None:
+    assert refused(Price, value) == "decimal_parsing"
+
+
+def test_a_decimal_is_documented_by_the_pattern_of_what_it_accepts() -> None:
+    # Given the strings the pattern allows and some it does not
+    spellings = ["0", "9.99", "1.5", "10", "-1", "0.001", "1.50"]
+
+    # Then the field accepts exactly the ones the pattern matches
+    for text in spellings:
+        matches = re.fullmatch(PATTERN, text) is not None
+        assert (refused(Price, text) is None) == matches, text
+    assert TypeAdapter(Price).json_schema() == {"type": "string", "pattern": PATTERN}
+
+
+def test_an_email_address_may_use_a_reserved_domain() -> None:
+    assert TypeAdapter(Email).validate_python("ada@Example.TEST") == "ada@example.test"
+    assert refused(Email, "not-an-email") == "value_error"
+
+
+def test_a_url_is_kept_as_written_so_it_fits_its_length() -> None:
+    # Given the longest URL its field takes, which normalising would lengthen
+    site = "https://" + "a" * 2071 + ".com"
+    field = Annotated[HttpUrlStr, Field(max_length=2083)]
+
+    # Then it is accepted as written; a scheme other than http(s) is not
+    assert TypeAdapter(field).validate_python(site) == site
+    assert refused(field, "ftp://example.com/file") == "url_scheme"

@@ -4,13 +4,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, Email, IsoDate, PageQuery, omittable
 
-NameField = Annotated[str, Field(min_length=1, max_length=200)]
-EmailField = Annotated[EmailStr, Field(max_length=320)]
+NameField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+EmailField = Annotated[Email, Field(max_length=320)]
+BiographyField = Annotated[str, Field(pattern=NO_NUL)]
 AuthorSort = Literal[
     "name",
     "-name",
@@ -41,8 +42,8 @@ class AuthorCreate(BaseModel):
 
     name: NameField
     email: EmailField | None = None
-    born_on: date | None = None
-    biography: str | None = None
+    born_on: IsoDate | None = None
+    biography: BiographyField | None = None
 
 
 class AuthorUpdate(BaseModel):
@@ -57,8 +58,8 @@ class AuthorUpdate(BaseModel):
 
     name: NameField | SkipJsonSchema[None] = omittable()
     email: EmailField | None = None
-    born_on: date | None = None
-    biography: str | None = None
+    born_on: IsoDate | None = None
+    biography: BiographyField | None = None
 
     @field_validator("name")
     @classmethod
@@ -97,6 +98,7 @@ class AuthorQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name, biography.",
     )
     name: list[NameField] | None = Field(
@@ -112,16 +114,16 @@ class AuthorQuery(PageQuery):
     email__isnull: bool | None = Field(
         None, description="true: only authors without email; false: only with."
     )
-    born_on__gte: date | None = Field(
+    born_on__gte: IsoDate | None = Field(
         None, description="Only authors whose born on is at least this."
     )
-    born_on__lte: date | None = Field(
+    born_on__lte: IsoDate | None = Field(
         None, description="Only authors whose born on is at most this."
     )
-    born_on__gt: date | None = Field(
+    born_on__gt: IsoDate | None = Field(
         None, description="Only authors whose born on is more than this."
     )
-    born_on__lt: date | None = Field(
+    born_on__lt: IsoDate | None = Field(
         None, description="Only authors whose born on is less than this."
     )
     born_on__isnull: bool | None = Field(

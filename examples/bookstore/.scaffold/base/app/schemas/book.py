@@ -10,15 +10,17 @@ from pydantic.json_schema import SkipJsonSchema
 
 from app.models.book import BookStatus
 from app.schemas.author import AuthorRead
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, DecimalText, IsoDate, PageQuery, omittable
 from app.schemas.tag import TagRead
 
-TitleField = Annotated[str, Field(min_length=1, max_length=200)]
+TitleField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 IsbnField = Annotated[str, Field(min_length=1, max_length=13, pattern="^[0-9]{13}$")]
 PriceField = Annotated[
     Decimal,
     Field(max_digits=10, decimal_places=2, ge=Decimal("0"), allow_inf_nan=False),
+    DecimalText(r"^(?:0|[1-9][0-9]{0,7})(?:\.[0-9]{1,2})?$"),
 ]
+SummaryField = Annotated[str, Field(pattern=NO_NUL)]
 BookSort = Literal[
     "title",
     "-title",
@@ -58,8 +60,8 @@ class BookCreate(BaseModel):
     isbn: IsbnField
     price: PriceField
     status: BookStatus = BookStatus.DRAFT
-    published_on: date | None = None
-    summary: str | None = None
+    published_on: IsoDate | None = None
+    summary: SummaryField | None = None
     author_id: UUID
     category_id: UUID | None = None
     tag_ids: list[UUID] = Field(default_factory=list, max_length=100)
@@ -79,8 +81,8 @@ class BookUpdate(BaseModel):
     isbn: IsbnField | SkipJsonSchema[None] = omittable()
     price: PriceField | SkipJsonSchema[None] = omittable()
     status: BookStatus | SkipJsonSchema[None] = omittable()
-    published_on: date | None = None
-    summary: str | None = None
+    published_on: IsoDate | None = None
+    summary: SummaryField | None = None
     author_id: UUID | SkipJsonSchema[None] = omittable()
     category_id: UUID | None = None
     tag_ids: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
@@ -131,6 +133,7 @@ class BookQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in title, isbn, summary.",
     )
     title: list[TitleField] | None = Field(
@@ -160,16 +163,16 @@ class BookQuery(PageQuery):
         max_length=100,
         description="Only books whose status is one of these values.",
     )
-    published_on__gte: date | None = Field(
+    published_on__gte: IsoDate | None = Field(
         None, description="Only books whose published on is at least this."
     )
-    published_on__lte: date | None = Field(
+    published_on__lte: IsoDate | None = Field(
         None, description="Only books whose published on is at most this."
     )
-    published_on__gt: date | None = Field(
+    published_on__gt: IsoDate | None = Field(
         None, description="Only books whose published on is more than this."
     )
-    published_on__lt: date | None = Field(
+    published_on__lt: IsoDate | None = Field(
         None, description="Only books whose published on is less than this."
     )
     published_on__isnull: bool | None = Field(

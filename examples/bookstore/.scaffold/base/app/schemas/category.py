@@ -7,9 +7,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, PageQuery, omittable
 
-NameField = Annotated[str, Field(min_length=1, max_length=100)]
+NameField = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 CategorySort = Literal[
     "name",
     "-name",
@@ -80,6 +80,7 @@ class CategoryQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name.",
     )
     name: list[NameField] | None = Field(

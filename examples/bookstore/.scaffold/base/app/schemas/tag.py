@@ -7,10 +7,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PageQuery, omittable
+from app.schemas.common import NO_NUL, PageQuery, omittable
 
 NameField = Annotated[str, Field(min_length=1, max_length=50, pattern="^[a-z0-9-]+$")]
-DescriptionField = Annotated[str, Field(max_length=200)]
+DescriptionField = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 TagSort = Literal[
     "name",
     "-name",
@@ -83,6 +83,7 @@ class TagQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name, description.",
     )
     name: list[NameField] | None = Field(

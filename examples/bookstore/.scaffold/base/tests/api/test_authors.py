@@ -652,8 +652,10 @@ async def test_a_deleted_author_frees_its_unique_values_until_restored(
         ("name", MISSING, "missing"),
         ("name", "x" * 201, "string_too_long"),
         ("name", "", "string_too_short"),
+        ("name", "\x00", "string_pattern_mismatch"),
         ("email", "not-an-email", "value_error"),
-        ("born_on", "31/01/2025", "date_from_datetime_parsing"),
+        ("born_on", 0, "date_parsing"),
+        ("biography", "\x00", "string_pattern_mismatch"),
     ],
 )
 async def test_create_refuses_invalid_values(

@@ -448,6 +448,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("name", MISSING, "missing"),
         ("name", "x" * 101, "string_too_long"),
         ("name", "", "string_too_short"),
+        ("name", "\x00", "string_pattern_mismatch"),
     ],
 )
 async def test_create_refuses_invalid_values(

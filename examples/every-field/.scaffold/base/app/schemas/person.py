@@ -4,14 +4,22 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from app.models.person import PersonStatus
-from app.schemas.common import PageQuery, UtcDatetime, omittable
+from app.schemas.common import (
+    NO_NUL,
+    DecimalText,
+    Email,
+    IsoDate,
+    PageQuery,
+    UtcDatetime,
+    omittable,
+)
 
-EmailField = Annotated[EmailStr, Field(max_length=320)]
-FullNameField = Annotated[str, Field(min_length=1, max_length=200)]
+EmailField = Annotated[Email, Field(max_length=320)]
+FullNameField = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 ScoreField = Annotated[
     Decimal,
     Field(
@@ -20,6 +28,11 @@ ScoreField = Annotated[
         ge=Decimal("-100"),
         le=Decimal("100"),
         allow_inf_nan=False,
+    ),
+    DecimalText(
+        r"^(?:(?:0|[1-9][0-9]{0,1})(?:\.[0-9]{1,2})?|100(?:\.(?:0|00))?"
+        r"|-0\.(?:[1-9]|0[1-9]|[1-9][0-9])"
+        r"|-[1-9][0-9]{0,1}(?:\.[0-9]{1,2})?|-100(?:\.(?:0|00))?)$"
     ),
 ]
 PersonSort = Literal[
@@ -60,7 +73,7 @@ class PersonCreate(BaseModel):
 
     email: EmailField
     full_name: FullNameField
-    date: dt.date | None = None
+    date: IsoDate | None = None
     status: PersonStatus = PersonStatus.ACTIVE
     score: ScoreField | None = None
     updated_on: UtcDatetime | None = None
@@ -78,7 +91,7 @@ class PersonUpdate(BaseModel):
 
     email: EmailField | SkipJsonSchema[None] = omittable()
     full_name: FullNameField | SkipJsonSchema[None] = omittable()
-    date: dt.date | None = None
+    date: IsoDate | None = None
     status: PersonStatus | SkipJsonSchema[None] = omittable()
     score: ScoreField | None = None
     updated_on: UtcDatetime | None = None
@@ -121,6 +134,7 @@ class PersonQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in email, full_name.",
     )
     email: list[str] | None = Field(
@@ -128,16 +142,16 @@ class PersonQuery(PageQuery):
         max_length=100,
         description="Only people whose email is one of these values.",
     )
-    date__gte: dt.date | None = Field(
+    date__gte: IsoDate | None = Field(
         None, description="Only people whose date is at least this."
     )
-    date__lte: dt.date | None = Field(
+    date__lte: IsoDate | None = Field(
         None, description="Only people whose date is at most this."
     )
-    date__gt: dt.date | None = Field(
+    date__gt: IsoDate | None = Field(
         None, description="Only people whose date is more than this."
     )
-    date__lt: dt.date | None = Field(
+    date__lt: IsoDate | None = Field(
         None, description="Only people whose date is less than this."
     )
     date__isnull: bool | None = Field(

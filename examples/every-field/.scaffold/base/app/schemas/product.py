@@ -8,24 +8,31 @@ from uuid import UUID
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
-    HttpUrl,
-    PlainSerializer,
+    StrictBool,
+    StrictFloat,
     field_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
 from app.models.product import ProductPackaging
-from app.schemas.common import PageQuery, UtcDatetime, omittable
+from app.schemas.common import (
+    NO_NUL,
+    DecimalText,
+    Email,
+    HttpUrlStr,
+    IsoDate,
+    JsonInteger,
+    PageQuery,
+    UtcDatetime,
+    omittable,
+)
 
-HttpUrlStr = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
-"""A URL, validated on the way in and stored and returned as text."""
 SkuField = Annotated[
     str, Field(min_length=1, max_length=12, pattern="^[A-Z]{3}-[0-9]{4}$")
 ]
-NameField = Annotated[str, Field(min_length=2, max_length=120)]
-DescriptionField = Annotated[str, Field(max_length=2000)]
+NameField = Annotated[str, Field(min_length=2, max_length=120, pattern=NO_NUL)]
+DescriptionField = Annotated[str, Field(max_length=2000, pattern=NO_NUL)]
 PriceField = Annotated[
     Decimal,
     Field(
@@ -35,11 +42,14 @@ PriceField = Annotated[
         le=Decimal("100000"),
         allow_inf_nan=False,
     ),
+    DecimalText(r"^(?:(?:0|[1-9][0-9]{0,4})(?:\.[0-9]{1,2})?|100000(?:\.(?:0|00))?)$"),
 ]
-WeightKgField = Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
-StockField = Annotated[int, Field(ge=0, le=2147483647)]
-ContactField = Annotated[EmailStr, Field(max_length=320)]
+WeightKgField = Annotated[StrictFloat, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
+StockField = Annotated[int, Field(ge=0, le=2147483647), JsonInteger]
+ContactField = Annotated[Email, Field(max_length=320)]
 HomepageField = Annotated[HttpUrlStr, Field(max_length=2083)]
+WeightKgFilter = Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
+StockFilter = Annotated[int, Field(ge=0, le=2147483647)]
 ProductSort = Literal[
     "sku",
     "-sku",
@@ -102,8 +112,8 @@ class ProductCreate(BaseModel):
     price: PriceField
     weight_kg: WeightKgField | None = None
     stock: StockField = 0
-    active: bool = True
-    released_on: date | None = None
+    active: StrictBool = True
+    released_on: IsoDate | None = None
     restocked_at: UtcDatetime | None = None
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
@@ -128,8 +138,8 @@ class ProductUpdate(BaseModel):
     price: PriceField | SkipJsonSchema[None] = omittable()
     weight_kg: WeightKgField | None = None
     stock: StockField | SkipJsonSchema[None] = omittable()
-    active: bool | SkipJsonSchema[None] = omittable()
-    released_on: date | None = None
+    active: StrictBool | SkipJsonSchema[None] = omittable()
+    released_on: IsoDate | None = None
     restocked_at: UtcDatetime | None = None
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
@@ -183,6 +193,7 @@ class ProductQuery(PageQuery):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_NUL,
         description="Case-insensitive search in name, description.",
     )
     sku: list[SkuField] | None = Field(
@@ -210,46 +221,46 @@ class ProductQuery(PageQuery):
     price__lt: PriceField | None = Field(
         None, description="Only products whose price is less than this."
     )
-    weight_kg__gte: WeightKgField | None = Field(
+    weight_kg__gte: WeightKgFilter | None = Field(
         None, description="Only products whose weight kg is at least this."
     )
-    weight_kg__lte: WeightKgField | None = Field(
+    weight_kg__lte: WeightKgFilter | None = Field(
         None, description="Only products whose weight kg is at most this."
     )
-    weight_kg__gt: WeightKgField | None = Field(
+    weight_kg__gt: WeightKgFilter | None = Field(
         None, description="Only products whose weight kg is more than this."
     )
-    weight_kg__lt: WeightKgField | None = Field(
+    weight_kg__lt: WeightKgFilter | None = Field(
         None, description="Only products whose weight kg is less than this."
     )
     weight_kg__isnull: bool | None = Field(
         None, description="true: only products without weight kg; false: only with."
     )
-    stock__gte: StockField | None = Field(
+    stock__gte: StockFilter | None = Field(
         None, description="Only products whose stock is at least this."
     )
-    stock__lte: StockField | None = Field(
+    stock__lte: StockFilter | None = Field(
         None, description="Only products whose stock is at most this."
     )
-    stock__gt: StockField | None = Field(
+    stock__gt: StockFilter | None = Field(
         None, description="Only products whose stock is more than this."
     )
-    stock__lt: StockField | None = Field(
+    stock__lt: StockFilter | None = Field(
         None, description="Only products whose stock is less than this."
     )
     active: bool | None = Field(
         None, description="Only products whose active equals this value."
     )
-    released_on__gte: date | None = Field(
+    released_on__gte: IsoDate | None = Field(
         None, description="Only products whose released on is at least this."
     )
-    released_on__lte: date | None = Field(
+    released_on__lte: IsoDate | None = Field(
         None, description="Only products whose released on is at most this."
     )
-    released_on__gt: date | None = Field(
+    released_on__gt: IsoDate | None = Field(
         None, description="Only products whose released on is more than this."
     )
-    released_on__lt: date | None = Field(
+    released_on__lt: IsoDate | None = Field(
         None, description="Only products whose released on is less than this."
     )
     released_on__isnull: bool | None = Field(

@@ -70,6 +70,19 @@ def test_openapi_offers_the_password_flow_of_the_login_endpoint(app: FastAPI) ->
     assert flow["tokenUrl"] == f"{AUTH}/login"
 
 
+def test_openapi_gives_the_password_length_the_api_checks(
+    app: FastAPI, settings: Settings
+) -> None:
+    # Given the application / When its OpenAPI document is built
+    schemas = app.openapi()["components"]["schemas"]
+
+    # Then every new password's minimum is PASSWORD_MIN_LENGTH, as checked
+    minimum = settings.password_min_length
+    assert schemas["UserCreate"]["properties"]["password"]["minLength"] == minimum
+    new_password = schemas["PasswordChange"]["properties"]["new_password"]
+    assert new_password["minLength"] == minimum
+
+
 async def test_register_creates_a_user_without_revealing_the_password(
     client: AsyncClient,
 ) -> None:

@@ -543,13 +543,16 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("full_name", MISSING, "missing"),
         ("full_name", "x" * 201, "string_too_long"),
         ("full_name", "", "string_too_short"),
-        ("date", "31/01/2025", "date_from_datetime_parsing"),
+        ("full_name", "\x00", "string_pattern_mismatch"),
+        ("date", 0, "date_parsing"),
         ("status", "no-such-choice", "enum"),
+        ("score", 1, "decimal_parsing"),
         ("score", "-101", "greater_than_equal"),
         ("score", "101", "less_than_equal"),
         ("score", "1111", "decimal_whole_digits"),
         ("score", "0.111", "decimal_max_places"),
         ("updated_on", "2025-01-31T12:00:00", "timezone_aware"),
+        ("updated_on", 0, "datetime_parsing"),
     ],
 )
 async def test_create_refuses_invalid_values(

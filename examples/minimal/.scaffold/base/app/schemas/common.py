@@ -1,15 +1,78 @@
 """Schemas shared by every resource: the page of a list, the error bodies, and
-the date-time type of inputs.
+the types of inputs whose JSON schema says exactly what they accept.
 """
 
+import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 T = TypeVar("T")
+
+NO_NUL = r"^[^\x00]*$"
+"""The pattern of free text: anything but U+0000, which PostgreSQL cannot store."""
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_HTTP_URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
+
+
+def _iso_date(value: object) -> object:
+    """Refuse a date not written ``YYYY-MM-DD``: a number, a timestamp."""
+    if isinstance(value, date) or (isinstance(value, str) and _DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError(
+        "date_parsing", "Input should be a date written YYYY-MM-DD, e.g. 2025-01-31"
+    )
+
+
+def _iso_datetime(value: object) -> object:
+    """Refuse a date-time not written as RFC 3339 says: a number, a timestamp.
+
+    The offset is checked after: a date-time without one is refused as naive.
+    """
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and _DATETIME.fullmatch(value)
+    ):
+        return value
+    raise PydanticCustomError(
+        "datetime_parsing",
+        "Input should be a date-time written as RFC 3339 says, "
+        "e.g. 2025-01-31T12:00:00Z",
+    )
+
+
+def _json_integer(value: object) -> object:
+    """Take a JSON integer (``3`` or ``3.0``); refuse text and booleans."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -24,8 +87,112 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("date-time is out of range once converted to UTC") from exc
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+JsonInteger = BeforeValidator(_json_integer)
+"""Metadata of an ``int`` field, after its ``Field``: refuse ``"3"`` and ``true``.
+
+After the ``Field``, so that the JSON schema keeps its ``minimum`` and ``maximum``.
+"""
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A date written ``YYYY-MM-DD``; a number is not taken for a timestamp."""
+
+UtcDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_to_utc)
+]
 """A date-time with a time zone, converted to UTC as it is stored."""
+
+
+def _email(value: str) -> str:
+    """Check the syntax of an email address; return it normalised.
+
+    Reserved domains (``.test``, ``.local``) are syntax too: whether mail
+    reaches an address is not checked.
+    """
+    try:
+        checked = validate_email(
+            value,
+            check_deliverability=False,
+            globally_deliverable=False,
+            test_environment=True,
+        )
+    except EmailNotValidError as exc:
+        raise PydanticCustomError(
+            "value_error",
+            "value is not a valid email address: {reason}",
+            {"reason": str(exc)},
+        ) from None
+    return checked.normalized
+
+
+Email = Annotated[
+    str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})
+]
+"""An email address, normalised (the domain in lower case)."""
+
+
+def _http_url(value: str) -> str:
+    """Check that ``value`` is an http or https URL; keep it as written.
+
+    Kept as written, it fits the length its field allows (a normalised URL can
+    be longer: ``https://example.com`` gains a ``/``).
+    """
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise PydanticCustomError(error["type"], error["msg"]) from None
+    return value
+
+
+HttpUrlStr = Annotated[
+    str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})
+]
+"""An http or https URL, stored and returned as written."""
+
+
+@dataclass(frozen=True)
+class DecimalText:
+    """Take a decimal written as a JSON string, such as ``"19.90"``.
+
+    A JSON number is refused: a float cannot hold ``0.10`` exactly. The field's
+    own constraints then check digits, places and range; ``pattern`` spells out
+    all of them for the JSON schema, so clients know exactly what passes.
+
+    Attributes:
+        pattern: The strings the field accepts, as a regular expression.
+    """
+
+    pattern: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Check the spelling before the decimal's own validation."""
+        return core_schema.no_info_before_validator_function(
+            _decimal_text, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe the field as the strings it accepts."""
+        return {"type": "string", "pattern": self.pattern}
+
+
+def _decimal_text(value: object) -> object:
+    """Refuse a decimal that is not a plain decimal string (nor a ``Decimal``)."""
+    if isinstance(value, Decimal):
+        return value
+    if (
+        isinstance(value, str)
+        and _DECIMAL.fullmatch(value)
+        and not (value.startswith("-") and Decimal(value) == 0)
+    ):
+        return value
+    raise PydanticCustomError(
+        "decimal_parsing",
+        'Input should be a decimal written as a string, e.g. "19.90"',
+    )
 
 
 def _without_default(schema: dict[str, Any]) -> None:

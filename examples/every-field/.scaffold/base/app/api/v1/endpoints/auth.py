@@ -319,7 +319,7 @@ async def request_password_reset(
     name="confirm_password_reset",
     summary="Set a new password with a reset token",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(400, 429),
+    responses=error_responses(400, 403, 429),
     dependencies=[Depends(rate_limit("password-reset"))],
 )
 async def confirm_password_reset(
@@ -327,7 +327,7 @@ async def confirm_password_reset(
 ) -> Response:
     """Set a new password; the token is used up and every session ends.
 
-    Answers 400 when the token is unknown, used or expired.
+    Answers 403 when the token is unknown, used or expired.
     """
     await service.reset_password(data.token, data.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
