@@ -353,3 +353,9 @@ def test_each_problem_is_one_line() -> None:
     problems = problems_of("a\nb:str\n")
     assert all("\n" not in line for line in problems)
     assert "'a\\nb'" in problems[0]
+
+
+@pytest.mark.parametrize("field", ["x:float:max=-7.46e104", "x:float:min=1e16"])
+def test_a_float_bound_past_1e15_is_refused_with_the_fix(field: str) -> None:
+    with pytest.raises(SpecError, match="past the ±1e15 a float bound may have"):
+        parse_field(field)

@@ -69,6 +69,9 @@ _DEFAULT_PARSERS: dict[FieldType, Callable[[object], DefaultValue]] = {
     FieldType.URL: parse_url,
 }
 
+#: The largest magnitude of a float field's min or max.
+FLOAT_BOUND = 10**15
+
 
 def type_problem(type_name: str) -> str | None:
     """Say why a type name is not accepted (with a did-you-mean), or None."""
@@ -231,6 +234,16 @@ class _Builder:
     ) -> None:
         if low is not None and high is not None and low > high:
             self.fail("min", f"min {low} is greater than max {high}; swap them")
+        if self.type is FieldType.FLOAT:
+            bounds: tuple[tuple[str, Bound | None], ...] = (("min", low), ("max", high))
+            for option, value in bounds:
+                if value is not None and not -FLOAT_BOUND <= value <= FLOAT_BOUND:
+                    self.fail(
+                        option,
+                        f"{option} {value} is past the ±1e15 a float bound may "
+                        "have (beyond it a float cannot tell neighbouring whole "
+                        "numbers apart); use a smaller bound or a decimal field",
+                    )
         if high == 0 and is_string(self.type):
             self.fail(
                 "max",
