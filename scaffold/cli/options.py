@@ -23,6 +23,7 @@ __all__ = [
     "JsonOption",
     "ProjectOption",
     "QuietOption",
+    "PaginationOption",
     "RuleOption",
     "VerboseOption",
 ]
@@ -41,6 +42,13 @@ class Access(StrEnum):
     none = "none"
     user = "user"
     admin = "admin"
+
+
+class PaginationOption(StrEnum):
+    """How a resource's list pages."""
+
+    offset = "offset"
+    cursor = "cursor"
 
 
 class RuleOption(StrEnum):

@@ -16,6 +16,7 @@ from scaffold.cli.options import (
     JsonOption,
     ProjectOption,
     QuietOption,
+    PaginationOption,
     RuleOption,
     VerboseOption,
 )
@@ -101,6 +102,13 @@ def add_resource(
             "them; admins list them with ?deleted=true and restore them.",
         ),
     ] = False,
+    pagination: Annotated[
+        PaginationOption,
+        typer.Option(
+            help="How the list pages: numbered pages with a total, or keyset "
+            "pages after an opaque cursor (stable under inserts; no total).",
+        ),
+    ] = PaginationOption.offset,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -126,11 +134,13 @@ def add_resource(
             auth is not None
             or owned
             or soft_delete
+            or pagination is not PaginationOption.offset
             or read is not None
             or write is not None
         ):
             raise UsageError(
-                "--read, --write, --auth, --owned and --soft-delete apply to a "
+                "--read, --write, --auth, --owned, --soft-delete and --pagination "
+                "apply to a "
                 "resource named on the command line; with --spec, set them per "
                 "resource in the file"
             )
@@ -149,6 +159,7 @@ def add_resource(
                 auth=auth.value if auth is not None else None,
                 owned=owned,
                 soft_delete=soft_delete,
+                pagination=pagination.value,
                 read=read.value if read is not None else None,
                 write=write.value if write is not None else None,
             )

@@ -34,6 +34,7 @@ from scaffold.spec._models import (
     EnumMember,
     FieldSpec,
     PyType,
+    Pagination,
     ResourceSpec,
     Rule,
     SqlType,
@@ -126,6 +127,7 @@ def parse_cli_resource(
     auth: Access | None = None,
     owned: bool = False,
     soft_delete: bool = False,
+    pagination: Pagination = "offset",
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec:
@@ -138,6 +140,7 @@ def parse_cli_resource(
         auth: Who may call the endpoints; None for the project's default.
         owned: Whether each row belongs to the user who created it.
         soft_delete: Whether ``DELETE`` marks rows deleted instead of removing them.
+        pagination: How the list pages: ``offset`` or ``cursor``.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -174,6 +177,7 @@ def parse_cli_resource(
         auth=auth,
         owned=owned,
         soft_delete=soft_delete,
+        pagination=pagination,
         read=read,
         write=write,
     )
@@ -243,6 +247,7 @@ def _resource(
     auth: Access | None = None,
     owned: bool = False,
     soft_delete: bool = False,
+    pagination: Pagination = "offset",
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -281,6 +286,7 @@ def _resource(
         auth=auth,
         owned=owned,
         soft_delete=soft_delete,
+        pagination=pagination,
         read=read,
         write=write,
     )
@@ -298,6 +304,7 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         auth=entry.auth,
         owned=entry.owned,
         soft_delete=entry.soft_delete,
+        pagination=entry.pagination,
         read=entry.read,
         write=entry.write,
     )

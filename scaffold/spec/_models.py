@@ -31,6 +31,7 @@ __all__ = [
     "DefaultValue",
     "EnumMember",
     "FieldSpec",
+    "Pagination",
     "PyType",
     "ResourceSpec",
     "Rule",
@@ -54,6 +55,9 @@ Access = Literal["none", "user", "admin"]
 Rule = Literal["public", "user", "admin", "owner"]
 """Who may read, or who may write, a resource: anyone, signed-in users,
 administrators, or each row's owner (and administrators)."""
+
+Pagination = Literal["offset", "cursor"]
+"""How a list pages: numbered pages with a total, or keyset pages after a cursor."""
 
 
 class _Data(BaseModel):
@@ -299,6 +303,8 @@ class ResourceSpec(_Data):
         owned: Each row belongs to the user who created it.
         soft_delete: ``DELETE`` marks a row deleted (``deleted_at``) instead of
             removing it; reads hide it and administrators may restore it.
+        pagination: How the list pages: ``offset`` (``page``/``size``, with a
+            total) or ``cursor`` (keyset pages after an opaque ``cursor``).
         read: Who may list and get the rows; None for the default.
         write: Who may create, replace, update and delete rows; None for the
             default. ``scaffold add resource`` records both resolved, so a
@@ -311,6 +317,7 @@ class ResourceSpec(_Data):
     auth: Access | None = None
     owned: bool = False
     soft_delete: bool = False
+    pagination: Pagination = "offset"
     read: Rule | None = None
     write: Rule | None = None
 

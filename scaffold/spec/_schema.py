@@ -179,6 +179,12 @@ class ResourceEntry(_FileModel):
         ".../{id}/restore brings one back (administrators only, with auth); "
         "unique fields ignore deleted rows.",
     )
+    pagination: Literal["offset", "cursor"] = Field(
+        default="offset",
+        description="How the list pages: offset (page and size, with a total) "
+        "or cursor (keyset pages after an opaque cursor, stable under inserts; "
+        "no total, and optional fields are not sortable).",
+    )
     read: Literal["public", "user", "admin", "owner"] | None = Field(
         default=None,
         description="Who may list and get the rows: anyone, signed-in users, "
