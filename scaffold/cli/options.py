@@ -21,9 +21,9 @@ __all__ = [
     "ForceOption",
     "IdType",
     "JsonOption",
+    "PaginationOption",
     "ProjectOption",
     "QuietOption",
-    "PaginationOption",
     "RuleOption",
     "VerboseOption",
 ]

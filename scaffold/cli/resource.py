@@ -14,9 +14,9 @@ from scaffold.cli.options import (
     DryRunOption,
     ForceOption,
     JsonOption,
+    PaginationOption,
     ProjectOption,
     QuietOption,
-    PaginationOption,
     RuleOption,
     VerboseOption,
 )

@@ -22,6 +22,7 @@ from scaffold.render.view_access import (
     apply_access,
 )
 from scaffold.render.view_checks import check_views
+from scaffold.render.view_cursor import cursor_view
 from scaffold.render.view_fields import EXAMPLE_IDS, field_view, id_view
 from scaffold.render.view_filters import filter_params, filter_tests
 from scaffold.render.view_model import EnumView, FieldView, IdView, ResourceView
@@ -29,7 +30,6 @@ from scaffold.render.view_relations import (
     relation_imports,
     relation_views,
 )
-from scaffold.render.view_cursor import cursor_view
 from scaffold.render.view_soft_delete import soft_delete_imports
 from scaffold.spec import FieldType, ResourceSpec
 
