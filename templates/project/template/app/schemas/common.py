@@ -136,7 +136,9 @@ def encode_cursor(sort: str, value: Any, last_id: Any) -> str:
         URL-safe base64 of JSON, without padding: opaque to clients.
     """
     data = {"sort": sort, "value": value, "id": last_id}
-    text = json.dumps(to_jsonable_python(data), separators=(",", ":"))
+    text = json.dumps(
+        to_jsonable_python(data), ensure_ascii=False, separators=(",", ":")
+    )
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
