@@ -1,4 +1,4 @@
-"""``--pagination cursor`` resources: the spec key, refusals, what they render, a real run."""
+"""``--pagination cursor``: the spec key, refusals, what renders, a real run."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_an_optional_field_named_sortable_is_refused_with_cursor_paging(
     )
 
     # When it is loaded / Then the problem and its fix are named
-    with pytest.raises(SpecError, match="'note' is optional.*make it required"):
+    with pytest.raises(SpecError, match=r"'note' is optional.*make it required"):
         load_spec_file(spec)
 
 
