@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
+from scaffold.project.answers import IdType
+from scaffold.render.environment import render_template
+from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource
+from scaffold.tools.format import format_python
 from tests.conftest import postgres_database
 from tests.e2e import run_scaffold
+from tests.test_render import TEMPLATES, pyflakes, revision
 
 FIELDS = ["name:str(100):index", "rating:int:min=1:max=5", "note:str(50)?"]
 
@@ -127,17 +132,62 @@ def test_the_list_pages_by_cursor_without_a_count(
     assert "CursorPage[ItemRead](" in service
 
 
+def test_a_bad_pagination_in_a_spec_file_is_refused_in_one_line(
+    rendered: Path, tmp_path: Path
+) -> None:
+    # Given a spec file with an unknown pagination
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "version: 1\nresources:\n  - name: item\n    pagination: pages\n"
+        "    fields:\n      name: str(100)\n"
+    )
+
+    # When it is loaded / Then the key and the values it takes are named
+    with pytest.raises(SpecError, match=r"pagination.*'offset'.*'cursor'"):
+        load_spec_file(spec)
+
+
+@pytest.mark.parametrize("id_type", ["uuid", "int"])
+@pytest.mark.parametrize(
+    "options", [{}, {"owned": True}, {"soft_delete": True}], ids=str
+)
+def test_cursor_modules_render_without_undefined_or_unused_names(
+    id_type: IdType, options: dict[str, bool], tmp_path: Path
+) -> None:
+    # Given every module of a cursor resource with every kind of sort column
+    resource = parse_cli_resource(
+        "item",
+        [*FIELDS, "price:decimal(10,2)", "kind:enum(a,b)", "on:date", "at:datetime"],
+        pagination="cursor",
+        **options,
+    )
+    view = build_view(resource, id_type=id_type, project_auth=True)
+    rendered = {
+        PurePosixPath(name.removesuffix(".jinja")): render_template(
+            name, r=view, m=revision()
+        )
+        for name in TEMPLATES
+    }
+    modules = {str(path): text for path, text in format_python(rendered).items()}
+
+    # When pyflakes' checks run over them / Then there is nothing to report
+    result = pyflakes(modules, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CursorPage[ItemRead]" in modules["service.py"]
+
+
 @pytest.mark.e2e
 @pytest.mark.postgres
 def test_a_cursor_resource_passes_its_checks_on_both_databases(
     rendered: Path, tmp_path: Path, require_postgres: None
 ) -> None:
-    # Given a project with a cursor resource and a cursor resource referring to it
+    # Given a project with a soft-delete cursor resource and an owned cursor
+    # resource referring to it
     project = Path(shutil.copytree(rendered, tmp_path / "shop"))
-    add_items(project, "--read", "public")
+    add_items(project, "--read", "public", "--soft-delete")
     result = run_scaffold(
         "add", "resource", "review", "body:str(200)", "score:int", "item:ref",
-        "--pagination", "cursor", "--no-check", "-q", cwd=project,
+        "--owned", "--pagination", "cursor", "--no-check", "-q", cwd=project,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
 
@@ -148,7 +198,8 @@ def test_a_cursor_resource_passes_its_checks_on_both_databases(
     )
 
     # Then lint, types, the generated tests (walks in every order, stability
-    # under inserts, forged cursors, filters, nested lists) pass on both
+    # under inserts, forged cursors, filters, nested lists, deleted rows,
+    # owners) pass on both
     assert sqlite.returncode == 0, sqlite.stderr
     assert postgres.returncode == 0, postgres.stderr
     for check in ("ruff check", "mypy", "pytest"):
