@@ -14,7 +14,7 @@ from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource
 from scaffold.tools.format import format_python
-from tests.conftest import postgres_database
+from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
 from tests.test_render import TEMPLATES, pyflakes, revision
 
@@ -145,6 +145,29 @@ def test_a_bad_pagination_in_a_spec_file_is_refused_in_one_line(
     # When it is loaded / Then the key and the values it takes are named
     with pytest.raises(SpecError, match=r"pagination.*'offset'.*'cursor'"):
         load_spec_file(spec)
+
+
+def test_apply_refuses_to_switch_pagination_and_changes_nothing(
+    rendered: Path, tmp_path: Path
+) -> None:
+    # Given a cursor resource, and a spec file that lists it with offset pages
+    project = Path(shutil.copytree(rendered, tmp_path / "shop"))
+    add_items(project)
+    spec_file = tmp_path / "items.yaml"
+    spec_file.write_text(
+        "resources:\n  - name: item\n    fields:\n      name: str(100):index\n"
+        "      rating: int:min=1:max=5\n      note: str(50)?\n"
+    )
+    before = tree_digest(project)
+
+    # When the file is applied
+    result = run_scaffold("apply", str(spec_file), "--no-check", cwd=project)
+
+    # Then exit 2 naming the problem and the fix, and nothing changes
+    assert result.returncode == 2
+    assert "pagination cannot be switched on an existing resource" in result.stderr
+    assert "set it back to cursor" in result.stderr
+    assert tree_digest(project) == before
 
 
 @pytest.mark.parametrize("id_type", ["uuid", "int"])

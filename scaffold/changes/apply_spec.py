@@ -86,8 +86,8 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
     Raises:
         SpecError: The file is invalid, or a rename names a field that the
             resource never had.
-        UsageError: The file switches soft_delete on or off for a resource
-            the project has.
+        UsageError: The file switches soft_delete on or off, or changes the
+            pagination, of a resource the project has.
     """
     root = find_project(project)
     specs = load_spec_file(source)
@@ -107,6 +107,13 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
                 f"{name}: soft_delete cannot be switched on an existing resource "
                 f"(it changes its table, routes and tests); set it back to "
                 f"{str(record.spec.soft_delete).lower()}, or remove the resource "
+                "and add it again"
+            )
+        if record.spec.pagination != spec.pagination:
+            raise UsageError(
+                f"{name}: pagination cannot be switched on an existing resource "
+                "by apply (it changes its list's parameters, answer and tests); "
+                f"set it back to {record.spec.pagination}, or remove the resource "
                 "and add it again"
             )
         wanted = with_rules(spec, project_auth=snapshot.auth)
