@@ -149,15 +149,15 @@ MUTATIONS = [
     Mutation(
         "sort direction flipped",
         BOOK_REPOSITORY,
-        'column.desc() if query.sort.startswith("-") else column.asc()',
-        'column.asc() if query.sort.startswith("-") else column.desc()',
+        "order = (column.desc(), Book.id.desc())",
+        "order = (column.asc(), Book.id.asc())",
         BOOK_TESTS,
     ),
     Mutation(
         "default sort oldest first",
         BOOK_REPOSITORY,
-        "order = Book.created_at.desc()",
-        "order = Book.created_at.asc()",
+        'sort = query.sort or "-created_at"',
+        'sort = query.sort or "created_at"',
         BOOK_TESTS,
     ),
     Mutation(

@@ -36,6 +36,7 @@ class CursorKey:
     name: str
     value_type: str
     ordered: bool = True
+    ties: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,20 +46,24 @@ class CursorView:
     Attributes:
         keys: Every sort column, in the order of the ``sort`` allow-list.
         sorts: Every value of ``sort``, each with whether the tests can check
-            the order (the database and Python order its values alike).
+            the order (the database and Python order its values alike) and
+            whether they can give rows equal values (not unique) to tie them.
         id_type: The type the last row's id is read back as.
         max_length: The longest cursor the list can hand out (base64 of JSON).
     """
 
     keys: tuple[CursorKey, ...]
-    sorts: list[tuple[str, bool]]
+    sorts: list[tuple[str, bool, bool]]
     id_type: str
     max_length: int
 
 
 def cursor_view(view: ResourceView) -> CursorView:
     """Decide the cursor of ``view``'s list and add the imports it needs."""
-    keys = [CursorKey(f.name, f.alias, _ordered(f.spec)) for f in view.sort_fields]
+    keys = [
+        CursorKey(f.name, f.alias, _ordered(f.spec), ties=not f.spec.unique)
+        for f in view.sort_fields
+    ]
     keys += [CursorKey(name, "UtcDatetime") for name in ("created_at", "updated_at")]
     longest_value = max((_json_length(f.spec) for f in view.sort_fields), default=0)
     longest_key = max(len(key.name) for key in keys) + 1  # the '-' of descending
@@ -80,7 +85,11 @@ def cursor_view(view: ResourceView) -> CursorView:
     view.repository_imports.add("app.schemas.common", "encode_cursor")
     return CursorView(
         keys=tuple(keys),
-        sorts=[(sign + key.name, key.ordered) for key in keys for sign in ("", "-")],
+        sorts=[
+            (sign + key.name, key.ordered, key.ties)
+            for key in keys
+            for sign in ("", "-")
+        ],
         id_type="UUID" if uuid_ids else "Annotated[int, Field(ge=1, le=2_147_483_647)]",
         max_length=4 * math.ceil(json_length / 3),
     )
