@@ -45,6 +45,7 @@ class Mutation:
 
 BOOK_REPOSITORY = "app/repositories/book.py"
 BOOK_TESTS = "tests/api/test_books.py"
+REVIEW_REPOSITORY = "app/repositories/review.py"
 REVIEW_TESTS = "tests/api/test_reviews.py"
 AUTHOR_REPOSITORY = "app/repositories/author.py"
 AUTHOR_TESTS = "tests/api/test_authors.py"
@@ -148,15 +149,15 @@ MUTATIONS = [
     Mutation(
         "sort direction flipped",
         BOOK_REPOSITORY,
-        'column.desc() if query.sort.startswith("-") else column.asc()',
-        'column.asc() if query.sort.startswith("-") else column.desc()',
+        "order = (column.desc(), Book.id.desc())",
+        "order = (column.asc(), Book.id.asc())",
         BOOK_TESTS,
     ),
     Mutation(
         "default sort oldest first",
         BOOK_REPOSITORY,
-        "order = Book.created_at.desc()",
-        "order = Book.created_at.asc()",
+        'sort = query.sort or "-created_at"',
+        'sort = query.sort or "created_at"',
         BOOK_TESTS,
     ),
     Mutation(
@@ -164,6 +165,41 @@ MUTATIONS = [
         "app/services/review.py",
         "if review.owner_id != caller.id and caller.role != Role.ADMIN:",
         "if review.owner_id is None and caller.role != Role.ADMIN:",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "cursor page repeats the row it starts after",
+        REVIEW_REPOSITORY,
+        "or_(column < value, and_(column == value, Review.id < last_id))",
+        "or_(column <= value, and_(column == value, Review.id < last_id))",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "cursor ties broken the wrong way",
+        REVIEW_REPOSITORY,
+        "or_(column > value, and_(column == value, Review.id > last_id))",
+        "or_(column > value, and_(column == value, Review.id < last_id))",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "cursor made from the row after the page",
+        REVIEW_REPOSITORY,
+        "last = rows[query.size - 1]",
+        "last = rows[query.size]",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "cursor list never tells of a next page",
+        REVIEW_REPOSITORY,
+        ".limit(query.size + 1)",
+        ".limit(query.size)",
+        REVIEW_TESTS,
+    ),
+    Mutation(
+        "cursor accepted for another sort",
+        "app/schemas/common.py",
+        'if data["sort"] != sort:',
+        "if False:",
         REVIEW_TESTS,
     ),
     Mutation(

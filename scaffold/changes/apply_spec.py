@@ -87,8 +87,8 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
         SpecError: The file is invalid, a rename names a field that the
             resource never had, or it turns ``versioned`` on or off for a
             resource that exists.
-        UsageError: The file switches soft_delete on or off for a resource
-            the project has.
+        UsageError: The file switches soft_delete on or off, or changes the
+            pagination, of a resource the project has.
     """
     root = find_project(project)
     specs = load_spec_file(source)
@@ -115,6 +115,13 @@ def plan_apply(source: Path, *, project: Path, prune: bool = False) -> ApplyPlan
                 f"resource {name!r}: apply does not turn versioned on or off for a "
                 f"resource that exists yet; keep versioned: "
                 f"{str(record.spec.versioned).lower()} in the file"
+            )
+        if record.spec.pagination != spec.pagination:
+            raise UsageError(
+                f"{name}: pagination cannot be switched on an existing resource "
+                "by apply (it changes its list's parameters, answer and tests); "
+                f"set it back to {record.spec.pagination}, or remove the resource "
+                "and add it again"
             )
         wanted = with_rules(spec, project_auth=snapshot.auth)
         linked = {relation.name for relation in record.spec.relations}

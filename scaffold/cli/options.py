@@ -21,6 +21,7 @@ __all__ = [
     "ForceOption",
     "IdType",
     "JsonOption",
+    "PaginationOption",
     "ProjectOption",
     "QuietOption",
     "RuleOption",
@@ -41,6 +42,13 @@ class Access(StrEnum):
     none = "none"
     user = "user"
     admin = "admin"
+
+
+class PaginationOption(StrEnum):
+    """How a resource's list pages."""
+
+    offset = "offset"
+    cursor = "cursor"
 
 
 class RuleOption(StrEnum):

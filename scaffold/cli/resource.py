@@ -14,6 +14,7 @@ from scaffold.cli.options import (
     DryRunOption,
     ForceOption,
     JsonOption,
+    PaginationOption,
     ProjectOption,
     QuietOption,
     RuleOption,
@@ -109,6 +110,13 @@ def add_resource(
             "need If-Match (412 when stale, 428 when missing).",
         ),
     ] = False,
+    pagination: Annotated[
+        PaginationOption,
+        typer.Option(
+            help="How the list pages: numbered pages with a total, or keyset "
+            "pages after an opaque cursor (stable under inserts; no total).",
+        ),
+    ] = PaginationOption.offset,
     project: ProjectOption = Path(),
     check: CheckOption = True,
     dry_run: DryRunOption = False,
@@ -135,11 +143,13 @@ def add_resource(
             or owned
             or soft_delete
             or versioned
+            or pagination is not PaginationOption.offset
             or read is not None
             or write is not None
         ):
             raise UsageError(
-                "--read, --write, --auth, --owned, --soft-delete and --versioned "
+                "--read, --write, --auth, --owned, --soft-delete, --versioned and "
+                "--pagination "
                 "apply to a "
                 "resource named on the command line; with --spec, set them per "
                 "resource in the file"
@@ -160,6 +170,7 @@ def add_resource(
                 owned=owned,
                 soft_delete=soft_delete,
                 versioned=versioned,
+                pagination=pagination.value,
                 read=read.value if read is not None else None,
                 write=write.value if write is not None else None,
             )

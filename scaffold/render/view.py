@@ -22,6 +22,7 @@ from scaffold.render.view_access import (
     apply_access,
 )
 from scaffold.render.view_checks import check_views
+from scaffold.render.view_cursor import cursor_view
 from scaffold.render.view_fields import (
     EXAMPLE_IDS,
     INPUT_TYPE_IMPORTS,
@@ -116,6 +117,9 @@ def build_view(
     view.checks = [check for spec in resource.fields for check in check_views(spec)]
     example_id = EXAMPLE_IDS[id_type]
     view.example.update({r.key: example_id for r in view.required_refs})
+    if resource.pagination == "cursor":
+        view.cursor = cursor_view(view)
+        view.page_class = "CursorPage"
     _imports(view, names, id_type)
     access_imports(view)
     if view.relations:
@@ -202,7 +206,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
             schema.add(source, name)
     if view.enums:
         schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
-    schema.add("app.schemas.common", "PageQuery")
+    if view.cursor is None:
+        schema.add("app.schemas.common", "PageQuery")
     if view.not_null_names:
         schema.add("pydantic.json_schema", "SkipJsonSchema")
         schema.add("app.schemas.common", "omittable")
@@ -228,7 +233,9 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
             if kind in unique_kinds
         ),
     )
-    repository.add("sqlalchemy", "func", "select")
+    repository.add("sqlalchemy", "select")
+    if view.cursor is None:
+        repository.add("sqlalchemy", "func")
     if view.search_fields:
         repository.add("sqlalchemy", "or_")
         repository.add("app.core.database", "escape_like")
@@ -250,7 +257,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         service.add("app.core.preconditions", "ensure_current")
     service.add(f"app.models.{module}", cls)
     service.add(f"app.repositories.{module}", f"{cls}Repository")
-    service.add("app.schemas.common", "Page")
+    service.add("app.schemas.common", view.page_class)
     service.add(f"app.schemas.{module}", *schemas)
 
     endpoints = view.endpoint_imports
@@ -265,7 +272,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         endpoints.add("fastapi", "Path")
     endpoints.add("app.api.deps", *access_dependencies(view))
     endpoints.add(f"app.models.{module}", cls)
-    endpoints.add("app.schemas.common", "Page", "error_responses")
+    endpoints.add("app.schemas.common", view.page_class, "error_responses")
     endpoints.add(f"app.schemas.{module}", *schemas)
     endpoints.add(f"app.services.{module}", f"{cls}Service")
 

@@ -132,6 +132,8 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         default_factory=lambda: AccessView("public", "public", False, False, "UUID")
     )
     soft_delete: bool = False
+    cursor: Any = None  # a CursorView: the list pages by cursor
+    page_class: str = "Page"  # the list's answer: Page, or CursorPage
 
     @property
     def owned(self) -> bool:
@@ -351,14 +353,8 @@ class ResourceView(DatabaseNames, RestoreRoutes):
     @property
     def search_test(self) -> FieldView | None:
         """A searchable field whose samples differ between rows."""
-        return next(
-            (
-                f
-                for f in self.search_fields
-                if f.samples.distinct and f.spec.pattern is None
-            ),
-            None,
-        )
+        found = (f for f in self.search_fields if f.samples.distinct)
+        return next((f for f in found if f.spec.pattern is None), None)
 
     @property
     def patch_field(self) -> FieldView | None:

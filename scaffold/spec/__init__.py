@@ -33,6 +33,7 @@ from scaffold.spec._models import (
     Access,
     EnumMember,
     FieldSpec,
+    Pagination,
     PyType,
     ResourceSpec,
     Rule,
@@ -127,6 +128,7 @@ def parse_cli_resource(
     owned: bool = False,
     soft_delete: bool = False,
     versioned: bool = False,
+    pagination: Pagination = "offset",
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec:
@@ -140,6 +142,7 @@ def parse_cli_resource(
         owned: Whether each row belongs to the user who created it.
         soft_delete: Whether ``DELETE`` marks rows deleted instead of removing them.
         versioned: Whether each row carries a version guarding its changes.
+        pagination: How the list pages: ``offset`` or ``cursor``.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -177,6 +180,7 @@ def parse_cli_resource(
         owned=owned,
         soft_delete=soft_delete,
         versioned=versioned,
+        pagination=pagination,
         read=read,
         write=write,
     )
@@ -225,6 +229,7 @@ def _resource(
     owned: bool = False,
     soft_delete: bool = False,
     versioned: bool = False,
+    pagination: Pagination = "offset",
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -264,6 +269,7 @@ def _resource(
         owned=owned,
         soft_delete=soft_delete,
         versioned=versioned,
+        pagination=pagination,
         read=read,
         write=write,
     )
@@ -282,6 +288,7 @@ def _from_entry(entry: ResourceEntry, rep: Reporter) -> ResourceSpec | None:
         owned=entry.owned,
         soft_delete=entry.soft_delete,
         versioned=entry.versioned,
+        pagination=entry.pagination,
         read=entry.read,
         write=entry.write,
     )

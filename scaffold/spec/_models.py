@@ -31,6 +31,7 @@ __all__ = [
     "DefaultValue",
     "EnumMember",
     "FieldSpec",
+    "Pagination",
     "PyType",
     "ResourceSpec",
     "Rule",
@@ -54,6 +55,9 @@ Access = Literal["none", "user", "admin"]
 Rule = Literal["public", "user", "admin", "owner"]
 """Who may read, or who may write, a resource: anyone, signed-in users,
 administrators, or each row's owner (and administrators)."""
+
+Pagination = Literal["offset", "cursor"]
+"""How a list pages: numbered pages with a total, or keyset pages after a cursor."""
 
 
 class _Data(BaseModel):
@@ -304,6 +308,8 @@ class ResourceSpec(_Data):
             removing it; reads hide it and administrators may restore it.
         versioned: Each row has a ``version`` that every change increments;
             reads send it as the ``ETag``, changes must name it in ``If-Match``.
+        pagination: How the list pages: ``offset`` (``page``/``size``, with a
+            total) or ``cursor`` (keyset pages after an opaque ``cursor``).
         read: Who may list and get the rows; None for the default.
         write: Who may create, replace, update and delete rows; None for the
             default. ``scaffold add resource`` records both resolved, so a
@@ -317,6 +323,7 @@ class ResourceSpec(_Data):
     owned: bool = False
     soft_delete: bool = False
     versioned: bool = False
+    pagination: Pagination = "offset"
     read: Rule | None = None
     write: Rule | None = None
 

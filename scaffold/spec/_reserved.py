@@ -17,7 +17,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-LIST_QUERY_PARAMS = ("page", "size", "sort", "q")
+LIST_QUERY_PARAMS = ("page", "size", "sort", "q", "cursor")
 """Query parameters of every list endpoint; a field named like one filters by
 equality through ``<name>__eq``."""
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import Reporter
-from scaffold.spec._models import Access, FieldSpec, ResourceSpec, Rule
+from scaffold.spec._models import Access, FieldSpec, Pagination, ResourceSpec, Rule
 from scaffold.spec._names import fold
 from scaffold.spec._relations import RelationSpec, default_inverse
 from scaffold.spec._reserved import SQL_UNQUOTED
@@ -130,6 +130,7 @@ def assemble(
     owned: bool = False,
     soft_delete: bool = False,
     versioned: bool = False,
+    pagination: Pagination = "offset",
     read: Rule | None = None,
     write: Rule | None = None,
 ) -> ResourceSpec | None:
@@ -149,6 +150,7 @@ def assemble(
         owned: Whether each row belongs to the user who created it.
         soft_delete: Whether ``DELETE`` marks rows deleted instead of removing them.
         versioned: Whether each row carries a version guarding its changes.
+        pagination: How the list pages; ``cursor`` sorts by required fields only.
         read: Who may read the rows; None for the project's default.
         write: Who may change the rows; None for the project's default.
 
@@ -197,6 +199,14 @@ def assemble(
             for option, picked in chosen.items()
             if picked is not None
         }
+        if pagination == "cursor" and spec.optional:
+            # A keyset condition compares values; NULL compares as unknown.
+            if spec.name in (chosen["sortable"] or ()):
+                field_rep.add(
+                    f"{spec.name!r} is optional, and cursor pages sort by columns "
+                    "that are never null; drop it from sortable or make it required"
+                )
+            update["sortable"] = False
         if spec.type is FieldType.ENUM:
             update["enum_class"] = names.class_name + to_pascal(spec.name)
             update["enum_db_name"] = f"{names.singular}_{spec.name}"
@@ -221,6 +231,7 @@ def assemble(
         owned=owned,
         soft_delete=soft_delete,
         versioned=versioned,
+        pagination=pagination,
         read=read,
         write=write,
     )

@@ -209,6 +209,12 @@ class ResourceEntry(_FileModel):
         "If-Match required on PUT, PATCH and DELETE (412 when stale, 428 when "
         "missing).",
     )
+    pagination: Literal["offset", "cursor"] = Field(
+        default="offset",
+        description="How the list pages: offset (page and size, with a total) "
+        "or cursor (keyset pages after an opaque cursor, stable under inserts; "
+        "no total, and optional fields are not sortable).",
+    )
     read: Literal["public", "user", "admin", "owner"] | None = Field(
         default=None,
         description="Who may list and get the rows: anyone, signed-in users, "

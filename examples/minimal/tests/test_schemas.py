@@ -9,9 +9,8 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import pytest
-from pydantic import Field, TypeAdapter, ValidationError
-
 from app.schemas.common import (
+    CURSOR_PATTERN,
     DecimalText,
     Email,
     ErrorResponse,
@@ -22,8 +21,11 @@ from app.schemas.common import (
     PageQuery,
     UtcDatetime,
     ValidationErrorResponse,
+    decode_cursor,
+    encode_cursor,
     error_responses,
 )
+from pydantic import Field, TypeAdapter, ValidationError
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,40 @@ def test_page_counts_the_pages_that_total_items_fill(
 
     # Then it tells how many pages there are, rounding up
     assert page.pages == pages
+
+
+def test_a_cursor_gives_back_the_sort_value_and_id_it_was_made_of() -> None:
+    # Given the cursor after an item sorted by a date-time
+    posted = datetime(2025, 1, 31, 12, 0, 0, 123456, tzinfo=UTC)
+    cursor = encode_cursor("-posted_at", posted, 42)
+
+    # When it is read back under the same sort order
+    value, last_id = decode_cursor(cursor, "-posted_at")
+
+    # Then it holds the value as JSON and the id, in URL-safe characters
+    assert (value, last_id) == (posted.isoformat().replace("+00:00", "Z"), 42)
+    assert re.fullmatch(CURSOR_PATTERN, cursor)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["not base64!", "AAAA", "bnVsbA", "eyJzb3J0IjoiaWQifQ", "_-_-"]
+)
+def test_a_cursor_the_list_did_not_make_is_refused(cursor: str) -> None:
+    # Given a cursor that is no base64 of the cursor's JSON object
+    # When it is read
+    # Then it is refused
+    with pytest.raises(ValueError, match="not a cursor"):
+        decode_cursor(cursor, "id")
+
+
+def test_a_cursor_made_for_another_sort_order_is_refused() -> None:
+    # Given a cursor made for one sort order
+    cursor = encode_cursor("created_at", "2025-01-31T12:00:00Z", 1)
+
+    # When it is read under the opposite order
+    # Then it is refused
+    with pytest.raises(ValueError, match="another sort order"):
+        decode_cursor(cursor, "-created_at")
 
 
 def test_page_keeps_its_items_and_position() -> None:

@@ -125,8 +125,10 @@ class UtcNow(FunctionElement[datetime]):
     ``clock_timestamp()`` on PostgreSQL (microseconds, and the time of the
     statement, where ``CURRENT_TIMESTAMP`` is the same for a whole
     transaction); on SQLite, whose ``CURRENT_TIMESTAMP`` has whole seconds
-    only, ``STRFTIME`` with ``%f`` (milliseconds). Rows created one after the
-    other, even within one second, then sort in the order they were created.
+    only, ``STRFTIME`` with ``%f`` (milliseconds, padded to the six digits
+    SQLAlchemy writes, so stored and bound values compare alike as text). Rows
+    created one after the other, even within one second, then sort in the
+    order they were created.
     """
 
     type = UTCDateTime()
@@ -147,7 +149,7 @@ def _compile_utcnow_postgresql(
 
 @compiles(UtcNow, "sqlite")
 def _compile_utcnow_sqlite(element: UtcNow, compiler: SQLCompiler, **kw: Any) -> str:
-    return "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')"
+    return "STRFTIME('%Y-%m-%d %H:%M:%f000', 'now')"
 
 
 class TimestampMixin:

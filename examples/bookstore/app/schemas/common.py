@@ -2,6 +2,8 @@
 the types of inputs whose JSON schema says exactly what they accept.
 """
 
+import base64
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from pydantic import (
     ValidationError,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError, core_schema, to_jsonable_python
 
 T = TypeVar("T")
 
@@ -256,6 +258,80 @@ class PageQuery(BaseModel):
     size: int = Field(
         50, ge=1, le=100, description="Largest number of items on a page."
     )
+
+
+class CursorPage(BaseModel, Generic[T]):
+    """One page of the items of a list endpoint that pages by cursor.
+
+    There is no total: counting every match would scan what keyset paging
+    spares the database.
+    """
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as cursor to get the next page; null on the last page."
+    )
+    size: int = Field(ge=1, description="Largest number of items on a page.")
+
+
+class CursorQuery(BaseModel):
+    """The page size every list endpoint that pages by cursor takes.
+
+    Each list declares its own ``cursor`` parameter: its longest length
+    depends on the columns it sorts by.
+    """
+
+    size: int = Field(
+        50, ge=1, le=100, description="Largest number of items on a page."
+    )
+
+
+CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"
+"""What a cursor looks like: URL-safe base64, without padding."""
+
+
+def encode_cursor(sort: str, value: Any, last_id: Any) -> str:
+    """Make the cursor of the page after the item whose sort key is ``value``.
+
+    Args:
+        sort: The sort order of the list, as the query gave it.
+        value: The last item's value of the column ``sort`` names.
+        last_id: The last item's id, which breaks ties.
+
+    Returns:
+        URL-safe base64 of JSON, without padding: opaque to clients.
+    """
+    data = {"sort": sort, "value": value, "id": last_id}
+    text = json.dumps(
+        to_jsonable_python(data), ensure_ascii=False, separators=(",", ":")
+    )
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, Any]:
+    """Return the sort value and the id a cursor holds, as JSON values.
+
+    Args:
+        cursor: A ``next_cursor`` an earlier page returned.
+        sort: The sort order of the request, which must be the cursor's.
+
+    Returns:
+        The last item's sort value and id, still to be validated.
+
+    Raises:
+        ValueError: The cursor is not one the list returned, or was made for
+            another sort order.
+    """
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(text)
+    except ValueError:  # bad base64, bad UTF-8 or bad JSON
+        raise ValueError("is not a cursor this list returned") from None
+    if not isinstance(data, dict) or set(data) != {"sort", "value", "id"}:
+        raise ValueError("is not a cursor this list returned")
+    if data["sort"] != sort:
+        raise ValueError("was made for another sort order; pass the same sort")
+    return data["value"], data["id"]
 
 
 class ErrorResponse(BaseModel):

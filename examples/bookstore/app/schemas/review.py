@@ -1,13 +1,29 @@
 """Request and response bodies of the ``/reviews`` endpoints."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import NO_NUL, JsonInteger, PageQuery, UtcDatetime, omittable
+from app.schemas.common import (
+    CURSOR_PATTERN,
+    NO_NUL,
+    CursorQuery,
+    JsonInteger,
+    UtcDatetime,
+    decode_cursor,
+    omittable,
+)
 
 ReviewerField = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
 RatingField = Annotated[int, Field(ge=1, le=5), JsonInteger]
@@ -25,6 +41,16 @@ ReviewSort = Literal[
     "updated_at",
     "-updated_at",
 ]
+
+_CURSOR_VALUES: dict[str, TypeAdapter[Any]] = {
+    "reviewer": TypeAdapter(ReviewerField),
+    "rating": TypeAdapter(RatingField),
+    "posted_at": TypeAdapter(UtcDatetime),
+    "created_at": TypeAdapter(UtcDatetime),
+    "updated_at": TypeAdapter(UtcDatetime),
+}
+"""How to read back the sort value a cursor holds, per sort column."""
+_CURSOR_ID: TypeAdapter[UUID] = TypeAdapter(UUID)
 
 _EXAMPLE: dict[str, Any] = {
     "reviewer": "Reviewer 0",
@@ -90,11 +116,18 @@ class ReviewRead(BaseModel):
     updated_at: datetime
 
 
-class ReviewQuery(PageQuery):
+class ReviewQuery(CursorQuery):
     """The query parameters of ``GET /reviews``: paging, filters, search, order."""
 
     model_config = ConfigDict(extra="forbid")
 
+    cursor: str | None = Field(
+        None,
+        min_length=1,
+        max_length=924,
+        pattern=CURSOR_PATTERN,
+        description="The next_cursor of the page before; unset for the first page.",
+    )
     sort: ReviewSort | None = Field(
         None,
         description="Sort by a field, '-' first for descending; newest first if unset.",
@@ -136,3 +169,27 @@ class ReviewQuery(PageQuery):
     book_id: list[UUID] | None = Field(
         None, max_length=100, description="Only the reviews of one of these book ids."
     )
+
+    @model_validator(mode="after")
+    def _check_cursor(self) -> Self:
+        """Refuse a cursor this list did not make, or made for another sort."""
+        self.after()
+        return self
+
+    def after(self) -> tuple[Any, UUID] | None:
+        """The sort value and id of the last review before this page, if any.
+
+        Raises:
+            ValueError: ``cursor`` is not one this list returned for ``sort``.
+        """
+        if self.cursor is None:
+            return None
+        sort = self.sort or "-created_at"
+        value, last_id = decode_cursor(self.cursor, sort)
+        try:
+            return (
+                _CURSOR_VALUES[sort.removeprefix("-")].validate_python(value),
+                _CURSOR_ID.validate_python(last_id),
+            )
+        except ValidationError:
+            raise ValueError("is not a cursor this list returned") from None

@@ -16,7 +16,7 @@ from app.core.errors import (
 from app.models.review import Review
 from app.models.user import Role, User
 from app.repositories.review import ReviewRepository
-from app.schemas.common import Page
+from app.schemas.common import CursorPage
 from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
 
 
@@ -34,13 +34,12 @@ class ReviewService:
         self.caller = caller
         self.repository = ReviewRepository(session)
 
-    async def list(self, query: ReviewQuery) -> Page[ReviewRead]:
+    async def list(self, query: ReviewQuery) -> CursorPage[ReviewRead]:
         """Return one page of reviews matching ``query``."""
-        reviews, total = await self.repository.list(query)
-        return Page[ReviewRead].create(
-            [ReviewRead.model_validate(review) for review in reviews],
-            total=total,
-            page=query.page,
+        reviews, next_cursor = await self.repository.list(query)
+        return CursorPage[ReviewRead](
+            items=[ReviewRead.model_validate(review) for review in reviews],
+            next_cursor=next_cursor,
             size=query.size,
         )
 
@@ -87,7 +86,9 @@ class ReviewService:
         """
         return await self._change(review, data.model_dump(exclude_unset=True))
 
-    async def list_by_book(self, book_id: UUID, query: ReviewQuery) -> Page[ReviewRead]:
+    async def list_by_book(
+        self, book_id: UUID, query: ReviewQuery
+    ) -> CursorPage[ReviewRead]:
         """Return one page of the reviews of one book.
 
         Raises:

@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.database import escape_like
 from app.models.book import Book
 from app.models.review import Review
+from app.schemas.common import encode_cursor
 from app.schemas.review import ReviewQuery
 
 _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
@@ -48,14 +49,15 @@ class ReviewRepository:
         """Return the book with this id, or ``None``."""
         return await self.session.get(Book, book_id)
 
-    async def list(self, query: ReviewQuery) -> tuple[Sequence[Review], int]:
-        """Return one page of the reviews that match ``query``.
+    async def list(self, query: ReviewQuery) -> tuple[Sequence[Review], str | None]:
+        """Return one page of the reviews that match ``query``, after its cursor.
 
         Args:
-            query: Paging, filters, search and sort order.
+            query: Cursor, size, filters, search and sort order.
 
         Returns:
-            The reviews on the page and how many match in all.
+            The reviews on the page and the cursor of the next page,
+            None on the last page.
         """
         statement = select(Review)
         if query.rating__gte is not None:
@@ -90,23 +92,35 @@ class ReviewRepository:
                     Review.body.ilike(pattern, escape="\\"),
                 )
             )
-        total = await self.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
         # Newest first by default, which the (created_at, id) index serves; the
-        # id breaks ties in the same direction, so pages never overlap.
+        # id breaks ties in the same direction. A page starts after the last
+        # row of the one before, by value: rows inserted before it never shift it.
         sort = query.sort or "-created_at"
-        column = _SORTABLE[sort.removeprefix("-")]
+        key = sort.removeprefix("-")
+        column = _SORTABLE[key]
+        after = query.after()
         if sort.startswith("-"):
             order = (column.desc(), Review.id.desc())
+            if after is not None:
+                value, last_id = after
+                statement = statement.where(
+                    or_(column < value, and_(column == value, Review.id < last_id))
+                )
         else:
             order = (column.asc(), Review.id.asc())
-        rows = await self.session.scalars(
-            statement.order_by(*order)
-            .offset((query.page - 1) * query.size)
-            .limit(query.size)
-        )
-        return rows.all(), total or 0
+            if after is not None:
+                value, last_id = after
+                statement = statement.where(
+                    or_(column > value, and_(column == value, Review.id > last_id))
+                )
+        # One row more than the page tells whether another page follows.
+        rows = (
+            await self.session.scalars(statement.order_by(*order).limit(query.size + 1))
+        ).all()
+        if len(rows) <= query.size:
+            return rows, None
+        last = rows[query.size - 1]
+        return rows[: query.size], encode_cursor(sort, getattr(last, key), last.id)
 
     async def add(self, review: Review) -> Review:
         """Insert ``review``, then load what the database set."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from app.api.deps import CurrentUser, SessionDep, get_current_user
 from app.models.review import Review
-from app.schemas.common import Page, error_responses
+from app.schemas.common import CursorPage, error_responses
 from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpdate
 from app.services.review import ReviewService
 
@@ -61,7 +61,7 @@ router = APIRouter(prefix="/reviews", tags=["reviews"], responses=error_response
 )
 async def list_reviews(
     query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
-) -> Page[ReviewRead]:
+) -> CursorPage[ReviewRead]:
     """List reviews a page at a time, filtered, searched and sorted."""
     return await service.list(query)
 
@@ -151,7 +151,7 @@ nested_router = APIRouter(tags=["reviews"], responses=error_responses(422))
 )
 async def list_reviews_by_book(
     book_id: UUID, query: Annotated[ReviewQuery, Query()], service: ReviewServiceDep
-) -> Page[ReviewRead]:
+) -> CursorPage[ReviewRead]:
     """List the reviews of one book, a page at a time.
 
     Answers 404 when the book does not exist.
