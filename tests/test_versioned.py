@@ -103,7 +103,7 @@ def test_the_flag_with_a_spec_file_is_refused_in_one_line(project: Path) -> None
     # Then one line says to set it in the file, exit 2, nothing written
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1
-    assert "--versioned apply to a resource named on the command line" in (
+    assert "--versioned and --pagination apply to a resource named on the" in (
         result.stderr
     )
     assert tree_digest(project) == before

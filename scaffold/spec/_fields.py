@@ -20,11 +20,11 @@ from scaffold.spec._catalog import (
     TYPE_HINTS,
     URL_LENGTH,
     FieldType,
-    is_string,
     rule,
     types_accepting,
 )
 from scaffold.spec._grammar import RawField, Reporter
+from scaffold.spec._limits import bound_problems
 from scaffold.spec._models import Bound, DefaultValue, FieldSpec
 from scaffold.spec._names import field_name_problems
 from scaffold.spec._values import (
@@ -68,9 +68,6 @@ _DEFAULT_PARSERS: dict[FieldType, Callable[[object], DefaultValue]] = {
     FieldType.EMAIL: parse_email,
     FieldType.URL: parse_url,
 }
-
-#: The largest magnitude of a float field's min or max.
-FLOAT_BOUND = 10**15
 
 
 def type_problem(type_name: str) -> str | None:
@@ -234,22 +231,8 @@ class _Builder:
     ) -> None:
         if low is not None and high is not None and low > high:
             self.fail("min", f"min {low} is greater than max {high}; swap them")
-        if self.type is FieldType.FLOAT:
-            bounds: tuple[tuple[str, Bound | None], ...] = (("min", low), ("max", high))
-            for option, value in bounds:
-                if value is not None and not -FLOAT_BOUND <= value <= FLOAT_BOUND:
-                    self.fail(
-                        option,
-                        f"{option} {value} is past the ±1e15 a float bound may "
-                        "have (beyond it a float cannot tell neighbouring whole "
-                        "numbers apart); use a smaller bound or a decimal field",
-                    )
-        if high == 0 and is_string(self.type):
-            self.fail(
-                "max",
-                "max 0 allows only the empty string, so the field would store "
-                "nothing; raise max or drop the field",
-            )
+        for option, message in bound_problems(self.type, low, high):
+            self.fail(option, message)
         for option, value in (("min", low), ("max", high)):
             if value is None:
                 continue
