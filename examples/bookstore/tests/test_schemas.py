@@ -9,6 +9,8 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import pytest
+from pydantic import Field, TypeAdapter, ValidationError
+
 from app.schemas.common import (
     CURSOR_PATTERN,
     DecimalText,
@@ -25,7 +27,6 @@ from app.schemas.common import (
     encode_cursor,
     error_responses,
 )
-from pydantic import Field, TypeAdapter, ValidationError
 
 
 @pytest.mark.parametrize(
