@@ -35,9 +35,9 @@ class BookService:
 
     async def list(self, query: BookQuery) -> Page[BookRead]:
         """Return one page of books matching ``query``."""
-        books, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[BookRead].create(
-            [BookRead.model_validate(book) for book in books],
+            [BookRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

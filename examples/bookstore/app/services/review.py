@@ -36,9 +36,9 @@ class ReviewService:
 
     async def list(self, query: ReviewQuery) -> CursorPage[ReviewRead]:
         """Return one page of reviews matching ``query``."""
-        reviews, next_cursor = await self.repository.list(query)
+        rows, next_cursor = await self.repository.list(query)
         return CursorPage[ReviewRead](
-            items=[ReviewRead.model_validate(review) for review in reviews],
+            items=[ReviewRead.model_validate(row) for row in rows],
             next_cursor=next_cursor,
             size=query.size,
         )

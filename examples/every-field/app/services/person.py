@@ -27,9 +27,9 @@ class PersonService:
 
     async def list(self, query: PersonQuery) -> Page[PersonRead]:
         """Return one page of people matching ``query``."""
-        people, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[PersonRead].create(
-            [PersonRead.model_validate(person) for person in people],
+            [PersonRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

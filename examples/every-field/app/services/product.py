@@ -27,9 +27,9 @@ class ProductService:
 
     async def list(self, query: ProductQuery) -> Page[ProductRead]:
         """Return one page of products matching ``query``."""
-        products, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[ProductRead].create(
-            [ProductRead.model_validate(product) for product in products],
+            [ProductRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

@@ -43,9 +43,9 @@ class AuthorService:
         """
         if query.deleted and not self._is_admin():
             raise ForbiddenError("Only administrators may list deleted authors")
-        authors, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[AuthorRead].create(
-            [AuthorRead.model_validate(author) for author in authors],
+            [AuthorRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

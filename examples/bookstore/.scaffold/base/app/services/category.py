@@ -33,9 +33,9 @@ class CategoryService:
 
     async def list(self, query: CategoryQuery) -> Page[CategoryRead]:
         """Return one page of categories matching ``query``."""
-        categories, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[CategoryRead].create(
-            [CategoryRead.model_validate(category) for category in categories],
+            [CategoryRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

@@ -28,9 +28,9 @@ class TagService:
 
     async def list(self, query: TagQuery) -> Page[TagRead]:
         """Return one page of tags matching ``query``."""
-        tags, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[TagRead].create(
-            [TagRead.model_validate(tag) for tag in tags],
+            [TagRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,

@@ -28,9 +28,9 @@ class NoteService:
 
     async def list(self, query: NoteQuery) -> Page[NoteRead]:
         """Return one page of notes matching ``query``."""
-        notes, total = await self.repository.list(query)
+        rows, total = await self.repository.list(query)
         return Page[NoteRead].create(
-            [NoteRead.model_validate(note) for note in notes],
+            [NoteRead.model_validate(row) for row in rows],
             total=total,
             page=query.page,
             size=query.size,
