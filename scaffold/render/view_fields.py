@@ -246,8 +246,6 @@ def field_view(
         create_default = _default_source(spec, enum_class, names)
         if spec.type is FieldType.JSON:
             create_default = py_literal(spec.default)
-        elif spec.type is FieldType.URL:  # the schema's type is HttpUrl
-            create_default = f"HttpUrl({create_default})"
     else:
         create_default = "None" if spec.nullable else None
     read_type = "str" if spec.type in (FieldType.EMAIL, FieldType.URL) else python_type
