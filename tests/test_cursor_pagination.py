@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
 from scaffold.project.answers import IdType
-from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource
 from scaffold.tools.format import format_python
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
-from tests.test_render import TEMPLATES, pyflakes, revision
+from tests.test_render import pyflakes, render_paths
 
 FIELDS = ["name:str(100):index", "rating:int:min=1:max=5", "note:str(50)?"]
 
@@ -185,12 +184,7 @@ def test_cursor_modules_render_without_undefined_or_unused_names(
         **options,
     )
     view = build_view(resource, id_type=id_type, project_auth=True)
-    rendered = {
-        PurePosixPath(name.removesuffix(".jinja")): render_template(
-            name, r=view, m=revision()
-        )
-        for name in TEMPLATES
-    }
+    rendered = render_paths(view)
     modules = {str(path): text for path, text in format_python(rendered).items()}
 
     # When pyflakes' checks run over them / Then there is nothing to report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 import pytest
@@ -18,13 +18,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scaffold.project.relations import Target
-from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
 from scaffold.spec import parse_cli_resource
 from scaffold.spec.naming import resource_names
 from scaffold.tools.format import format_python
 from tests.e2e import run_scaffold
-from tests.test_render import TEMPLATES, pyflakes, revision
+from tests.test_render import pyflakes, render_paths
 
 #: Fields a mix is drawn from: plain ones and references of every kind.
 POOL = [
@@ -49,12 +48,7 @@ def render_mix(
     """
     resource = parse_cli_resource("like", fields, owned=owned)
     view = build_view(resource, id_type=id_type, targets=TARGETS, project_auth=True)
-    rendered = {
-        PurePosixPath(name.removesuffix(".jinja")): render_template(
-            name, r=view, m=revision()
-        )
-        for name in TEMPLATES
-    }
+    rendered = render_paths(view)
     return {
         path.name + ".jinja": text for path, text in format_python(rendered).items()
     }

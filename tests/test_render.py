@@ -83,6 +83,16 @@ def revision() -> Revision:
     return new_revision("books", down_revision="0123456789ab", when=WHEN)
 
 
+def render_paths(view: ResourceView) -> dict[PurePosixPath, str]:
+    """Every resource template rendered for ``view``, by module path, unformatted."""
+    return {
+        PurePosixPath(name.removesuffix(".jinja")): render_template(
+            name, r=view, m=revision()
+        )
+        for name in TEMPLATES
+    }
+
+
 def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
     view = view_of(fields, id_type)
     return {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
@@ -300,12 +310,7 @@ def test_every_access_rule_renders_modules_without_undefined_or_unused_names(
         ),
     }
     view = build_view(resource, id_type=id_type, targets=targets, project_auth=True)
-    rendered = {
-        PurePosixPath(name.removesuffix(".jinja")): render_template(
-            name, r=view, m=revision()
-        )
-        for name in TEMPLATES
-    }
+    rendered = render_paths(view)
     modules = {str(path): text for path, text in format_python(rendered).items()}
 
     # When pyflakes' checks run over them (imports sorted, as add resource

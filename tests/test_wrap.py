@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import ast
 import subprocess
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
 from scaffold.spec import parse_cli_resource
 from scaffold.tools.format import format_python, ruff_binary
 from scaffold.tools.wrap import wrap_long_lines
-from tests.test_render import TEMPLATES, revision
+from tests.test_render import render_paths
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -109,12 +108,7 @@ def test_a_resource_with_long_names_renders_within_the_line_limit(
         ),
         id_type="uuid",
     )
-    files = {
-        PurePosixPath(name.removesuffix(".jinja")): render_template(
-            name, r=view, m=revision()
-        )
-        for name in TEMPLATES
-    }
+    files = render_paths(view)
     pyproject = (EXAMPLES / "minimal" / "pyproject.toml").read_text()
 
     # When scaffold formats them
