@@ -75,7 +75,7 @@ async def list_books(
     pool = request.app.state.pool
     total = await pool.fetchval(f"SELECT count(*) FROM books{clause}", *args)
     rows = await pool.fetch(
-        f"SELECT {COLUMNS} FROM books{clause} ORDER BY created_at DESC, id "
+        f"SELECT {COLUMNS} FROM books{clause} ORDER BY created_at DESC, id DESC "
         f"LIMIT {size} OFFSET {(page - 1) * size}",
         *args,
     )

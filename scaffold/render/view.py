@@ -237,7 +237,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if view.cursor is None:
         repository.add("sqlalchemy", "func")
     if view.search_fields:
-        repository.add("sqlalchemy", "or_")
+        if len(view.search_fields) > 1:
+            repository.add("sqlalchemy", "or_")
         repository.add("app.core.database", "escape_like")
     repository.add("sqlalchemy.ext.asyncio", "AsyncSession")
     repository.add(f"app.models.{module}", cls)

@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
 from app.core.errors import (
@@ -59,6 +60,16 @@ def failing_app(settings: Settings) -> FastAPI:
     @app.post("/widgets")
     async def create_widget(widget: Widget) -> Widget:
         return widget
+
+    @app.get("/lost-connection")
+    async def lost_connection() -> None:
+        raise DBAPIError(
+            "SELECT 1", None, ConnectionResetError(), connection_invalidated=True
+        )
+
+    @app.get("/database-error")
+    async def database_error() -> None:
+        raise DBAPIError("SELECT secret", None, ValueError("hunter2"))
 
     @app.get("/boom")
     async def boom() -> None:
@@ -190,3 +201,34 @@ async def test_unhandled_exception_answers_500_and_reveals_nothing(
     assert response.headers["X-Request-ID"] == "req-500"
     assert "hunter2" not in response.text
     assert "RuntimeError" not in response.text
+
+
+async def test_a_lost_database_connection_answers_503_to_retry(
+    failing_client: AsyncClient,
+) -> None:
+    # Given a route whose database connection was lost (and the pool invalidated)
+    # When it is requested
+    response = await failing_client.get("/lost-connection")
+
+    # Then the client is told to retry, in the one format
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert_error_body(
+        response.json(), error_code="SERVICE_UNAVAILABLE", path="/lost-connection"
+    )
+
+
+async def test_any_other_database_error_answers_500_and_reveals_nothing(
+    failing_client: AsyncClient,
+) -> None:
+    # Given a route that fails with a database error on a live connection
+    # When it is requested
+    response = await failing_client.get("/database-error")
+
+    # Then it is an unexpected error: a bare 500 without the statement
+    assert response.status_code == 500
+    assert_error_body(
+        response.json(), error_code="INTERNAL_SERVER_ERROR", path="/database-error"
+    )
+    assert "secret" not in response.text
+    assert "hunter2" not in response.text

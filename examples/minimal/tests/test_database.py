@@ -1,9 +1,10 @@
-"""The database layer: UTC datetimes, foreign keys, enums and LIKE escaping."""
+"""The database layer: UTC datetimes, foreign keys, enums, LIKE escaping, sessions."""
 
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
 import pytest
+from fastapi import FastAPI, Request
 from sqlalchemy import (
     Column,
     ForeignKey,
@@ -15,9 +16,17 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.core.database import UTCDateTime, enum_values, escape_like
+from app.api.deps import get_session
+from app.core.config import Settings
+from app.core.database import (
+    UTCDateTime,
+    create_engine,
+    create_session_factory,
+    enum_values,
+    escape_like,
+)
 
 probe = Table(
     "datetime_probe",
@@ -124,3 +133,28 @@ async def test_escaped_search_matches_literally(session: AsyncSession) -> None:
 
     # Then only the literal match is found
     assert found.all() == ["100%"]
+
+
+@pytest.mark.parametrize(
+    ("method", "isolation_level"),
+    [("GET", "AUTOCOMMIT"), ("HEAD", "AUTOCOMMIT"), ("POST", None), ("PATCH", None)],
+)
+async def test_only_safe_requests_read_in_autocommit(
+    settings: Settings, method: str, isolation_level: str | None
+) -> None:
+    # Given an application whose sessions come from an engine of its own
+    engine = create_engine(settings.database_url)
+    app = FastAPI()
+    app.state.session_factory = create_session_factory(engine)
+    request = Request({"type": "http", "method": method, "app": app, "headers": []})
+
+    # When a request of this method opens its session
+    sessions = get_session(request)
+    session = await anext(sessions)
+
+    # Then only a safe request's statements run without BEGIN and COMMIT
+    assert isinstance(session.bind, AsyncEngine)
+    options = session.bind.get_execution_options()
+    await sessions.aclose()
+    await engine.dispose()
+    assert options.get("isolation_level") == isolation_level

@@ -44,7 +44,7 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match(request: Request) -> str | None:
+async def if_match(request: Request) -> str | None:
     """Return the request's ``If-Match`` header (every line of it), or None."""
     values = request.headers.getlist("If-Match")
     return ", ".join(values) if values else None

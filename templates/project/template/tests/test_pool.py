@@ -15,7 +15,7 @@ def test_postgres_gets_the_pool_settings() -> None:
         db_max_overflow=3,
         db_pool_timeout=4.5,
         db_pool_recycle=600,
-        db_pool_pre_ping=False,
+        db_pool_pre_ping=True,
     )
 
     # When a PostgreSQL engine is configured
@@ -23,7 +23,7 @@ def test_postgres_gets_the_pool_settings() -> None:
 
     # Then its pool takes them, and asyncpg keeps its statement cache
     assert options == {
-        "pool_pre_ping": False,
+        "pool_pre_ping": True,
         "pool_size": 7,
         "max_overflow": 3,
         "pool_timeout": 4.5,
@@ -63,5 +63,5 @@ def test_sqlite_keeps_its_default_pool() -> None:
     # When a SQLite engine is configured
     options = engine_options("sqlite+aiosqlite:///./app.db", settings)
 
-    # Then only the pre-ping applies
-    assert options == {"pool_pre_ping": True}
+    # Then only the pre-ping option applies, off by default
+    assert options == {"pool_pre_ping": False}

@@ -27,7 +27,7 @@ def create_job_queue(settings: Settings) -> ArqRedis:
     )
 
 
-def get_job_queue(request: Request) -> ArqRedis:
+async def get_job_queue(request: Request) -> ArqRedis:
     """Provide the application's job queue."""
     queue: ArqRedis = request.app.state.job_queue
     return queue

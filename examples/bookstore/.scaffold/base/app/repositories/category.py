@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -71,11 +71,7 @@ class CategoryRepository:
             )
         if query.q is not None:
             pattern = f"%{escape_like(query.q)}%"
-            statement = statement.where(
-                or_(
-                    Category.name.ilike(pattern, escape="\\"),
-                )
-            )
+            statement = statement.where(Category.name.ilike(pattern, escape="\\"))
         total = await self.session.scalar(
             select(func.count()).select_from(statement.subquery())
         )

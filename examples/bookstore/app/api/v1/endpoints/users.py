@@ -12,7 +12,7 @@ from app.schemas.user import UserRead, UserUpdate
 from app.services.user import UserService
 
 
-def get_user_service(session: SessionDep) -> UserService:
+async def get_user_service(session: SessionDep) -> UserService:
     """Provide the user service for one request."""
     return UserService(session)
 

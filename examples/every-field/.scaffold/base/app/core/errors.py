@@ -19,6 +19,7 @@ import structlog
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -285,6 +286,27 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+async def _handle_database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    """Answer 503 when the database connection was lost; re-raise anything else.
+
+    SQLAlchemy invalidates the whole pool when it sees a lost connection (the
+    server restarted, a proxy dropped it), so the client's retry gets a fresh
+    one. Every other database error is unexpected and ends as a 500.
+    """
+    if not exc.connection_invalidated:
+        raise exc
+    logger.warning(
+        "database connection lost", method=request.method, path=request.url.path
+    )
+    return error_response(
+        request,
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        error_code=ServiceUnavailableError.error_code,
+        detail="The database connection was lost; retry the request",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """Log an unhandled exception and answer 500 without revealing anything.
 
@@ -318,4 +340,5 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.exception_handler(AppError)(_handle_app_error)
     app.exception_handler(RequestValidationError)(_handle_validation_error)
     app.exception_handler(StarletteHTTPException)(_handle_http_exception)
+    app.exception_handler(DBAPIError)(_handle_database_error)
     app.exception_handler(Exception)(_handle_unexpected_error)

@@ -93,7 +93,12 @@ class Settings(BaseSettings):
     db_pool_recycle: int = Field(
         default=1800, ge=-1, description="Seconds; -1 keeps connections forever."
     )
-    db_pool_pre_ping: bool = True
+    db_pool_pre_ping: bool = Field(
+        default=False,
+        description="Test each connection before use (three round trips per "
+        "request on asyncpg); off by default, since a lost connection answers "
+        "503 once and the pool is then refreshed.",
+    )
     db_pgbouncer: bool = Field(
         default=False,
         description="Behind PgBouncer in transaction mode: turn off asyncpg's "

@@ -11,7 +11,7 @@ from app.schemas.common import Page, PageQuery, error_responses
 from app.services.api_key import ApiKeyService
 
 
-def get_api_key_service(session: SessionDep) -> ApiKeyService:
+async def get_api_key_service(session: SessionDep) -> ApiKeyService:
     """Provide the API key service for one request."""
     return ApiKeyService(session)
 

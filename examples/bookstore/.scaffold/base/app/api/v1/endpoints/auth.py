@@ -53,7 +53,7 @@ _COOKIE_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
+async def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
     """Provide the authentication service for one request."""
     return AuthService(session, settings)
 
@@ -61,7 +61,9 @@ def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def get_account_service(session: SessionDep, settings: SettingsDep) -> AccountService:
+async def get_account_service(
+    session: SessionDep, settings: SettingsDep
+) -> AccountService:
     """Provide the account service for one request."""
     return AccountService(session, settings)
 
@@ -69,7 +71,7 @@ def get_account_service(session: SessionDep, settings: SettingsDep) -> AccountSe
 AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]
 
 
-def get_mail_sender(settings: SettingsDep) -> MailSender:
+async def get_mail_sender(settings: SettingsDep) -> MailSender:
     """Provide the mail sender ``MAIL_BACKEND`` selects; tests override it."""
     return create_mail_sender(settings)
 

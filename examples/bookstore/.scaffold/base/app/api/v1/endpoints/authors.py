@@ -12,7 +12,9 @@ from app.schemas.common import Page, error_responses
 from app.services.author import AuthorService
 
 
-def get_author_service(session: SessionDep, caller: OptionalUser) -> AuthorService:
+async def get_author_service(
+    session: SessionDep, caller: OptionalUser
+) -> AuthorService:
     """Provide the author service of the caller, if signed in, for one request."""
     return AuthorService(session, caller)
 

@@ -13,7 +13,7 @@ from app.schemas.common import Page, error_responses
 from app.services.book import BookService
 
 
-def get_book_service(session: SessionDep) -> BookService:
+async def get_book_service(session: SessionDep) -> BookService:
     """Provide the book service for one request."""
     return BookService(session)
 

@@ -17,7 +17,7 @@ from app.schemas.common import Page, error_responses
 from app.services.category import CategoryService
 
 
-def get_category_service(session: SessionDep) -> CategoryService:
+async def get_category_service(session: SessionDep) -> CategoryService:
     """Provide the category service for one request."""
     return CategoryService(session)
 

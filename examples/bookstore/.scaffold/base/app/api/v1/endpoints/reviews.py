@@ -12,7 +12,7 @@ from app.schemas.review import ReviewCreate, ReviewQuery, ReviewRead, ReviewUpda
 from app.services.review import ReviewService
 
 
-def get_review_service(session: SessionDep, caller: CurrentUser) -> ReviewService:
+async def get_review_service(session: SessionDep, caller: CurrentUser) -> ReviewService:
     """Provide the review service of the signed-in user for one request."""
     return ReviewService(session, caller)
 

@@ -12,7 +12,7 @@ from app.schemas.tag import TagCreate, TagQuery, TagRead, TagUpdate
 from app.services.tag import TagService
 
 
-def get_tag_service(session: SessionDep) -> TagService:
+async def get_tag_service(session: SessionDep) -> TagService:
     """Provide the tag service for one request."""
     return TagService(session)
 

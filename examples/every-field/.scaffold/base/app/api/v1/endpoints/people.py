@@ -11,7 +11,7 @@ from app.schemas.person import PersonCreate, PersonQuery, PersonRead, PersonUpda
 from app.services.person import PersonService
 
 
-def get_person_service(session: SessionDep) -> PersonService:
+async def get_person_service(session: SessionDep) -> PersonService:
     """Provide the person service for one request."""
     return PersonService(session)
 

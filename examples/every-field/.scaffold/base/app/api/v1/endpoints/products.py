@@ -11,7 +11,7 @@ from app.schemas.product import ProductCreate, ProductQuery, ProductRead, Produc
 from app.services.product import ProductService
 
 
-def get_product_service(session: SessionDep) -> ProductService:
+async def get_product_service(session: SessionDep) -> ProductService:
     """Provide the product service for one request."""
     return ProductService(session)
 

@@ -12,7 +12,7 @@ from app.schemas.note import NoteCreate, NoteQuery, NoteRead, NoteUpdate
 from app.services.note import NoteService
 
 
-def get_note_service(session: SessionDep) -> NoteService:
+async def get_note_service(session: SessionDep) -> NoteService:
     """Provide the note service for one request."""
     return NoteService(session)
 
