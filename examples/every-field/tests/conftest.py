@@ -12,7 +12,7 @@ overrides and its ``state``) is undone when the test ends.
 """
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from app.api.deps import get_session
 from app.core.config import Settings
 from app.core.database import create_engine
 from app.core.rate_limit import create_rate_limiter
@@ -126,21 +125,16 @@ def app(application: FastAPI) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def api(app: FastAPI, session: AsyncSession) -> Iterator[FastAPI]:
-    """The application, its endpoints using the test ``session``."""
+def api(app: FastAPI, session: AsyncSession) -> FastAPI:
+    """The application, its endpoints using the test ``session``.
 
-    async def get_test_session() -> AsyncIterator[AsyncSession]:
-        """Hand the test session to the endpoints, committing like get_session."""
-        try:
-            yield session
-            await session.commit()
-        except Exception:
-            await session.rollback()
-            raise
-
-    app.dependency_overrides[get_session] = get_test_session
-    yield app
-    app.dependency_overrides.clear()
+    ``get_session`` takes its sessions from ``app.state.session_factory``; here
+    that hands out the test session, which ``get_session`` commits and rolls
+    back as usual. (A dependency override would do the same, but while any
+    override is set FastAPI analyses every dependency again on every request.)
+    """
+    app.state.session_factory = lambda: nullcontext(session)
+    return app
 
 
 @asynccontextmanager

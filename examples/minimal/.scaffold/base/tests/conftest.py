@@ -9,6 +9,7 @@ overrides and its ``state``) is undone when the test ends.
 """
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from app.api.deps import get_session
 from app.core.config import Settings
 from app.core.database import create_engine
 from app.main import create_app
@@ -114,22 +114,17 @@ def app(application: FastAPI) -> Iterator[FastAPI]:
 
 @pytest.fixture
 async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClient]:
-    """An HTTP client for ``app`` whose requests use the test ``session``."""
+    """An HTTP client for ``app`` whose requests use the test ``session``.
 
-    async def get_test_session() -> AsyncIterator[AsyncSession]:
-        """Hand the test session to the endpoints, committing like get_session."""
-        try:
-            yield session
-            await session.commit()
-        except Exception:
-            await session.rollback()
-            raise
-
-    app.dependency_overrides[get_session] = get_test_session
+    ``get_session`` takes its sessions from ``app.state.session_factory``; here
+    that hands out the test session, which ``get_session`` commits and rolls
+    back as usual. (A dependency override would do the same, but while any
+    override is set FastAPI analyses every dependency again on every request.)
+    """
+    app.state.session_factory = lambda: nullcontext(session)
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
-    app.dependency_overrides.clear()
 
 
 def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:

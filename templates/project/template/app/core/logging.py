@@ -46,6 +46,8 @@ def configure_logging(
 
     structlog.configure(
         processors=[
+            # Below the level, drop a line before any processor spends time on it.
+            structlog.stdlib.filter_by_level,
             *shared_processors,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],

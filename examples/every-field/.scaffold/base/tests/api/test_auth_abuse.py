@@ -257,7 +257,7 @@ async def test_the_limit_per_address_counts_ipv6_clients_per_64(
 def proxied_app(settings: Settings, api: FastAPI) -> FastAPI:
     """The application behind a trusted proxy at 10.0.0.1, one request a minute."""
     trusting = create_app(settings.model_copy(update={"trusted_proxies": ["10.0.0.1"]}))
-    trusting.dependency_overrides = api.dependency_overrides
+    trusting.state.session_factory = api.state.session_factory
     trusting.state.rate_limiter = RateLimiter("1/minute", "async+memory://")
     return trusting
 
