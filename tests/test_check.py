@@ -359,6 +359,46 @@ def test_check_project_runs_the_tests_beside_the_other_checks(
     assert exit_code_for(results) == EXIT_CODES["tests"]
 
 
+@pytest.mark.e2e
+def test_a_broken_migration_history_skips_the_tests_and_the_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a tiny clean project whose migration history has two heads, and a
+    # test that would fail if it ran
+    bin_dir = Path(sys.executable).parent
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text('"""Tiny."""\n')
+    (tmp_path / "test_tiny.py").write_text("def test_fails() -> None:\n    assert False\n")
+    versions = tmp_path / "alembic" / "versions"
+    versions.mkdir(parents=True)
+    for name, revision in (("a", "aaaa"), ("b", "bbbb")):
+        (versions / f"{revision}_{name}.py").write_text(
+            f'"""{name}."""\n\nrevision = "{revision}"\ndown_revision = None\n'
+        )
+    reporter = RecordingReporter()
+
+    # When every check runs
+    results = check_project(tmp_path, db_url="sqlite://", reporter=reporter)
+
+    # Then the history fails with its fix, the static checks run, and neither
+    # the tests nor the round trip do: they would only fail on the history
+    assert [(result.check.name, result.ok) for result in results] == [
+        ("migration history", False),
+        ("template overrides", True),
+        ("ruff format", True),
+        ("ruff check", True),
+        ("mypy", True),
+    ]
+    assert "scaffold migrations merge" in results[0].output
+    assert any("Skipping pytest" in str(event) for event in reporter.events)
+    assert exit_code_for(results) == EXIT_CODES["migrations"]
+
+
 def test_prepare_environment_failure_carries_uv_output(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nbroken")
 
