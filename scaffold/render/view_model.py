@@ -180,8 +180,9 @@ class ResourceView(DatabaseNames, RestoreRoutes):
     def create_links(self) -> dict[str, dict[str, Any]]:
         """OpenAPI links from a create's answer to the operations its ids lead to.
 
-        The new row's id leads to its get, replace, update and delete; each
-        reference a row must have leads to the referenced row's get.
+        The new row's id leads to its get, replace, update and delete (of a
+        versioned row with its ``ETag`` as their ``If-Match``); each reference
+        a row must have leads to the referenced row's get.
         """
 
         def link(operation: str, param: str, source: str) -> dict[str, Any]:
@@ -196,6 +197,10 @@ class ResourceView(DatabaseNames, RestoreRoutes):
             )
             for verb in ("get", "replace", "update", "delete")
         }
+        if self.versioned:
+            for verb in ("Replace", "Update", "Delete"):
+                changes = links[f"{verb}{self.class_name}"]["parameters"]
+                changes["header.If-Match"] = "$response.header.ETag"
         for r in self.required_refs:
             pascal = "".join(part.capitalize() for part in r.name.split("_"))
             links[f"Get{pascal}"] = link(

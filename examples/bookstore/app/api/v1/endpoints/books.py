@@ -33,15 +33,24 @@ _CREATED_LINKS: dict[str, Any] = {
     },
     "ReplaceBook": {
         "operationId": "books-replace",
-        "parameters": {"book_id": "$response.body#/id"},
+        "parameters": {
+            "book_id": "$response.body#/id",
+            "header.If-Match": "$response.header.ETag",
+        },
     },
     "UpdateBook": {
         "operationId": "books-update",
-        "parameters": {"book_id": "$response.body#/id"},
+        "parameters": {
+            "book_id": "$response.body#/id",
+            "header.If-Match": "$response.header.ETag",
+        },
     },
     "DeleteBook": {
         "operationId": "books-delete",
-        "parameters": {"book_id": "$response.body#/id"},
+        "parameters": {
+            "book_id": "$response.body#/id",
+            "header.If-Match": "$response.header.ETag",
+        },
     },
     "GetAuthor": {
         "operationId": "authors-get",
