@@ -1,6 +1,7 @@
 """Measure a generated API on PostgreSQL against a hand-written floor.
 
-Usage: ``python benchmarks/app_bench.py [--rows N] [--requests N] [--seconds S]``
+Usage: ``python benchmarks/app_bench.py [--rows N] [--requests N] [--seconds S]
+[--rounds R]``
 (from the repository, with scaffold installed in the running interpreter's
 environment, and PostgreSQL on 127.0.0.1:5432 with trust authentication).
 
@@ -10,9 +11,10 @@ from ``SCAFFOLD_TEST_DB_SUFFIX``), fills it with 100,000 books, and serves the
 generated app and ``floor_app.py`` (FastAPI + raw asyncpg, the same queries) on
 127.0.0.1 with uvicorn, one at a time. Each query is then driven by 1 and by 32
 concurrent clients, at most ``--requests`` requests or ``--seconds`` seconds,
-whichever comes first, after a short warm-up; the table shows requests per
-second and the p50 / p95 latency, and the generated app's throughput as a share
-of the floor's. Nothing talks to anything but 127.0.0.1.
+whichever comes first, after a short warm-up. The two apps take ``--rounds``
+turns, alternating which goes first; the table shows each cell's median
+requests per second and p50 / p95 latency over the rounds, and the generated
+app's throughput as a share of the floor's. Nothing talks to anything but 127.0.0.1.
 """
 
 # The seeding SQL is assembled from constants and integers only.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -166,6 +169,19 @@ def measure(python: str, book_id: str, requests: int, seconds: float) -> Results
     return results
 
 
+def medians(runs: list[Results]) -> Results:
+    """Each cell's median over the rounds (errors are summed)."""
+    merged: Results = {}
+    for label, by_clients in runs[0].items():
+        for clients in by_clients:
+            cells = [run[label][clients] for run in runs]
+            merged.setdefault(label, {})[clients] = {
+                key: statistics.median(cell[key] for cell in cells)
+                for key in ("rps", "p50", "p95", "n")
+            } | {"errors": sum(cell.get("errors", 0) for cell in cells)}
+    return merged
+
+
 def table(generated: Results, floor: Results) -> str:
     """The results as a Markdown table."""
     lines = [
@@ -196,7 +212,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     database = "scaffold_bench" + os.environ.get("SCAFFOLD_TEST_DB_SUFFIX", "")
     with tempfile.TemporaryDirectory(prefix="scaffold-app-bench-") as scratch:
@@ -221,23 +238,30 @@ def main() -> int:
         try:
             run(python, "-m", "alembic", "upgrade", "head", cwd=project, env=env)
             book_id = seed(database, options.rows)
-            results = {}
-            for name, argv, cwd in [
+            servers = [
                 ("generated", [python, "-m", "uvicorn", "app.main:app"], project),
                 ("floor", [python, "-m", "uvicorn", "floor_app:app"], HERE),
-            ]:
-                server = serve(argv, cwd, env)
-                try:
-                    results[name] = measure(python, book_id, options.requests,
-                                            options.seconds)  # fmt: skip
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
-                psql(database, "DELETE FROM books WHERE title = 'Benchmark book'")
+            ]
+            rounds: dict[str, list[Results]] = {"generated": [], "floor": []}
+            for number in range(options.rounds):
+                # Alternate which app goes first, so a drift in the machine's
+                # load weighs on both alike.
+                for name, argv, cwd in servers[:: 1 if number % 2 == 0 else -1]:
+                    server = serve(argv, cwd, env)
+                    try:
+                        rounds[name].append(measure(python, book_id,
+                                                    options.requests,
+                                                    options.seconds))  # fmt: skip
+                    finally:
+                        server.terminate()
+                        server.wait(timeout=30)
+                    psql(database, "DELETE FROM books WHERE title = 'Benchmark book'")
+            results = {name: medians(runs) for name, runs in rounds.items()}
         finally:
             psql("postgres", f"DROP DATABASE IF EXISTS {database}")
     print(f"{options.rows:,} rows; at most {options.requests} requests or "
-          f"{options.seconds:g} s per cell")  # fmt: skip
+          f"{options.seconds:g} s per cell; medians of {options.rounds} "
+          "rounds, the apps alternating")  # fmt: skip
     print(table(results["generated"], results["floor"]))
     return 0
 
