@@ -1,8 +1,9 @@
 """The floor: a minimal hand-written FastAPI + asyncpg app for ``app_bench.py``.
 
 It answers the same routes as the generated ``books`` resource with the same
-SQL (a count and a page ordered by ``created_at``, ``id``), and nothing else:
-no validation layer, no ORM, no middleware. Its database URL is the plain
+SQL (a count and a page of 50, the generated default, ordered by
+``created_at``, ``id``, newest first), and nothing else: no validation layer,
+no ORM, no middleware. Its database URL is the plain
 ``postgresql://`` one in ``FLOOR_DATABASE_URL``.
 """
 
@@ -58,7 +59,7 @@ async def get_book(book_id: UUID, request: Request) -> dict[str, Any]:
 async def list_books(
     request: Request,
     page: int = 1,
-    size: int = 20,
+    size: int = 50,
     status: str | None = None,
     q: str | None = None,
 ) -> dict[str, Any]:
