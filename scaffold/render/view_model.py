@@ -181,8 +181,9 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         """OpenAPI links from a create's answer to the operations its ids lead to.
 
         The new row's id leads to its get, replace, update and delete (of a
-        versioned row with its ``ETag`` as their ``If-Match``); each reference
-        a row must have leads to the referenced row's get.
+        versioned row with its ``ETag`` as their ``If-Match``) and, for a
+        reference to its own kind, to the list of the rows under it; each
+        reference a row must have leads to the referenced row's get.
         """
 
         def link(operation: str, param: str, source: str) -> dict[str, Any]:
@@ -201,6 +202,12 @@ class ResourceView(DatabaseNames, RestoreRoutes):
             for verb in ("Replace", "Update", "Delete"):
                 changes = links[f"{verb}{self.class_name}"]["parameters"]
                 changes["header.If-Match"] = "$response.header.ETag"
+        for r in self.relations:
+            if r.self_ref:
+                under = "".join(part.capitalize() for part in r.inverse_url.split("-"))
+                links[f"List{under}"] = link(
+                    f"{self.url}-{r.route_name}", r.nested_param, "id"
+                )
         for r in self.required_refs:
             pascal = "".join(part.capitalize() for part in r.name.split("_"))
             links[f"Get{pascal}"] = link(

@@ -348,7 +348,7 @@ async def test_openapi_links_a_created_category_to_what_its_ids_lead_to(
         "operationId": "categories-get",
         "parameters": {"category_id": "$response.body#/id"},
     }
-    assert len(links) == 4
+    assert len(links) == 5
     for link in links.values():
         parameters = operations[link["operationId"]]["parameters"]
         for name in link["parameters"]:

@@ -47,6 +47,10 @@ _CREATED_LINKS: dict[str, Any] = {
         "operationId": "categories-delete",
         "parameters": {"category_id": "$response.body#/id"},
     },
+    "ListChildren": {
+        "operationId": "categories-list-by-parent",
+        "parameters": {"parent_id": "$response.body#/id"},
+    },
 }
 """OpenAPI links: where the ids in a created category lead."""
 
