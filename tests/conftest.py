@@ -14,6 +14,7 @@ import pytest
 from hypothesis import settings
 
 from scaffold.tools import check as tools_check
+from scaffold.tools.lock import lock_dependencies
 from tests.environments import Prepare, build_seed, seed_root, seeded
 
 # Property tests measure correctness, not speed: on a shared, noisy machine a
@@ -100,6 +101,47 @@ def pytest_collection_modifyitems(
             f"{len(lost) - 1} more) with pytest {pytest.__version__}; "
             "install the versions pyproject.toml allows: pip install -e '.[dev]'"
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cached_locks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Resolve each distinct project's ``uv.lock`` once per run.
+
+    ``new project`` runs ``uv lock``, which asks the package index (seconds
+    each time). Within one run a project with the same ``pyproject.toml`` and
+    ``.python-version`` resolves to the same lock, so every later one, on any
+    xdist worker, gets a copy of the first (kept beside the workers' temporary
+    directories). Scaffold run as a real process (the packaging, README and
+    signal tests) still resolves its own.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    cache = root / "uv-locks"
+    cache.mkdir(exist_ok=True)
+
+    def lock_once(project: Path) -> str | None:
+        key = hashlib.sha256(
+            b"\0".join(
+                (project / name).read_bytes()
+                for name in ("pyproject.toml", ".python-version")
+                if (project / name).is_file()
+            )
+        ).hexdigest()
+        cached = cache / key
+        if cached.is_file():
+            shutil.copyfile(cached, project / "uv.lock")
+            return None
+        problem = lock_dependencies(project)
+        if problem is None:
+            partial = cache / f"{key}.{os.getpid()}"
+            shutil.copyfile(project / "uv.lock", partial)
+            partial.replace(cached)
+        return problem
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("scaffold.changes.new_project.lock_dependencies", lock_once)
+        yield
 
 
 @pytest.fixture
