@@ -157,8 +157,16 @@ MUTATIONS = [
     Mutation(
         "paging offset off by one page",
         BOOK_REPOSITORY,
-        ".offset((query.page - 1) * query.size)",
-        ".offset(query.page * query.size)",
+        "offset = (query.page - 1) * query.size",
+        "offset = query.page * query.size",
+        BOOK_TESTS,
+        "test_list_pages_through_books",
+    ),
+    Mutation(
+        "a short page's total counted from the page alone",
+        BOOK_REPOSITORY,
+        "return rows, offset + len(rows)",
+        "return rows, len(rows)",
         BOOK_TESTS,
         "test_list_pages_through_books",
     ),

@@ -108,9 +108,6 @@ class AuthorRepository:
                     Author.biography.ilike(pattern, escape="\\"),
                 )
             )
-        total = await self.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
         # Newest first by default, which the (created_at, id) index serves; the
         # id breaks ties in the same direction, so pages never overlap.
         sort = query.sort or "-created_at"
@@ -119,12 +116,20 @@ class AuthorRepository:
             order = (column.desc(), Author.id.desc())
         else:
             order = (column.asc(), Author.id.asc())
-        rows = await self.session.scalars(
-            statement.order_by(*order)
-            .offset((query.page - 1) * query.size)
-            .limit(query.size)
+        offset = (query.page - 1) * query.size
+        rows = (
+            await self.session.scalars(
+                statement.order_by(*order).offset(offset).limit(query.size)
+            )
+        ).all()
+        # A page that is not full (or an empty first page) tells the total
+        # itself; only a full page, or one past the end, needs the count.
+        if 0 < len(rows) < query.size or (offset == 0 and not rows):
+            return rows, offset + len(rows)
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
         )
-        return rows.all(), total or 0
+        return rows, total or 0
 
     async def add(self, author: Author) -> Author:
         """Insert ``author``, then load what the database set."""

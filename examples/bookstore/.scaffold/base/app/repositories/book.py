@@ -140,9 +140,6 @@ class BookRepository:
                     Book.summary.ilike(pattern, escape="\\"),
                 )
             )
-        total = await self.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
         # Newest first by default, which the (created_at, id) index serves; the
         # id breaks ties in the same direction, so pages never overlap.
         sort = query.sort or "-created_at"
@@ -151,13 +148,23 @@ class BookRepository:
             order = (column.desc(), Book.id.desc())
         else:
             order = (column.asc(), Book.id.asc())
-        rows = await self.session.scalars(
-            statement.options(*_LOAD)
-            .order_by(*order)
-            .offset((query.page - 1) * query.size)
-            .limit(query.size)
+        offset = (query.page - 1) * query.size
+        rows = (
+            await self.session.scalars(
+                statement.options(*_LOAD)
+                .order_by(*order)
+                .offset(offset)
+                .limit(query.size)
+            )
+        ).all()
+        # A page that is not full (or an empty first page) tells the total
+        # itself; only a full page, or one past the end, needs the count.
+        if 0 < len(rows) < query.size or (offset == 0 and not rows):
+            return rows, offset + len(rows)
+        total = await self.session.scalar(
+            select(func.count()).select_from(statement.subquery())
         )
-        return rows.all(), total or 0
+        return rows, total or 0
 
     async def add(self, book: Book) -> Book:
         """Insert ``book``, then load what the database set."""

@@ -116,11 +116,13 @@ async def test_list_pages_through_tags(client: AsyncClient) -> None:
     for n in range(3):
         await create_tag(client, n)
 
-    # When the list is read two at a time
+    # When the list is read two at a time, and one page past the end
     first = (await client.get(URL, params={"size": 2})).json()
     second = (await client.get(URL, params={"size": 2, "page": 2})).json()
+    beyond = (await client.get(URL, params={"size": 2, "page": 3})).json()
 
-    # Then the pages hold every tag exactly once
+    # Then the pages hold every tag exactly once, and each of them
+    # (full, last or past the end) counts all three
     assert (first["total"], first["page"], first["size"], first["pages"]) == (
         3,
         1,
@@ -129,6 +131,8 @@ async def test_list_pages_through_tags(client: AsyncClient) -> None:
     )
     assert len(first["items"]) == 2
     assert len(second["items"]) == 1
+    assert beyond["items"] == []
+    assert [page["total"] for page in (first, second, beyond)] == [3, 3, 3]
     ids = {item["id"] for item in first["items"] + second["items"]}
     assert len(ids) == 3
 
