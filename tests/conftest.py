@@ -7,7 +7,7 @@ import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -176,18 +176,54 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepare]:
         yield prepare
 
 
+#: Renders a fresh project into a directory: ``render(parent, name=..., **options)``.
+RenderOnce = Callable[..., Path]
+
+
 @pytest.fixture(scope="session")
-def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def render_once(tmp_path_factory: pytest.TempPathFactory) -> RenderOnce:
+    """Render each distinct project once per run; copy it for every later use.
+
+    Rendering runs Copier (a second or two each time). Fixtures that only need
+    a fresh project get a copy of the first one rendered with the same options,
+    on any xdist worker (kept beside the workers' temporary directories); the
+    tests of rendering itself call ``render_project``.
+    """
+    from scaffold.changes.new_project import ProjectRequest, render_project
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    cache = root / "rendered"
+    cache.mkdir(exist_ok=True)
+
+    def render(parent: Path, **options: object) -> Path:
+        key = hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()
+        cached = cache / key
+        if not cached.is_dir():
+            staging = cache / f"{key}.{os.getpid()}"
+            staging.mkdir()
+            render_project(ProjectRequest.build(parent=staging, **options))
+            try:
+                staging.rename(cached)
+            except OSError:  # another worker rendered it meanwhile
+                shutil.rmtree(staging)
+        name = str(options["name"])
+        return Path(shutil.copytree(cached / name, parent / name, symlinks=True))
+
+    return render
+
+
+@pytest.fixture(scope="session")
+def base_project(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> Path:
     """A freshly rendered SQLite project with the default options, never modified.
 
     Copy it (the ``project`` fixture) to use it; a test module may override it
     with other options.
     """
-    from scaffold.changes.new_project import ProjectRequest, render_project
-
-    parent = tmp_path_factory.mktemp("base")
-    render_project(ProjectRequest.build(name="shop", parent=parent))
-    return parent / "shop"
+    return render_once(tmp_path_factory.mktemp("base"), name="shop")
 
 
 @pytest.fixture

@@ -10,27 +10,26 @@ from typing import Any
 import pytest
 
 from scaffold.changes.add_resource import preview_resources
-from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
 from scaffold.project.access import recorded_rules, resolve_rules
 from scaffold.project.skeleton import skeleton_paths
 from scaffold.project.snapshot import resource_paths
 from scaffold.spec import parse_cli_resource
 from scaffold.spec.naming import resource_names
-from tests.conftest import tree_digest
+from tests.conftest import RenderOnce, tree_digest
 from tests.e2e import run_scaffold
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> dict[bool, Path]:
     """A project rendered (not checked) with and without auth."""
     parent = tmp_path_factory.mktemp("rendered")
-    projects = {}
-    for auth in (True, False):
-        name = "with-auth" if auth else "no-auth"
-        render_project(ProjectRequest(name=name, auth=auth, parent=parent))
-        projects[auth] = parent / name
-    return projects
+    return {
+        auth: render_once(parent, name="with-auth" if auth else "no-auth", auth=auth)
+        for auth in (True, False)
+    }
 
 
 def copy_of(project: Path, tmp_path: Path) -> Path:

@@ -12,20 +12,19 @@ import pytest
 
 from scaffold import cli
 from scaffold.changes.add_job import register_job
-from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import ProjectError
-from tests.conftest import tree_digest
+from tests.conftest import RenderOnce, tree_digest
 from tests.e2e import run_scaffold
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 @pytest.fixture(scope="module")
-def jobs_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def jobs_base(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> Path:
     """A rendered project with jobs, never modified."""
-    parent = tmp_path_factory.mktemp("jobs")
-    render_project(ProjectRequest.build(name="shop", jobs=True, parent=parent))
-    return parent / "shop"
+    return render_once(tmp_path_factory.mktemp("jobs"), name="shop", jobs=True)
 
 
 @pytest.fixture

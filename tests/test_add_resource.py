@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from scaffold.changes.add_resource import add_resources
-from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.spec import parse_cli_resource
 from scaffold.tools.check import tool_environment, uv_binary
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import RenderOnce, postgres_database, tree_digest
 from tests.e2e import get, run_scaffold, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,15 +31,15 @@ PINNED_TIME = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01T00:00:00Z
 
 
 @pytest.fixture(scope="session")
-def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def base_project(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> Path:
     """A freshly rendered SQLite project, never modified: copy it to use it.
 
     It has no auth, so its resources are public: these tests are about
     generating resources; ``test_auth.py`` covers resources behind auth.
     """
-    parent = tmp_path_factory.mktemp("base")
-    render_project(ProjectRequest.build(name="shop", auth=False, parent=parent))
-    return parent / "shop"
+    return render_once(tmp_path_factory.mktemp("base"), name="shop", auth=False)
 
 
 def test_adds_every_layer_and_wires_it_in(project: Path) -> None:

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.changes.new_project import ProjectRequest, render_project
+from scaffold.changes.new_project import ProjectRequest
 from scaffold.project.answers import read_answers
 from scaffold.tools.check import (
     run_tool,
     tool_environment,
     uv_binary,
 )
-from tests.conftest import tree_digest
+from tests.conftest import RenderOnce, tree_digest
 from tests.e2e import run_scaffold, serve
 from tests.environments import Prepare
 
@@ -44,15 +44,15 @@ AUTH_FILES = [
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> dict[bool, Path]:
     """A project rendered (not checked) with and without auth."""
     parent = tmp_path_factory.mktemp("rendered")
-    projects = {}
-    for auth in (True, False):
-        name = "with-auth" if auth else "no-auth"
-        render_project(ProjectRequest(name=name, auth=auth, parent=parent))
-        projects[auth] = parent / name
-    return projects
+    return {
+        auth: render_once(parent, name="with-auth" if auth else "no-auth", auth=auth)
+        for auth in (True, False)
+    }
 
 
 def copy_of(project: Path, tmp_path: Path) -> Path:

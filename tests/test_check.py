@@ -373,7 +373,9 @@ def test_a_broken_migration_history_skips_the_tests_and_the_round_trip(
     )
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text('"""Tiny."""\n')
-    (tmp_path / "test_tiny.py").write_text("def test_fails() -> None:\n    assert False\n")
+    (tmp_path / "test_tiny.py").write_text(
+        "def test_fails() -> None:\n    assert False\n"
+    )
     versions = tmp_path / "alembic" / "versions"
     versions.mkdir(parents=True)
     for name, revision in (("a", "aaaa"), ("b", "bbbb")):

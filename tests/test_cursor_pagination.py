@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import SpecError
 from scaffold.project.answers import IdType
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource
 from scaffold.tools.format import format_python
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import RenderOnce, postgres_database, tree_digest
 from tests.e2e import run_scaffold
 from tests.test_render import pyflakes, render_paths
 
@@ -21,11 +20,9 @@ FIELDS = ["name:str(100):index", "rating:int:min=1:max=5", "note:str(50)?"]
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rendered(tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce) -> Path:
     """A fresh project with auth, never modified."""
-    parent = tmp_path_factory.mktemp("cursor")
-    render_project(ProjectRequest(name="shop", auth=True, parent=parent))
-    return parent / "shop"
+    return render_once(tmp_path_factory.mktemp("cursor"), name="shop", auth=True)
 
 
 def add_items(project: Path, *extra: str) -> None:

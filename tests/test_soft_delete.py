@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.migrations.field_ops import column_steps
 from scaffold.migrations.model_schema import read_tables
 from scaffold.migrations.schema_ops import schema_change
@@ -17,21 +16,23 @@ from scaffold.project.manifest import Manifest
 from scaffold.project.relations import Target
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource, parse_field
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import RenderOnce, postgres_database, tree_digest
 from tests.e2e import run_scaffold
 
 FIELDS = ["name:str(100)", "email:email?:unique", "code:str(20):unique"]
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, render_once: RenderOnce
+) -> dict[bool, Path]:
     """Two fresh projects, never modified, by whether they have auth."""
-    projects = {}
-    for auth in (True, False):
-        parent = tmp_path_factory.mktemp("auth" if auth else "open")
-        render_project(ProjectRequest(name="shop", auth=auth, parent=parent))
-        projects[auth] = parent / "shop"
-    return projects
+    return {
+        auth: render_once(
+            tmp_path_factory.mktemp("auth" if auth else "open"), name="shop", auth=auth
+        )
+        for auth in (True, False)
+    }
 
 
 def copy_of(project: Path, tmp_path: Path) -> Path:
