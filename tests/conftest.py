@@ -103,6 +103,20 @@ def pytest_collection_modifyitems(
         )
 
 
+def run_cache(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A directory for what one run computes once, shared by its xdist workers.
+
+    It lies beside the workers' own temporary directories (in this process's
+    one without xdist), so it lives exactly as long as the run's.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    cache = root / name
+    cache.mkdir(exist_ok=True)
+    return cache
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cached_locks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Resolve each distinct project's ``uv.lock`` once per run.
@@ -114,11 +128,7 @@ def cached_locks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     directories). Scaffold run as a real process (the packaging, README and
     signal tests) still resolves its own.
     """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    cache = root / "uv-locks"
-    cache.mkdir(exist_ok=True)
+    cache = run_cache(tmp_path_factory, "uv-locks")
 
     def lock_once(project: Path) -> str | None:
         key = hashlib.sha256(
@@ -191,11 +201,7 @@ def render_once(tmp_path_factory: pytest.TempPathFactory) -> RenderOnce:
     """
     from scaffold.changes.new_project import ProjectRequest, render_project
 
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    cache = root / "rendered"
-    cache.mkdir(exist_ok=True)
+    cache = run_cache(tmp_path_factory, "rendered")
 
     def render(parent: Path, **options: object) -> Path:
         key = hashlib.sha256(repr(sorted(options.items())).encode()).hexdigest()

@@ -317,23 +317,33 @@ def test_prepare_environment_compiles_bytecode_when_python_will_not(
     assert synced[0][1:] == ["sync", "--quiet", "--compile-bytecode"]
 
 
+def tiny_project(root: Path, monkeypatch: pytest.MonkeyPatch, test: str) -> None:
+    """Make ``root`` a tiny clean project whose one test module is ``test``.
+
+    ruff, mypy and pytest are found on PATH (this interpreter's).
+    """
+    bin_dir = Path(sys.executable).parent
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n"
+    )
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text('"""Tiny."""\n')
+    (root / "test_tiny.py").write_text(test)
+
+
 @pytest.mark.e2e
 def test_check_project_runs_the_tests_beside_the_other_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a tiny project whose code is clean and whose one test fails, with
     # ruff, mypy and pytest found on PATH (this interpreter's)
-    bin_dir = Path(sys.executable).parent
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
-        "dependencies = []\n"
-    )
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text('"""Tiny."""\n')
-    (tmp_path / "test_tiny.py").write_text(
+    tiny_project(
+        tmp_path,
+        monkeypatch,
         'def test_fails() -> None:\n    print("output of the tests")\n'
-        "    assert sum([1]) == 2\n"
+        "    assert sum([1]) == 2\n",
     )
     reporter = RecordingReporter()
 
@@ -365,17 +375,7 @@ def test_a_broken_migration_history_skips_the_tests_and_the_round_trip(
 ) -> None:
     # Given a tiny clean project whose migration history has two heads, and a
     # test that would fail if it ran
-    bin_dir = Path(sys.executable).parent
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "tiny"\nversion = "0"\nrequires-python = ">=3.11"\n'
-        "dependencies = []\n"
-    )
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text('"""Tiny."""\n')
-    (tmp_path / "test_tiny.py").write_text(
-        "def test_fails() -> None:\n    assert False\n"
-    )
+    tiny_project(tmp_path, monkeypatch, "def test_fails() -> None:\n    assert False\n")
     versions = tmp_path / "alembic" / "versions"
     versions.mkdir(parents=True)
     for name, revision in (("a", "aaaa"), ("b", "bbbb")):

@@ -129,7 +129,7 @@ def test_the_list_pages_by_cursor_without_a_count(
 
 
 def test_a_bad_pagination_in_a_spec_file_is_refused_in_one_line(
-    rendered: Path, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     # Given a spec file with an unknown pagination
     spec = tmp_path / "spec.yaml"

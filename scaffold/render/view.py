@@ -237,7 +237,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if view.cursor is None:
         repository.add("sqlalchemy", "func")
     if view.search_fields:
-        if len(view.search_fields) > 1:
+        if view.search_any_of:
             repository.add("sqlalchemy", "or_")
         repository.add("app.core.database", "escape_like")
     repository.add("sqlalchemy.ext.asyncio", "AsyncSession")

@@ -13,6 +13,7 @@ from scaffold.render.samples import InvalidCase, Sample
 from scaffold.render.view_db_names import DatabaseNames
 from scaffold.render.view_restore import RestoreRoutes
 from scaffold.spec import FieldSpec, FieldType
+from scaffold.spec.naming import to_pascal
 
 __all__ = ["Comparison", "EnumView", "FieldView", "IdView", "ResourceView"]
 
@@ -204,13 +205,11 @@ class ResourceView(DatabaseNames, RestoreRoutes):
                 changes["header.If-Match"] = "$response.header.ETag"
         for r in self.relations:
             if r.self_ref:
-                under = "".join(part.capitalize() for part in r.inverse_url.split("-"))
-                links[f"List{under}"] = link(
+                links[f"List{to_pascal(r.inverse_url)}"] = link(
                     f"{self.url}-{r.route_name}", r.nested_param, "id"
                 )
         for r in self.required_refs:
-            pascal = "".join(part.capitalize() for part in r.name.split("_"))
-            links[f"Get{pascal}"] = link(
+            links[f"Get{to_pascal(r.name)}"] = link(
                 f"{r.target.url_path}-get", f"{r.target.singular}_id", r.key
             )
         return links
@@ -243,6 +242,11 @@ class ResourceView(DatabaseNames, RestoreRoutes):
     def search_fields(self) -> list[FieldView]:
         """Fields ``q`` searches in."""
         return self._select("searchable")
+
+    @property
+    def search_any_of(self) -> bool:
+        """Whether ``q`` searches several fields, matching any of them (``or_``)."""
+        return len(self.search_fields) > 1
 
     @property
     def unique_fields(self) -> list[FieldView]:
