@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -188,6 +190,31 @@ def test_cursor_modules_render_without_undefined_or_unused_names(
     result = pyflakes(modules, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "CursorPage[ItemRead]" in modules["service.py"]
+
+
+def test_the_generated_order_check_orders_instants_not_their_text() -> None:
+    # Given the generated tests' sort key, taken from a cursor resource's tests
+    resource = parse_cli_resource("item", [*FIELDS, "at:datetime"], pagination="cursor")
+    text = render_paths(build_view(resource, id_type="uuid"))[PurePosixPath("tests.py")]
+    tree = ast.parse(text)
+    (function,) = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name == "_order_key"
+    ]
+    namespace: dict[str, object] = {"datetime": datetime, "Any": object}
+    exec(compile(ast.Module([function], []), "tests", "exec"), namespace)
+    order_key = namespace["_order_key"]
+
+    # When it orders a whole second (JSON drops its zero fraction) and a later
+    # instant in the same second, decimals sent as text, and plain text
+    instants = ["2026-11-30T11:42:12.018000Z", "2026-11-30T11:42:12Z"]
+    decimals = ["10.50", "9.25"]
+
+    # Then instants and decimals sort by value, not by their characters
+    assert sorted(instants, key=order_key) == instants[::-1]  # type: ignore[arg-type]
+    assert sorted(decimals, key=order_key) == decimals[::-1]  # type: ignore[arg-type]
+    assert sorted(["b", "a"], key=order_key) == ["a", "b"]  # type: ignore[arg-type]
 
 
 @pytest.mark.e2e

@@ -213,13 +213,14 @@ async def test_cursor_pages_walk_every_review_once_in_order(
 
 
 def _order_key(value: Any) -> Any:
-    """A sort key for JSON values: decimals (sent as text) as numbers, the rest as
-    is."""
+    """A sort key for JSON values: decimals (sent as text) as numbers, date-times as
+    instants (their text drops a zero fraction of a second), the rest as is."""
     if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
+        for parse in (float, datetime.fromisoformat):
+            try:
+                return parse(value)
+            except ValueError:
+                pass
     return value
 
 
