@@ -184,7 +184,8 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         The new row's id leads to its get, replace, update and delete (of a
         versioned row with its ``ETag`` as their ``If-Match``) and, for a
         reference to its own kind, to the list of the rows under it; each
-        reference a row must have leads to the referenced row's get.
+        reference a row must have leads to the referenced row's get and to the
+        list of the rows under it.
         """
 
         def link(operation: str, param: str, source: str) -> dict[str, Any]:
@@ -211,6 +212,9 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         for r in self.required_refs:
             links[f"Get{to_pascal(r.name)}"] = link(
                 f"{r.target.url_path}-get", f"{r.target.singular}_id", r.key
+            )
+            links[f"List{to_pascal(r.row_var)}{to_pascal(self.url)}"] = link(
+                f"{self.url}-{r.route_name}", r.nested_param, r.key
             )
         return links
 

@@ -7,6 +7,8 @@ everyone (as every route is) in one without.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["RestoreRoutes"]
 
 
@@ -15,6 +17,9 @@ class RestoreRoutes:
 
     doc_plural: str
     soft_delete: bool
+    class_name: str
+    url: str
+    id_param: str
 
     @property
     def project_auth(self) -> bool:
@@ -42,3 +47,15 @@ class RestoreRoutes:
     def lists_deleted_for_admins(self) -> bool:
         """Whether ``?deleted=true`` is for administrators (the project has users)."""
         return self.soft_delete and self.project_auth
+
+    @property
+    def delete_links(self) -> dict[str, dict[str, Any]]:
+        """OpenAPI links from a soft delete's answer: the deleted row's restore."""
+        if not self.soft_delete:
+            return {}
+        return {
+            f"Restore{self.class_name}": {
+                "operationId": f"{self.url}-restore",
+                "parameters": {self.id_param: f"$request.path.{self.id_param}"},
+            }
+        }

@@ -411,11 +411,17 @@ async def test_openapi_links_a_created_author_to_what_its_ids_lead_to(
     # When the links of a create's answer are read
     links = document["paths"][URL]["post"]["responses"]["201"]["links"]
 
-    # Then the new id leads to its get, and every link names an operation
-    # that takes the parameter it fills in (where the name says, there)
+    # Then the new id leads to its get, a deletion to the restore, and every link
+    # names an operation that takes the parameter it fills in (where the name
+    # says, there)
     assert links["GetAuthor"] == {
         "operationId": "authors-get",
         "parameters": {"author_id": "$response.body#/id"},
+    }
+    deleted = document["paths"][URL + "/{author_id}"]["delete"]
+    assert deleted["responses"]["204"]["links"]["RestoreAuthor"] == {
+        "operationId": "authors-restore",
+        "parameters": {"author_id": "$request.path.author_id"},
     }
     assert len(links) == 4
     for link in links.values():

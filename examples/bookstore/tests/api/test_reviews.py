@@ -525,13 +525,14 @@ async def test_openapi_links_a_created_review_to_what_its_ids_lead_to(
     # When the links of a create's answer are read
     links = document["paths"][URL]["post"]["responses"]["201"]["links"]
 
-    # Then the new id leads to its get, and every link names an operation
-    # that takes the parameter it fills in (where the name says, there)
+    # Then the new id leads to its get, and every link
+    # names an operation that takes the parameter it fills in (where the name
+    # says, there)
     assert links["GetReview"] == {
         "operationId": "reviews-get",
         "parameters": {"review_id": "$response.body#/id"},
     }
-    assert len(links) == 5
+    assert len(links) == 6
     for link in links.values():
         parameters = operations[link["operationId"]]["parameters"]
         for name in link["parameters"]:

@@ -56,6 +56,10 @@ _CREATED_LINKS: dict[str, Any] = {
         "operationId": "authors-get",
         "parameters": {"author_id": "$response.body#/author_id"},
     },
+    "ListAuthorBooks": {
+        "operationId": "books-list-by-author",
+        "parameters": {"author_id": "$response.body#/author_id"},
+    },
 }
 """OpenAPI links: where the ids in a created book lead."""
 

@@ -437,8 +437,9 @@ async def test_openapi_links_a_created_person_to_what_its_ids_lead_to(
     # When the links of a create's answer are read
     links = document["paths"][URL]["post"]["responses"]["201"]["links"]
 
-    # Then the new id leads to its get, and every link names an operation
-    # that takes the parameter it fills in (where the name says, there)
+    # Then the new id leads to its get, and every link
+    # names an operation that takes the parameter it fills in (where the name
+    # says, there)
     assert links["GetPerson"] == {
         "operationId": "people-get",
         "parameters": {"person_id": "$response.body#/id"},

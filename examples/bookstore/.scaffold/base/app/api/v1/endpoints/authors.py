@@ -47,6 +47,14 @@ _CREATED_LINKS: dict[str, Any] = {
 }
 """OpenAPI links: where the ids in a created author lead."""
 
+_DELETED_LINKS: dict[str, Any] = {
+    "RestoreAuthor": {
+        "operationId": "authors-restore",
+        "parameters": {"author_id": "$request.path.author_id"},
+    },
+}
+"""OpenAPI links: a deleted author can be restored."""
+
 router = APIRouter(prefix="/authors", tags=["authors"], responses=error_responses(422))
 
 
@@ -125,7 +133,7 @@ async def update_author(
     summary="Delete an author",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
-    responses=error_responses(401, 403, 404),
+    responses={204: {"links": _DELETED_LINKS}, **error_responses(401, 403, 404)},
 )
 async def delete_author(
     author: Annotated[Author, Depends(get_author)], service: AuthorServiceDep

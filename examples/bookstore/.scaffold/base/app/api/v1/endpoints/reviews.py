@@ -46,6 +46,10 @@ _CREATED_LINKS: dict[str, Any] = {
         "operationId": "books-get",
         "parameters": {"book_id": "$response.body#/book_id"},
     },
+    "ListBookReviews": {
+        "operationId": "reviews-list-by-book",
+        "parameters": {"book_id": "$response.body#/book_id"},
+    },
 }
 """OpenAPI links: where the ids in a created review lead."""
 
