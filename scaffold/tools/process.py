@@ -25,6 +25,7 @@ from scaffold.errors import CheckFailedError, ProjectError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "bytecode_cache",
     "finish_tool",
     "run_tool",
     "start_tool",
@@ -55,6 +56,11 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
     The caller's virtual environment is left out so that ``uv`` uses the
     project's own ``.venv``; ``extra`` (for example ``DATABASE_URL``) wins.
+    Where ``PYTHONDONTWRITEBYTECODE`` keeps bytecode out of the source tree,
+    the tools cache it under scaffold's cache directory instead
+    (``PYTHONPYCACHEPREFIX``), unless a prefix is set already: otherwise every
+    check would compile the project's modules, and rewrite its tests'
+    asserts, all over again.
     """
     env = {
         key: value
@@ -62,8 +68,18 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
     }
     env["NO_COLOR"] = "1"
+    if env.get("PYTHONDONTWRITEBYTECODE") and not env.get("PYTHONPYCACHEPREFIX"):
+        del env["PYTHONDONTWRITEBYTECODE"]
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache())
     env.update(extra or {})
     return env
+
+
+def bytecode_cache() -> Path:
+    """The directory tools cache bytecode in when told not to write it beside
+    the sources: ``scaffold/pycache`` under ``XDG_CACHE_HOME`` (``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "scaffold" / "pycache"
 
 
 def start_tool(
