@@ -22,6 +22,10 @@ from tests.environments import Prepare, build_seed, seed_root, seeded
 settings.register_profile("scaffold", deadline=None)
 settings.load_profile("scaffold")
 
+# The suite runs two workers on two cores already: the projects it checks run
+# their own tests in one process, except where a test asks for more.
+os.environ.setdefault("SCAFFOLD_TEST_WORKERS", "1")
+
 #: The local PostgreSQL server CI and developers' machines run.
 POSTGRES_URL = os.environ.get(
     "SCAFFOLD_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432"

@@ -20,7 +20,7 @@ from scaffold.tools.check import (
     tool_environment,
     uv_binary,
 )
-from tests.conftest import postgres_database
+from tests.conftest import POSTGRES_URL, postgres_database
 from tests.e2e import run_scaffold, serve
 from tests.environments import Prepare
 
@@ -194,7 +194,8 @@ def workflow_test_options(project: Path) -> str:
 
 def test_every_example_workflow_gates_coverage_at_90_percent() -> None:
     for name in NAMES:
-        assert workflow_test_options(EXAMPLES / name) == "--cov --cov-fail-under=90"
+        options = workflow_test_options(EXAMPLES / name)
+        assert options == "-n auto --cov --cov-fail-under=90"
 
 
 @pytest.mark.e2e
@@ -224,12 +225,37 @@ def test_example_passes_every_check_on_sqlite_and_its_coverage_gate(
 def test_example_passes_every_check_on_postgres(
     name: str, example_projects: Callable[[str], Path], require_postgres: None
 ) -> None:
+    # Given an example and a PostgreSQL database for it
     project = example_projects(name)
     database = postgres_database(f"example_{name.replace('-', '_')}")
 
-    result = run_scaffold("check", "--db-url", database, cwd=project)
+    workers = 2 if name == "bookstore" else 1
+    per_worker = [f"{database.rsplit('/', 1)[1]}_gw{n}_test" for n in range(workers)]
+    for stale in per_worker:
+        psql(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
 
+    # When it is checked, the bookstore's tests in two processes
+    result = run_scaffold(
+        "check", "--db-url", database, cwd=project,
+        env={"SCAFFOLD_TEST_WORKERS": str(workers)},
+    )  # fmt: skip
+
+    # Then every check passes; two processes used a database each
     assert result.returncode == 0, result.stderr
+    if workers > 1:
+        names = set(psql("SELECT datname FROM pg_database").split())
+        assert set(per_worker) <= names
+
+
+def psql(sql: str) -> str:
+    """Run ``sql`` on the local PostgreSQL server's ``postgres`` database."""
+    server = urllib.parse.urlsplit(POSTGRES_URL)
+    result = subprocess.run(
+        ["psql", "-h", server.hostname or "127.0.0.1", "-p", str(server.port or 5432),
+         "-U", server.username or "postgres", "-d", "postgres", "-Atc", sql],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout
 
 
 @pytest.mark.e2e

@@ -93,11 +93,12 @@ def test_the_workflow_gates_coverage_and_tests_on_postgres(shop: Path) -> None:
     # Given the workflow of a new SQLite project
     jobs = workflow_jobs(shop)
 
-    # Then the tests run with a 90 % coverage gate, and again on PostgreSQL
+    # Then the tests run in one process per CPU with a 90 % coverage gate, and
+    # again on PostgreSQL
     tests = [
         step["run"] for step in jobs["check"]["steps"] if step.get("name") == "Test"
     ]
-    assert tests == ["uv run --no-sync pytest --cov --cov-fail-under=90"]
+    assert tests == ["uv run --no-sync pytest -n auto --cov --cov-fail-under=90"]
     assert "postgres" in jobs["postgres"]["services"]
     assert jobs["postgres"]["env"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
 

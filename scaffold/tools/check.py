@@ -19,6 +19,7 @@ from pathlib import Path
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.errors import CheckFailedError
 from scaffold.tools.migration_check import ROUND_TRIP_RERUN, ROUND_TRIP_SCRIPT
+from scaffold.tools.parallel import with_workers
 from scaffold.tools.prechecks import history_check, overrides_check
 from scaffold.tools.process import (
     DEFAULT_TIMEOUT,
@@ -193,9 +194,11 @@ def check_project(
 
     Creates the project's environment, then runs the tests while formatting,
     lint, types and the migration round trip run beside them (they share
-    nothing the tests write). The round trip runs on a throwaway SQLite
-    database, never the user's; with a PostgreSQL ``db_url`` the project's own
-    ``tests/test_migrations.py`` does it on a ``*_test`` database instead.
+    nothing the tests write). The tests run in several processes where the
+    machine has the CPUs (see :mod:`scaffold.tools.parallel`). The round trip
+    runs on a throwaway SQLite database, never the user's; with a PostgreSQL
+    ``db_url`` the project's own ``tests/test_migrations.py`` does it on a
+    ``*_test`` database instead.
 
     Args:
         root: The project's root directory.
@@ -216,6 +219,7 @@ def check_project(
     reporter.stage("Installing the project's environment (uv sync)")
     prepare_environment(root, env=env)
     *static, tests = project_checks()
+    tests = with_workers(tests, root)
     if not history.ok:
         # Alembic stamps and upgrades only a history with one head: every test
         # and the round trip would fail on it, so the history is fixed first.

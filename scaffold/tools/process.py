@@ -51,11 +51,26 @@ def uv_binary() -> str:
         ) from exc
 
 
+#: Variables of scaffold's own environment that tools must not see.
+_LEFT_OUT = frozenset(
+    {
+        "VIRTUAL_ENV",
+        "UV_PROJECT_ENVIRONMENT",
+        "PYTHONPATH",
+        "PYTEST_XDIST_WORKER",
+        "PYTEST_XDIST_WORKER_COUNT",
+        "PYTEST_XDIST_TESTRUNUID",
+    }
+)
+
+
 def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment external tools run in.
 
     The caller's virtual environment is left out so that ``uv`` uses the
-    project's own ``.venv``; ``extra`` (for example ``DATABASE_URL``) wins.
+    project's own ``.venv``, and so is a pytest-xdist worker's identity (when
+    scaffold itself runs under one), which would name the project's test
+    databases; ``extra`` (for example ``DATABASE_URL``) wins.
     Where ``PYTHONDONTWRITEBYTECODE`` keeps bytecode out of the source tree,
     the tools cache it under scaffold's cache directory instead
     (``PYTHONPYCACHEPREFIX``), unless a prefix is set already: otherwise every
@@ -65,7 +80,7 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"}
+        if key not in _LEFT_OUT
     }
     env["NO_COLOR"] = "1"
     if env.get("PYTHONDONTWRITEBYTECODE") and not env.get("PYTHONPYCACHEPREFIX"):

@@ -1,7 +1,12 @@
-"""The database layer: UTC datetimes, foreign keys, enums, LIKE escaping, sessions."""
+"""The database layer, and the databases the tests themselves run on.
+
+UTC datetimes, foreign keys, enum values, LIKE escaping, sessions; one test
+database per test process.
+"""
 
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI, Request
@@ -27,6 +32,7 @@ from app.core.database import (
     enum_values,
     escape_like,
 )
+from tests.database import resolve_test_database_url
 
 probe = Table(
     "datetime_probe",
@@ -158,3 +164,47 @@ async def test_only_safe_requests_read_in_autocommit(
     await sessions.aclose()
     await engine.dispose()
     assert options.get("isolation_level") == isolation_level
+
+
+@pytest.mark.parametrize(
+    ("worker", "database_url", "expected"),
+    [
+        (None, "postgresql+asyncpg://app@db/shop", "shop_test"),
+        (None, "postgresql+asyncpg://app@db/shop_test", "shop_test"),
+        ("gw1", "postgresql+asyncpg://app@db/shop", "shop_gw1_test"),
+        ("gw0", "postgresql+asyncpg://app@db/shop_test", "shop_gw0_test"),
+        (None, "sqlite+aiosqlite:///./app.db", "{tmp}/test.db"),
+        ("gw1", "sqlite+aiosqlite:///./app.db", "{tmp}/test_gw1.db"),
+    ],
+)
+def test_each_test_process_has_a_test_database_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    worker: str | None,
+    database_url: str,
+    expected: str,
+) -> None:
+    # Given the application's database and, maybe, a pytest-xdist worker
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    if worker is None:
+        monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+
+    # When the test database is chosen
+    url = resolve_test_database_url(database_url, tmp_path)
+
+    # Then it is a *_test database (a file for SQLite), one per worker
+    assert url.database == expected.format(tmp=tmp_path)
+
+
+def test_a_test_database_url_that_names_no_test_database_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given TEST_DATABASE_URL naming a database that may hold real data
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql+asyncpg://app@db/shop")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+
+    # When the test database is chosen / Then it is refused, worker or not
+    with pytest.raises(RuntimeError, match="does not end in '_test'"):
+        resolve_test_database_url("sqlite+aiosqlite:///./app.db", tmp_path)

@@ -8,7 +8,9 @@ The test database is, in this order of preference:
    name (unless it ends in ``_test`` already), created when missing.
 
 A server database whose name does not end in ``_test`` is refused, so that no
-test run can ever drop tables of a database holding real data.
+test run can ever drop tables of a database holding real data. When the tests
+run in several processes (``pytest -n 2``), each process has a database of its
+own, named after its worker: ``shop_gw1_test``, or ``test_gw1.db`` for SQLite.
 """
 
 import os
@@ -50,7 +52,7 @@ def resolve_test_database_url(database_url: str, sqlite_dir: Path) -> URL:
         elif not (url.database or "").endswith(TEST_SUFFIX):
             url = url.set(database=_with_suffix(url.database or "", TEST_SUFFIX))
     _refuse_real_database(url)
-    return url
+    return _for_this_worker(url)
 
 
 def migration_database_url(test_url: URL, sqlite_dir: Path) -> URL:
@@ -145,6 +147,24 @@ async def drop_database(url: URL) -> None:
     async with _maintenance_connection(url) as connection:
         name = connection.dialect.identifier_preparer.quote(url.database or "")
         await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def _for_this_worker(url: URL) -> URL:
+    """Name ``url``'s database after this pytest-xdist worker, if it is one.
+
+    Workers run at the same time, each creating and dropping its tables: they
+    must not share a database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    if is_sqlite(url):
+        if not url.database or url.database == ":memory:":
+            return url  # each connection has a database of its own
+        path = Path(url.database)
+        return url.set(database=str(path.with_stem(f"{path.stem}_{worker}")))
+    name = (url.database or "").removesuffix(TEST_SUFFIX)
+    return url.set(database=_with_suffix(name, f"_{worker}{TEST_SUFFIX}"))
 
 
 def _with_suffix(name: str, suffix: str) -> str:
