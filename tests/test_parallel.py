@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from scaffold.errors import UsageError
 from scaffold.tools import parallel
-from scaffold.tools.check import project_checks
+from scaffold.tools.check import check_project, project_checks
 from scaffold.tools.parallel import MAX_WORKERS, pytest_workers, with_workers
+from tests.conftest import RenderOnce, tree_digest
+from tests.e2e import run_scaffold
 
 
 def with_xdist(project: Path) -> Path:
@@ -80,3 +83,41 @@ def test_a_bad_setting_is_refused_naming_the_fix(
     # When the number is chosen / Then a usage error names the variable and fix
     with pytest.raises(UsageError, match=r"SCAFFOLD_TEST_WORKERS=.*a positive number"):
         pytest_workers(with_xdist(tmp_path))
+
+
+def test_a_bad_setting_stops_a_check_before_anything_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a project with no environment yet, and a bad setting
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "tiny"\n')
+    monkeypatch.setenv("SCAFFOLD_TEST_WORKERS", "many")
+
+    # When it is checked / Then it is refused before uv sync makes .venv
+    with pytest.raises(UsageError):
+        check_project(tmp_path)
+    assert not (tmp_path / ".venv").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("add", "resource", "item", "name:str"), ("new", "project", "other")],
+)
+def test_a_bad_setting_is_refused_before_a_command_writes_anything(
+    tmp_path_factory: pytest.TempPathFactory,
+    render_once: RenderOnce,
+    tmp_path: Path,
+    command: tuple[str, ...],
+) -> None:
+    # Given a project, and a bad setting for the checks a command will run
+    rendered = render_once(tmp_path_factory.mktemp("parallel"), name="shop")
+    project = Path(shutil.copytree(rendered, tmp_path / "shop"))
+    before = tree_digest(tmp_path)
+
+    # When a command that writes, then checks, runs
+    result = run_scaffold(*command, cwd=project, env={"SCAFFOLD_TEST_WORKERS": "many"})
+
+    # Then exit 2 in one line naming the setting, and no file is written
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert "SCAFFOLD_TEST_WORKERS='many'" in line
+    assert tree_digest(tmp_path) == before

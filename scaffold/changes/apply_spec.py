@@ -23,7 +23,12 @@ from scaffold.changes.apply_steps import field_steps
 from scaffold.changes.evolve import evolve, plan_evolution
 from scaffold.changes.reference_evolution import diff_references
 from scaffold.changes.remove_resource import remove_resources
-from scaffold.changes.transaction import all_or_nothing, guard, verify
+from scaffold.changes.transaction import (
+    all_or_nothing,
+    guard,
+    ready_to_check,
+    verify,
+)
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.errors import SpecError, UsageError
 from scaffold.project.access import with_rules
@@ -191,6 +196,7 @@ def apply_spec(
     """
     reporter = reporter or NullReporter()
     root = plan.root
+    ready_to_check(check)
     with all_or_nothing(root):
         if plan.add:
             reporter.stage(f"Adding {', '.join(s.names.singular for s in plan.add)}")

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from scaffold import __version__
-from scaffold.changes.transaction import verify
+from scaffold.changes.transaction import ready_to_check, verify
 from scaffold.engine.apply import process_umask
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.engine.interrupt import Interrupted, note_undone, shielded
@@ -302,6 +302,7 @@ def create_project(
         CheckFailedError: The project was created but a check failed.
     """
     reporter = reporter or NullReporter()
+    ready_to_check(check)
     files = render_project(request, reporter=reporter)
     try:
         checks = verify(request.target, check=check, db_url=db_url, reporter=reporter)

@@ -24,8 +24,9 @@ from scaffold.engine.plan import Plan
 from scaffold.engine.vcs import ensure_committed
 from scaffold.errors import MergeConflictError
 from scaffold.tools.check import CheckResult, check_project, raise_for_failures
+from scaffold.tools.parallel import requested_workers
 
-__all__ = ["all_or_nothing", "carry_out", "guard", "verify"]
+__all__ = ["all_or_nothing", "carry_out", "guard", "ready_to_check", "verify"]
 
 
 def guard(root: Path, plan: Plan, *, allow_dirty: bool) -> Plan:
@@ -44,6 +45,16 @@ def guard(root: Path, plan: Plan, *, allow_dirty: bool) -> Plan:
     """
     ensure_committed(root, plan, allow_dirty=allow_dirty)
     return plan
+
+
+def ready_to_check(check: bool) -> None:
+    """Refuse, before anything is written, a setting the checks would refuse.
+
+    Raises:
+        UsageError: ``SCAFFOLD_TEST_WORKERS`` is no number of processes.
+    """
+    if check:
+        requested_workers()
 
 
 def verify(
@@ -92,6 +103,7 @@ def carry_out(
     Raises:
         CheckFailedError: A check failed.
     """
+    ready_to_check(check)
     apply_plan(root, plan, reporter=reporter)
     if settle is not None and not settle(plan):
         return ()

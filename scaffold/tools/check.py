@@ -19,7 +19,7 @@ from pathlib import Path
 from scaffold.engine.events import NullReporter, Reporter
 from scaffold.errors import CheckFailedError
 from scaffold.tools.migration_check import ROUND_TRIP_RERUN, ROUND_TRIP_SCRIPT
-from scaffold.tools.parallel import with_workers
+from scaffold.tools.parallel import requested_workers, with_workers
 from scaffold.tools.prechecks import history_check, overrides_check
 from scaffold.tools.process import (
     DEFAULT_TIMEOUT,
@@ -214,12 +214,13 @@ def check_project(
     from scaffold.project.answers import read_answers
 
     reporter = reporter or NullReporter()
+    workers = requested_workers()
     history = history_check(root)
     env = {"DATABASE_URL": db_url} if db_url else {}
     reporter.stage("Installing the project's environment (uv sync)")
     prepare_environment(root, env=env)
     *static, tests = project_checks()
-    tests = with_workers(tests, root)
+    tests = with_workers(tests, root, workers)
     if not history.ok:
         # Alembic stamps and upgrades only a history with one head: every test
         # and the round trip would fail on it, so the history is fixed first.

@@ -17,7 +17,13 @@ from pathlib import Path
 from scaffold.errors import UsageError
 from scaffold.tools.results import Check
 
-__all__ = ["MAX_WORKERS", "WORKERS_VARIABLE", "pytest_workers", "with_workers"]
+__all__ = [
+    "MAX_WORKERS",
+    "WORKERS_VARIABLE",
+    "pytest_workers",
+    "requested_workers",
+    "with_workers",
+]
 
 #: The environment variable that sets the number of test processes.
 WORKERS_VARIABLE = "SCAFFOLD_TEST_WORKERS"
@@ -27,29 +33,41 @@ WORKERS_VARIABLE = "SCAFFOLD_TEST_WORKERS"
 MAX_WORKERS = 4
 
 
-def pytest_workers(project: Path) -> int:
+def requested_workers() -> int:
+    """The number of test processes ``SCAFFOLD_TEST_WORKERS`` asks for.
+
+    Raises:
+        UsageError: It is neither ``auto`` nor a positive number.
+    """
+    setting = os.environ.get(WORKERS_VARIABLE, "auto").strip().lower() or "auto"
+    if setting == "auto":
+        return min(_usable_cpus(), MAX_WORKERS)
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    raise UsageError(
+        f"{WORKERS_VARIABLE}={setting!r} is not a number of test processes; "
+        f"set it to a positive number, or to 'auto'"
+    )
+
+
+def pytest_workers(project: Path, requested: int | None = None) -> int:
     """The number of processes ``project``'s tests run in.
+
+    Args:
+        project: The project, its environment installed.
+        requested: What :func:`requested_workers` gave; asked for when missing.
 
     Raises:
         UsageError: ``SCAFFOLD_TEST_WORKERS`` is neither ``auto`` nor a
             positive number.
     """
-    setting = os.environ.get(WORKERS_VARIABLE, "auto").strip().lower() or "auto"
-    if setting == "auto":
-        workers = min(_usable_cpus(), MAX_WORKERS)
-    elif setting.isdigit() and int(setting) > 0:
-        workers = int(setting)
-    else:
-        raise UsageError(
-            f"{WORKERS_VARIABLE}={setting!r} is not a number of test processes; "
-            f"set it to a positive number, or to 'auto'"
-        )
+    workers = requested_workers() if requested is None else requested
     return workers if workers > 1 and _has_xdist(project) else 1
 
 
-def with_workers(check: Check, project: Path) -> Check:
+def with_workers(check: Check, project: Path, requested: int | None = None) -> Check:
     """``check`` (pytest), spread over :func:`pytest_workers` processes."""
-    workers = pytest_workers(project)
+    workers = pytest_workers(project, requested)
     if workers == 1:
         return check
     return dataclasses.replace(check, argv=(*check.argv, "-n", str(workers)))

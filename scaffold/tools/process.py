@@ -77,11 +77,7 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     check would compile the project's modules, and rewrite its tests'
     asserts, all over again.
     """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in _LEFT_OUT
-    }
+    env = {key: value for key, value in os.environ.items() if key not in _LEFT_OUT}
     env["NO_COLOR"] = "1"
     if env.get("PYTHONDONTWRITEBYTECODE") and not env.get("PYTHONPYCACHEPREFIX"):
         del env["PYTHONDONTWRITEBYTECODE"]
