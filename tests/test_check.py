@@ -317,42 +317,20 @@ def test_prepare_environment_compiles_bytecode_when_python_will_not(
     assert synced[0][1:] == ["sync", "--quiet", "--compile-bytecode"]
 
 
-def test_tools_cache_bytecode_outside_the_sources_when_python_will_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Given a caller who told Python not to write bytecode, and a cache home
-    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    module = tmp_path / "src" / "tiny.py"
-    module.parent.mkdir()
-    module.write_text("VALUE = 1\n")
-
-    # When a tool imports a module of the project
-    env = process_module.tool_environment()
-    subprocess.run(
-        [sys.executable, "-c", "import tiny"],
-        cwd=module.parent, env=env, check=True,
-    )  # fmt: skip
-
-    # Then its bytecode lands under scaffold's cache, none beside the source
-    assert "PYTHONDONTWRITEBYTECODE" not in env
-    cached = list((tmp_path / "cache" / "scaffold" / "pycache").rglob("tiny.*.pyc"))
-    assert len(cached) == 1
-    assert not (module.parent / "__pycache__").exists()
-
-
-def test_a_pycache_prefix_the_caller_chose_is_kept(
+def test_tools_do_not_inherit_a_pytest_xdist_workers_identity(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Given a caller who set both: no bytecode, and a prefix of their own
-    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    monkeypatch.setenv("PYTHONPYCACHEPREFIX", "/somewhere/else")
+    # Given scaffold run from a pytest-xdist worker (as this suite runs it)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
 
-    # When the tools' environment is made / Then both stay as they were
-    env = process_module.tool_environment()
-    assert env["PYTHONDONTWRITEBYTECODE"] == "1"
-    assert env["PYTHONPYCACHEPREFIX"] == "/somewhere/else"
+    # When the tools' environment is made
+    env = process_module.tool_environment({"DATABASE_URL": "sqlite://"})
+
+    # Then the project's tests would not take the worker's name for their own
+    assert "PYTEST_XDIST_WORKER" not in env
+    assert "PYTEST_XDIST_WORKER_COUNT" not in env
+    assert env["DATABASE_URL"] == "sqlite://"
 
 
 def tiny_project(root: Path, monkeypatch: pytest.MonkeyPatch, test: str) -> None:

@@ -25,7 +25,6 @@ from scaffold.errors import CheckFailedError, ProjectError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "bytecode_cache",
     "finish_tool",
     "run_tool",
     "start_tool",
@@ -71,26 +70,11 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     project's own ``.venv``, and so is a pytest-xdist worker's identity (when
     scaffold itself runs under one), which would name the project's test
     databases; ``extra`` (for example ``DATABASE_URL``) wins.
-    Where ``PYTHONDONTWRITEBYTECODE`` keeps bytecode out of the source tree,
-    the tools cache it under scaffold's cache directory instead
-    (``PYTHONPYCACHEPREFIX``), unless a prefix is set already: otherwise every
-    check would compile the project's modules, and rewrite its tests'
-    asserts, all over again.
     """
     env = {key: value for key, value in os.environ.items() if key not in _LEFT_OUT}
     env["NO_COLOR"] = "1"
-    if env.get("PYTHONDONTWRITEBYTECODE") and not env.get("PYTHONPYCACHEPREFIX"):
-        del env["PYTHONDONTWRITEBYTECODE"]
-        env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache())
     env.update(extra or {})
     return env
-
-
-def bytecode_cache() -> Path:
-    """The directory tools cache bytecode in when told not to write it beside
-    the sources: ``scaffold/pycache`` under ``XDG_CACHE_HOME`` (``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "scaffold" / "pycache"
 
 
 def start_tool(
