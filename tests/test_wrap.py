@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scaffold.render.view import build_view
 from scaffold.spec import parse_cli_resource
 from scaffold.tools.format import format_python, ruff_binary
@@ -92,12 +94,10 @@ def test_lines_within_the_limit_are_left_as_they_are() -> None:
     assert wrap_long_lines(source) == source
 
 
-def test_a_resource_with_long_names_renders_within_the_line_limit(
-    tmp_path: Path,
-) -> None:
-    # Given a resource named like a real model, with long field names
-    view = build_view(
-        parse_cli_resource(
+@pytest.mark.parametrize(
+    ("name", "fields", "options"),
+    [
+        (
             "borrowed_book",
             [
                 "title_of_the_borrowed_volume:str(200):index:min=3",
@@ -105,8 +105,30 @@ def test_a_resource_with_long_names_renders_within_the_line_limit(
                 "status:enum(on-loan,returned)",
                 "late_fee_owed_by_the_reader:decimal(8,2)?:min=0",
             ],
+            {},
         ),
+        # names near the longest a table may have: the row's parameter and its
+        # class no longer fit on one line
+        (
+            "extraordinarily_long_referenced_publisher",
+            ["name:str:unique", "founded_on:date?"],
+            {"soft_delete": True},
+        ),
+        (
+            "substantially_lengthy_inventory_adjustments_x",
+            ["quantity:int:min=0"],
+            {"pagination": "cursor", "owned": True},
+        ),
+    ],
+)
+def test_a_resource_with_long_names_renders_within_the_line_limit(
+    tmp_path: Path, name: str, fields: list[str], options: dict[str, Any]
+) -> None:
+    # Given a resource named like a real model, with long field names
+    view = build_view(
+        parse_cli_resource(name, fields, **options),
         id_type="uuid",
+        project_auth=True,
     )
     files = render_paths(view)
     pyproject = (EXAMPLES / "minimal" / "pyproject.toml").read_text()
@@ -161,6 +183,21 @@ def test_a_long_test_name_loses_fillers_then_last_words() -> None:
     assert len(head) <= 88
     assert head.startswith("async def test_openapi_links_created_ata_wjuzxzdbcgq")
     assert wrapped.splitlines()[1:] == source.splitlines()[1:]
+
+
+def test_a_long_annotation_goes_in_parentheses_on_a_line_of_its_own() -> None:
+    parameter = "extraordinarily_long_referenced_publisher"
+    annotation = "ExtraordinarilyLongReferencedPublisher"
+    source = (
+        f"def add(\n    self,\n        {parameter}: {annotation},\n) -> None:\n"
+        "    pass\n"
+    )
+
+    wrapped = wrap_long_lines(source)
+
+    assert f"        {parameter}: (\n            {annotation}\n        ),\n" in wrapped
+    assert all(len(line) <= 88 for line in wrapped.splitlines())
+    ast.parse(wrapped)
 
 
 def test_a_string_that_exactly_fits_in_parentheses_is_not_split() -> None:

@@ -11,7 +11,10 @@ runs after it and wraps, without changing any value:
   into an implicit concatenation of shorter strings in parentheses;
 * the name of a generated test function, by leaving out its filler words
   (``a``, ``the``, ``its``...), then its last words: pytest finds a test by
-  its prefix, and nothing else names it.
+  its prefix, and nothing else names it;
+* a parameter or attribute annotated with one long name
+  (``publisher: ExtraordinarilyLongPublisher,``), by putting the annotation in
+  parentheses on a line of its own, which ``ruff format`` keeps.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ _COMMENT = re.compile(r"(?P<indent>\s*)# (?P<text>.*)")
 _ARGUMENT = re.compile(
     r'(?P<indent>\s*)(?P<name>\w+=|"[\w-]+": )?(?P<f>f?)"(?P<text>[^"\\]*)"'
     r"(?P<comma>,?)"
+)
+_ANNOTATED = re.compile(
+    r"(?P<indent>\s+)(?P<name>\w+): (?P<annotation>[\w.]+)(?P<comma>,?)"
 )
 _TEST = re.compile(r"(?P<head>(?:async )?def )(?P<name>test_\w+)(?P<tail>\(.*)")
 _FILLERS = {"a", "an", "the", "its", "their", "of", "to", "that", "and", "what"}
@@ -169,6 +175,13 @@ def wrap_long_lines(source: str, limit: int = LINE_LIMIT) -> str:
                 )
                 or [line]
             )
+        elif annotated := _ANNOTATED.fullmatch(line):
+            indent = annotated["indent"]
+            out += [
+                f"{indent}{annotated['name']}: (",
+                f"{indent}    {annotated['annotation']}",
+                f"{indent}){annotated['comma']}",
+            ]
         elif test := _TEST.fullmatch(line):
             name = _short_test_name(test["name"], limit - len(test["head"]) - 1)
             out.append(f"{test['head']}{name}{test['tail']}")
