@@ -1,7 +1,5 @@
 """The Typer application, its command groups and what commands share."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
@@ -72,7 +70,7 @@ def root(
     """Generate FastAPI backends the way a careful engineer writes them."""
 
 
-def show_plan(dry_run: bool, as_json: bool, plan: Callable[[], Plan]) -> bool:
+def show_plan(dry_run: bool, as_json: bool, plan: Callable[[], "Plan"]) -> bool:
     """Print the plan for ``--dry-run`` and say so; refuse ``--json`` without it."""
     from scaffold.cli.console import plan_json, print_plan
 

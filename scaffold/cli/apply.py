@@ -1,7 +1,5 @@
 """``scaffold apply SPEC_FILE``: the declarative form of the resource commands."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

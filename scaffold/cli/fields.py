@@ -1,7 +1,5 @@
 """``scaffold add field``, ``remove field``, ``rename field`` and ``alter field``."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -64,7 +62,7 @@ DataLossOption = Annotated[
 
 
 def _run(
-    preview: Callable[[], Evolution],
+    preview: Callable[[], "Evolution"],
     *,
     dry_run: bool,
     as_json: bool,

@@ -1,7 +1,5 @@
 """The ``scaffold add job`` command, registered on ``scaffold add`` by the CLI."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

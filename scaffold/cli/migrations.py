@@ -1,7 +1,5 @@
 """``scaffold migrations merge`` and ``scaffold migrations rebase``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,12 +1,11 @@
 """``scaffold new project``."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from scaffold.cli.app import PASSED, new_app, show_plan
 from scaffold.cli.options import (
     Database,
     DryRunOption,
@@ -15,10 +14,6 @@ from scaffold.cli.options import (
     QuietOption,
     VerboseOption,
 )
-
-if TYPE_CHECKING:
-    pass
-from scaffold.cli.app import PASSED, new_app, show_plan
 
 __all__ = ["new_project"]
 

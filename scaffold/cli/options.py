@@ -4,8 +4,6 @@ Typer reads them from the command signatures in :mod:`scaffold.cli`; they live
 here so that module stays a list of thin commands.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,12 +1,11 @@
 """``scaffold add resource``, ``regenerate`` and ``remove resource``."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from scaffold.cli.app import PASSED, NamesArgument, add_app, app, remove_app, show_plan
 from scaffold.cli.options import (
     Access,
     AllowDirtyOption,
@@ -21,10 +20,6 @@ from scaffold.cli.options import (
     VerboseOption,
 )
 from scaffold.errors import UsageError
-
-if TYPE_CHECKING:
-    pass
-from scaffold.cli.app import PASSED, NamesArgument, add_app, app, remove_app, show_plan
 
 __all__ = ["add_resource", "regenerate", "remove_resource"]
 

@@ -1,20 +1,15 @@
 """``scaffold status``, ``recover``, ``check`` and ``spec schema``."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from scaffold.cli.app import app, spec_app
 from scaffold.cli.options import (
     QuietOption,
 )
 from scaffold.errors import ScaffoldError
-
-if TYPE_CHECKING:
-    pass
-from scaffold.cli.app import app, spec_app
 
 __all__ = ["check", "recover", "spec_schema", "status"]
 

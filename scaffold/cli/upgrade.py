@@ -1,7 +1,5 @@
 """``scaffold upgrade``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from scaffold.project.layout import templates_root
+from scaffold.render.environment import bytecode_cache
 
 __all__ = [
     "release_template",
@@ -35,17 +36,23 @@ def skeleton_paths(*, auth: bool) -> frozenset[PurePosixPath]:
         auth: Whether the project was made with auth (users and login).
     """
     root = templates_root() / "project" / "template"
-    environment = jinja2.Environment(autoescape=False)  # noqa: S701 - file names
     relatives = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         if path.is_file() and not any(part in relative for part in _SKIPPED):
             relatives.append(relative)
-    # One template of every name, a line each, compiles once instead of once
-    # per name; a name rendered empty stays an empty line.
-    rendered = environment.from_string("\n".join(relatives)).render(auth=auth)
+    # Most names are plain; the few with Jinja in them go into one template,
+    # a line each, compiled once. A name rendered empty stays an empty line.
+    templated = "\n".join(name for name in relatives if "{" in name)
+    environment = jinja2.Environment(
+        loader=jinja2.DictLoader({"skeleton names": templated}),
+        autoescape=False,  # noqa: S701 - file names, not HTML
+        bytecode_cache=bytecode_cache(),
+    )
+    rendered = environment.get_template("skeleton names").render(auth=auth)
+    plain = [name for name in relatives if "{" not in name]
     paths = set()
-    for name in rendered.split("\n"):
+    for name in [*plain, *rendered.split("\n")]:
         parts = name.removesuffix(_SUFFIX).split("/")
         if all(parts):
             paths.add(PurePosixPath(*parts))

@@ -26,6 +26,7 @@ from scaffold.render.literals import py_literal
 
 __all__ = [
     "ProjectLoader",
+    "bytecode_cache",
     "environment",
     "pending_overrides",
     "render",
@@ -35,7 +36,8 @@ __all__ = [
 ]
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+@cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Jinja's cache of compiled templates, in the user's cache directory.
 
     Compiling the templates is most of the work of a small ``add resource``;
@@ -118,7 +120,7 @@ def template_loader(project: Path | None) -> ProjectLoader:
 def _environment(project: Path | None) -> jinja2.Environment:
     result = jinja2.Environment(
         loader=template_loader(project),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

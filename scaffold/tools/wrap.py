@@ -19,10 +19,10 @@ runs after it and wraps, without changing any value:
 
 from __future__ import annotations
 
-import io
+import ast
 import re
 import textwrap
-import tokenize
+from collections.abc import Iterator
 
 __all__ = ["LINE_LIMIT", "wrap_long_lines"]
 
@@ -41,26 +41,38 @@ _TEST = re.compile(r"(?P<head>(?:async )?def )(?P<name>test_\w+)(?P<tail>\(.*)")
 _FILLERS = {"a", "an", "the", "its", "their", "of", "to", "that", "and", "what"}
 
 
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of ``body``, and of the blocks nested in it."""
+    for node in body:
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            nested = getattr(node, block, None)
+            if isinstance(nested, list):
+                yield from _statements(nested)
+
+
 def _docstring_lines(source: str) -> set[int]:
-    """The 0-based numbers of the lines that a docstring's text is on."""
-    lines: set[int] = set()
-    previous = tokenize.NEWLINE
+    """The 0-based numbers of the lines that a docstring's text is on.
+
+    A docstring here is a triple-quoted string standing as a statement of its
+    own: a module's, a class's, a function's or an attribute's.
+    """
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return lines
-    for token in tokens:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    lines = source.split("\n")
+    found: set[int] = set()
+    for node in _statements(tree.body):
         if (
-            token.type == tokenize.STRING
-            and token.string.startswith('"""')
-            and previous in (tokenize.NEWLINE, tokenize.INDENT, tokenize.NL)
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and lines[node.lineno - 1].startswith('"""', node.col_offset)
+            and node.end_lineno is not None
         ):
-            lines.update(range(token.start[0] - 1, token.end[0]))
-        if token.type not in (tokenize.COMMENT, tokenize.NL):
-            previous = token.type
-        elif token.type == tokenize.NL and previous == tokenize.NEWLINE:
-            previous = tokenize.NEWLINE
-    return lines
+            found.update(range(node.lineno - 1, node.end_lineno))
+    return found
 
 
 def _wrap_docstring_line(line: str, limit: int) -> list[str]:
