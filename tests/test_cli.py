@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -136,6 +137,30 @@ def test_unknown_option_value_exit_2(
     assert code == 2
     assert "'mysql' is not one of 'sqlite', 'postgres'" in err
     assert "Try 'scaffold new project -h' for help" in err
+
+
+@pytest.mark.parametrize(
+    ("spelling", "recorded"),
+    [
+        (["--db", "postgres"], "database: postgres"),
+        (["--database", "postgres"], "database: postgres"),
+        (["--id", "int"], "id_type: int"),
+        (["--id-type", "int"], "id_type: int"),
+    ],
+)
+def test_new_project_takes_the_long_spellings_of_its_options(
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    spelling: list[str],
+    recorded: str,
+) -> None:
+    args = ["new", "project", "shop", *spelling, "--dry-run", "--json"]
+    code, out, err = run_main(args, capsys)
+
+    assert code == 0, err
+    files = {entry["path"]: entry["diff"] for entry in json.loads(out)["files"]}
+    assert f"+{recorded}" in files["shop/.copier-answers.yml"].splitlines()
+    assert list(workdir.iterdir()) == []
 
 
 def test_internal_errors_hide_the_traceback(

@@ -25,10 +25,14 @@ def new_project(
         typer.Argument(help="Project name: lowercase letters, digits, hyphens."),
     ],
     db: Annotated[
-        Database, typer.Option(help="Database the project is set up for.")
+        Database,
+        typer.Option(
+            "--db", "--database", help="Database the project is set up for."
+        ),
     ] = Database.sqlite,
     id_type: Annotated[
-        IdType, typer.Option("--id", help="Primary-key type of resources.")
+        IdType,
+        typer.Option("--id", "--id-type", help="Primary-key type of resources."),
     ] = IdType.uuid,
     auth: Annotated[
         bool,
