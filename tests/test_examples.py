@@ -66,50 +66,71 @@ def log_in(base: str) -> str:
     return token
 
 
-def reference_operations(base: str) -> list[str]:
-    """The operation ids that take an id or a cursor that may name nothing.
+def documented_statuses(base: str) -> dict[str, list[str]]:
+    """The statuses each operation may answer to valid requests, beyond 2XX.
 
-    Those whose request bodies hold references (``*_id``, ``*_ids``), and the
-    cursor-paged lists (a ``cursor`` query parameter).
+    Those whose request bodies hold references (``*_id``, ``*_ids``) and the
+    cursor-paged lists (a ``cursor`` query parameter) add 422: an id or a
+    cursor may name nothing. The changes of a versioned row (a required
+    ``If-Match`` header) add 412 and 428: a tag that is not the current one.
     """
     with urllib.request.urlopen(f"{base}/openapi.json", timeout=10) as response:
         document = json.load(response)
     schemas = document["components"]["schemas"]
-    found = []
+    found: dict[str, list[str]] = {}
     for path in document["paths"].values():
         for operation in path.values():
+            extra = []
             parameters = operation.get("parameters", [])
             if any(parameter["name"] == "cursor" for parameter in parameters):
-                found.append(operation["operationId"])
+                extra.append("422")
             content = operation.get("requestBody", {}).get("content", {})
             ref = content.get("application/json", {}).get("schema", {}).get("$ref")
-            if ref is None:
-                continue
-            properties = schemas[ref.rsplit("/", 1)[-1]].get("properties", {})
-            if any(name.endswith(("_id", "_ids")) for name in properties):
-                found.append(operation["operationId"])
+            if ref is not None:
+                properties = schemas[ref.rsplit("/", 1)[-1]].get("properties", {})
+                if any(name.endswith(("_id", "_ids")) for name in properties):
+                    extra.append("422")
+            if any(
+                parameter["name"] == "If-Match" and parameter.get("required")
+                for parameter in parameters
+            ):
+                extra.extend(["412", "428"])
+            if extra:
+                found[operation["operationId"]] = sorted(set(extra))
     return found
 
 
-def fuzz_config(directory: Path, operations: list[str]) -> Path:
+def fuzz_config(directory: Path, statuses: dict[str, list[str]]) -> Path:
     """Schemathesis's configuration: the documented exceptions, narrowly.
 
     An id in a body that names no row answers 422 (``missing_reference``), as
     the README documents; Schemathesis generates random ids, which name no row,
     and would count that 422 as a valid request refused. Likewise a list's
     ``cursor`` is opaque: a string the schema allows but this list never
-    returned answers 422 (the README's cursor paragraph). So for the
-    operations whose bodies hold references or that take a cursor, and for
-    ``positive_data_acceptance`` only, 422 is an expected status too. Every
-    other check and operation is as Schemathesis has it.
+    returned answers 422 (the README's cursor paragraph). And a change of a
+    versioned row answers 412 to an ``If-Match`` that is not the row's current
+    ``ETag`` and 428 without one (RFC 9110 and RFC 6585, as the README's
+    versioning paragraph documents): any string the schema allows is not a
+    current tag. So for those operations, and for ``positive_data_acceptance``
+    (and ``missing_required_header``: 428) only, those are expected statuses
+    too. Every other check and operation is as Schemathesis has it.
     """
     config = directory / "schemathesis.toml"
-    blocks = [
-        f'[[operations]]\ninclude-operation-id = "{operation_id}"\n'
-        "checks.positive_data_acceptance.expected-statuses = "
-        '["2XX", "401", "403", "404", "409", "422"]\n'
-        for operation_id in operations
-    ]
+    blocks = []
+    for operation_id, extra in statuses.items():
+        accepted = ", ".join(
+            f'"{s}"' for s in ["2XX", "401", "403", "404", "409", *extra]
+        )
+        block = (
+            f'[[operations]]\ninclude-operation-id = "{operation_id}"\n'
+            f"checks.positive_data_acceptance.expected-statuses = [{accepted}]\n"
+        )
+        if "428" in extra:
+            block += (
+                "checks.missing_required_header.expected-statuses = "
+                '["400", "401", "403", "406", "415", "422", "428"]\n'
+            )
+        blocks.append(block)
     config.write_text("\n".join(blocks))
     return config
 
@@ -283,7 +304,7 @@ def test_schemathesis_with_every_check_and_phase_finds_no_failure(
     # When Schemathesis runs every check in every phase, stateful included
     with serve(project, env) as base:
         headers = ["--header", f"Authorization: Bearer {log_in(base)}"] if auth else []
-        config = fuzz_config(tmp_path, reference_operations(base))
+        config = fuzz_config(tmp_path, documented_statuses(base))
         result = subprocess.run(
             [
                 SCHEMATHESIS, "--config-file", str(config), "run",
