@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import fnmatch
+import json
+import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -135,6 +138,45 @@ def test_template_renders_python_that_parses(template: str, id_type: IdType) -> 
     assert undocumented == [], f"{template}: no docstring on {undocumented}"
     for artefact in ("{{", "}}", "{%", "%}", "{#", "#}"):
         assert artefact not in source, f"{template} contains {artefact!r}"
+
+
+@pytest.mark.parametrize("name", ["test", "testimonial", "tester"])
+def test_a_resource_named_like_a_test_gives_pytest_only_tests_to_collect(
+    name: str,
+) -> None:
+    # Given a resource whose name starts with "test", as pytest's own names do
+    view = build_view(parse_cli_resource(name, ["title:str"]), id_type="uuid")
+    tests = render_template("tests.py.jinja", r=view, m=revision())
+
+    # Then every module-level function pytest collects (its name starts with
+    # "test") is a test: it takes fixtures only, never a parameter with a
+    # default, as the helpers building bodies do
+    collected = [
+        node
+        for node in ast.parse(tests).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test")
+    ]
+    assert collected
+    for function in collected:
+        assert function.name.startswith("test_"), function.name
+        assert not function.args.defaults, function.name
+    # And the generated project's pytest takes its model class, which the
+    # test module imports, for no test class (pytest matches each entry of
+    # python_classes as a prefix, or as a glob when it has one)
+    pyproject = (templates_root() / "project/template/pyproject.toml.jinja").read_text()
+    line = re.search(r"^python_classes = (.*)$", pyproject, re.MULTILINE)
+    assert line is not None
+    patterns = json.loads(line[1])
+
+    def collected_class(name: str) -> bool:
+        return any(
+            name.startswith(p) or ("[" in p and fnmatch.fnmatchcase(name, p))
+            for p in patterns
+        )
+
+    assert not collected_class(view.class_name)
+    assert collected_class("TestBooks")
 
 
 def test_a_field_named_like_a_list_parameter_filters_through_name_eq() -> None:

@@ -29,7 +29,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def author_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new author.
 
     Args:
@@ -54,7 +54,7 @@ async def create_author(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create an author through the API and return the response body."""
-    response = await client.post(URL, json=author_payload(n, **changes))
+    response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -70,7 +70,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_author(client: AsyncClient) -> None:
     # Given a valid body
-    payload = author_payload()
+    payload = valid_payload()
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -167,7 +167,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-name"})).json()
 
     # Then the order follows the field
-    expected = [author_payload(n)["name"] for n in range(3)]
+    expected = [valid_payload(n)["name"] for n in range(3)]
     assert [item["name"] for item in ascending["items"]] == expected
     assert [item["name"] for item in descending["items"]] == expected[::-1]
 
@@ -336,7 +336,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given an author
     created = await create_author(client, 0)
-    payload = author_payload(1)
+    payload = valid_payload(1)
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -348,7 +348,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=author_payload())
+    response = await client.put(f"{URL}/{MISSING_ID}", json=valid_payload())
 
     assert response.status_code == 404
 
@@ -356,14 +356,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given an author
     created = await create_author(client, 0)
-    change = {"name": author_payload(1)["name"]}
+    change = {"name": valid_payload(1)["name"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**author_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["name"])
@@ -499,7 +499,7 @@ async def test_duplicate_unique_value_answers_409(
     first = await create_author(client, 0)
 
     # When another one is created with the same value of a unique field
-    response = await client.post(URL, json=author_payload(1, **{field: first[field]}))
+    response = await client.post(URL, json=valid_payload(1, **{field: first[field]}))
 
     # Then 409 in the one error format
     assert response.status_code == 409, response.text
@@ -548,7 +548,7 @@ async def test_a_deleted_author_answers_404_to_every_change(
 
     # When it is deleted again, replaced or updated
     deleted = await client.delete(f"{URL}/{created['id']}")
-    replaced = await client.put(f"{URL}/{created['id']}", json=author_payload(1))
+    replaced = await client.put(f"{URL}/{created['id']}", json=valid_payload(1))
     updated = await client.patch(f"{URL}/{created['id']}", json={})
 
     # Then each answers 404, as for a row that never existed
@@ -603,7 +603,7 @@ async def test_restore_brings_back_a_deleted_author(
     assert response.status_code == 200, response.text
     assert response.json()["id"] == created["id"]
     assert response.json()["deleted_at"] is None
-    assert_matches(response.json(), author_payload())
+    assert_matches(response.json(), valid_payload())
     assert (await client.get(f"{URL}/{created['id']}")).status_code == 200
     assert len((await client.get(URL)).json()["items"]) == 1
 
@@ -650,7 +650,7 @@ async def test_a_deleted_author_frees_its_unique_values_until_restored(
     assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
 
     # When another one takes its value of a unique field, then it is restored
-    taken = await client.post(URL, json=author_payload(1, **{field: created[field]}))
+    taken = await client.post(URL, json=valid_payload(1, **{field: created[field]}))
     restored = await admin_client.post(f"{URL}/{created['id']}/restore")
 
     # Then the value was free (201), and the restore conflicts with the new row (409)
@@ -676,7 +676,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = author_payload(**{field: value})
+    payload = valid_payload(**{field: value})
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -695,7 +695,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=author_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -708,7 +708,7 @@ async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
 ) -> None:
     # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
-    response = await user_client.request(method, url, json=author_payload())
+    response = await user_client.request(method, url, json=valid_payload())
 
     # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403

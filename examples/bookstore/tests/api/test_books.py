@@ -61,7 +61,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def book_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new book.
 
     Args:
@@ -89,7 +89,7 @@ async def create_book(
 ) -> dict[str, Any]:
     """Create a book through the API and return the response body."""
     response = await client.post(
-        URL, json=await with_references(client, n, book_payload(n, **changes))
+        URL, json=await with_references(client, n, valid_payload(n, **changes))
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
@@ -129,7 +129,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_book(client: AsyncClient) -> None:
     # Given a valid body
-    payload = await with_references(client, 0, book_payload())
+    payload = await with_references(client, 0, valid_payload())
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -145,7 +145,7 @@ async def test_create_returns_the_new_book(client: AsyncClient) -> None:
 
 async def test_create_applies_defaults(client: AsyncClient) -> None:
     # Given a body that leaves out every field that has a default
-    payload = await with_references(client, 0, book_payload(status=MISSING))
+    payload = await with_references(client, 0, valid_payload(status=MISSING))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -238,7 +238,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-title"})).json()
 
     # Then the order follows the field
-    expected = [book_payload(n)["title"] for n in range(3)]
+    expected = [valid_payload(n)["title"] for n in range(3)]
     assert [item["title"] for item in ascending["items"]] == expected
     assert [item["title"] for item in descending["items"]] == expected[::-1]
 
@@ -415,7 +415,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a book
     created = await create_book(client, 0)
-    payload = await with_references(client, 1, book_payload(1))
+    payload = await with_references(client, 1, valid_payload(1))
 
     # When it is replaced by a new body
     response = await client.put(
@@ -430,7 +430,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.put(
-        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, book_payload())
+        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, valid_payload())
     )
 
     assert response.status_code == 404
@@ -439,7 +439,7 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a book
     created = await create_book(client, 0)
-    change = {"title": book_payload(1)["title"]}
+    change = {"title": valid_payload(1)["title"]}
 
     # When one field is patched
     response = await client.patch(
@@ -448,7 +448,7 @@ async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**book_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize(
@@ -584,7 +584,7 @@ async def test_create_and_get_send_the_version_as_a_strong_etag(
 ) -> None:
     # Given a new book
     response = await client.post(
-        URL, json=await with_references(client, 0, book_payload())
+        URL, json=await with_references(client, 0, valid_payload())
     )
     assert response.status_code == 201, response.text
 
@@ -608,11 +608,11 @@ async def test_each_change_naming_the_current_etag_makes_a_new_version(
 
     # When it is patched, then replaced, each time naming the ETag last sent
     patched = await client.patch(
-        url, json={"title": book_payload(1)["title"]}, headers={"If-Match": etag}
+        url, json={"title": valid_payload(1)["title"]}, headers={"If-Match": etag}
     )
     replaced = await client.put(
         url,
-        json=await with_references(client, 2, book_payload(2)),
+        json=await with_references(client, 2, valid_payload(2)),
         headers={"If-Match": patched.headers["ETag"]},
     )
 
@@ -630,8 +630,8 @@ async def test_of_two_changes_naming_the_same_version_only_the_first_succeeds(
     # Given a book that two clients read at version 1
     created = await create_book(client, 0)
     url = f"{URL}/{created['id']}"
-    first = {"title": book_payload(1)["title"]}
-    second = {"title": book_payload(2)["title"]}
+    first = {"title": valid_payload(1)["title"]}
+    second = {"title": valid_payload(2)["title"]}
 
     # When both send a change naming that version
     won = await client.patch(url, json=first, headers=if_match(created))
@@ -669,7 +669,7 @@ async def test_a_change_without_if_match_answers_428(
 ) -> None:
     # Given a book
     created = await create_book(client, 0)
-    body = book_payload(1, author_id=created["author_id"])
+    body = valid_payload(1, author_id=created["author_id"])
 
     # When it is changed without If-Match
     response = await client.request(method, f"{URL}/{created['id']}", json=body)
@@ -687,7 +687,7 @@ async def test_a_change_naming_another_version_answers_412(
 ) -> None:
     # Given a book at version 1
     created = await create_book(client, 0)
-    body = book_payload(1, author_id=created["author_id"])
+    body = valid_payload(1, author_id=created["author_id"])
 
     # When it is changed naming another version, a weak tag or an unquoted one
     response = await client.request(
@@ -759,7 +759,9 @@ async def test_duplicate_unique_value_answers_409(
     # When another one is created with the same value of a unique field
     response = await client.post(
         URL,
-        json=await with_references(client, 1, book_payload(1, **{field: first[field]})),
+        json=await with_references(
+            client, 1, valid_payload(1, **{field: first[field]})
+        ),
     )
 
     # Then 409 in the one error format
@@ -809,7 +811,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = await with_references(client, 0, book_payload(**{field: value}))
+    payload = await with_references(client, 0, valid_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -860,7 +862,7 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     client: AsyncClient, field: str, value: Any
 ) -> None:
     # Given a body that refers to a row that does not exist
-    payload = await with_references(client, 0, book_payload(**{field: value}))
+    payload = await with_references(client, 0, valid_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -927,7 +929,7 @@ async def test_a_deleted_author_keeps_its_books_and_takes_no_new_ones(
     refused = await client.post(
         URL,
         json={
-            **await with_references(client, 1, book_payload(1)),
+            **await with_references(client, 1, valid_payload(1)),
             "author_id": author["id"],
         },
     )
@@ -1120,7 +1122,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=book_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -1133,7 +1135,7 @@ async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
 ) -> None:
     # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
-    response = await user_client.request(method, url, json=book_payload())
+    response = await user_client.request(method, url, json=valid_payload())
 
     # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403

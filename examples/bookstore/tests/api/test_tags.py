@@ -41,7 +41,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def tag_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new tag.
 
     Args:
@@ -62,7 +62,7 @@ def tag_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 async def create_tag(client: AsyncClient, n: int = 0, **changes: Any) -> dict[str, Any]:
     """Create a tag through the API and return the response body."""
-    response = await client.post(URL, json=tag_payload(n, **changes))
+    response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -76,7 +76,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_tag(client: AsyncClient) -> None:
     # Given a valid body
-    payload = tag_payload()
+    payload = valid_payload()
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -173,7 +173,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-description"})).json()
 
     # Then the order follows the field
-    expected = [tag_payload(n)["description"] for n in range(3)]
+    expected = [valid_payload(n)["description"] for n in range(3)]
     assert [item["description"] for item in ascending["items"]] == expected
     assert [item["description"] for item in descending["items"]] == expected[::-1]
 
@@ -312,7 +312,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a tag
     created = await create_tag(client, 0)
-    payload = tag_payload(1)
+    payload = valid_payload(1)
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -324,7 +324,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=tag_payload())
+    response = await client.put(f"{URL}/{MISSING_ID}", json=valid_payload())
 
     assert response.status_code == 404
 
@@ -332,14 +332,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a tag
     created = await create_tag(client, 0)
-    change = {"name": tag_payload(1)["name"]}
+    change = {"name": valid_payload(1)["name"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**tag_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["name"])
@@ -470,7 +470,7 @@ async def test_duplicate_unique_value_answers_409(
     first = await create_tag(client, 0)
 
     # When another one is created with the same value of a unique field
-    response = await client.post(URL, json=tag_payload(1, **{field: first[field]}))
+    response = await client.post(URL, json=valid_payload(1, **{field: first[field]}))
 
     # Then 409 in the one error format
     assert response.status_code == 409, response.text
@@ -507,7 +507,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = tag_payload(**{field: value})
+    payload = valid_payload(**{field: value})
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -526,7 +526,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=tag_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -539,7 +539,7 @@ async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
 ) -> None:
     # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
-    response = await user_client.request(method, url, json=tag_payload())
+    response = await user_client.request(method, url, json=valid_payload())
 
     # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403

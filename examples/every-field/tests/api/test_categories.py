@@ -41,7 +41,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def category_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new category.
 
     Args:
@@ -65,7 +65,7 @@ async def create_category(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create a category through the API and return the response body."""
-    response = await client.post(URL, json=category_payload(n, **changes))
+    response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -80,7 +80,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_category(client: AsyncClient) -> None:
     # Given a valid body
-    payload = category_payload()
+    payload = valid_payload()
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -96,7 +96,7 @@ async def test_create_returns_the_new_category(client: AsyncClient) -> None:
 
 async def test_create_applies_defaults(client: AsyncClient) -> None:
     # Given a body that leaves out every field that has a default
-    payload = category_payload(position=MISSING)
+    payload = valid_payload(position=MISSING)
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -189,7 +189,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-title"})).json()
 
     # Then the order follows the field
-    expected = [category_payload(n)["title"] for n in range(3)]
+    expected = [valid_payload(n)["title"] for n in range(3)]
     assert [item["title"] for item in ascending["items"]] == expected
     assert [item["title"] for item in descending["items"]] == expected[::-1]
 
@@ -341,7 +341,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a category
     created = await create_category(client, 0)
-    payload = category_payload(1)
+    payload = valid_payload(1)
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -353,7 +353,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=category_payload())
+    response = await client.put(f"{URL}/{MISSING_ID}", json=valid_payload())
 
     assert response.status_code == 404
 
@@ -361,14 +361,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a category
     created = await create_category(client, 0)
-    change = {"title": category_payload(1)["title"]}
+    change = {"title": valid_payload(1)["title"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**category_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["title", "slug", "position"])
@@ -502,7 +502,7 @@ async def test_duplicate_unique_value_answers_409(
     first = await create_category(client, 0)
 
     # When another one is created with the same value of a unique field
-    response = await client.post(URL, json=category_payload(1, **{field: first[field]}))
+    response = await client.post(URL, json=valid_payload(1, **{field: first[field]}))
 
     # Then 409 in the one error format
     assert response.status_code == 409, response.text
@@ -544,7 +544,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = category_payload(**{field: value})
+    payload = valid_payload(**{field: value})
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -563,7 +563,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=category_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -576,7 +576,7 @@ async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
 ) -> None:
     # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
-    response = await user_client.request(method, url, json=category_payload())
+    response = await user_client.request(method, url, json=valid_payload())
 
     # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403

@@ -31,7 +31,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def person_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new person.
 
     Args:
@@ -58,7 +58,7 @@ async def create_person(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create a person through the API and return the response body."""
-    response = await client.post(URL, json=person_payload(n, **changes))
+    response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -78,7 +78,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_person(client: AsyncClient) -> None:
     # Given a valid body
-    payload = person_payload()
+    payload = valid_payload()
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -94,7 +94,7 @@ async def test_create_returns_the_new_person(client: AsyncClient) -> None:
 
 async def test_create_applies_defaults(client: AsyncClient) -> None:
     # Given a body that leaves out every field that has a default
-    payload = person_payload(status=MISSING)
+    payload = valid_payload(status=MISSING)
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -187,7 +187,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-full_name"})).json()
 
     # Then the order follows the field
-    expected = [person_payload(n)["full_name"] for n in range(3)]
+    expected = [valid_payload(n)["full_name"] for n in range(3)]
     assert [item["full_name"] for item in ascending["items"]] == expected
     assert [item["full_name"] for item in descending["items"]] == expected[::-1]
 
@@ -362,7 +362,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a person
     created = await create_person(client, 0)
-    payload = person_payload(1)
+    payload = valid_payload(1)
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -374,7 +374,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=person_payload())
+    response = await client.put(f"{URL}/{MISSING_ID}", json=valid_payload())
 
     assert response.status_code == 404
 
@@ -382,14 +382,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a person
     created = await create_person(client, 0)
-    change = {"email": person_payload(1)["email"]}
+    change = {"email": valid_payload(1)["email"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**person_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["email", "full_name", "status"])
@@ -522,7 +522,7 @@ async def test_duplicate_unique_value_answers_409(
     first = await create_person(client, 0)
 
     # When another one is created with the same value of a unique field
-    response = await client.post(URL, json=person_payload(1, **{field: first[field]}))
+    response = await client.post(URL, json=valid_payload(1, **{field: first[field]}))
 
     # Then 409 in the one error format
     assert response.status_code == 409, response.text
@@ -568,7 +568,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = person_payload(**{field: value})
+    payload = valid_payload(**{field: value})
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -587,7 +587,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=person_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -600,7 +600,7 @@ async def test_endpoints_for_admins_answer_403_to_a_user_who_is_not_one(
 ) -> None:
     # Given a signed-in user without the admin role / When an admin's endpoint is called
     url = URL + path.format(id=MISSING_ID)
-    response = await user_client.request(method, url, json=person_payload())
+    response = await user_client.request(method, url, json=valid_payload())
 
     # Then 403 in the one error format, whether the id exists or not
     assert response.status_code == 403

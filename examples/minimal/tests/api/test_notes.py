@@ -15,7 +15,7 @@ MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def note_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new note.
 
     Args:
@@ -39,7 +39,7 @@ async def create_note(
     client: AsyncClient, n: int = 0, **changes: Any
 ) -> dict[str, Any]:
     """Create a note through the API and return the response body."""
-    response = await client.post(URL, json=note_payload(n, **changes))
+    response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -54,7 +54,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_note(client: AsyncClient) -> None:
     # Given a valid body
-    payload = note_payload()
+    payload = valid_payload()
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -70,7 +70,7 @@ async def test_create_returns_the_new_note(client: AsyncClient) -> None:
 
 async def test_create_applies_defaults(client: AsyncClient) -> None:
     # Given a body that leaves out every field that has a default
-    payload = note_payload(pinned=MISSING)
+    payload = valid_payload(pinned=MISSING)
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -163,7 +163,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-title"})).json()
 
     # Then the order follows the field
-    expected = [note_payload(n)["title"] for n in range(3)]
+    expected = [valid_payload(n)["title"] for n in range(3)]
     assert [item["title"] for item in ascending["items"]] == expected
     assert [item["title"] for item in descending["items"]] == expected[::-1]
 
@@ -284,7 +284,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a note
     created = await create_note(client, 0)
-    payload = note_payload(1)
+    payload = valid_payload(1)
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -296,7 +296,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
-    response = await client.put(f"{URL}/{MISSING_ID}", json=note_payload())
+    response = await client.put(f"{URL}/{MISSING_ID}", json=valid_payload())
 
     assert response.status_code == 404
 
@@ -304,14 +304,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a note
     created = await create_note(client, 0)
-    change = {"title": note_payload(1)["title"]}
+    change = {"title": valid_payload(1)["title"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**note_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["title", "pinned"])
@@ -449,7 +449,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = note_payload(**{field: value})
+    payload = valid_payload(**{field: value})
 
     # When it is posted
     response = await client.post(URL, json=payload)

@@ -34,7 +34,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def review_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new review.
 
     Args:
@@ -60,7 +60,7 @@ async def create_review(
 ) -> dict[str, Any]:
     """Create a review through the API and return the response body."""
     response = await client.post(
-        URL, json=await with_references(client, n, review_payload(n, **changes))
+        URL, json=await with_references(client, n, valid_payload(n, **changes))
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
@@ -95,7 +95,7 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
 
 async def test_create_returns_the_new_review(client: AsyncClient) -> None:
     # Given a valid body
-    payload = await with_references(client, 0, review_payload())
+    payload = await with_references(client, 0, valid_payload())
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -317,7 +317,7 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
     descending = (await client.get(URL, params={"sort": "-reviewer"})).json()
 
     # Then the order follows the field
-    expected = [review_payload(n)["reviewer"] for n in range(3)]
+    expected = [valid_payload(n)["reviewer"] for n in range(3)]
     assert [item["reviewer"] for item in ascending["items"]] == expected
     assert [item["reviewer"] for item in descending["items"]] == expected[::-1]
 
@@ -448,7 +448,7 @@ async def test_list_search_treats_a_percent_sign_literally(client: AsyncClient) 
 async def test_replace_sets_every_field(client: AsyncClient) -> None:
     # Given a review
     created = await create_review(client, 0)
-    payload = await with_references(client, 1, review_payload(1))
+    payload = await with_references(client, 1, valid_payload(1))
 
     # When it is replaced by a new body
     response = await client.put(f"{URL}/{created['id']}", json=payload)
@@ -461,7 +461,7 @@ async def test_replace_sets_every_field(client: AsyncClient) -> None:
 
 async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
     response = await client.put(
-        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, review_payload())
+        f"{URL}/{MISSING_ID}", json=await with_references(client, 0, valid_payload())
     )
 
     assert response.status_code == 404
@@ -470,14 +470,14 @@ async def test_replace_unknown_id_answers_404(client: AsyncClient) -> None:
 async def test_update_changes_only_the_fields_sent(client: AsyncClient) -> None:
     # Given a review
     created = await create_review(client, 0)
-    change = {"reviewer": review_payload(1)["reviewer"]}
+    change = {"reviewer": valid_payload(1)["reviewer"]}
 
     # When one field is patched
     response = await client.patch(f"{URL}/{created['id']}", json=change)
 
     # Then that field changed and every other one is as it was
     assert response.status_code == 200, response.text
-    assert_matches(response.json(), {**review_payload(0), **change})
+    assert_matches(response.json(), {**valid_payload(0), **change})
 
 
 @pytest.mark.parametrize("field", ["reviewer", "rating", "posted_at", "book_id"])
@@ -625,7 +625,7 @@ async def test_create_refuses_invalid_values(
     client: AsyncClient, field: str, value: Any, error_type: str
 ) -> None:
     # Given a body with one invalid value
-    payload = await with_references(client, 0, review_payload(**{field: value}))
+    payload = await with_references(client, 0, valid_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -662,7 +662,7 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     client: AsyncClient, field: str, value: Any
 ) -> None:
     # Given a body that refers to a row that does not exist
-    payload = await with_references(client, 0, review_payload(**{field: value}))
+    payload = await with_references(client, 0, valid_payload(**{field: value}))
 
     # When it is posted
     response = await client.post(URL, json=payload)
@@ -763,7 +763,7 @@ async def test_endpoints_for_signed_in_users_answer_401_without_a_token(
 ) -> None:
     # Given no access token / When an endpoint that needs one is called
     url = URL + path.format(id=MISSING_ID)
-    response = await anonymous_client.request(method, url, json=review_payload())
+    response = await anonymous_client.request(method, url, json=valid_payload())
 
     # Then 401 in the one error format
     assert response.status_code == 401
@@ -816,7 +816,7 @@ async def test_another_user_may_not_change_a_review(
 
     # When another user, who may read it, tries to change or delete it
     url = URL + path.format(id=created["id"])
-    body = review_payload(1, book_id=created["book_id"])
+    body = valid_payload(1, book_id=created["book_id"])
     response = await other_user_client.request(method, url, json=body)
 
     # Then 403, and the review is unchanged
