@@ -172,6 +172,45 @@ def test_string_form_problems_are_located_at_the_field(tmp_path: Path) -> None:
     assert "did you mean 'str'?" in problem
 
 
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("ref(account)", "{type: ref, to: account}"),
+        ("ref(person)?", "{type: ref, to: person, optional: true}"),
+        ("refs(tag)", "{type: refs, to: tag}"),
+    ],
+)
+def test_a_reference_in_mapping_form_is_shown_its_to_key(
+    tmp_path: Path, written: str, fix: str
+) -> None:
+    # Given a reference written with its target in the mapping form's type,
+    # as the string form writes it (to give it an inverse, say)
+    text = (
+        "resources:\n- name: account\n  fields:\n    iban: str\n"
+        "- name: transfer\n  fields:\n    destination:\n"
+        f"      type: {written}\n      inverse: incoming\n"
+    )
+    path = write(tmp_path, "bank.yaml", text)
+
+    # Then the one problem shows the mapping form that says the same
+    (problem,) = problems_of(path)
+    assert problem == (
+        f"{path}: resources[1].fields.destination.type: type {written!r}: in the "
+        f"mapping form a reference names its target with 'to': {fix}"
+    )
+    # And that form loads
+    keys = "".join(f"      {part.strip()}\n" for part in fix[1:-1].split(","))
+    fixed = write(
+        tmp_path, "fixed.yaml", text.replace(f"      type: {written}\n", keys)
+    )
+    _, transfer = load_spec_file(fixed)
+    (relation,) = transfer.relations
+    target = fix.partition("to: ")[2].partition(",")[0].rstrip("}")
+    assert (relation.target, relation.inverse) == (target, "incoming")
+    assert relation.optional == ("optional" in fix)
+    assert relation.many == written.startswith("refs")
+
+
 def test_all_problems_of_a_file_are_reported_at_once(tmp_path: Path) -> None:
     path = write(
         tmp_path,

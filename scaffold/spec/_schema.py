@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 
 from scaffold.spec._catalog import FieldType
 from scaffold.spec._grammar import RawField, Reporter
+from scaffold.spec._relations import RELATION_TYPES
 
 __all__ = [
     "MAPPING_TAG",
@@ -108,13 +109,22 @@ class FieldMapping(_FileModel):
         """The field as the string form reads, reporting a type with arguments."""
         type_name = self.type
         if any(char in type_name for char in "(?:"):
-            rep.at("type").add(
-                f"type {type_name!r}: the mapping form takes the bare type (str, "
-                "decimal, enum...) with max_length, precision, scale, choices and "
-                "optional as keys; or write the whole field as a string, e.g. "
-                f"{type_name!r}"
-            )
-            type_name = type_name.partition("(")[0].partition(":")[0].rstrip("?")
+            bare = type_name.partition("(")[0].partition(":")[0].rstrip("?")
+            target = type_name.partition("(")[2].partition(")")[0]
+            if bare in RELATION_TYPES and target:
+                optional = ", optional: true" if "?" in type_name else ""
+                rep.at("type").add(
+                    f"type {type_name!r}: in the mapping form a reference names "
+                    f"its target with 'to': {{type: {bare}, to: {target}{optional}}}"
+                )
+            else:
+                rep.at("type").add(
+                    f"type {type_name!r}: the mapping form takes the bare type "
+                    "(str, decimal, enum...) with max_length, precision, scale, "
+                    "choices and optional as keys; or write the whole field as a "
+                    f"string, e.g. {type_name!r}"
+                )
+            type_name = bare
         options: dict[str, object] = {}
         for option in sorted(
             self.model_fields_set - {"type", "optional", "renamed_from"}
