@@ -40,7 +40,7 @@ from app.schemas.user import (
     UserCreate,
     UserRead,
 )
-from app.services.account import AccountService
+from app.services.credentials import CredentialsService
 from app.services.auth import AuthService, Tokens
 
 NO_STORE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -61,14 +61,16 @@ async def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthSe
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-async def get_account_service(
+async def get_credentials_service(
     session: SessionDep, settings: SettingsDep
-) -> AccountService:
-    """Provide the account service for one request."""
-    return AccountService(session, settings)
+) -> CredentialsService:
+    """Provide the credentials service for one request."""
+    return CredentialsService(session, settings)
 
 
-AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]
+CredentialsServiceDep = Annotated[
+    CredentialsService, Depends(get_credentials_service)
+]
 
 
 async def get_mail_sender(settings: SettingsDep) -> MailSender:
@@ -250,7 +252,7 @@ def _clear_cookies(response: Response, settings: Settings) -> None:
 async def change_password(
     data: PasswordChange,
     user: CurrentUser,
-    service: AccountServiceDep,
+    service: CredentialsServiceDep,
     settings: SettingsDep,
 ) -> TokenResponse | Response:
     """Set a new password, given the current one.
@@ -273,7 +275,7 @@ async def change_password(
     dependencies=[Depends(rate_limit("logout-all"))],
 )
 async def logout_all(
-    user: CurrentUser, service: AccountServiceDep, settings: SettingsDep
+    user: CurrentUser, service: CredentialsServiceDep, settings: SettingsDep
 ) -> Response:
     """Revoke every refresh token of the user, ending all their sessions.
 
@@ -301,7 +303,7 @@ async def logout_all(
 )
 async def request_password_reset(
     data: PasswordResetRequest,
-    service: AccountServiceDep,
+    service: CredentialsServiceDep,
     mail: MailSenderDep,
     background: BackgroundTasks,
 ) -> Response:
@@ -325,7 +327,7 @@ async def request_password_reset(
     dependencies=[Depends(rate_limit("password-reset"))],
 )
 async def confirm_password_reset(
-    data: PasswordResetConfirm, service: AccountServiceDep
+    data: PasswordResetConfirm, service: CredentialsServiceDep
 ) -> Response:
     """Set a new password; the token is used up and every session ends.
 

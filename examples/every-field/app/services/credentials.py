@@ -1,4 +1,4 @@
-"""A user's own account: password change, password reset, signing out everywhere.
+"""A user's credentials: password change and reset, signing out everywhere.
 
 Every change of password ends every session of the user: all their refresh
 tokens are revoked, and so are their unused password reset tokens.
@@ -32,7 +32,7 @@ from app.services.auth import AuthService, Tokens
 security_log = structlog.get_logger("app.security")
 
 
-class AccountService:
+class CredentialsService:
     """Changes and resets passwords, and ends sessions.
 
     Args:
