@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.migrations.graph import read_graph
-from scaffold.project.manifest import read_manifest
+from scaffold.project.manifest import digest, read_manifest
 from scaffold.tools.check import prepare_environment
 from tests.conftest import postgres_database, tree_digest
 from tests.databases import Database
@@ -188,6 +188,32 @@ def test_an_edited_file_without_a_base_is_refused(project: Path) -> None:
     assert result.returncode == 2
     assert "app/main.py was modified" in result.stderr
     assert tree_digest(project) == before
+
+
+def test_a_file_the_new_skeleton_drops_goes_with_its_base(project: Path) -> None:
+    # Given a project made when the skeleton had two more files, each with its
+    # base copy: one still as generated, one the user has deleted since
+    text = '"""A module an older skeleton had."""\n'
+    manifest_file = project / ".scaffold/manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    for name in ("app/services/account.py", "app/old_helper.py"):
+        (project / ".scaffold/base" / name).write_text(text)
+        manifest["files"][name] = digest(text)
+    (project / "app/services/account.py").write_text(text)
+    manifest_file.write_text(json.dumps(manifest, indent=2) + "\n")
+    committed(project)
+
+    # When it is upgraded
+    result = run_scaffold("upgrade", "--no-verify", cwd=project)
+
+    # Then the file is gone, and neither base copy is left behind
+    assert result.returncode == 0, result.stderr
+    assert not (project / "app/services/account.py").exists()
+    assert not (project / ".scaffold/base/app/services/account.py").exists()
+    assert not (project / ".scaffold/base/app/old_helper.py").exists()
+    recorded = read_manifest(project).files
+    assert "app/services/account.py" not in recorded
+    assert run_scaffold("upgrade", "--check", cwd=project).returncode == 0
 
 
 # --- a project made by 0.1.0 --------------------------------------------------

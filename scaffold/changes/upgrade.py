@@ -268,6 +268,11 @@ def plan_upgrade(snapshot: ProjectSnapshot, *, force: bool = False) -> Upgrade:
     state = {P(MANIFEST_FILE): upgraded.dump()}
     state.update({base_path(path): text for path, text in new.items()})
     state.update({base_path(path): text for path, text in rendered.items()})
+    # A file the new skeleton no longer has, deleted now or by you before,
+    # leaves no base copy behind.
+    dropped = {p for p in bases if p not in new and (p in gone or p not in found)}
+    stale = _read(root, {base_path(path) for path in dropped} - set(state))
+    ops += [FileOp(path, None, Action.DELETE, text) for path, text in stale.items()]
     current = _read(root, set(state))
     for path, text in state.items():
         before = current.get(path)

@@ -40,8 +40,8 @@ from app.schemas.user import (
     UserCreate,
     UserRead,
 )
-from app.services.credentials import CredentialsService
 from app.services.auth import AuthService, Tokens
+from app.services.credentials import CredentialsService
 
 NO_STORE_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 """Headers that keep browsers and proxies from storing an answer with tokens."""
@@ -68,9 +68,7 @@ async def get_credentials_service(
     return CredentialsService(session, settings)
 
 
-CredentialsServiceDep = Annotated[
-    CredentialsService, Depends(get_credentials_service)
-]
+CredentialsServiceDep = Annotated[CredentialsService, Depends(get_credentials_service)]
 
 
 async def get_mail_sender(settings: SettingsDep) -> MailSender:
