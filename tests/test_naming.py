@@ -117,7 +117,7 @@ def _problems(name: str, **kwargs: str) -> str:
         ("class", "'class' is a Python keyword"),
         ("list", "shadow the Python builtin 'list'"),
         ("common", "clashes with the generated project's own module"),
-        ("page", "would define class 'Page'"),
+        ("query", "would define class 'Query'"),
         ("_book", "starts with an underscore"),
         ("2book", "starts with a digit"),
         ("book__review", "single '_' or '-' between words"),

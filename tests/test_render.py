@@ -303,6 +303,31 @@ def test_rendered_modules_have_no_undefined_or_unused_names(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("pagination", ["offset", "cursor"])
+def test_a_resource_named_page_renders_beside_the_generic_page(
+    pagination: str, tmp_path: Path
+) -> None:
+    # Given a resource named page, whose Page and PageQuery are the names of
+    # the generic list answer and query
+    resource = parse_cli_resource("page", ["title:str", "slug:str(80):unique"])
+    resource = resource.model_copy(update={"pagination": pagination})
+    view = build_view(resource, id_type="uuid")
+    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+    # Then its modules import the generic ones under other names, and use
+    # them: nothing is undefined, unused or shadowed
+    result = pyflakes(modules, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    service, schemas = modules["service.py.jinja"], modules["schemas.py.jinja"]
+    if pagination == "offset":
+        assert "from app.schemas.common import Page as PageOf" in service
+        assert "-> PageOf[PageRead]:" in service
+        assert "class PageQuery(PagingQuery):" in schemas
+    else:
+        assert "-> CursorPage[PageRead]:" in service
+        assert "class PageQuery(CursorQuery):" in schemas
+
+
 def target(name: str) -> Target:
     """The referenced resource ``name``, with the default rules."""
     return Target.of(resource_names(name))

@@ -26,9 +26,7 @@ def new_project(
     ],
     db: Annotated[
         Database,
-        typer.Option(
-            "--db", "--database", help="Database the project is set up for."
-        ),
+        typer.Option("--db", "--database", help="Database the project is set up for."),
     ] = Database.sqlite,
     id_type: Annotated[
         IdType,

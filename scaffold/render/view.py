@@ -120,6 +120,12 @@ def build_view(
     if resource.pagination == "cursor":
         view.cursor = cursor_view(view)
         view.page_class = "CursorPage"
+        view.query_base = "CursorQuery"
+    elif view.class_name == "Page":
+        # A resource named page defines Page and PageQuery itself: its modules
+        # import the generic ones under other names.
+        view.page_class = "PageOf"
+        view.query_base = "PagingQuery"
     _imports(view, names, id_type)
     access_imports(view)
     if view.relations:
@@ -137,6 +143,11 @@ def _default_names(fields: list[FieldView]) -> list[str]:
     if any(isinstance(value, dt.date) for value in defaults):
         return ["date"]
     return []
+
+
+def _imported(name: str, local: str) -> str:
+    """``name`` as a module imports it to call it ``local``."""
+    return name if name == local else f"{name} as {local}"
 
 
 def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
@@ -207,7 +218,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if view.enums:
         schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
     if view.cursor is None:
-        schema.add("app.schemas.common", "PageQuery")
+        schema.add("app.schemas.common", _imported("PageQuery", view.query_base))
     if view.not_null_names:
         schema.add("pydantic.json_schema", "SkipJsonSchema")
         schema.add("app.schemas.common", "omittable")
@@ -258,7 +269,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         service.add("app.core.preconditions", "ensure_current")
     service.add(f"app.models.{module}", cls)
     service.add(f"app.repositories.{module}", f"{cls}Repository")
-    service.add("app.schemas.common", view.page_class)
+    page = view.page_class
+    service.add("app.schemas.common", page if view.cursor else _imported("Page", page))
     service.add(f"app.schemas.{module}", *schemas)
 
     endpoints = view.endpoint_imports
@@ -273,7 +285,11 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         endpoints.add("fastapi", "Path")
     endpoints.add("app.api.deps", *access_dependencies(view))
     endpoints.add(f"app.models.{module}", cls)
-    endpoints.add("app.schemas.common", view.page_class, "error_responses")
+    endpoints.add(
+        "app.schemas.common",
+        page if view.cursor else _imported("Page", page),
+        "error_responses",
+    )
     endpoints.add(f"app.schemas.{module}", *schemas)
     endpoints.add(f"app.services.{module}", f"{cls}Service")
 

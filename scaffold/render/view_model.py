@@ -135,6 +135,7 @@ class ResourceView(DatabaseNames, RestoreRoutes):
     soft_delete: bool = False
     cursor: Any = None  # a CursorView: the list pages by cursor
     page_class: str = "Page"  # the list's answer: Page, or CursorPage
+    query_base: str = "PageQuery"  # its query's base: PageQuery, or CursorQuery
 
     @property
     def owned(self) -> bool:
