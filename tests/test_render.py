@@ -328,6 +328,23 @@ def test_a_resource_named_page_renders_beside_the_generic_page(
         assert "class PageQuery(CursorQuery):" in schemas
 
 
+@pytest.mark.parametrize("versioned", [False, True])
+def test_a_resource_named_request_renders_clean(
+    versioned: bool, tmp_path: Path
+) -> None:
+    # Given a help desk's requests, versioned or not (a versioned resource's
+    # endpoints take FastAPI's Response), whose class is called Request
+    resource = parse_cli_resource("request", ["subject:str"])
+    resource = resource.model_copy(update={"versioned": versioned})
+    view = build_view(resource, id_type="uuid")
+    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+    # Then nothing in its modules is undefined, unused or shadowed
+    result = pyflakes(modules, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "class Request(" in modules["model.py.jinja"]
+
+
 def target(name: str) -> Target:
     """The referenced resource ``name``, with the default rules."""
     return Target.of(resource_names(name))

@@ -74,7 +74,7 @@ _RESERVED_CLASSES = _words(
     """
     APIRouter Annotated Any AppError AsyncSession AwareDatetime Base BaseModel
     ConfigDict ConflictError Decimal Depends EmailStr Enum ErrorResponse Field
-    HttpUrl Mapped NotFoundError Query Request Response SessionDep Settings
+    HttpUrl Mapped NotFoundError Query Response SessionDep Settings
     StrEnum TimestampMixin ValidationErrorResponse
     """
 )
