@@ -163,6 +163,23 @@ def test_new_project_takes_the_long_spellings_of_its_options(
     assert list(workdir.iterdir()) == []
 
 
+def test_an_error_quotes_the_field_as_typed_not_as_an_emoji(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a field whose text holds ":email:", which Rich spells as an emoji
+    before = tree_digest(project)
+    args = ["add", "resource", "book", "e:email:default=foo", "--project"]
+
+    # When it is refused
+    code, _, err = run_main([*args, str(project), "--no-check"], capsys)
+
+    # Then the error quotes it exactly, and nothing was written
+    assert code == 2
+    assert "error: field 'e:email:default=foo': default 'foo'" in err
+    assert "\u2709" not in err
+    assert tree_digest(project) == before
+
+
 def test_internal_errors_hide_the_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -45,7 +45,7 @@ def err() -> Console:
     """
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 @cache
@@ -53,7 +53,7 @@ def out() -> Console:
     """The console on stdout, for data a user may pipe."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def escape(text: str) -> str:
