@@ -56,6 +56,35 @@ def test_invalid_names_are_refused_with_a_suggestion(
     assert suggest_project_name(name) == suggestion
 
 
+@pytest.mark.parametrize(
+    ("name", "fix"),
+    [
+        ("fastapi", "fastapi-service"),
+        ("sqlalchemy", "sqlalchemy-service"),
+        ("pydantic_settings", "pydantic_settings_service"),
+        ("pytest-xdist", "pytest-xdist-service"),
+        ("asyncpg", "asyncpg-service"),  # a dependency of PostgreSQL projects
+        ("arq", "arq-service"),  # of projects with jobs
+    ],
+)
+def test_a_project_named_like_its_own_dependency_is_refused(
+    name: str, fix: str
+) -> None:
+    # Given the name of a package the project would depend on, which uv
+    # refuses to install in a project of that name / When the request is built
+    with pytest.raises(UsageError) as caught:
+        ProjectRequest.build(name=name)
+
+    # Then one problem says why, with a name that works
+    (problem,) = caught.value.problems
+    assert (
+        f"project name {name!r} is the name of a package the project depends on"
+        in problem
+    )
+    assert f"e.g. {fix!r}" in problem
+    assert ProjectRequest.build(name=fix).name == fix
+
+
 def test_overlong_name_is_refused() -> None:
     with pytest.raises(UsageError, match="at most 50 characters"):
         ProjectRequest.build(name="a" * 51)

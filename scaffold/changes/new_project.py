@@ -31,6 +31,7 @@ from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
 from scaffold.project.local_env import write_local_env
 from scaffold.project.manifest import Manifest, base_path
 from scaffold.project.overrides import skeleton_templates, template_records
+from scaffold.project.skeleton import dependency_names, normalised_name
 from scaffold.tools.check import CheckResult
 from scaffold.tools.lock import lock_dependencies
 
@@ -85,6 +86,13 @@ class ProjectRequest(BaseModel):
                 f"invalid project name {name!r}: use lowercase ASCII letters, "
                 "digits and single hyphens or underscores, starting with a "
                 f"letter, at most {_MAX_NAME_LENGTH} characters{fix}"
+            )
+        if normalised_name(name) in dependency_names():
+            suffix = "_service" if "_" in name else "-service"
+            raise ValueError(
+                f"project name {name!r} is the name of a package the project "
+                "depends on, and uv cannot install a project that depends on "
+                f"itself; choose another name, e.g. '{name}{suffix}'"
             )
         return name
 
