@@ -279,6 +279,31 @@ def test_a_reference_to_a_resource_not_yet_added_is_refused(project: Path) -> No
     assert tree_digest(project) == before
 
 
+@pytest.mark.parametrize("target", ["user", "api_key"])
+def test_a_reference_to_a_model_of_the_project_itself_is_refused(
+    project: Path, target: str
+) -> None:
+    # Given a project with auth, whose users and API keys are its own models
+    # (not resources: there is no test helper that creates them, and deleting
+    # a user knows nothing of rows that refer to it)
+    before = tree_digest(project)
+
+    # When a task referring to one is added
+    field = f"assignee:ref({target})?"
+    result = run_scaffold(
+        "add", "resource", "task", "title:str", field, "--no-check", cwd=project
+    )
+
+    # Then it is refused with what to do instead, and nothing is written
+    assert result.returncode == 2
+    assert (
+        f"task.assignee refers to {target!r}, a model of the project's own "
+        f"(app/models/{target}.py)"
+    ) in result.stderr
+    assert "--owned" in result.stderr
+    assert tree_digest(project) == before
+
+
 def test_the_referencing_resource_can_be_added_in_a_second_command(
     project: Path,
 ) -> None:

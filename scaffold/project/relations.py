@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 
 from scaffold.errors import SpecError
 from scaffold.project.layout import model_path
+from scaffold.project.skeleton import skeleton_paths
 from scaffold.spec import RelationSpec, ResourceSpec, Rule
 from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
 
@@ -220,6 +221,14 @@ def resolve_targets(
                 targets[relation.target] = Target.of(names)
                 continue
             path = model_path(resource_names(relation.target).module)
+            if path in files and path in skeleton_paths(auth=True):
+                problems.append(
+                    f"{resource.names.singular}.{relation.name} refers to "
+                    f"{relation.target!r}, a model of the project's own ({path}), "
+                    "which a resource cannot refer to yet; for rows that belong "
+                    "to the user who creates them, add the resource with --owned"
+                )
+                continue
             found = existing_target(relation.target, files.get(path))
             if found is not None:
                 targets[relation.target] = found
