@@ -120,7 +120,10 @@ def test_reference_only_and_field_less_resources_pass_their_checks(
     project: Path,
 ) -> None:
     # Given a blog's posts and tags, then likes made only of a reference,
-    # taggings made only of a many-to-many reference, and pings with no field
+    # taggings made only of a many-to-many reference, pings with no field, and
+    # visits whose fields are named like the generated tests' helpers'
+    # parameters and variables (valid_payload(n, ...), create_visit(client,
+    # n, ...), payload, changes, response)
     added = run_scaffold(
         "add", "resource", "post", "title:str", "--owned", "--no-check", cwd=project
     )
@@ -133,6 +136,15 @@ def test_reference_only_and_field_less_resources_pass_their_checks(
         ["like", "post:ref", "--owned"],
         ["tagging", "tags:refs"],
         ["ping"],
+        [
+            "visit",
+            "n:int:unique:default=0",
+            "client:str",
+            "payload:str?",
+            "changes:int?",
+            "response:str?",
+            "post:ref",
+        ],
     ):
         added = run_scaffold("add", "resource", *args, "--no-check", cwd=project)
         assert added.returncode == 0, added.stdout + added.stderr

@@ -61,7 +61,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new book.
 
     Args:
@@ -85,7 +85,7 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 
 async def create_book(
-    client: AsyncClient, n: int = 0, **changes: Any
+    client: AsyncClient, n: int = 0, /, **changes: Any
 ) -> dict[str, Any]:
     """Create a book through the API and return the response body."""
     response = await client.post(

@@ -34,7 +34,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new review.
 
     Args:
@@ -56,7 +56,7 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 
 async def create_review(
-    client: AsyncClient, n: int = 0, **changes: Any
+    client: AsyncClient, n: int = 0, /, **changes: Any
 ) -> dict[str, Any]:
     """Create a review through the API and return the response body."""
     response = await client.post(

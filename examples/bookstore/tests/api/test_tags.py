@@ -41,7 +41,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new tag.
 
     Args:
@@ -60,7 +60,9 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in payload.items() if value is not MISSING}
 
 
-async def create_tag(client: AsyncClient, n: int = 0, **changes: Any) -> dict[str, Any]:
+async def create_tag(
+    client: AsyncClient, n: int = 0, /, **changes: Any
+) -> dict[str, Any]:
     """Create a tag through the API and return the response body."""
     response = await client.post(URL, json=valid_payload(n, **changes))
     assert response.status_code == 201, response.text

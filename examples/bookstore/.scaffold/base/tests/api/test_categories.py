@@ -29,7 +29,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new category.
 
     Args:
@@ -48,7 +48,7 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 
 async def create_category(
-    client: AsyncClient, n: int = 0, **changes: Any
+    client: AsyncClient, n: int = 0, /, **changes: Any
 ) -> dict[str, Any]:
     """Create a category through the API and return the response body."""
     response = await client.post(URL, json=valid_payload(n, **changes))

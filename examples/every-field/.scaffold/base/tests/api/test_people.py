@@ -31,7 +31,7 @@ def client(admin_client: AsyncClient) -> AsyncClient:
     return admin_client
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new person.
 
     Args:
@@ -55,7 +55,7 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 
 async def create_person(
-    client: AsyncClient, n: int = 0, **changes: Any
+    client: AsyncClient, n: int = 0, /, **changes: Any
 ) -> dict[str, Any]:
     """Create a person through the API and return the response body."""
     response = await client.post(URL, json=valid_payload(n, **changes))

@@ -15,7 +15,7 @@ MISSING = object()
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
+def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
     """A valid request body for a new note.
 
     Args:
@@ -36,7 +36,7 @@ def valid_payload(n: int = 0, **changes: Any) -> dict[str, Any]:
 
 
 async def create_note(
-    client: AsyncClient, n: int = 0, **changes: Any
+    client: AsyncClient, n: int = 0, /, **changes: Any
 ) -> dict[str, Any]:
     """Create a note through the API and return the response body."""
     response = await client.post(URL, json=valid_payload(n, **changes))
