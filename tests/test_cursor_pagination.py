@@ -223,8 +223,10 @@ def test_the_generated_order_check_orders_instants_not_their_text() -> None:
 def test_a_cursor_resource_passes_its_checks_on_both_databases(
     rendered: Path, tmp_path: Path, require_postgres: None
 ) -> None:
-    # Given a project with a soft-delete cursor resource and an owned cursor
-    # resource referring to it
+    # Given a project with a soft-delete cursor resource, an owned cursor
+    # resource referring to it, and a versioned cursor resource sorted by a
+    # boolean (its walks patch rows into ties, with If-Match, and page after
+    # True and False)
     project = Path(shutil.copytree(rendered, tmp_path / "shop"))
     add_items(project, "--read", "public", "--soft-delete")
     result = run_scaffold(
@@ -232,6 +234,13 @@ def test_a_cursor_resource_passes_its_checks_on_both_databases(
         "--owned", "--pagination", "cursor", "--no-check", "-q", cwd=project,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    result = run_scaffold(
+        "add", "resource", "stock", "available:bool", "grade:enum(a,b)",
+        "price:decimal(10,2)", "counted_on:date", "--versioned",
+        "--pagination", "cursor", "--no-check", "-q", cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "available" in (project / "app/repositories/stock.py").read_text()
 
     # When its checks run on SQLite, then on PostgreSQL
     sqlite = run_scaffold("check", cwd=project)

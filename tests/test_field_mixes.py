@@ -123,7 +123,7 @@ def test_reference_only_and_field_less_resources_pass_their_checks(
     # taggings made only of a many-to-many reference, pings with no field, and
     # visits whose fields are named like the generated tests' helpers'
     # parameters and variables (valid_payload(n, ...), create_visit(client,
-    # n, ...), payload, changes, response)
+    # n, ...), payload, changes, response) or like builtins (format, zip...)
     added = run_scaffold(
         "add", "resource", "post", "title:str", "--owned", "--no-check", cwd=project
     )
@@ -143,6 +143,11 @@ def test_reference_only_and_field_less_resources_pass_their_checks(
             "payload:str?",
             "changes:int?",
             "response:str?",
+            "format:str?",
+            "zip:str(10):unique",
+            "credits:int?",
+            "min:int?",
+            "max:int?",
             "post:ref",
         ],
     ):

@@ -345,6 +345,27 @@ def test_a_resource_named_request_renders_clean(
     assert "class Request(" in modules["model.py.jinja"]
 
 
+def test_fields_named_like_builtins_are_attributes_and_suffixed_parameters(
+    tmp_path: Path,
+) -> None:
+    # Given a book's format, an address's zip and a course's credits: names
+    # of Python builtins, too common in real models to refuse
+    fields = ["format:enum(hardcover,paperback)", "zip:str(10):unique", "credits:int"]
+    view = build_view(parse_cli_resource("book", fields), id_type="uuid")
+    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+    # Then they are the model's attributes, and a function taking one as a
+    # parameter calls it zip_, shadowing nothing
+    model = modules["model.py.jinja"]
+    assert "    zip: Mapped[str] = mapped_column(" in model
+    assert "    credits: Mapped[int]" in model
+    repository = modules["repository.py.jinja"]
+    assert "async def get_by_zip(self, zip_: str) -> Book | None:" in repository
+    assert "Book.zip == zip_" in repository
+    result = pyflakes(modules, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def target(name: str) -> Target:
     """The referenced resource ``name``, with the default rules."""
     return Target.of(resource_names(name))

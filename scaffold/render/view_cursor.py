@@ -82,7 +82,7 @@ def cursor_view(view: ResourceView) -> CursorView:
     if not uuid_ids:
         schema.add("typing", "Annotated")
     view.test_imports.add("datetime", "datetime")
-    view.repository_imports.add("sqlalchemy", "and_", "or_")
+    view.repository_imports.add("sqlalchemy", "and_", "literal", "or_")
     view.repository_imports.add("app.schemas.common", "encode_cursor")
     return CursorView(
         keys=tuple(keys),

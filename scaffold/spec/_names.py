@@ -16,9 +16,17 @@ from scaffold.spec.naming import (
 
 __all__ = ["ALLOWED_BUILTINS", "field_name_problems", "fold"]
 
-ALLOWED_BUILTINS = frozenset({"type"})
-"""Builtins accepted as field names: too common to refuse, and harmless as
-attributes; generated functions use ``FieldSpec.param_name`` (``type_``)."""
+ALLOWED_BUILTINS = frozenset(
+    {
+        "type", "format", "filter", "hash", "input", "license", "copyright",
+        "credits", "range", "round", "zip", "map", "next", "open", "help",
+        "vars", "slice", "min", "max", "sum",
+    }
+)  # fmt: skip
+"""Builtins accepted as field names: too common in real models to refuse (a
+book's format, a course's credits, an address's zip), and harmless as
+attributes, since no generated class body uses them; generated functions use
+``FieldSpec.param_name`` (``type_``)."""
 
 _BUILTINS = (
     frozenset(name for name in dir(builtins) if not name.startswith("_"))

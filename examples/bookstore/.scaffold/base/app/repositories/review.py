@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -103,6 +103,8 @@ class ReviewRepository:
             order = (column.desc(), Review.id.desc())
             if after is not None:
                 value, last_id = after
+                # Bound with the column's type: a boolean compares as a value.
+                value = literal(value, column.type)
                 statement = statement.where(
                     or_(column < value, and_(column == value, Review.id < last_id))
                 )
@@ -110,6 +112,8 @@ class ReviewRepository:
             order = (column.asc(), Review.id.asc())
             if after is not None:
                 value, last_id = after
+                # Bound with the column's type: a boolean compares as a value.
+                value = literal(value, column.type)
                 statement = statement.where(
                     or_(column > value, and_(column == value, Review.id > last_id))
                 )
