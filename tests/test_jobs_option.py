@@ -11,6 +11,7 @@ import pytest
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.errors import ProjectError
 from scaffold.project.answers import read_answers
+from tests.conftest import tree_digest
 from tests.e2e import get, run_scaffold, serve
 
 #: The Redis database the generated projects' job tests use (not 0, which
@@ -42,6 +43,30 @@ def test_projects_without_jobs_have_no_worker(tmp_path: Path) -> None:
     assert "arq" not in (project / "pyproject.toml").read_text()
     assert "jobs: false" in (project / ".copier-answers.yml").read_text()
     assert read_answers(project).jobs is False
+
+
+def test_a_resource_over_the_example_job_is_refused_as_the_projects_own(
+    tmp_path: Path,
+) -> None:
+    # Given a project with jobs, whose example job owns the notification
+    # schema and endpoints
+    render_project(ProjectRequest.build(name="shop", jobs=True, parent=tmp_path))
+    project = tmp_path / "shop"
+    before = tree_digest(project)
+
+    # When a resource of that name is added
+    result = run_scaffold(
+        "add", "resource", "notification", "title:str", "--no-check", cwd=project
+    )
+
+    # Then it is refused as landing on the project's own files (not as files
+    # "modified since scaffold generated them"), and nothing changes
+    assert result.returncode == 2
+    assert (
+        "resource 'notification' would replace the project's own "
+        "app/schemas/notification.py, app/api/v1/endpoints/notifications.py"
+    ) in result.stderr
+    assert tree_digest(project) == before
 
 
 def test_answers_from_before_jobs_read_as_without_jobs(tmp_path: Path) -> None:

@@ -106,6 +106,7 @@ def plan_resources(
             resource.names.singular,
             resource_paths(resource).values(),
             auth=snapshot.auth,
+            jobs=snapshot.jobs,
         )
     ]
     refuse_clashes(resources, manifest=snapshot.manifest, problems=problems)

@@ -221,7 +221,7 @@ def resolve_targets(
                 targets[relation.target] = Target.of(names)
                 continue
             path = model_path(resource_names(relation.target).module)
-            if path in files and path in skeleton_paths(auth=True):
+            if path in files and path in skeleton_paths(auth=True, jobs=True):
                 problems.append(
                     f"{resource.names.singular}.{relation.name} refers to "
                     f"{relation.target!r}, a model of the project's own ({path}), "

@@ -35,11 +35,12 @@ _SKIPPED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
 
 
 @cache
-def skeleton_paths(*, auth: bool) -> frozenset[PurePosixPath]:
+def skeleton_paths(*, auth: bool, jobs: bool = False) -> frozenset[PurePosixPath]:
     """The path of every file a new project of this kind has.
 
     Args:
         auth: Whether the project was made with auth (users and login).
+        jobs: Whether it was made with background jobs.
     """
     root = templates_root() / "project" / "template"
     relatives = []
@@ -55,7 +56,7 @@ def skeleton_paths(*, auth: bool) -> frozenset[PurePosixPath]:
         autoescape=False,  # noqa: S701 - file names, not HTML
         bytecode_cache=bytecode_cache(),
     )
-    rendered = environment.get_template("skeleton names").render(auth=auth)
+    rendered = environment.get_template("skeleton names").render(auth=auth, jobs=jobs)
     plain = [name for name in relatives if "{" not in name]
     paths = set()
     for name in [*plain, *rendered.split("\n")]:
@@ -101,10 +102,10 @@ def normalised_name(name: str) -> str:
 
 
 def skeleton_problems(
-    name: str, paths: Iterable[PurePosixPath], *, auth: bool
+    name: str, paths: Iterable[PurePosixPath], *, auth: bool, jobs: bool = False
 ) -> list[str]:
     """The problem of resource ``name`` if ``paths`` include a project file."""
-    own = skeleton_paths(auth=auth)
+    own = skeleton_paths(auth=auth, jobs=jobs)
     clashes = [str(path) for path in paths if path in own]
     if not clashes:
         return []

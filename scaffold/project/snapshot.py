@@ -46,6 +46,7 @@ class ProjectSnapshot:
         database: ``sqlite`` or ``postgres``.
         id_type: ``uuid`` or ``int``.
         auth: Whether the project has users (``new project --auth``).
+        jobs: Whether it has background jobs (``new project --jobs``).
         manifest: The record of what scaffold generated.
         files: Current text of the files the change reads or would write
             (absent files are missing from the mapping).
@@ -56,6 +57,7 @@ class ProjectSnapshot:
     database: Literal["sqlite", "postgres"]
     id_type: IdType
     auth: bool = False
+    jobs: bool = False
     manifest: Manifest = field(default_factory=Manifest)
     files: dict[PurePosixPath, str] = field(default_factory=dict)
     revisions: dict[str, str] = field(default_factory=dict)
@@ -115,6 +117,7 @@ def read_snapshot(
         answers.database,
         answers.id_type,
         auth=answers.auth,
+        jobs=answers.jobs,
         manifest=manifest,
         files=files,
         revisions=revisions,
