@@ -207,6 +207,25 @@ def test_tool_environment_drops_the_callers_virtualenv(
     assert env["DATABASE_URL"] == "sqlite+aiosqlite://"
 
 
+def test_what_scaffold_sets_for_itself_stays_out_of_the_tools_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a variable scaffold sets for itself (as it turns Pydantic's plugin
+    # scan off) and one the user had set already
+    monkeypatch.delenv("SCAFFOLD_TEST_OWN_SETTING", raising=False)
+    monkeypatch.setenv("SCAFFOLD_TEST_USER_SETTING", "theirs")
+    process_module.set_for_scaffold_only("SCAFFOLD_TEST_OWN_SETTING", "1")
+    process_module.set_for_scaffold_only("SCAFFOLD_TEST_USER_SETTING", "ours")
+    monkeypatch.setenv("SCAFFOLD_TEST_OWN_SETTING", "1")  # removed when done
+
+    # When a tool's environment is made
+    env = tool_environment()
+
+    # Then scaffold's own is left out, and the user's is passed on unchanged
+    assert "SCAFFOLD_TEST_OWN_SETTING" not in env
+    assert env["SCAFFOLD_TEST_USER_SETTING"] == "theirs"
+
+
 def test_failures_name_each_check_and_how_to_rerun(tmp_path: Path) -> None:
     ok = CheckResult(Check("ruff check", ("ruff", "check", ".")), True, 0, 0.1, "")
     bad = CheckResult(

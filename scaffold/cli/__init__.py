@@ -24,6 +24,7 @@ from scaffold.cli import (  # noqa: F401
 from scaffold.cli.app import app
 from scaffold.engine.interrupt import Interrupted, install_handlers, interrupted_message
 from scaffold.errors import ScaffoldError
+from scaffold.tools.process import set_for_scaffold_only
 
 __all__ = ["EXIT_INTERNAL_ERROR", "app", "main"]
 
@@ -34,8 +35,9 @@ EXIT_INTERNAL_ERROR = 70
 def main() -> None:
     """Entry point of the ``scaffold`` command: run it and map errors to exit codes."""
     # scaffold uses no Pydantic plugins; looking for them scans every installed
-    # distribution, a noticeable part of a short command's start-up.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # distribution, a noticeable part of a short command's start-up. The
+    # project's own tests still load theirs.
+    set_for_scaffold_only("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from scaffold.cli.console import err, escape, print_error
 
     install_handlers()

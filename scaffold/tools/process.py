@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "finish_tool",
     "run_tool",
+    "set_for_scaffold_only",
     "start_tool",
     "stop_tool",
     "tool_environment",
@@ -63,15 +64,31 @@ _LEFT_OUT = frozenset(
 )
 
 
+#: Variables scaffold set in its own environment, for itself alone.
+_SET_FOR_SCAFFOLD: set[str] = set()
+
+
+def set_for_scaffold_only(name: str, value: str) -> None:
+    """Set ``name`` in scaffold's environment, unless it is set already, and
+    keep it out of the tools' environments (a project's own tests, say).
+    """
+    if name not in os.environ:
+        os.environ[name] = value
+        _SET_FOR_SCAFFOLD.add(name)
+
+
 def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment external tools run in.
 
     The caller's virtual environment is left out so that ``uv`` uses the
     project's own ``.venv``, and so is a pytest-xdist worker's identity (when
     scaffold itself runs under one), which would name the project's test
-    databases; ``extra`` (for example ``DATABASE_URL``) wins.
+    databases, and so is what scaffold set for itself alone
+    (:func:`set_for_scaffold_only`); ``extra`` (for example ``DATABASE_URL``)
+    wins.
     """
-    env = {key: value for key, value in os.environ.items() if key not in _LEFT_OUT}
+    left_out = _LEFT_OUT | _SET_FOR_SCAFFOLD
+    env = {key: value for key, value in os.environ.items() if key not in left_out}
     env["NO_COLOR"] = "1"
     env.update(extra or {})
     return env
