@@ -165,6 +165,39 @@ def test_rename_keeps_the_users_edit_and_lists_lines_naming_the_old_field(
     assert "# pages are counted by title" in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add", "resource", "setting", "value:json"],
+        ["add", "field", "book", "extra:json?"],
+        ["regenerate", "book"],
+    ],
+)
+def test_a_project_that_predates_json_object_is_told_to_upgrade(
+    with_book: Path, command: list[str]
+) -> None:
+    # Given a project whose common schemas have no JsonObject yet (and, for
+    # regenerate, a book whose spec records a json field)
+    common = with_book / "app/schemas/common.py"
+    text = common.read_text()
+    common.write_text(text[: text.index("MAX_JSON_DEPTH = ")])
+    if command[0] == "regenerate":
+        manifest = json.loads((with_book / ".scaffold/manifest.json").read_text())
+        spec = manifest["resources"]["book"]["spec"]
+        spec["fields"].append(dict(spec["fields"][-1], name="extra", type="json"))
+        (with_book / ".scaffold/manifest.json").write_text(json.dumps(manifest))
+    before = tree_digest(with_book)
+
+    # When a json field would be generated
+    result = run_scaffold(*command, "--no-check", cwd=with_book)
+
+    # Then one line says to upgrade first, exit 2, nothing written
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "app/schemas/common.py has no JsonObject" in result.stderr
+    assert "run scaffold upgrade" in result.stderr
+    assert tree_digest(with_book) == before
+
+
 def test_changing_nothing_is_refused(with_book: Path) -> None:
     result = run_scaffold(
         "alter", "field", "book", "title:str(200)", "--no-check", cwd=with_book

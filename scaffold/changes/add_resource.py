@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffold.changes.kernel import (
+    ensure_supported,
     record_generated,
     render_resource,
     state_ops,
@@ -127,6 +128,7 @@ def plan_resources(
             "resources need (the project predates them); run scaffold upgrade, "
             "which adds it and app/core/preconditions.py, then run again"
         )
+    ensure_supported(snapshot, resources)
 
     rendered: dict[PurePosixPath, str] = {}
     migrations: dict[str, tuple[PurePosixPath, str]] = {}

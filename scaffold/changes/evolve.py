@@ -22,6 +22,7 @@ from scaffold.changes.field_rules import (
     stale_lines,
 )
 from scaffold.changes.kernel import (
+    ensure_supported,
     record_generated,
     render_resource,
     state_ops,
@@ -178,6 +179,7 @@ def plan_evolution(
         number += 1
         filename = revision.filename.replace(".py", f"_{number}.py")
     migration = revision_path(filename)
+    ensure_supported(snapshot, [spec])
     rendered = render_resource(snapshot, spec, targets)
     edited = edit_referenced_models(
         snapshot, rendered, moved, old_view, view, spec.names

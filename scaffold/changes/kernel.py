@@ -17,6 +17,7 @@ from scaffold.project.access import (
     resolved_targets,
 )
 from scaffold.project.layout import (
+    COMMON_SCHEMAS_FILE,
     MANIFEST_FILE,
     MODELS_FILE,
     ROUTER_FILE,
@@ -32,9 +33,10 @@ from scaffold.project.snapshot import (
 )
 from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
-from scaffold.spec import ResourceSpec
+from scaffold.spec import FieldType, ResourceSpec
 
 __all__ = [
+    "ensure_supported",
     "record_generated",
     "render_resource",
     "state_ops",
@@ -43,6 +45,23 @@ __all__ = [
 ]
 
 P = PurePosixPath
+
+
+def ensure_supported(snapshot: ProjectSnapshot, specs: Sequence[ResourceSpec]) -> None:
+    """Refuse resources whose generated code needs what the project predates.
+
+    Raises:
+        ProjectError: A json field needs ``JsonObject``, which the project's
+            ``app/schemas/common.py`` does not define yet.
+    """
+    common = snapshot.files.get(P(COMMON_SCHEMAS_FILE), "")
+    json_fields = any(f.type is FieldType.JSON for spec in specs for f in spec.fields)
+    if json_fields and "JsonObject" not in common:
+        raise ProjectError(
+            f"{COMMON_SCHEMAS_FILE} has no JsonObject, which json fields need "
+            "(the project predates it); run scaffold upgrade, which adds it, "
+            "then run again"
+        )
 
 
 def render_resource(

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from scaffold import __version__
 from scaffold.changes.kernel import (
+    ensure_supported,
     record_generated,
     render_resource,
     state_ops,
@@ -127,6 +128,7 @@ def plan_regeneration(
             (and not ``force``).
     """
     specs = [record.spec for record in records]
+    ensure_supported(snapshot, specs)
     rendered: dict[PurePosixPath, str] = {}
     for spec in specs:
         rendered.update(render_resource(snapshot, spec))

@@ -15,6 +15,7 @@ from scaffold.errors import ScaffoldError
 __all__ = [
     "BACKUP_DIR",
     "BASE_DIR",
+    "COMMON_SCHEMAS_FILE",
     "DATABASE_FILE",
     "ERRORS_FILE",
     "JOBS_TESTS_INIT",
@@ -54,6 +55,7 @@ PYPROJECT_FILE = "pyproject.toml"
 ROUTER_FILE = "app/api/v1/router.py"
 MODELS_FILE = "app/models/__init__.py"
 ERRORS_FILE = "app/core/errors.py"
+COMMON_SCHEMAS_FILE = "app/schemas/common.py"
 DATABASE_FILE = "app/core/database.py"
 WORKER_FILE = "app/jobs/worker.py"
 JOBS_TESTS_INIT = "tests/jobs/__init__.py"

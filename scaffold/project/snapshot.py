@@ -92,6 +92,7 @@ def read_snapshot(
         P(layout.PYPROJECT_FILE),
         P(MANIFEST_FILE),
         P(layout.ERRORS_FILE),
+        P(layout.COMMON_SCHEMAS_FILE),
         P(layout.DATABASE_FILE),
     }
     wanted.update(P(path) for path in also)

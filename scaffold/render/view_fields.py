@@ -150,6 +150,7 @@ INPUT_TYPE_IMPORTS: dict[FieldType, tuple[str, str]] = {
     FieldType.EMAIL: ("app.schemas.common", "Email"),
     FieldType.URL: ("app.schemas.common", "HttpUrlStr"),
     FieldType.DATETIME: ("app.schemas.common", "UtcDatetime"),
+    FieldType.JSON: ("app.schemas.common", "JsonObject"),
 }
 _INPUT_TYPES: dict[FieldType, str] = {
     kind: name

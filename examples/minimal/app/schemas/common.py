@@ -152,6 +152,36 @@ HttpUrlStr = Annotated[
 """An http or https URL, stored and returned as written."""
 
 
+MAX_JSON_DEPTH = 32
+"""How deeply a JSON field's value may nest."""
+
+
+def _json_depth(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a JSON object nested deeper than :data:`MAX_JSON_DEPTH` levels.
+
+    A much deeper one is read, but cannot be written back as JSON: once
+    stored, every read of its row would fail.
+    """
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise PydanticCustomError(
+                "json_too_deep",
+                "JSON nested deeper than {limit} levels",
+                {"limit": MAX_JSON_DEPTH},
+            )
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children)
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_depth)]
+"""A JSON object, nested at most :data:`MAX_JSON_DEPTH` levels deep."""
+
+
 @dataclass(frozen=True)
 class DecimalText:
     """Take a decimal written as a JSON string, such as ``"19.90"``.

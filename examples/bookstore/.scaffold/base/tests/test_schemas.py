@@ -13,12 +13,14 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from app.schemas.common import (
     CURSOR_PATTERN,
+    MAX_JSON_DEPTH,
     DecimalText,
     Email,
     ErrorResponse,
     HttpUrlStr,
     IsoDate,
     JsonInteger,
+    JsonObject,
     Page,
     PageQuery,
     UtcDatetime,
@@ -219,3 +221,25 @@ def test_a_url_is_kept_as_written_so_it_fits_its_length() -> None:
     # Then it is accepted as written; a scheme other than http(s) is not
     assert TypeAdapter(field).validate_python(site) == site
     assert refused(field, "ftp://example.com/file") == "url_scheme"
+
+
+def nested(depth: int) -> dict[str, Any]:
+    """A JSON object ``depth`` levels deep, objects and lists in turn."""
+    value: Any = 1
+    for level in range(depth - 1):
+        value = [value] if level % 2 else {"a": value}
+    return {"a": value}
+
+
+def test_a_json_object_nests_at_most_max_json_depth_levels() -> None:
+    # Given objects as deep as allowed, one level deeper, and far deeper (one
+    # that could be read but not written back as JSON, breaking every read)
+    adapter = TypeAdapter(JsonObject)
+
+    # Then the first is kept as it is, and the others are refused
+    assert adapter.validate_python(nested(MAX_JSON_DEPTH)) == nested(MAX_JSON_DEPTH)
+    assert refused(JsonObject, nested(MAX_JSON_DEPTH + 1)) == "json_too_deep"
+    assert refused(JsonObject, nested(600)) == "json_too_deep"
+    assert adapter.validate_json('{"tags": ["a", {"b": null}]}') == {
+        "tags": ["a", {"b": None}]
+    }

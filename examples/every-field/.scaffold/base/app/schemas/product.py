@@ -23,6 +23,7 @@ from app.schemas.common import (
     HttpUrlStr,
     IsoDate,
     JsonInteger,
+    JsonObject,
     PageQuery,
     UtcDatetime,
     omittable,
@@ -118,7 +119,7 @@ class ProductCreate(BaseModel):
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
     homepage: HomepageField | None = None
-    attributes: dict[str, Any] | None = None
+    attributes: JsonObject | None = None
     packaging: ProductPackaging = ProductPackaging.MEDIUM
 
 
@@ -144,7 +145,7 @@ class ProductUpdate(BaseModel):
     supplier_ref: UUID | None = None
     contact: ContactField | None = None
     homepage: HomepageField | None = None
-    attributes: dict[str, Any] | None = None
+    attributes: JsonObject | None = None
     packaging: ProductPackaging | SkipJsonSchema[None] = omittable()
 
     @field_validator("sku", "name", "price", "stock", "active", "packaging")
