@@ -2,6 +2,7 @@
 the input types, which accept exactly what their JSON schema says.
 """
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -243,3 +244,14 @@ def test_a_json_object_nests_at_most_max_json_depth_levels() -> None:
     assert adapter.validate_json('{"tags": ["a", {"b": null}]}') == {
         "tags": ["a", {"b": None}]
     }
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_a_json_object_holds_only_finite_numbers(number: str) -> None:
+    # Given a non-finite number, which Python's JSON reader takes (PostgreSQL
+    # refuses it in JSON), deep in an object / Then the object is refused
+    adapter = TypeAdapter(JsonObject)
+    with pytest.raises(ValidationError) as caught:
+        adapter.validate_python(json.loads(f'{{"a": [1, {{"b": {number}}}]}}'))
+    assert caught.value.errors()[0]["type"] == "json_not_finite"
+    assert adapter.validate_python({"a": [1.5, -2e300]}) == {"a": [1.5, -2e300]}

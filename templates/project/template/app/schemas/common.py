@@ -4,6 +4,7 @@ the types of inputs whose JSON schema says exactly what they accept.
 
 import base64
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,15 +157,23 @@ MAX_JSON_DEPTH = 32
 """How deeply a JSON field's value may nest."""
 
 
-def _json_depth(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse a JSON object nested deeper than :data:`MAX_JSON_DEPTH` levels.
+def _json_object(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a JSON object nested deeper than :data:`MAX_JSON_DEPTH` levels,
+    or holding ``NaN`` or an infinity.
 
-    A much deeper one is read, but cannot be written back as JSON: once
-    stored, every read of its row would fail.
+    Python's JSON reader takes both, but a much deeper object cannot be
+    written back as JSON, and PostgreSQL refuses ``NaN`` in JSON: once
+    stored, every read of the row would fail, or the write itself.
     """
     pending: list[tuple[object, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise PydanticCustomError(
+                "json_not_finite",
+                "JSON numbers must be finite, not {value}",
+                {"value": str(item)},
+            )
         if not isinstance(item, dict | list):
             continue
         if depth > MAX_JSON_DEPTH:
@@ -178,8 +187,8 @@ def _json_depth(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-JsonObject = Annotated[dict[str, Any], AfterValidator(_json_depth)]
-"""A JSON object, nested at most :data:`MAX_JSON_DEPTH` levels deep."""
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_object)]
+"""A JSON object of finite numbers, at most :data:`MAX_JSON_DEPTH` levels deep."""
 
 
 @dataclass(frozen=True)
