@@ -255,3 +255,18 @@ def test_a_json_object_holds_only_finite_numbers(number: str) -> None:
         adapter.validate_python(json.loads(f'{{"a": [1, {{"b": {number}}}]}}'))
     assert caught.value.errors()[0]["type"] == "json_not_finite"
     assert adapter.validate_python({"a": [1.5, -2e300]}) == {"a": [1.5, -2e300]}
+
+
+@pytest.mark.parametrize(
+    "document",
+    ['{"a": "x\\u0000y"}', '{"a": ["\\ud800"]}', '{"\\udfff": 1}', '{"\\u0000": 1}'],
+)
+def test_a_json_object_holds_only_text_a_database_stores(document: str) -> None:
+    # Given a NUL (PostgreSQL refuses it in JSON) or half of a surrogate pair
+    # (no character at all) in a string or a key, as Python's JSON reader
+    # takes them / Then the object is refused
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(JsonObject).validate_python(json.loads(document))
+    assert caught.value.errors()[0]["type"] == "json_string"
+    kept = {"naïve": ["😀", "x"]}
+    assert TypeAdapter(JsonObject).validate_python(kept) == kept

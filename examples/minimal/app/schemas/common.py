@@ -158,16 +158,23 @@ MAX_JSON_DEPTH = 32
 
 
 def _json_object(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse a JSON object nested deeper than :data:`MAX_JSON_DEPTH` levels,
-    or holding ``NaN`` or an infinity.
+    """Refuse a JSON object that could be read but not stored and read back.
 
-    Python's JSON reader takes both, but a much deeper object cannot be
-    written back as JSON, and PostgreSQL refuses ``NaN`` in JSON: once
-    stored, every read of the row would fail, or the write itself.
+    Python's JSON reader takes what the database or the JSON writer would
+    refuse, failing the write or every later read of the row: an object
+    nested deeper than :data:`MAX_JSON_DEPTH` levels, ``NaN`` and the
+    infinities, and strings (keys too) holding NUL, which PostgreSQL refuses
+    in JSON, or half of a UTF-16 surrogate pair, which is no character.
     """
     pending: list[tuple[object, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item or (not item.isascii() and not _encodable(item)):
+                raise PydanticCustomError(
+                    "json_string", "JSON strings must hold text without NUL"
+                )
+            continue
         if isinstance(item, float) and not math.isfinite(item):
             raise PydanticCustomError(
                 "json_not_finite",
@@ -182,9 +189,18 @@ def _json_object(value: dict[str, Any]) -> dict[str, Any]:
                 "JSON nested deeper than {limit} levels",
                 {"limit": MAX_JSON_DEPTH},
             )
-        children = item.values() if isinstance(item, dict) else item
+        children = [*item, *item.values()] if isinstance(item, dict) else item
         pending.extend((child, depth + 1) for child in children)
     return value
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` is valid Unicode (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_object)]
