@@ -29,7 +29,13 @@ class UserRepository:
         return await self.session.get(User, user_id)
 
     async def get_by_email(self, email: str) -> User | None:
-        """Return the user with this email address (any case), or ``None``."""
+        """Return the user with this email address (any case), or ``None``.
+
+        No address holds a NUL, which PostgreSQL refuses in a query: the login
+        form's ``username`` is taken as typed, so one is answered here.
+        """
+        if "\x00" in email:
+            return None
         return await self.session.scalar(
             select(User).where(User.email == normalise_email(email))
         )

@@ -157,6 +157,8 @@ async def test_login_accepts_the_email_in_any_case(
         ("user@example.com", "wrong-password"),
         ("nobody@example.com", PASSWORD),
         ("user@example.com", "x" * 1000),
+        ("user\x00@example.com", PASSWORD),  # PostgreSQL refuses NUL in a query
+        ("user@example.com", "wrong\x00password"),
     ],
 )
 async def test_login_with_wrong_credentials_answers_401_alike(
