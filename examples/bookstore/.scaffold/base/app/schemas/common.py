@@ -172,7 +172,7 @@ def _json_object(value: dict[str, Any]) -> dict[str, Any]:
         if isinstance(item, str):
             if "\x00" in item or (not item.isascii() and not _encodable(item)):
                 raise PydanticCustomError(
-                    "json_string", "JSON strings must hold text without NUL"
+                    "json_string", "JSON strings must be Unicode text without NUL"
                 )
             continue
         if isinstance(item, float) and not math.isfinite(item):
