@@ -96,9 +96,13 @@ def render_paths(view: ResourceView) -> dict[PurePosixPath, str]:
     }
 
 
-def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
-    view = view_of(fields, id_type)
+def render_view(view: ResourceView) -> dict[str, str]:
+    """Every resource template rendered for ``view``, by template name."""
     return {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+
+
+def render_all(fields: list[str], id_type: IdType = "uuid") -> dict[str, str]:
+    return render_view(view_of(fields, id_type))
 
 
 def test_every_resource_template_is_found() -> None:
@@ -312,7 +316,7 @@ def test_a_resource_named_page_renders_beside_the_generic_page(
     resource = parse_cli_resource("page", ["title:str", "slug:str(80):unique"])
     resource = resource.model_copy(update={"pagination": pagination})
     view = build_view(resource, id_type="uuid")
-    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+    modules = render_view(view)
 
     # Then its modules import the generic ones under other names, and use
     # them: nothing is undefined, unused or shadowed
@@ -337,7 +341,7 @@ def test_a_resource_named_request_renders_clean(
     resource = parse_cli_resource("request", ["subject:str"])
     resource = resource.model_copy(update={"versioned": versioned})
     view = build_view(resource, id_type="uuid")
-    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+    modules = render_view(view)
 
     # Then nothing in its modules is undefined, unused or shadowed
     result = pyflakes(modules, tmp_path)
@@ -352,7 +356,7 @@ def test_fields_named_like_builtins_are_attributes_and_suffixed_parameters(
     # of Python builtins, too common in real models to refuse
     fields = ["format:enum(hardcover,paperback)", "zip:str(10):unique", "credits:int"]
     view = build_view(parse_cli_resource("book", fields), id_type="uuid")
-    modules = {name: render_template(name, r=view, m=revision()) for name in TEMPLATES}
+    modules = render_view(view)
 
     # Then they are the model's attributes, and a function taking one as a
     # parameter calls it zip_, shadowing nothing

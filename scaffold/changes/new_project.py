@@ -31,7 +31,7 @@ from scaffold.project.layout import MANIFEST_FILE, STATE_DIR, templates_root
 from scaffold.project.local_env import write_local_env
 from scaffold.project.manifest import Manifest, base_path
 from scaffold.project.overrides import skeleton_templates, template_records
-from scaffold.project.skeleton import dependency_names, normalised_name
+from scaffold.project.skeleton import dependency_names
 from scaffold.tools.check import CheckResult
 from scaffold.tools.lock import lock_dependencies
 
@@ -87,7 +87,9 @@ class ProjectRequest(BaseModel):
                 "digits and single hyphens or underscores, starting with a "
                 f"letter, at most {_MAX_NAME_LENGTH} characters{fix}"
             )
-        if normalised_name(name) in dependency_names():
+        from packaging.utils import canonicalize_name
+
+        if canonicalize_name(name) in dependency_names():
             suffix = "_service" if "_" in name else "-service"
             raise ValueError(
                 f"project name {name!r} is the name of a package the project "

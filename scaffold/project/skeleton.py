@@ -8,7 +8,6 @@ template as it changes.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -21,7 +20,6 @@ from scaffold.render.environment import bytecode_cache
 
 __all__ = [
     "dependency_names",
-    "normalised_name",
     "release_template",
     "render_skeleton",
     "skeleton_paths",
@@ -29,8 +27,6 @@ __all__ = [
 ]
 
 _SUFFIX = ".jinja"
-#: The distribution name at the start of a requirement (``pwdlib[argon2]>=0.3``).
-_REQUIREMENT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)")
 _SKIPPED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
 
 
@@ -68,11 +64,14 @@ def skeleton_paths(*, auth: bool, jobs: bool = False) -> frozenset[PurePosixPath
 
 @cache
 def dependency_names() -> frozenset[str]:
-    """The normalised names of the packages a new project depends on directly.
+    """The canonical names of the packages a new project depends on directly.
 
     Read from the project template's ``pyproject.toml``, rendered with every
     option on, for each database (``fastapi``, ``pydantic-settings``...).
     """
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
     template = templates_root() / "project" / "template" / "pyproject.toml.jinja"
     source = jinja2.Environment(autoescape=False).from_string(  # noqa: S701 - TOML
         template.read_text(encoding="utf-8")
@@ -87,18 +86,8 @@ def dependency_names() -> frozenset[str]:
             *(r for g in project.get("optional-dependencies", {}).values() for r in g),
             *(r for g in data.get("dependency-groups", {}).values() for r in g),
         ]
-        for requirement in requirements:
-            found = _REQUIREMENT.match(requirement)
-            if found:
-                names.add(normalised_name(found[1]))
+        names.update(canonicalize_name(Requirement(r).name) for r in requirements)
     return frozenset(names)
-
-
-def normalised_name(name: str) -> str:
-    """A distribution name as packaging compares it: ``Pydantic_Settings`` is
-    ``pydantic-settings``.
-    """
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def skeleton_problems(

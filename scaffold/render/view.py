@@ -269,8 +269,9 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         service.add("app.core.preconditions", "ensure_current")
     service.add(f"app.models.{module}", cls)
     service.add(f"app.repositories.{module}", f"{cls}Repository")
-    page = view.page_class
-    service.add("app.schemas.common", page if view.cursor else _imported("Page", page))
+    # The list's answer: CursorPage, or the generic Page (as its local name).
+    page = view.page_class if view.cursor else _imported("Page", view.page_class)
+    service.add("app.schemas.common", page)
     service.add(f"app.schemas.{module}", *schemas)
 
     endpoints = view.endpoint_imports
@@ -285,11 +286,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         endpoints.add("fastapi", "Path")
     endpoints.add("app.api.deps", *access_dependencies(view))
     endpoints.add(f"app.models.{module}", cls)
-    endpoints.add(
-        "app.schemas.common",
-        page if view.cursor else _imported("Page", page),
-        "error_responses",
-    )
+    endpoints.add("app.schemas.common", page, "error_responses")
     endpoints.add(f"app.schemas.{module}", *schemas)
     endpoints.add(f"app.services.{module}", f"{cls}Service")
 
