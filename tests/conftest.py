@@ -175,15 +175,20 @@ def require_postgres() -> None:
         )
 
 
+@pytest.fixture(scope="session")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
+    """The seed project (``environments.py``), built on first call, once per run."""
+    return functools.cache(lambda: build_seed(seed_root(tmp_path_factory)))
+
+
 @pytest.fixture(scope="session", autouse=True)
-def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepare]:
+def install(seed: Callable[[], Path]) -> Iterator[Prepare]:
     """Install generated projects' environments from a seed (``environments.py``).
 
     Every ``scaffold`` command the suite runs in this process, and every test
     that installs a project's environment itself (with this fixture), starts a
     missing environment as a copy of one built once per run.
     """
-    seed = functools.cache(lambda: build_seed(seed_root(tmp_path_factory)))
     prepare = seeded(seed)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tools_check, "prepare_environment", prepare)

@@ -9,7 +9,8 @@ every optional dependency (auth, jobs), and starts each new project's
 environment as a copy of the seed's:
 
 - the seed's ``.venv`` is relocatable (``uv venv --relocatable``), so its
-  scripts run from wherever it is copied to;
+  scripts run from wherever it is copied to; its installed packages are
+  hard-linked, not copied (see :func:`_link`);
 - ``uv sync`` still runs on the copy, exactly as ``scaffold`` runs it: it
   installs what the project's lock file says, removes what it does not, and
   points the editable install at the project, so the environment ends as a
@@ -19,7 +20,9 @@ environment as a copy of the seed's:
   that of a cold run.
 
 What a fresh install alone shows (``uv sync`` interrupted, the README's
-walk-through, the projects' CI steps) runs as real processes and is not seeded.
+walk-through) runs as real processes and is not seeded. The projects' CI steps
+start from a copy of the seed that nothing has synced: their own
+``uv sync --locked`` makes it the locked environment.
 """
 
 from __future__ import annotations
@@ -100,12 +103,37 @@ def seeded(seed: Callable[[], Path]) -> Prepare:
         project: Path, *, env: Mapping[str, str] | None = None
     ) -> None:
         if not (project / ".venv").exists():
-            source = seed()
-            shutil.copytree(source / ".venv", project / ".venv", symlinks=True)
-            # the stamp says what the seed was synced from, not this project
-            (project / SYNC_STAMP).unlink()
-            if not (project / ".mypy_cache").exists():
-                shutil.copytree(source / ".mypy_cache", project / ".mypy_cache")
+            copy_seed(seed(), project)
         _install(project, env=env)
 
     return prepare_environment
+
+
+def copy_seed(seed: Path, project: Path) -> None:
+    """Give ``project`` a copy of the seed's environment and mypy cache.
+
+    Nothing is installed: whatever installs next (``uv sync``) makes the copy
+    exactly what the project's lock file says.
+    """
+    shutil.copytree(
+        seed / ".venv", project / ".venv", symlinks=True, copy_function=_link
+    )
+    # the stamp says what the seed was synced from, not this project
+    (project / SYNC_STAMP).unlink()
+    if not (project / ".mypy_cache").exists():
+        shutil.copytree(seed / ".mypy_cache", project / ".mypy_cache")
+
+
+def _link(source: str, destination: str) -> None:
+    """Copy one file of the seed's environment: hard-link where that is safe.
+
+    The installed packages' files are hard links into uv's cache already: uv
+    never changes an installed file in place (it removes it and writes a new
+    one), so every copy can share them, which takes a tenth of the time of
+    copying 230 MB. Everything else (``pyvenv.cfg``, the scripts, ``.pth``
+    files, which name the project) is copied.
+    """
+    if "/site-packages/" in source and not source.endswith(".pth"):
+        os.link(source, destination)
+    else:
+        shutil.copy2(source, destination)

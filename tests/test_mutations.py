@@ -11,13 +11,16 @@ apart.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from scaffold.tools.check import run_tool, tool_environment
+from scaffold.tools.check import tool_environment
 from tests.e2e import run_scaffold
 from tests.environments import Prepare
 
@@ -365,24 +368,93 @@ def bookstore(tmp_path_factory: pytest.TempPathFactory, install: Prepare) -> Pat
     return project
 
 
-def run_tests(project: Path, *tests: str) -> tuple[int, str]:
-    """Run generated tests, stopping at the first failure.
+#: Runs the generated tests for :class:`MutationRunner`, in the project's own
+#: Python. It imports every library the application and its tests import (the
+#: list comes from a process that imports them) once, then forks a process per
+#: request that runs pytest: each run imports the application and its tests
+#: afresh, so it sees the mutated module, and pays only for those imports.
+SERVER = """
+import importlib, json, os, subprocess, sys
 
-    Python caches bytecode in the project even where the caller told it not
-    to, so each run compiles (and rewrites the asserts of) only what changed;
-    :func:`write_fresh` makes sure a mutated module is among what changed.
+import pytest
+
+OWN = ("app", "tests", "__main__")
+LIST = "import sys, app.main, tests.conftest; print(*sys.modules, sep=chr(10))"
+listed = subprocess.run(
+    [sys.executable, "-c", LIST], capture_output=True, text=True, check=True
+)
+for name in listed.stdout.split():
+    if name.split(".")[0] not in OWN:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+assert not any(name.split(".")[0] in OWN[:2] for name in sys.modules)
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        code = pytest.main(["-x", "-q", "-p", "no:cacheprovider", *request["tests"]])
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(code))
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+class MutationRunner:
+    """Runs generated tests in ``project``, stopping at the first failure.
+
+    Each run is a fresh process forked from a server that has imported the
+    libraries already (see :data:`SERVER`), so a run costs the application's
+    import, not the whole interpreter's start. Python caches bytecode in the
+    project even where the caller told it not to, so each run compiles (and
+    rewrites the asserts of) only what changed; :func:`write_fresh` makes sure
+    a mutated module is among what changed.
     """
-    env = tool_environment()
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    result = run_tool(
-        (
-            str(project / ".venv" / "bin" / "python"),
-            *("-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests),
-        ),
-        cwd=project,
-        env=env,
-    )
-    return result.returncode, result.stdout
+
+    def __init__(self, project: Path, log: Path) -> None:
+        env = tool_environment()
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.log = log
+        self.server = subprocess.Popen(
+            [str(project / ".venv" / "bin" / "python"), "-c", SERVER],
+            cwd=project,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, *tests: str) -> tuple[int, str]:
+        """Run ``tests`` (pytest node ids); return pytest's exit code and output."""
+        assert self.server.stdin is not None and self.server.stdout is not None
+        request = {"tests": list(tests), "log": str(self.log)}
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        assert answer, f"the test server stopped (exit {self.server.poll()})"
+        return int(answer), self.log.read_text()
+
+    def close(self) -> None:
+        """Stop the server."""
+        assert self.server.stdin is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=30)
+
+
+@pytest.fixture
+def runner(bookstore: Path, tmp_path: Path) -> Iterator[MutationRunner]:
+    """A :class:`MutationRunner` for the bookstore project."""
+    runner = MutationRunner(bookstore, tmp_path / "pytest.log")
+    try:
+        yield runner
+    finally:
+        runner.close()
 
 
 def write_fresh(path: Path, text: str) -> None:
@@ -399,12 +471,12 @@ def write_fresh(path: Path, text: str) -> None:
 
 
 @pytest.mark.e2e
-def test_every_mutation_is_caught_by_the_generated_tests(bookstore: Path) -> None:
+def test_every_mutation_is_caught_by_the_generated_tests(
+    bookstore: Path, runner: MutationRunner
+) -> None:
     # Given a generated project whose tests that catch the mutations pass as
     # generated
-    code, output = run_tests(
-        bookstore, *sorted({f"{m.tests}::{m.caught_by}" for m in MUTATIONS})
-    )
+    code, output = runner.run(*sorted({f"{m.tests}::{m.caught_by}" for m in MUTATIONS}))
     assert code == 0, output[-3000:]
 
     # When each mutation is applied in turn and the resource's test that
@@ -417,9 +489,7 @@ def test_every_mutation_is_caught_by_the_generated_tests(bookstore: Path) -> Non
         assert original.count(mutation.old) == 1, (mutation.name, mutation.old)
         write_fresh(path, original.replace(mutation.old, mutation.new))
         try:
-            code, output = run_tests(
-                bookstore, f"{mutation.tests}::{mutation.caught_by}"
-            )
+            code, output = runner.run(f"{mutation.tests}::{mutation.caught_by}")
         finally:
             write_fresh(path, original)
         # 1 is "tests failed"; anything else (no such test, a usage error)

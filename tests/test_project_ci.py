@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +22,7 @@ import yaml
 from scaffold.tools.check import run_tool, tool_environment, uv_binary
 from tests.conftest import POSTGRES_SUFFIX
 from tests.e2e import run_scaffold
+from tests.environments import copy_seed
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "specs" / "minimal.yaml"
 
@@ -36,6 +38,17 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
                          cwd=project)  # fmt: skip
     assert added.returncode == 0, added.stdout + added.stderr
     return project
+
+
+@pytest.fixture
+def seeded_shop(shop: Path, seed: Callable[[], Path]) -> Path:
+    """``shop``, its environment an unsynced copy of the suite's seed.
+
+    The jobs' own ``uv sync --locked`` installs it (see ``environments.py``).
+    """
+    if not (shop / ".venv").exists():
+        copy_seed(seed(), shop)
+    return shop
 
 
 def workflow_jobs(project: Path) -> dict[str, Any]:
@@ -104,14 +117,14 @@ def test_the_workflow_gates_coverage_and_tests_on_postgres(shop: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_the_check_job_passes(shop: Path) -> None:
+def test_the_check_job_passes(seeded_shop: Path) -> None:
     # Given a new project / When the steps of its check job run / Then each passes
-    run_job(shop, workflow_jobs(shop)["check"])
+    run_job(seeded_shop, workflow_jobs(seeded_shop)["check"])
 
 
 @pytest.mark.e2e
 @pytest.mark.usefixtures("require_postgres")
-def test_the_postgres_job_passes(shop: Path) -> None:
+def test_the_postgres_job_passes(seeded_shop: Path) -> None:
     # Given a new project / When the steps of its PostgreSQL job run against the
     # local server / Then each passes
-    run_job(shop, workflow_jobs(shop)["postgres"])
+    run_job(seeded_shop, workflow_jobs(seeded_shop)["postgres"])
