@@ -15,6 +15,7 @@ from hypothesis import settings
 
 from scaffold.tools import check as tools_check
 from scaffold.tools.lock import lock_dependencies
+from scaffold.tools.parallel import WORKERS_VARIABLE
 from tests.environments import Prepare, build_seed, seed_root, seeded
 
 # Property tests measure correctness, not speed: on a shared, noisy machine a
@@ -75,6 +76,17 @@ def postgres_available() -> bool:
         check=False,
     )
     return result.returncode == 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run generated projects' tests in one process unless a test asks for more.
+
+    The suite's own workers keep every core busy already: a project's tests
+    spread over more processes by ``scaffold check`` would only pay each
+    process's start-up (the application imported, the schema built) again.
+    The tests that spread them set ``SCAFFOLD_TEST_WORKERS`` themselves.
+    """
+    os.environ.setdefault(WORKERS_VARIABLE, "1")
 
 
 @pytest.hookimpl(trylast=True)

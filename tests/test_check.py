@@ -336,6 +336,24 @@ def test_prepare_environment_compiles_bytecode_when_python_will_not(
     assert synced[0][1:] == ["sync", "--quiet", "--compile-bytecode"]
 
 
+def test_the_projects_tools_cache_its_bytecode_where_scaffolds_caller_would_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a caller who told Python not to write bytecode, and a project module
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    (tmp_path / "module.py").write_text("VALUE = 1\n")
+
+    # When a tool imports it in the tools' environment
+    env = tool_environment()
+    result = run_tool([sys.executable, "-c", "import module"], cwd=tmp_path, env=env)
+
+    # Then its bytecode is cached beside it for the next process, which the
+    # caller's setting would have stopped
+    assert result.returncode == 0, result.stdout
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert list((tmp_path / "__pycache__").glob("module.*.pyc"))
+
+
 def test_tools_do_not_inherit_a_pytest_xdist_workers_identity(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

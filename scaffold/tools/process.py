@@ -60,6 +60,10 @@ _LEFT_OUT = frozenset(
         "PYTEST_XDIST_WORKER",
         "PYTEST_XDIST_WORKER_COUNT",
         "PYTEST_XDIST_TESTRUNUID",
+        # Without bytecode every tool process (each test process, the round
+        # trip, the server) compiles the project's modules again; what Python
+        # writes goes to ``__pycache__``, which the project's .gitignore skips.
+        "PYTHONDONTWRITEBYTECODE",
     }
 )
 
@@ -84,8 +88,10 @@ def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     project's own ``.venv``, and so is a pytest-xdist worker's identity (when
     scaffold itself runs under one), which would name the project's test
     databases, and so is what scaffold set for itself alone
-    (:func:`set_for_scaffold_only`); ``extra`` (for example ``DATABASE_URL``)
-    wins.
+    (:func:`set_for_scaffold_only`). ``PYTHONDONTWRITEBYTECODE`` is left out
+    too: the project's tools cache the project's bytecode in ``__pycache__``
+    instead of compiling it in every process. ``extra`` (for example
+    ``DATABASE_URL``) wins.
     """
     left_out = _LEFT_OUT | _SET_FOR_SCAFFOLD
     env = {key: value for key, value in os.environ.items() if key not in left_out}
