@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -87,6 +88,25 @@ def pytest_configure(config: pytest.Config) -> None:
     The tests that spread them set ``SCAFFOLD_TEST_WORKERS`` themselves.
     """
     os.environ.setdefault(WORKERS_VARIABLE, "1")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In a run of the whole suite, build the seed project while workers start.
+
+    Almost every end-to-end test needs the seed (``environments.py``), and the
+    first ones start together: one worker built it while the other waited for
+    it. Built here, in the background, it is ready (or nearly) when the first
+    one asks. A run of some tests only may need no seed, and builds none here.
+    """
+    config = session.config
+    whole_suite = (
+        config.args_source is pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.markexpr
+        and not config.option.keyword
+    )
+    if whole_suite and not os.environ.get("PYTEST_XDIST_WORKER"):
+        root = seed_root(config._tmp_path_factory)  # what tmp_path_factory gives
+        threading.Thread(target=build_seed, args=(root,), daemon=True).start()
 
 
 @pytest.hookimpl(trylast=True)
