@@ -197,16 +197,15 @@ _ONE_LINE = 66
 
 
 def _filter_annotation(
-    spec: FieldSpec, alias: str, read_type: str, constraints: str
+    spec: FieldSpec, alias: str, constraints: str
 ) -> tuple[str, str | None]:
     """The type of a filter's query parameter on ``spec``, and its alias's type.
 
     A query string holds only text, so booleans and numbers are parsed from it
     (the strict input types would refuse ``true``) under the field's bounds,
-    through an alias of their own; emails and URLs match as stored.
+    through an alias of their own. Emails and URLs are read as the field reads
+    them (normalised as stored; text that is no email or URL answers 422).
     """
-    if spec.type in (FieldType.URL, FieldType.EMAIL):
-        return read_type, None
     if spec.type in (FieldType.BOOL, FieldType.INT, FieldType.FLOAT):
         kind = spec.python_type.annotation
         if not constraints:
@@ -250,9 +249,7 @@ def field_view(
     else:
         create_default = "None" if spec.nullable else None
     read_type = "str" if spec.type in (FieldType.EMAIL, FieldType.URL) else python_type
-    filter_annotation, filter_alias_type = _filter_annotation(
-        spec, alias, read_type, constraints
-    )
+    filter_annotation, filter_alias_type = _filter_annotation(spec, alias, constraints)
     samples = sample_for(
         spec, plural=resource.names.url_path, constant=f"{spec.name.upper()}_SAMPLES"
     )

@@ -17,6 +17,8 @@ from scaffold.spec._relations import singular_of
 __all__ = ["RelationView", "relation_imports", "relation_views"]
 
 _INT_ID = "Annotated[int, Field(ge=1, le=2_147_483_647)]"
+#: In a body, where JSON's ``true`` would otherwise pass for the id 1.
+_INT_BODY_ID = "Annotated[int, Field(ge=1, le=2_147_483_647), JsonInteger]"
 
 
 def relation_views(
@@ -26,6 +28,7 @@ def relation_views(
     table = resource.names.table
     id_python = "UUID" if id_type == "uuid" else "int"
     schema_id = "UUID" if id_type == "uuid" else _INT_ID
+    body_id = "UUID" if id_type == "uuid" else _INT_BODY_ID
     views: list[RelationView] = []
     for index, relation in enumerate(resource.relations):
         target = targets[relation.target]
@@ -43,22 +46,22 @@ def relation_views(
             owner_fk = f"fk_{association}_{left}_{table}"
             link_pk = f"pk_{association}"
         if relation.many:
-            create_annotation = f"list[{schema_id}]"
+            create_annotation = f"list[{body_id}]"
             create_default: str | None = "Field(default_factory=list, max_length=100)"
             update_annotation = (
-                f"Annotated[list[{schema_id}], Field(max_length=100)]"
+                f"Annotated[list[{body_id}], Field(max_length=100)]"
                 " | SkipJsonSchema[None] = omittable()"
             )
             read_annotation = f"list[{id_python}]"
             summary_annotation = f"list[{target.class_name}Read]"
         else:
             optional = " | None" if relation.optional else ""
-            create_annotation = f"{schema_id}{optional}"
+            create_annotation = f"{body_id}{optional}"
             create_default = "None" if relation.optional else None
             update_annotation = (
-                f"{schema_id} | None = None"
+                f"{body_id} | None = None"
                 if relation.optional
-                else f"{schema_id} | SkipJsonSchema[None] = omittable()"
+                else f"{body_id} | SkipJsonSchema[None] = omittable()"
             )
             read_annotation = f"{id_python}{optional}"
             summary_annotation = f"{target.class_name}Read{optional}"
@@ -126,6 +129,7 @@ def relation_imports(view: ResourceView, id_type: IdType) -> None:
         schema.add("uuid", "UUID")
     else:
         schema.add("typing", "Annotated")
+        schema.add("app.schemas.common", "JsonInteger")
     schema.add("pydantic", "Field")
     for r in view.summaries:
         schema.add(f"app.schemas.{r.target.module}", f"{r.target.class_name}Read")

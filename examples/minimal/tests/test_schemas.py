@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from app.schemas.common import (
     CURSOR_PATTERN,
     MAX_JSON_DEPTH,
+    NO_NUL,
     DecimalText,
     Email,
     ErrorResponse,
@@ -244,6 +245,21 @@ def test_a_json_object_nests_at_most_max_json_depth_levels() -> None:
     assert adapter.validate_json('{"tags": ["a", {"b": null}]}') == {
         "tags": ["a", {"b": None}]
     }
+
+
+def test_a_json_objects_schema_says_its_text_holds_no_nul() -> None:
+    # Given the JSON schema clients read for a JSON object
+    schema = TypeAdapter(JsonObject).json_schema()
+    value = schema["$defs"]["JsonValue"]["anyOf"]
+    (text,) = [choice for choice in value if choice.get("type") == "string"]
+    (inner,) = [choice for choice in value if choice.get("type") == "object"]
+
+    # Then it is an object whose keys, nested keys and strings hold no NUL,
+    # which is what the validator refuses
+    assert schema["type"] == "object"
+    assert schema["propertyNames"] == inner["propertyNames"] == {"pattern": NO_NUL}
+    assert text["pattern"] == NO_NUL
+    assert refused(JsonObject, ["a"]) == "dict_type"
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])

@@ -24,11 +24,13 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    PlainValidator,
     TypeAdapter,
     ValidationError,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema, to_jsonable_python
+from typing_extensions import TypeAliasType
 
 T = TypeVar("T")
 
@@ -157,8 +159,8 @@ MAX_JSON_DEPTH = 32
 """How deeply a JSON field's value may nest."""
 
 
-def _json_object(value: dict[str, Any]) -> dict[str, Any]:
-    """Refuse a JSON object that could be read but not stored and read back.
+def _json_object(value: object) -> dict[str, Any]:
+    """Take a JSON object that can be stored and read back; refuse the rest.
 
     Python's JSON reader takes what the database or the JSON writer would
     refuse, failing the write or every later read of the row: an object
@@ -166,6 +168,8 @@ def _json_object(value: dict[str, Any]) -> dict[str, Any]:
     infinities, and strings (keys too) holding NUL, which PostgreSQL refuses
     in JSON, or half of a UTF-16 surrogate pair, which is no character.
     """
+    if not isinstance(value, dict):
+        raise PydanticCustomError("dict_type", "Input should be a JSON object")
     pending: list[tuple[object, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
@@ -203,8 +207,39 @@ def _encodable(text: str) -> bool:
     return True
 
 
-JsonObject = Annotated[dict[str, Any], AfterValidator(_json_object)]
-"""A JSON object of finite numbers, at most :data:`MAX_JSON_DEPTH` levels deep."""
+class _NamesWithoutNul:
+    """Say in a JSON object's schema that its keys hold no NUL either."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["propertyNames"] = {"pattern": NO_NUL}
+        return json_schema
+
+
+JsonValue = TypeAliasType(
+    "JsonValue",
+    "Annotated[str, Field(pattern=NO_NUL)] | int | float | bool | list[JsonValue]"
+    " | Annotated[dict[str, JsonValue], _NamesWithoutNul()] | None",
+)
+"""What a JSON field's schema says it takes: any JSON, its text without NUL.
+
+The value is a string, read once the alias exists: the alias refers to itself.
+"""
+
+JsonObject = Annotated[
+    dict[str, Any],
+    PlainValidator(
+        _json_object,
+        json_schema_input_type=Annotated[dict[str, JsonValue], _NamesWithoutNul()],
+    ),
+]
+"""A JSON object of finite numbers, at most :data:`MAX_JSON_DEPTH` levels deep.
+
+Its OpenAPI schema spells out every value it takes but for the depth, which
+JSON Schema cannot bound.
+"""
 
 
 @dataclass(frozen=True)

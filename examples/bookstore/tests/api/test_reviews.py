@@ -675,6 +675,27 @@ async def test_create_refuses_a_reference_to_a_missing_row(
     assert (await client.get(URL)).json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("book_id", True),
+    ],
+)
+async def test_create_refuses_a_reference_that_is_not_an_id(
+    client: AsyncClient, field: str, value: Any
+) -> None:
+    # Given a body whose reference is a boolean, which no id is
+    payload = await with_references(client, 0, valid_payload(**{field: value}))
+
+    # When it is posted
+    response = await client.post(URL, json=payload)
+
+    # Then 422 names the field, and nothing is stored
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"][:2] == ["body", field]
+    assert (await client.get(URL)).json()["items"] == []
+
+
 async def test_list_filters_by_book_id(
     client: AsyncClient, admin_client: AsyncClient
 ) -> None:

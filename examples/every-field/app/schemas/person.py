@@ -137,7 +137,7 @@ class PersonQuery(PageQuery):
         pattern=NO_NUL,
         description="Case-insensitive search in email, full_name.",
     )
-    email: list[str] | None = Field(
+    email: list[EmailField] | None = Field(
         None,
         max_length=100,
         description="Only people whose email is one of these values.",

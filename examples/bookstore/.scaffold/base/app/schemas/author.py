@@ -106,7 +106,7 @@ class AuthorQuery(PageQuery):
         max_length=100,
         description="Only authors whose name is one of these values.",
     )
-    email: list[str] | None = Field(
+    email: list[EmailField] | None = Field(
         None,
         max_length=100,
         description="Only authors whose email is one of these values.",

@@ -175,6 +175,16 @@ async def test_a_key_for_an_unknown_user_is_refused(admin_client: AsyncClient) -
     assert response.status_code == 404
 
 
+async def test_a_user_id_that_is_no_id_is_refused(admin_client: AsyncClient) -> None:
+    # Given a boolean for the user id, which no id is
+    # When a key is asked for it
+    response = await admin_client.post(KEYS, json={"name": "flag", "user_id": True})
+
+    # Then it is refused as invalid, naming the field
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "user_id"]
+
+
 async def test_revoking_an_unknown_key_answers_404(admin_client: AsyncClient) -> None:
     # Given a key id nobody has
     # When it is revoked

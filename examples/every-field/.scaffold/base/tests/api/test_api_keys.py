@@ -76,7 +76,7 @@ async def test_a_user_role_key_is_refused_on_admin_routes(
 ) -> None:
     # Given a key acting as a user without the admin role
     email = user.email
-    created = await create_key(admin_client, user_id=str(user.id))
+    created = await create_key(admin_client, user_id=user.id)
     headers = {"X-API-Key": created["key"]}
 
     # When it is sent to a route for signed-in users and to one for admins
@@ -172,6 +172,16 @@ async def test_a_key_for_an_unknown_user_is_refused(admin_client: AsyncClient) -
 
     # Then it is refused
     assert response.status_code == 404
+
+
+async def test_a_user_id_that_is_no_id_is_refused(admin_client: AsyncClient) -> None:
+    # Given a boolean for the user id, which no id is
+    # When a key is asked for it
+    response = await admin_client.post(KEYS, json={"name": "flag", "user_id": True})
+
+    # Then it is refused as invalid, naming the field
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "user_id"]
 
 
 async def test_revoking_an_unknown_key_answers_404(admin_client: AsyncClient) -> None:
