@@ -291,7 +291,7 @@ def test_alter_keeps_the_recorded_list_flags(
     assert flags["title"] == (True, True, False)
     assert flags["pages"] == (False, True, True)
     query = (project / "app/schemas/book.py").read_text().split("class BookQuery")[1]
-    assert "\n    title: list[TitleField] | None = Field(" in query
+    assert "\n    title: Annotated[list[TitleField], Field(max_length=100)]" in query
     assert "Case-insensitive search in pages." in query
 
 

@@ -194,11 +194,13 @@ def test_a_field_named_like_a_list_parameter_filters_through_name_eq() -> None:
     assert "class BookQuery(PageQuery):" in query
     assert "\n    size:" not in query
     assert "\n    page:" not in query
-    assert "\n    size__eq: list[SizeField] | None = Field(" in query
-    assert "\n    page__eq: PageFilter | None = Field(" in query
-    assert "\n    page__gte: PageFilter | None = Field(" in query
-    assert "\n    q__lt: IsoDate | None = Field(" in query
-    assert "\n    sort__isnull: bool | None = Field(" in query
+    omitted = " | SkipJsonSchema[None] = omittable("
+    list_of = "Annotated[list[SizeField], Field(max_length=100)]"
+    assert f"\n    size__eq: {list_of}{omitted}" in query
+    assert f"\n    page__eq: PageFilter{omitted}" in query
+    assert f"\n    page__gte: PageFilter{omitted}" in query
+    assert f"\n    q__lt: IsoDate{omitted}" in query
+    assert f"\n    sort__isnull: bool{omitted}" in query
     repository = render_all(RESOURCES["list parameter names"])["repository.py.jinja"]
     assert "Book.size.in_(query.size__eq)" in repository
     assert "Book.page == query.page__eq" in repository

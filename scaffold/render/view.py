@@ -207,7 +207,16 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         schema.add("typing", "Annotated")
     if uuid_ids or FieldType.UUID in kinds:
         schema.add("uuid", "UUID")
-    schema.add("pydantic", "BaseModel", "ConfigDict", "Field")
+    schema.add("pydantic", "BaseModel", "ConfigDict")
+    if (
+        view.versioned
+        or view.soft_delete
+        or view.cursor
+        or view.search_fields
+        or any(p.many for p in view.filters)
+        or any(f.spec.constraints or free_text(f.spec) for f in view.fields)
+    ):
+        schema.add("pydantic", "Field")
     if view.required_names or any(r.many or not r.optional for r in view.relations):
         schema.add("pydantic", "field_validator")
     if any(free_text(f.spec) for f in view.fields) or view.search_fields:
@@ -219,9 +228,17 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         schema.add(f"app.models.{module}", *(e.class_name for e in view.enums))
     if view.cursor is None:
         schema.add("app.schemas.common", _imported("PageQuery", view.query_base))
-    if view.not_null_names:
+    if (
+        view.not_null_names
+        or view.cursor
+        or view.sort_values
+        or view.search_fields
+        or view.filters
+    ):
         schema.add("pydantic.json_schema", "SkipJsonSchema")
         schema.add("app.schemas.common", "omittable")
+    if view.cursor or view.search_fields or any(p.many for p in view.filters):
+        schema.add("typing", "Annotated")
 
     unique_kinds = {f.spec.type for f in view.unique_fields}
     repository = view.repository_imports

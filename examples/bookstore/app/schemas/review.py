@@ -121,53 +121,50 @@ class ReviewQuery(CursorQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    cursor: str | None = Field(
-        None,
-        min_length=1,
-        max_length=924,
-        pattern=CURSOR_PATTERN,
+    cursor: (
+        Annotated[str, Field(min_length=1, max_length=924, pattern=CURSOR_PATTERN)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="The next_cursor of the page before; unset for the first page.",
     )
-    sort: ReviewSort | None = Field(
-        None,
+    sort: ReviewSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in reviewer, body.",
     )
-    rating__gte: RatingFilter | None = Field(
-        None, description="Only reviews whose rating is at least this."
+    rating__gte: RatingFilter | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose rating is at least this."
     )
-    rating__lte: RatingFilter | None = Field(
-        None, description="Only reviews whose rating is at most this."
+    rating__lte: RatingFilter | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose rating is at most this."
     )
-    rating__gt: RatingFilter | None = Field(
-        None, description="Only reviews whose rating is more than this."
+    rating__gt: RatingFilter | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose rating is more than this."
     )
-    rating__lt: RatingFilter | None = Field(
-        None, description="Only reviews whose rating is less than this."
+    rating__lt: RatingFilter | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose rating is less than this."
     )
-    body__isnull: bool | None = Field(
-        None, description="true: only reviews without body; false: only with."
+    body__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only reviews without body; false: only with."
     )
-    posted_at__gte: UtcDatetime | None = Field(
-        None, description="Only reviews whose posted at is at least this."
+    posted_at__gte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose posted at is at least this."
     )
-    posted_at__lte: UtcDatetime | None = Field(
-        None, description="Only reviews whose posted at is at most this."
+    posted_at__lte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose posted at is at most this."
     )
-    posted_at__gt: UtcDatetime | None = Field(
-        None, description="Only reviews whose posted at is more than this."
+    posted_at__gt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose posted at is more than this."
     )
-    posted_at__lt: UtcDatetime | None = Field(
-        None, description="Only reviews whose posted at is less than this."
+    posted_at__lt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only reviews whose posted at is less than this."
     )
-    book_id: list[UUID] | None = Field(
-        None, max_length=100, description="Only the reviews of one of these book ids."
+    book_id: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only the reviews of one of these book ids.")
     )
 
     @model_validator(mode="after")

@@ -75,20 +75,18 @@ class TagQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: TagSort | None = Field(
-        None,
+    sort: TagSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in name, description.",
     )
-    name: list[NameField] | None = Field(
-        None, max_length=100, description="Only tags whose name is one of these values."
+    name: Annotated[list[NameField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only tags whose name is one of these values.")
     )
-    description__isnull: bool | None = Field(
-        None, description="true: only tags without description; false: only with."
+    description__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only tags without description; false: only with."
     )

@@ -31,7 +31,7 @@ class ApiKeyCreate(BaseModel):
         pattern=NO_NUL,
         description="What the key is for.",
     )
-    user_id: Annotated[int, JsonInteger] | None = Field(
+    user_id: Annotated[int, Field(ge=1, le=2_147_483_647), JsonInteger] | None = Field(
         default=None,
         description="The user the key acts as, with that user's role; the "
         "administrator creating it when omitted.",

@@ -292,17 +292,22 @@ def _without_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-def omittable() -> Any:
-    """Declare a ``PATCH`` field that may be left out, but not set to ``null``.
+def omittable(**constraints: Any) -> Any:
+    """Declare a field that may be left out, but not set to ``null``.
 
     Annotate the field ``T | SkipJsonSchema[None]``: it is ``None`` when left
     out, and its JSON schema neither allows ``null`` nor shows it as the
-    default; a validator of the model refuses an explicit ``null``.
+    default. A ``PATCH`` body's validator refuses an explicit ``null``; a
+    query parameter cannot be ``null`` at all.
+
+    Args:
+        constraints: What else :func:`pydantic.Field` takes for the field
+            (bounds, a pattern, its description).
 
     Returns:
         The field's default and schema, as :func:`pydantic.Field` returns them.
     """
-    return Field(None, json_schema_extra=_without_default)
+    return Field(None, json_schema_extra=_without_default, **constraints)
 
 
 class Page(BaseModel, Generic[T]):

@@ -186,113 +186,105 @@ class ProductQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: ProductSort | None = Field(
-        None,
+    sort: ProductSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in name, description.",
     )
-    sku: list[SkuField] | None = Field(
-        None,
-        max_length=100,
-        description="Only products whose sku is one of these values.",
+    sku: Annotated[list[SkuField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only products whose sku is one of these values.")
     )
-    name: list[NameField] | None = Field(
-        None,
-        max_length=100,
-        description="Only products whose name is one of these values.",
+    name: Annotated[list[NameField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only products whose name is one of these values.")
     )
-    description__isnull: bool | None = Field(
-        None, description="true: only products without description; false: only with."
+    description__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without description; false: only with."
     )
-    price__gte: PriceField | None = Field(
-        None, description="Only products whose price is at least this."
+    price__gte: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only products whose price is at least this."
     )
-    price__lte: PriceField | None = Field(
-        None, description="Only products whose price is at most this."
+    price__lte: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only products whose price is at most this."
     )
-    price__gt: PriceField | None = Field(
-        None, description="Only products whose price is more than this."
+    price__gt: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only products whose price is more than this."
     )
-    price__lt: PriceField | None = Field(
-        None, description="Only products whose price is less than this."
+    price__lt: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only products whose price is less than this."
     )
-    weight_kg__gte: WeightKgFilter | None = Field(
-        None, description="Only products whose weight kg is at least this."
+    weight_kg__gte: WeightKgFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose weight kg is at least this."
     )
-    weight_kg__lte: WeightKgFilter | None = Field(
-        None, description="Only products whose weight kg is at most this."
+    weight_kg__lte: WeightKgFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose weight kg is at most this."
     )
-    weight_kg__gt: WeightKgFilter | None = Field(
-        None, description="Only products whose weight kg is more than this."
+    weight_kg__gt: WeightKgFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose weight kg is more than this."
     )
-    weight_kg__lt: WeightKgFilter | None = Field(
-        None, description="Only products whose weight kg is less than this."
+    weight_kg__lt: WeightKgFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose weight kg is less than this."
     )
-    weight_kg__isnull: bool | None = Field(
-        None, description="true: only products without weight kg; false: only with."
+    weight_kg__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without weight kg; false: only with."
     )
-    stock__gte: StockFilter | None = Field(
-        None, description="Only products whose stock is at least this."
+    stock__gte: StockFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose stock is at least this."
     )
-    stock__lte: StockFilter | None = Field(
-        None, description="Only products whose stock is at most this."
+    stock__lte: StockFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose stock is at most this."
     )
-    stock__gt: StockFilter | None = Field(
-        None, description="Only products whose stock is more than this."
+    stock__gt: StockFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose stock is more than this."
     )
-    stock__lt: StockFilter | None = Field(
-        None, description="Only products whose stock is less than this."
+    stock__lt: StockFilter | SkipJsonSchema[None] = omittable(
+        description="Only products whose stock is less than this."
     )
-    active: bool | None = Field(
-        None, description="Only products whose active equals this value."
+    active: bool | SkipJsonSchema[None] = omittable(
+        description="Only products whose active equals this value."
     )
-    released_on__gte: IsoDate | None = Field(
-        None, description="Only products whose released on is at least this."
+    released_on__gte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only products whose released on is at least this."
     )
-    released_on__lte: IsoDate | None = Field(
-        None, description="Only products whose released on is at most this."
+    released_on__lte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only products whose released on is at most this."
     )
-    released_on__gt: IsoDate | None = Field(
-        None, description="Only products whose released on is more than this."
+    released_on__gt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only products whose released on is more than this."
     )
-    released_on__lt: IsoDate | None = Field(
-        None, description="Only products whose released on is less than this."
+    released_on__lt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only products whose released on is less than this."
     )
-    released_on__isnull: bool | None = Field(
-        None, description="true: only products without released on; false: only with."
+    released_on__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without released on; false: only with."
     )
-    restocked_at__gte: UtcDatetime | None = Field(
-        None, description="Only products whose restocked at is at least this."
+    restocked_at__gte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only products whose restocked at is at least this."
     )
-    restocked_at__lte: UtcDatetime | None = Field(
-        None, description="Only products whose restocked at is at most this."
+    restocked_at__lte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only products whose restocked at is at most this."
     )
-    restocked_at__gt: UtcDatetime | None = Field(
-        None, description="Only products whose restocked at is more than this."
+    restocked_at__gt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only products whose restocked at is more than this."
     )
-    restocked_at__lt: UtcDatetime | None = Field(
-        None, description="Only products whose restocked at is less than this."
+    restocked_at__lt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only products whose restocked at is less than this."
     )
-    restocked_at__isnull: bool | None = Field(
-        None, description="true: only products without restocked at; false: only with."
+    restocked_at__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without restocked at; false: only with."
     )
-    supplier_ref__isnull: bool | None = Field(
-        None, description="true: only products without supplier ref; false: only with."
+    supplier_ref__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without supplier ref; false: only with."
     )
-    contact__isnull: bool | None = Field(
-        None, description="true: only products without contact; false: only with."
+    contact__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without contact; false: only with."
     )
-    homepage__isnull: bool | None = Field(
-        None, description="true: only products without homepage; false: only with."
+    homepage__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only products without homepage; false: only with."
     )
-    packaging: list[ProductPackaging] | None = Field(
-        None,
-        max_length=100,
-        description="Only products whose packaging is one of these values.",
-    )
+    packaging: (
+        Annotated[list[ProductPackaging], Field(max_length=100)] | SkipJsonSchema[None]
+    ) = omittable(description="Only products whose packaging is one of these values.")

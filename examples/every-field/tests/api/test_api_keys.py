@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,10 +175,13 @@ async def test_a_key_for_an_unknown_user_is_refused(admin_client: AsyncClient) -
     assert response.status_code == 404
 
 
-async def test_a_user_id_that_is_no_id_is_refused(admin_client: AsyncClient) -> None:
-    # Given a boolean for the user id, which no id is
+@pytest.mark.parametrize("user_id", [True, 0, -(2**64), 2**64])
+async def test_a_user_id_that_is_no_id_is_refused(
+    admin_client: AsyncClient, user_id: object
+) -> None:
+    # Given a boolean, or a number no id can be, for the user id
     # When a key is asked for it
-    response = await admin_client.post(KEYS, json={"name": "flag", "user_id": True})
+    response = await admin_client.post(KEYS, json={"name": "flag", "user_id": user_id})
 
     # Then it is refused as invalid, naming the field
     assert response.status_code == 422, response.text

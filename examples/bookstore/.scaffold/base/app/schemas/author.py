@@ -90,47 +90,41 @@ class AuthorQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: AuthorSort | None = Field(
-        None,
+    sort: AuthorSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in name, biography.",
     )
-    name: list[NameField] | None = Field(
-        None,
-        max_length=100,
-        description="Only authors whose name is one of these values.",
+    name: Annotated[list[NameField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only authors whose name is one of these values.")
     )
-    email: list[EmailField] | None = Field(
-        None,
-        max_length=100,
-        description="Only authors whose email is one of these values.",
+    email: Annotated[list[EmailField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only authors whose email is one of these values.")
     )
-    email__isnull: bool | None = Field(
-        None, description="true: only authors without email; false: only with."
+    email__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only authors without email; false: only with."
     )
-    born_on__gte: IsoDate | None = Field(
-        None, description="Only authors whose born on is at least this."
+    born_on__gte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only authors whose born on is at least this."
     )
-    born_on__lte: IsoDate | None = Field(
-        None, description="Only authors whose born on is at most this."
+    born_on__lte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only authors whose born on is at most this."
     )
-    born_on__gt: IsoDate | None = Field(
-        None, description="Only authors whose born on is more than this."
+    born_on__gt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only authors whose born on is more than this."
     )
-    born_on__lt: IsoDate | None = Field(
-        None, description="Only authors whose born on is less than this."
+    born_on__lt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only authors whose born on is less than this."
     )
-    born_on__isnull: bool | None = Field(
-        None, description="true: only authors without born on; false: only with."
+    born_on__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only authors without born on; false: only with."
     )
-    biography__isnull: bool | None = Field(
-        None, description="true: only authors without biography; false: only with."
+    biography__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only authors without biography; false: only with."
     )
     deleted: bool = Field(
         False, description="true: only the deleted authors (administrators only)."

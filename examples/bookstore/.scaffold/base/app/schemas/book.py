@@ -125,71 +125,63 @@ class BookQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: BookSort | None = Field(
-        None,
+    sort: BookSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in title, isbn, summary.",
     )
-    title: list[TitleField] | None = Field(
-        None,
-        max_length=100,
-        description="Only books whose title is one of these values.",
+    title: Annotated[list[TitleField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only books whose title is one of these values.")
     )
-    isbn: list[IsbnField] | None = Field(
-        None,
-        max_length=100,
-        description="Only books whose isbn is one of these values.",
+    isbn: Annotated[list[IsbnField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only books whose isbn is one of these values.")
     )
-    price__gte: PriceField | None = Field(
-        None, description="Only books whose price is at least this."
+    price__gte: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only books whose price is at least this."
     )
-    price__lte: PriceField | None = Field(
-        None, description="Only books whose price is at most this."
+    price__lte: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only books whose price is at most this."
     )
-    price__gt: PriceField | None = Field(
-        None, description="Only books whose price is more than this."
+    price__gt: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only books whose price is more than this."
     )
-    price__lt: PriceField | None = Field(
-        None, description="Only books whose price is less than this."
+    price__lt: PriceField | SkipJsonSchema[None] = omittable(
+        description="Only books whose price is less than this."
     )
-    status: list[BookStatus] | None = Field(
-        None,
-        max_length=100,
-        description="Only books whose status is one of these values.",
+    status: (
+        Annotated[list[BookStatus], Field(max_length=100)] | SkipJsonSchema[None]
+    ) = omittable(description="Only books whose status is one of these values.")
+    published_on__gte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only books whose published on is at least this."
     )
-    published_on__gte: IsoDate | None = Field(
-        None, description="Only books whose published on is at least this."
+    published_on__lte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only books whose published on is at most this."
     )
-    published_on__lte: IsoDate | None = Field(
-        None, description="Only books whose published on is at most this."
+    published_on__gt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only books whose published on is more than this."
     )
-    published_on__gt: IsoDate | None = Field(
-        None, description="Only books whose published on is more than this."
+    published_on__lt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only books whose published on is less than this."
     )
-    published_on__lt: IsoDate | None = Field(
-        None, description="Only books whose published on is less than this."
+    published_on__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only books without published on; false: only with."
     )
-    published_on__isnull: bool | None = Field(
-        None, description="true: only books without published on; false: only with."
+    summary__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only books without summary; false: only with."
     )
-    summary__isnull: bool | None = Field(
-        None, description="true: only books without summary; false: only with."
+    author_id: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only the books of one of these author ids.")
     )
-    author_id: list[UUID] | None = Field(
-        None, max_length=100, description="Only the books of one of these author ids."
+    category_id: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only the books of one of these category ids.")
     )
-    category_id: list[UUID] | None = Field(
-        None, max_length=100, description="Only the books of one of these category ids."
+    category_id__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only books without category; false: only with."
     )
-    category_id__isnull: bool | None = Field(
-        None, description="true: only books without category; false: only with."
-    )
-    tag_id: list[UUID] | None = Field(
-        None, max_length=100, description="Only the books with one of these tags."
+    tag_id: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only the books with one of these tags.")
     )

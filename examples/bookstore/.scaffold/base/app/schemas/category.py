@@ -72,27 +72,21 @@ class CategoryQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: CategorySort | None = Field(
-        None,
+    sort: CategorySort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in name.",
     )
-    name: list[NameField] | None = Field(
-        None,
-        max_length=100,
-        description="Only categories whose name is one of these values.",
+    name: Annotated[list[NameField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only categories whose name is one of these values.")
     )
-    parent_id: list[UUID] | None = Field(
-        None,
-        max_length=100,
-        description="Only the categories of one of these parent ids.",
+    parent_id: Annotated[list[UUID], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only the categories of one of these parent ids.")
     )
-    parent_id__isnull: bool | None = Field(
-        None, description="true: only categories without parent; false: only with."
+    parent_id__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only categories without parent; false: only with."
     )

@@ -81,39 +81,33 @@ class CategoryQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: CategorySort | None = Field(
-        None,
+    sort: CategorySort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in title, slug.",
     )
-    title: list[TitleField] | None = Field(
-        None,
-        max_length=100,
-        description="Only categories whose title is one of these values.",
+    title: Annotated[list[TitleField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only categories whose title is one of these values.")
     )
-    slug: list[SlugField] | None = Field(
-        None,
-        max_length=100,
-        description="Only categories whose slug is one of these values.",
+    slug: Annotated[list[SlugField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only categories whose slug is one of these values.")
     )
-    position: PositionFilter | None = Field(
-        None, description="Only categories whose position equals this value."
+    position: PositionFilter | SkipJsonSchema[None] = omittable(
+        description="Only categories whose position equals this value."
     )
-    position__gte: PositionFilter | None = Field(
-        None, description="Only categories whose position is at least this."
+    position__gte: PositionFilter | SkipJsonSchema[None] = omittable(
+        description="Only categories whose position is at least this."
     )
-    position__lte: PositionFilter | None = Field(
-        None, description="Only categories whose position is at most this."
+    position__lte: PositionFilter | SkipJsonSchema[None] = omittable(
+        description="Only categories whose position is at most this."
     )
-    position__gt: PositionFilter | None = Field(
-        None, description="Only categories whose position is more than this."
+    position__gt: PositionFilter | SkipJsonSchema[None] = omittable(
+        description="Only categories whose position is more than this."
     )
-    position__lt: PositionFilter | None = Field(
-        None, description="Only categories whose position is less than this."
+    position__lt: PositionFilter | SkipJsonSchema[None] = omittable(
+        description="Only categories whose position is less than this."
     )

@@ -126,69 +126,63 @@ class PersonQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: PersonSort | None = Field(
-        None,
+    sort: PersonSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in email, full_name.",
     )
-    email: list[EmailField] | None = Field(
-        None,
-        max_length=100,
-        description="Only people whose email is one of these values.",
+    email: Annotated[list[EmailField], Field(max_length=100)] | SkipJsonSchema[None] = (
+        omittable(description="Only people whose email is one of these values.")
     )
-    date__gte: IsoDate | None = Field(
-        None, description="Only people whose date is at least this."
+    date__gte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only people whose date is at least this."
     )
-    date__lte: IsoDate | None = Field(
-        None, description="Only people whose date is at most this."
+    date__lte: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only people whose date is at most this."
     )
-    date__gt: IsoDate | None = Field(
-        None, description="Only people whose date is more than this."
+    date__gt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only people whose date is more than this."
     )
-    date__lt: IsoDate | None = Field(
-        None, description="Only people whose date is less than this."
+    date__lt: IsoDate | SkipJsonSchema[None] = omittable(
+        description="Only people whose date is less than this."
     )
-    date__isnull: bool | None = Field(
-        None, description="true: only people without date; false: only with."
+    date__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only people without date; false: only with."
     )
-    status: list[PersonStatus] | None = Field(
-        None,
-        max_length=100,
-        description="Only people whose status is one of these values.",
+    status: (
+        Annotated[list[PersonStatus], Field(max_length=100)] | SkipJsonSchema[None]
+    ) = omittable(description="Only people whose status is one of these values.")
+    score__gte: ScoreField | SkipJsonSchema[None] = omittable(
+        description="Only people whose score is at least this."
     )
-    score__gte: ScoreField | None = Field(
-        None, description="Only people whose score is at least this."
+    score__lte: ScoreField | SkipJsonSchema[None] = omittable(
+        description="Only people whose score is at most this."
     )
-    score__lte: ScoreField | None = Field(
-        None, description="Only people whose score is at most this."
+    score__gt: ScoreField | SkipJsonSchema[None] = omittable(
+        description="Only people whose score is more than this."
     )
-    score__gt: ScoreField | None = Field(
-        None, description="Only people whose score is more than this."
+    score__lt: ScoreField | SkipJsonSchema[None] = omittable(
+        description="Only people whose score is less than this."
     )
-    score__lt: ScoreField | None = Field(
-        None, description="Only people whose score is less than this."
+    score__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only people without score; false: only with."
     )
-    score__isnull: bool | None = Field(
-        None, description="true: only people without score; false: only with."
+    updated_on__gte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only people whose updated on is at least this."
     )
-    updated_on__gte: UtcDatetime | None = Field(
-        None, description="Only people whose updated on is at least this."
+    updated_on__lte: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only people whose updated on is at most this."
     )
-    updated_on__lte: UtcDatetime | None = Field(
-        None, description="Only people whose updated on is at most this."
+    updated_on__gt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only people whose updated on is more than this."
     )
-    updated_on__gt: UtcDatetime | None = Field(
-        None, description="Only people whose updated on is more than this."
+    updated_on__lt: UtcDatetime | SkipJsonSchema[None] = omittable(
+        description="Only people whose updated on is less than this."
     )
-    updated_on__lt: UtcDatetime | None = Field(
-        None, description="Only people whose updated on is less than this."
-    )
-    updated_on__isnull: bool | None = Field(
-        None, description="true: only people without updated on; false: only with."
+    updated_on__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only people without updated on; false: only with."
     )

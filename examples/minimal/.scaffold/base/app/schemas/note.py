@@ -78,20 +78,18 @@ class NoteQuery(PageQuery):
 
     model_config = ConfigDict(extra="forbid")
 
-    sort: NoteSort | None = Field(
-        None,
+    sort: NoteSort | SkipJsonSchema[None] = omittable(
         description="Sort by a field, '-' first for descending; newest first if unset.",
     )
-    q: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        pattern=NO_NUL,
+    q: (
+        Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+        | SkipJsonSchema[None]
+    ) = omittable(
         description="Case-insensitive search in title, body.",
     )
-    body__isnull: bool | None = Field(
-        None, description="true: only notes without body; false: only with."
+    body__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only notes without body; false: only with."
     )
-    pinned: bool | None = Field(
-        None, description="Only notes whose pinned equals this value."
+    pinned: bool | SkipJsonSchema[None] = omittable(
+        description="Only notes whose pinned equals this value."
     )
