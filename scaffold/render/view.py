@@ -26,6 +26,7 @@ from scaffold.render.view_cursor import cursor_view
 from scaffold.render.view_fields import (
     EXAMPLE_IDS,
     INPUT_TYPE_IMPORTS,
+    field_constraints,
     field_view,
     free_text,
     id_view,
@@ -203,7 +204,14 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if FieldType.DECIMAL in kinds:
         schema.add("decimal", "Decimal")
     schema.add("typing", "Any", "Literal")
-    if any(f.alias_type for f in view.fields) or view.links:
+    many_filters = any(p.many for p in view.filters)
+    if (
+        any(f.alias_type for f in view.fields)
+        or view.links
+        or view.cursor
+        or view.search_fields
+        or many_filters
+    ):
         schema.add("typing", "Annotated")
     if uuid_ids or FieldType.UUID in kinds:
         schema.add("uuid", "UUID")
@@ -213,8 +221,8 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
         or view.soft_delete
         or view.cursor
         or view.search_fields
-        or any(p.many for p in view.filters)
-        or any(f.spec.constraints or free_text(f.spec) for f in view.fields)
+        or many_filters
+        or any(field_constraints(f.spec) for f in view.fields)
     ):
         schema.add("pydantic", "Field")
     if view.required_names or any(r.many or not r.optional for r in view.relations):
@@ -237,8 +245,6 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     ):
         schema.add("pydantic.json_schema", "SkipJsonSchema")
         schema.add("app.schemas.common", "omittable")
-    if view.cursor or view.search_fields or any(p.many for p in view.filters):
-        schema.add("typing", "Annotated")
 
     unique_kinds = {f.spec.type for f in view.unique_fields}
     repository = view.repository_imports

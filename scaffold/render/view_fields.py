@@ -18,6 +18,7 @@ __all__ = [
     "EXAMPLE_IDS",
     "INPUT_TYPE_IMPORTS",
     "column_type",
+    "field_constraints",
     "field_view",
     "free_text",
     "id_view",
@@ -215,6 +216,16 @@ def _filter_annotation(
     return alias, None
 
 
+def field_constraints(spec: FieldSpec) -> str:
+    """The arguments of the ``Field(...)`` of ``spec``'s input type; "" for none."""
+    constraints = ", ".join(
+        f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
+    )
+    if free_text(spec):
+        constraints += ", pattern=NO_NUL" if constraints else "pattern=NO_NUL"
+    return constraints
+
+
 def field_view(
     spec: FieldSpec, resource: ResourceSpec, names: Names, enum_class: str | None
 ) -> FieldView:
@@ -227,11 +238,7 @@ def field_view(
     else:
         python_type = spec.python_type.annotation
     schema_type = _INPUT_TYPES.get(spec.type, python_type)
-    constraints = ", ".join(
-        f"{key}={py_literal(value)}" for key, value in spec.constraints.items()
-    )
-    if free_text(spec):
-        constraints += ", pattern=NO_NUL" if constraints else "pattern=NO_NUL"
+    constraints = field_constraints(spec)
     metadata = f"Field({constraints})" if constraints else ""
     if spec.type is FieldType.INT:
         metadata += ", JsonInteger"
