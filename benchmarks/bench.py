@@ -289,6 +289,15 @@ def median_seconds(job: Job, runs: int) -> float:
     return statistics.median(samples)
 
 
+#: Jobs whose medians other jobs' targets are measured against.
+_BASES = ("floor:", "import copier", "scaffold add resource --no-check (1)")
+
+
+def _wanted(name: str, only: Sequence[str]) -> bool:
+    """Whether ``--only`` keeps the job ``name`` (bases are always kept)."""
+    return name.startswith(_BASES) or any(text in name for text in only)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every job and print the table of medians, ratios and targets."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -301,12 +310,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also time scaffold's own test suite: the quick loop and the full run",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="time only the jobs whose name holds TEXT (repeatable), beside the "
+        "floor and the jobs their targets compare with",
+    )
     options = parser.parse_args(argv)
 
     compile_scaffold()
     jobs = list(JOBS)
     if options.suite:
         jobs += SUITE_JOBS
+    if options.only:
+        jobs = [job for job in jobs if _wanted(job.name, options.only)]
     if not options.no_peers:
         jobs.append(PEER_JOBS[0])
         if _nest_project() is not None:
@@ -329,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "<= 1.5 x add resource",
         ),
     }
+    targets = {name: target for name, target in targets.items() if name in medians}
     for job in jobs:
         if job.target is not None:
             targets[job.name] = (job.target, "<=")

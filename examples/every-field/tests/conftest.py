@@ -7,36 +7,34 @@ connection, and the session turns its commits into savepoints, so no test sees
 the data of another. What a test changes in the application (its dependency
 overrides and its ``state``) is undone when the test ends.
 
+The fixtures import the application and its libraries when they first run, not
+at the top of this file: with ``pytest -n``, pytest-xdist's controller process
+loads this file too but runs no test, and importing the application there
+would hold back every test process by about a second.
+
 ``client`` is anonymous; ``user_client``, ``other_user_client`` and
 ``admin_client`` send the access token of a user of their own.
 """
 
+from __future__ import annotations
+
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, nullcontext
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.pool import ConnectionPoolEntry
 
-from app.core.config import Settings
-from app.core.database import create_engine
-from app.core.rate_limit import create_rate_limiter
-from app.main import create_app
-from app.models import Base
-from app.models.user import Role, User
-from tests.auth import auth_headers, create_user
-from tests.database import (
-    create_database_if_missing,
-    is_sqlite,
-    resolve_test_database_url,
-    stamp_head,
-)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fastapi import FastAPI
+    from httpx import AsyncClient
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+    from app.core.config import Settings
+    from app.models.user import User
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +46,9 @@ def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(sqlite_dir: Path) -> Settings:
     """Settings of the application under test, pointing at the test database."""
+    from app.core.config import Settings
+    from tests.database import resolve_test_database_url
+
     url = resolve_test_database_url(Settings().database_url, sqlite_dir)
     return Settings(
         environment="test",
@@ -62,6 +63,10 @@ def settings(sqlite_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """The test database engine, with the schema of every model created."""
+    from app.core.database import create_engine
+    from app.models import Base
+    from tests.database import create_database_if_missing, is_sqlite, stamp_head
+
     engine = create_engine(settings.database_url)
     if is_sqlite(engine.url):
         _enable_sqlite_savepoints(engine)
@@ -81,6 +86,8 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     ``session.commit()`` only releases a savepoint: what a test writes, directly
     or through the API, is visible until the test ends and then gone.
     """
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     async with engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(
@@ -102,6 +109,8 @@ def application(settings: Settings) -> FastAPI:
     FastAPI prepares a route's dependencies on the route's first request to an
     application: one application per session pays that once, not in every test.
     """
+    from app.main import create_app
+
     return create_app(settings)
 
 
@@ -113,6 +122,8 @@ def app(application: FastAPI) -> Iterator[FastAPI]:
     and ``app.state`` are restored when the test ends. A test that adds routes
     or counts metrics builds an application of its own.
     """
+    from app.core.rate_limit import create_rate_limiter
+
     state = {key: application.state[key] for key in application.state}
     application.state.rate_limiter = create_rate_limiter(application.state.settings)
     yield application
@@ -142,6 +153,8 @@ async def http_client(
     app: FastAPI, headers: Mapping[str, str] | None = None
 ) -> AsyncIterator[AsyncClient]:
     """An HTTP client for ``app`` that sends ``headers`` with every request."""
+    from httpx import ASGITransport, AsyncClient
+
     transport = ASGITransport(app=app)
     async with AsyncClient(
         transport=transport, base_url="http://test", headers=headers
@@ -166,18 +179,25 @@ async def anonymous_client(api: FastAPI) -> AsyncIterator[AsyncClient]:
 @pytest.fixture
 async def user(session: AsyncSession, settings: Settings) -> User:
     """A user with the ``user`` role."""
+    from tests.auth import create_user
+
     return await create_user(session, settings, "user@example.com")
 
 
 @pytest.fixture
 async def other_user(session: AsyncSession, settings: Settings) -> User:
     """A second user with the ``user`` role."""
+    from tests.auth import create_user
+
     return await create_user(session, settings, "other@example.com")
 
 
 @pytest.fixture
 async def admin(session: AsyncSession, settings: Settings) -> User:
     """A user with the ``admin`` role."""
+    from app.models.user import Role
+    from tests.auth import create_user
+
     return await create_user(session, settings, "admin@example.com", role=Role.ADMIN)
 
 
@@ -186,6 +206,8 @@ async def user_client(
     api: FastAPI, user: User, settings: Settings
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as ``user``."""
+    from tests.auth import auth_headers
+
     async with http_client(api, auth_headers(user, settings)) as client:
         yield client
 
@@ -195,6 +217,8 @@ async def other_user_client(
     api: FastAPI, other_user: User, settings: Settings
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as ``other_user``."""
+    from tests.auth import auth_headers
+
     async with http_client(api, auth_headers(other_user, settings)) as client:
         yield client
 
@@ -204,6 +228,8 @@ async def admin_client(
     api: FastAPI, admin: User, settings: Settings
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as ``admin``."""
+    from tests.auth import auth_headers
+
     async with http_client(api, auth_headers(admin, settings)) as client:
         yield client
 
@@ -215,6 +241,7 @@ def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:
     SAVEPOINT; SQLAlchemy's documented workaround hands transaction control
     back to SQLAlchemy.
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine.sync_engine, "connect")
     def _disable_driver_transactions(

@@ -6,31 +6,31 @@ then runs inside a transaction that is rolled back when it ends: the
 connection, and the session turns its commits into savepoints, so no test sees
 the data of another. What a test changes in the application (its dependency
 overrides and its ``state``) is undone when the test ends.
+
+The fixtures import the application and its libraries when they first run, not
+at the top of this file: with ``pytest -n``, pytest-xdist's controller process
+loads this file too but runs no test, and importing the application there
+would hold back every test process by about a second.
 """
+
+from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import nullcontext
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.pool import ConnectionPoolEntry
 
-from app.core.config import Settings
-from app.core.database import create_engine
-from app.main import create_app
-from app.models import Base
-from tests.database import (
-    create_database_if_missing,
-    is_sqlite,
-    resolve_test_database_url,
-    stamp_head,
-)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fastapi import FastAPI
+    from httpx import AsyncClient
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+    from app.core.config import Settings
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +42,9 @@ def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(sqlite_dir: Path) -> Settings:
     """Settings of the application under test, pointing at the test database."""
+    from app.core.config import Settings
+    from tests.database import resolve_test_database_url
+
     url = resolve_test_database_url(Settings().database_url, sqlite_dir)
     return Settings(
         environment="test",
@@ -52,6 +55,10 @@ def settings(sqlite_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """The test database engine, with the schema of every model created."""
+    from app.core.database import create_engine
+    from app.models import Base
+    from tests.database import create_database_if_missing, is_sqlite, stamp_head
+
     engine = create_engine(settings.database_url)
     if is_sqlite(engine.url):
         _enable_sqlite_savepoints(engine)
@@ -71,6 +78,8 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     ``session.commit()`` only releases a savepoint: what a test writes, directly
     or through the API, is visible until the test ends and then gone.
     """
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     async with engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(
@@ -92,6 +101,8 @@ def application(settings: Settings) -> FastAPI:
     FastAPI prepares a route's dependencies on the route's first request to an
     application: one application per session pays that once, not in every test.
     """
+    from app.main import create_app
+
     return create_app(settings)
 
 
@@ -121,6 +132,8 @@ async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClie
     back as usual. (A dependency override would do the same, but while any
     override is set FastAPI analyses every dependency again on every request.)
     """
+    from httpx import ASGITransport, AsyncClient
+
     app.state.session_factory = lambda: nullcontext(session)
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
@@ -134,6 +147,7 @@ def _enable_sqlite_savepoints(engine: AsyncEngine) -> None:
     SAVEPOINT; SQLAlchemy's documented workaround hands transaction control
     back to SQLAlchemy.
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine.sync_engine, "connect")
     def _disable_driver_transactions(
