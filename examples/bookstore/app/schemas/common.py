@@ -30,7 +30,6 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema, to_jsonable_python
-from typing_extensions import TypeAliasType
 
 T = TypeVar("T")
 
@@ -165,8 +164,9 @@ def _json_object(value: object) -> dict[str, Any]:
     Python's JSON reader takes what the database or the JSON writer would
     refuse, failing the write or every later read of the row: an object
     nested deeper than :data:`MAX_JSON_DEPTH` levels, ``NaN`` and the
-    infinities, and strings (keys too) holding NUL, which PostgreSQL refuses
-    in JSON, or half of a UTF-16 surrogate pair, which is no character.
+    infinities, and strings (keys too) holding half of a UTF-16 surrogate
+    pair, which is no character. U+0000 is kept: a JSON column stores it
+    escaped, as ``\\u0000``.
     """
     if not isinstance(value, dict):
         raise PydanticCustomError("dict_type", "Input should be a JSON object")
@@ -174,9 +174,9 @@ def _json_object(value: object) -> dict[str, Any]:
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
-            if "\x00" in item or (not item.isascii() and not _encodable(item)):
+            if not item.isascii() and not _encodable(item):
                 raise PydanticCustomError(
-                    "json_string", "JSON strings must be Unicode text without NUL"
+                    "json_string", "JSON strings must be Unicode text"
                 )
             continue
         if isinstance(item, float) and not math.isfinite(item):
@@ -207,38 +207,13 @@ def _encodable(text: str) -> bool:
     return True
 
 
-class _NamesWithoutNul:
-    """Say in a JSON object's schema that its keys hold no NUL either."""
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema["propertyNames"] = {"pattern": NO_NUL}
-        return json_schema
-
-
-JsonValue = TypeAliasType(
-    "JsonValue",
-    "Annotated[str, Field(pattern=NO_NUL)] | int | float | bool | list[JsonValue]"
-    " | Annotated[dict[str, JsonValue], _NamesWithoutNul()] | None",
-)
-"""What a JSON field's schema says it takes: any JSON, its text without NUL.
-
-The value is a string, read once the alias exists: the alias refers to itself.
-"""
-
 JsonObject = Annotated[
     dict[str, Any],
-    PlainValidator(
-        _json_object,
-        json_schema_input_type=Annotated[dict[str, JsonValue], _NamesWithoutNul()],
-    ),
+    PlainValidator(_json_object, json_schema_input_type=dict[str, Any]),
 ]
 """A JSON object of finite numbers, at most :data:`MAX_JSON_DEPTH` levels deep.
 
-Its OpenAPI schema spells out every value it takes but for the depth, which
-JSON Schema cannot bound.
+Its OpenAPI schema is any object: JSON Schema cannot bound the depth.
 """
 
 

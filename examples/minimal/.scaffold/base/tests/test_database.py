@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI, Request
 from sqlalchemy import (
+    JSON,
     Column,
     ForeignKey,
     Integer,
@@ -53,6 +54,12 @@ probe_words = Table(
     MetaData(),
     Column("id", Integer, primary_key=True),
     Column("word", String(20)),
+)
+probe_documents = Table(
+    "document_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("document", JSON()),
 )
 
 
@@ -139,6 +146,23 @@ async def test_escaped_search_matches_literally(session: AsyncSession) -> None:
 
     # Then only the literal match is found
     assert found.all() == ["100%"]
+
+
+async def test_a_json_column_keeps_nul_in_keys_and_strings(
+    session: AsyncSession,
+) -> None:
+    # Given a JSON document holding U+0000, which a JSON field takes (a JSON
+    # column stores it escaped; PostgreSQL refuses it only in JSONB)
+    connection = await session.connection()
+    await connection.run_sync(probe_documents.create)
+    document = {"key\x00": ["text\x00", {"nested": "\x00"}]}
+
+    # When it is stored and read back
+    await session.execute(insert(probe_documents), [{"document": document}])
+    stored = await session.scalar(select(probe_documents.c.document))
+
+    # Then it is the same document
+    assert stored == document
 
 
 @pytest.mark.parametrize(
