@@ -327,3 +327,56 @@ def test_schemathesis_with_every_check_and_phase_finds_no_failure(
     # nothing the schema forbids accepted, nothing it allows refused
     assert result.returncode == 0, result.stdout[-8000:]
     assert "Stateful" in result.stdout
+
+
+#: The client generator the suite tries the examples' OpenAPI documents with,
+#: run by uv in an environment of its own (its Typer pin is older than ours).
+OPENAPI_PYTHON_CLIENT = "openapi-python-client==0.29.1"
+#: Writes the application's OpenAPI document to the file named by argv[1].
+EXPORT_OPENAPI = (
+    "import json, pathlib, sys; from app.main import create_app; "
+    "pathlib.Path(sys.argv[1]).write_text(json.dumps(create_app().openapi()))"
+)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", EXAMPLE_PARAMS)
+def test_a_python_client_generated_from_the_openapi_document_has_every_operation(
+    name: str, example_projects: Callable[[str], Path], tmp_path: Path
+) -> None:
+    # Given the example's OpenAPI document
+    project = example_projects(name)
+    document = tmp_path / "openapi.json"
+    exported = run_tool(
+        (uv_binary(), "run", "--no-sync", "python", "-c", EXPORT_OPENAPI,
+         str(document)),
+        cwd=project,
+        env=tool_environment({"LOG_LEVEL": "WARNING"}),
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stdout
+    (tmp_path / "client.yaml").write_text("post_hooks: []\n")
+
+    # When openapi-python-client generates a client from it
+    generated = run_tool(
+        (uv_binary(), "tool", "run", "--from", OPENAPI_PYTHON_CLIENT,
+         "openapi-python-client", "generate", "--path", str(document),
+         "--output-path", str(tmp_path / "client"),
+         "--config", str(tmp_path / "client.yaml")),
+        cwd=tmp_path,
+        env=tool_environment(),
+    )  # fmt: skip
+
+    # Then it warns of nothing, and every operation has its function
+    assert generated.returncode == 0, generated.stdout
+    assert "Warning" not in generated.stdout, generated.stdout
+    operations = {
+        operation["operationId"].replace("-", "_")
+        for path in json.loads(document.read_text())["paths"].values()
+        for operation in path.values()
+    }
+    modules = {
+        module.stem
+        for module in (tmp_path / "client").glob("*/api/*/*.py")
+        if module.stem != "__init__"
+    }
+    assert modules == operations
