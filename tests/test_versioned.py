@@ -24,7 +24,7 @@ from scaffold.spec.naming import resource_names
 from tests.conftest import postgres_database, tree_digest
 from tests.e2e import run_scaffold
 
-FIELDS = ["title:str(100):unique", "pages:int?"]
+FIELDS = ["title:str(100):unique", "pages:int?", "price:decimal(8,2):default=0"]
 WHEN = dt.datetime(2026, 1, 31, 14, 5, tzinfo=dt.UTC)
 
 
