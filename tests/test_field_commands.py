@@ -255,6 +255,31 @@ def test_every_revision_passes_the_projects_ruff(with_book: Path) -> None:
         assert process.returncode == 0, process.stdout
 
 
+def test_a_default_the_model_sets_changes_no_schema_and_writes_no_revision(
+    with_book: Path,
+) -> None:
+    # Given a book / When only a default changes, one the model sets in Python
+    before = revisions(with_book)
+    dry = run_scaffold(
+        "alter", "field", "book", "pages:int?:default=100", "--dry-run",
+        cwd=with_book,
+    )  # fmt: skip
+    result = run_scaffold(
+        "alter", "field", "book", "pages:int?:default=100", "--no-check",
+        cwd=with_book,
+    )  # fmt: skip
+
+    # Then no revision is written (an empty one would fail the project's
+    # lint), both runs say so, and the schemas take the default
+    assert dry.returncode == 0, dry.stderr
+    assert "the database schema does not change" in dry.stdout
+    assert result.returncode == 0, result.stderr
+    assert "no revision: the database schema does not change" in result.stderr
+    assert revisions(with_book) == before
+    schemas = (with_book / "app/schemas/book.py").read_text()
+    assert "pages: PagesField | None = 100" in schemas
+
+
 def flags_of(project: Path) -> dict[str, tuple[bool, bool, bool]]:
     spec = read_manifest(project).resources["book"].spec
     return {f.name: (f.filterable, f.sortable, f.searchable) for f in spec.fields}

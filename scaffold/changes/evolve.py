@@ -76,7 +76,8 @@ class Evolution:
         root: The project root.
         plan: Every file it writes.
         changes: The field changes.
-        revision_path: The new revision's path.
+        revision_path: The new revision's path; None when the change leaves
+            the database schema as it is, and no revision is written.
         revision: The revision and its risks.
         stale: ``file:line`` of the user's lines that still name a field
             renamed or removed.
@@ -85,7 +86,7 @@ class Evolution:
     root: Path
     plan: Plan
     changes: tuple[FieldChange, ...]
-    revision_path: PurePosixPath
+    revision_path: PurePosixPath | None
     revision: FieldRevision
     stale: tuple[str, ...] = ()
 
@@ -200,7 +201,8 @@ def plan_evolution(
     shared = wire(snapshot, [spec]) if references else {}
     rendered.update(shared)
     edited = [path for path in dict.fromkeys(edited) if path not in shared]
-    rendered[migration] = written.source
+    if not written.empty:
+        rendered[migration] = written.source
     formatted = format_python(rendered, pyproject=snapshot.files.get(P(PYPROJECT_FILE)))
     ops: list[FileOp] = []
     unmergeable: list[PurePosixPath] = []
@@ -217,7 +219,8 @@ def plan_evolution(
         write_op(path, formatted[path], snapshot.files.get(path))
         for path in [*shared, *edited]
     ]
-    ops.append(write_op(migration, formatted[migration], None))
+    if not written.empty:
+        ops.append(write_op(migration, formatted[migration], None))
     manifest = record_generated(
         snapshot, snapshot.manifest, formatted, shared=(*shared, *edited)
     )
@@ -231,7 +234,7 @@ def plan_evolution(
         snapshot.root,
         Plan(tuple(ops)),
         tuple(changes),
-        migration,
+        None if written.empty else migration,
         written,
         tuple(stale),
     )

@@ -18,8 +18,15 @@ _NO_SQL = (
 )
 
 
+#: What the dry run says when the change writes no revision.
+NO_REVISION = "none: the database schema does not change, so no revision is written"
+
+
 def _sql(evolution: Evolution) -> str | None:
     from scaffold.tools.offline_sql import postgres_sql
+
+    if evolution.revision_path is None:
+        return None
 
     text = next(
         op.content
@@ -37,7 +44,10 @@ def print_evolution(evolution: Evolution) -> None:
     for change in evolution.changes:
         console.print(f"  {escape(change.describe())}")
     console.print("\nSQL on PostgreSQL (upgrade):")
-    console.print(escape(_sql(evolution) or _NO_SQL), highlight=False)
+    if evolution.revision_path is None:
+        console.print(f"  {NO_REVISION}", highlight=False)
+    else:
+        console.print(escape(_sql(evolution) or _NO_SQL), highlight=False)
     console.print("\nData risks:")
     lines = [f"DESTRUCTIVE: {line}" for line in evolution.revision.destructive]
     lines += list(evolution.revision.risks)
@@ -60,7 +70,11 @@ def evolution_json(evolution: Evolution) -> str:
                 for op in evolution.plan.ops
             ],
             "changes": [change.describe() for change in evolution.changes],
-            "revision": evolution.revision_path.as_posix(),
+            "revision": (
+                None
+                if evolution.revision_path is None
+                else evolution.revision_path.as_posix()
+            ),
             "sql": _sql(evolution),
             "destructive": list(evolution.revision.destructive),
             "risks": list(evolution.revision.risks),

@@ -96,9 +96,14 @@ def _run(
     )
     if not quiet:
         written = project_files(op.path for op in evolution.plan.changes)
+        revision = (
+            "no revision: the database schema does not change"
+            if evolution.revision_path is None
+            else f"revision {evolution.revision_path.name}"
+        )
         print_success(
-            f"{done} ({written} project files written, revision "
-            f"{evolution.revision_path.name}){PASSED if result.checks else ''}"
+            f"{done} ({written} project files written, {revision})"
+            f"{PASSED if result.checks else ''}"
         )
 
 

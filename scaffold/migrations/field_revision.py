@@ -63,11 +63,14 @@ class FieldRevision:
         source: The revision file's text (not yet formatted).
         destructive: What it destroys (empty when nothing).
         risks: The data-risk summary, one line per change.
+        empty: It changes nothing in the database (say, only a default that
+            the model sets, or a field's filter flag): no revision is needed.
     """
 
     source: str
     destructive: tuple[str, ...]
     risks: tuple[str, ...]
+    empty: bool = False
 
 
 def revision_for(
@@ -323,4 +326,6 @@ def field_revision(
         downgrade_doc=down_doc,
         notes=notes,
     )
-    return FieldRevision(source, tuple(destroyed), tuple(risks))
+    return FieldRevision(
+        source, tuple(destroyed), tuple(risks), empty=up.empty and down.empty
+    )

@@ -57,6 +57,12 @@ class Steps:
     imports: set[str] = field(default_factory=set)
     helpers: set[str] = field(default_factory=set)
 
+    @property
+    def empty(self) -> bool:
+        """Whether there is no statement at all."""
+        phases = ("guards", "before", "alter", "fill", "finish", "after")
+        return not any(getattr(self, name) for name in phases)
+
     def extend(self, other: Steps) -> None:
         """Append ``other``'s statements, phase by phase."""
         for name in ("guards", "before", "alter", "fill", "finish", "after"):
