@@ -179,7 +179,8 @@ def plan_evolution(
     while filename in snapshot.revisions:  # the same change within a minute
         number += 1
         filename = revision.filename.replace(".py", f"_{number}.py")
-    migration = revision_path(filename)
+    # A change the database does not see (a default the schemas set) needs none.
+    migration = None if written.empty else revision_path(filename)
     ensure_supported(snapshot, [spec])
     rendered = render_resource(snapshot, spec, targets)
     edited = edit_referenced_models(
@@ -201,12 +202,12 @@ def plan_evolution(
     shared = wire(snapshot, [spec]) if references else {}
     rendered.update(shared)
     edited = [path for path in dict.fromkeys(edited) if path not in shared]
-    if not written.empty:
+    if migration is not None:
         rendered[migration] = written.source
     formatted = format_python(rendered, pyproject=snapshot.files.get(P(PYPROJECT_FILE)))
     ops: list[FileOp] = []
     unmergeable: list[PurePosixPath] = []
-    outside = {migration, *shared, *edited}
+    outside = {*shared, *edited, *([migration] if migration else [])}
     own = [path for path in formatted if path not in outside]
     for path in own:
         op = settle(path, formatted[path], snapshot, force=False, refused=unmergeable)
@@ -219,7 +220,7 @@ def plan_evolution(
         write_op(path, formatted[path], snapshot.files.get(path))
         for path in [*shared, *edited]
     ]
-    if not written.empty:
+    if migration is not None:
         ops.append(write_op(migration, formatted[migration], None))
     manifest = record_generated(
         snapshot, snapshot.manifest, formatted, shared=(*shared, *edited)
@@ -234,7 +235,7 @@ def plan_evolution(
         snapshot.root,
         Plan(tuple(ops)),
         tuple(changes),
-        None if written.empty else migration,
+        migration,
         written,
         tuple(stale),
     )

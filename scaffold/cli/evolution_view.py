@@ -19,7 +19,7 @@ _NO_SQL = (
 
 
 #: What the dry run says when the change writes no revision.
-NO_REVISION = "none: the database schema does not change, so no revision is written"
+_NO_REVISION = "none: the database schema does not change, so no revision is written"
 
 
 def _sql(evolution: Evolution) -> str | None:
@@ -45,7 +45,7 @@ def print_evolution(evolution: Evolution) -> None:
         console.print(f"  {escape(change.describe())}")
     console.print("\nSQL on PostgreSQL (upgrade):")
     if evolution.revision_path is None:
-        console.print(f"  {NO_REVISION}", highlight=False)
+        console.print(f"  {_NO_REVISION}", highlight=False)
     else:
         console.print(escape(_sql(evolution) or _NO_SQL), highlight=False)
     console.print("\nData risks:")

@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+#: The phases of :class:`Steps` that hold statements, in the order they run.
+_PHASES = ("guards", "before", "alter", "fill", "finish", "after")
+
+
 @dataclass
 class Steps:
     """Statements of a revision function, by phase.
@@ -60,12 +64,11 @@ class Steps:
     @property
     def empty(self) -> bool:
         """Whether there is no statement at all."""
-        phases = ("guards", "before", "alter", "fill", "finish", "after")
-        return not any(getattr(self, name) for name in phases)
+        return not any(getattr(self, name) for name in _PHASES)
 
     def extend(self, other: Steps) -> None:
         """Append ``other``'s statements, phase by phase."""
-        for name in ("guards", "before", "alter", "fill", "finish", "after"):
+        for name in _PHASES:
             getattr(self, name).extend(getattr(other, name))
         self.imports |= other.imports
         self.helpers |= other.helpers

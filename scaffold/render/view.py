@@ -204,14 +204,11 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if FieldType.DECIMAL in kinds:
         schema.add("decimal", "Decimal")
     schema.add("typing", "Any", "Literal")
-    many_filters = any(p.many for p in view.filters)
-    if (
-        any(f.alias_type for f in view.fields)
-        or view.links
-        or view.cursor
-        or view.search_fields
-        or many_filters
-    ):
+    # Query parameters typed Annotated[X, Field(...)]: cursor, q, many-valued filters.
+    constrained_params = (
+        view.cursor or view.search_fields or any(p.many for p in view.filters)
+    )
+    if any(f.alias_type for f in view.fields) or view.links or constrained_params:
         schema.add("typing", "Annotated")
     if uuid_ids or FieldType.UUID in kinds:
         schema.add("uuid", "UUID")
@@ -219,9 +216,7 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
     if (
         view.versioned
         or view.soft_delete
-        or view.cursor
-        or view.search_fields
-        or many_filters
+        or constrained_params
         or any(field_constraints(f.spec) for f in view.fields)
     ):
         schema.add("pydantic", "Field")
