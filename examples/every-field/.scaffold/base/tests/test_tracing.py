@@ -1,15 +1,19 @@
 """OpenTelemetry tracing: off and not even imported by default, spans when on."""
 
-import asyncio
+import ast
+import importlib.abc
+import importlib.machinery
 import json
-import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
 import structlog
 from httpx import ASGITransport, AsyncClient
+from opentelemetry import trace
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -23,36 +27,95 @@ from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.main import create_app
 
-# Imports the application, builds it and lists what of OpenTelemetry got loaded
-# beyond the API that FastAPI itself imports.
-PROBE = """
-import json, sys
-from app.core.config import Settings
-from app.main import create_app
-create_app(Settings(_env_file=None))
-from opentelemetry import trace
-loaded = [name for name in sys.modules if name.startswith((
-    "opentelemetry.sdk", "opentelemetry.exporter", "opentelemetry.instrumentation"
-))]
-provider = type(trace.get_tracer_provider()).__name__
-print(json.dumps({"loaded": loaded, "provider": provider}))
-"""
+APP_DIR = Path(__file__).resolve().parents[1] / "app"
+
+# What tracing loads beyond the API that FastAPI itself imports.
+TRACING_MODULES = (
+    "app.core.tracing",
+    "opentelemetry.sdk",
+    "opentelemetry.exporter",
+    "opentelemetry.instrumentation",
+)
 
 
-async def test_opentelemetry_is_not_loaded_without_an_endpoint() -> None:
-    # Given no OTLP endpoint
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+class ImportRecorder(importlib.abc.MetaPathFinder):
+    """Refuses the tracing modules and records every attempt to import one."""
 
-    # When a fresh process builds the application
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", PROBE, env=env, stdout=asyncio.subprocess.PIPE
-    )
-    output, _ = await process.communicate()
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
 
-    # Then no SDK, exporter or instrumentation is imported, no provider is set
-    assert process.returncode == 0
-    probe = json.loads(output.decode().splitlines()[-1])
-    assert probe == {"loaded": [], "provider": "ProxyTracerProvider"}
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname.startswith(TRACING_MODULES):
+            self.attempts.append(fullname)
+            raise ImportError(f"{fullname} is not loaded without an endpoint")
+        return None
+
+
+def import_time_imports(tree: ast.Module) -> Iterator[str]:
+    """The modules a module imports as it is imported (not in its functions).
+
+    Imports under ``if TYPE_CHECKING:`` never run and are left out.
+    """
+    nodes: list[ast.AST] = list(tree.body)
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            nodes.extend(node.orelse)
+        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            nodes.extend(ast.iter_child_nodes(node))
+
+
+def test_no_module_imports_tracing_as_it_is_imported() -> None:
+    # Given every module of the application but the tracing module itself
+    modules = [path for path in APP_DIR.rglob("*.py") if path != Path(tracing.__file__)]
+
+    # When their import-time imports are read
+    found = {
+        f"{path.relative_to(APP_DIR.parent)}: {name}"
+        for path in modules
+        for name in import_time_imports(ast.parse(path.read_text()))
+        if name.startswith(TRACING_MODULES)
+    }
+
+    # Then none of them is a tracing module: they are imported only when tracing
+    # is on
+    assert len(modules) > 10
+    assert found == set()
+
+
+@pytest.mark.usefixtures("engine")
+async def test_without_an_endpoint_the_application_loads_no_tracing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given no OTLP endpoint, and the tracing modules unloaded and refused
+    for name in [name for name in sys.modules if name.startswith(TRACING_MODULES)]:
+        monkeypatch.delitem(sys.modules, name)
+    recorder = ImportRecorder()
+    monkeypatch.setattr(sys, "meta_path", [recorder, *sys.meta_path])
+    untraced = settings.model_copy(update={"otel_exporter_otlp_endpoint": None})
+
+    # When the application is built, started and answers a request
+    app = create_app(untraced)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.get("/readyz")
+
+    # Then nothing tried to load tracing, and no tracer provider is set
+    assert response.status_code == 200
+    assert recorder.attempts == []
+    assert app.state.tracer_provider is None
+    assert type(trace.get_tracer_provider()).__name__ == "ProxyTracerProvider"
 
 
 @pytest.fixture
