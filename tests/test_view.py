@@ -278,6 +278,20 @@ def test_sort_values_cover_sortable_fields_and_timestamps_both_ways() -> None:
         "updated_at",
         "-updated_at",
     ]
+    # And the unknown-sort test sends the field that is off the list
+    assert view.refused_sort == "meta"
+
+
+@pytest.mark.parametrize(
+    "fields", [["password:str", "title:str(80)"], ["sort:str"], ["no_such_field:int"]]
+)
+def test_the_refused_sort_is_never_an_allowed_one(fields: list[str]) -> None:
+    # Given fields that are all sortable, one named like a secret
+    view = view_of(fields)
+
+    # When the value the unknown-sort test sends is chosen / Then it is refused
+    assert view.refused_sort not in view.sort_values
+    assert view.refused_sort == "no-such-field"
 
 
 # --- primary key ------------------------------------------------------------------

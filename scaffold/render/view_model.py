@@ -239,6 +239,12 @@ class ResourceView(DatabaseNames, RestoreRoutes):
         return [value for name in names for value in (name, f"-{name}")]
 
     @property
+    def refused_sort(self) -> str:
+        """A value ``sort`` refuses: a field off the allow-list, else no name."""
+        off_list = [f.name for f in self.fields if f.name not in self.sort_values]
+        return off_list[0] if off_list else "no-such-field"
+
+    @property
     def filter_fields(self) -> list[FieldView]:
         """Fields the list endpoint filters on by equality."""
         return self._select("filterable")
