@@ -365,6 +365,26 @@ def test_a_reference_keeps_its_target_and_kind(with_refs: Path) -> None:
     assert tree_digest(with_refs) == before
 
 
+@pytest.mark.parametrize(
+    ("resource", "field"), [("author", "favourite:ref(book)?"), ("tag", "books:refs")]
+)
+def test_a_reference_that_closes_a_loop_is_refused(
+    with_refs: Path, resource: str, field: str
+) -> None:
+    # Given books referring to authors and tags
+    before = tree_digest(with_refs)
+
+    # When an author (or a tag) is given a reference back to books
+    result = run_scaffold("add", "field", resource, field, "--no-check", cwd=with_refs)
+
+    # Then the loop is named, as add resource names one, and nothing is written:
+    # the tables, migrations and tests of the two would need each other first
+    assert result.returncode == 2
+    assert f"in a cycle ({resource} -> book -> {resource})" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(with_refs) == before
+
+
 def test_a_many_to_many_reference_is_not_renamed_yet(with_refs: Path) -> None:
     before = tree_digest(with_refs)
 

@@ -217,7 +217,12 @@ def test_the_inverse_is_added_once_after_the_columns() -> None:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
     ]
     assert names == ["id", "name", "books"]
-    assert 'back_populates="author", passive_deletes="all"' in edited
+    # naming its key column, so a second path between the tables is no ambiguity
+    assert (
+        '        back_populates="author",\n'
+        '        foreign_keys="Book.author_id",\n'
+        '        passive_deletes="all",\n'
+    ) in edited
     assert "if TYPE_CHECKING:\n    from app.models.book import Book\n" in edited
     assert "from sqlalchemy.orm import relationship\n" in edited
     assert edited.endswith("        return self.name\n")  # the rest is untouched
@@ -413,6 +418,25 @@ def test_regenerating_a_referenced_resource_keeps_its_inverse(project: Path) -> 
     assert tree_digest(project) == before
 
 
+#: People, and books referring to labels, to a sequel and twice to people:
+#: two foreign keys between the same two tables, which each relationship
+#: (and each inverse) tells apart by naming its own, and two required
+#: references whose rows the generated tests create.
+BOOKS_AND_PEOPLE = """\
+resources:
+  - name: person
+    fields:
+      name: str
+  - name: book
+    fields:
+      title: str
+      labels: refs
+      sequel: ref(book)?
+      author: {type: ref, to: person, inverse: written_books}
+      editor: {type: ref, to: person, inverse: edited_books}
+"""
+
+
 @pytest.mark.e2e
 def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None:
     # Given a project with integer ids and labels, checked once added
@@ -420,20 +444,18 @@ def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None
     project = tmp_path / "ints"
     first = run_scaffold("add", "resource", "label", "name:str:unique", cwd=project)
     assert first.returncode == 0, first.stderr + first.stdout
+    (tmp_path / "books.yaml").write_text(BOOKS_AND_PEOPLE)
 
-    # When books referring to labels, and optionally to a sequel, are added
+    # When people and books referring to them twice (and to labels, and
+    # optionally to a sequel) are added
     result = run_scaffold(
-        "add",
-        "resource",
-        "book",
-        "title:str",
-        "labels:refs",
-        "sequel:ref(book)?",
-        cwd=project,
+        "add", "resource", "--spec", str(tmp_path / "books.yaml"), cwd=project
     )
 
-    # Then format, lint, types, both test modules and the migrations pass
+    # Then format, lint, types, every test module and the migrations pass
     assert result.returncode == 0, result.stderr + result.stdout
+    person = (project / "app/models/person.py").read_text()
+    assert 'foreign_keys="Book.editor_id"' in person
 
 
 def test_a_hand_written_model_is_found_with_its_table() -> None:

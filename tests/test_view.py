@@ -294,6 +294,32 @@ def test_the_refused_sort_is_never_an_allowed_one(fields: list[str]) -> None:
     assert view.refused_sort == "no-such-field"
 
 
+def test_required_references_to_one_target_share_the_tests_row() -> None:
+    # Given two required references to people, an optional one, and one to tags
+    book = parse_cli_resource(
+        "book",
+        [
+            "author:ref(person)",
+            "editor:ref(person):inverse=edited_books",
+            "reviewer:ref(person)?:inverse=reviewed_books",
+            "tag:ref",
+        ],
+    )
+    targets = {
+        name: Target.of(parse_cli_resource(name, []).names)
+        for name in ("person", "tag")
+    }
+    view = build_view(book, id_type="uuid", targets=targets)
+
+    # Then the tests create one person for both required ones, declared once
+    shared = [(r.name, r.shared_row, r.declares_row) for r in view.required_refs]
+    assert shared == [
+        ("author", "person_row", True),
+        ("editor", "person_row", False),
+        ("tag", None, False),
+    ]
+
+
 # --- primary key ------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ from scaffold.migrations.revision import current_head, generation_time
 from scaffold.project.access import resolved_targets
 from scaffold.project.layout import PYPROJECT_FILE, model_path, revision_path
 from scaffold.project.manifest import ResourceRecord
+from scaffold.project.relations import order_resources
 from scaffold.project.snapshot import ProjectSnapshot, read_recorded, read_snapshot
 from scaffold.render.view import build_view
 from scaffold.spec import ResourceSpec
@@ -122,6 +123,11 @@ def plan_evolution(
         old, id_type=snapshot.id_type, targets=targets, project_auth=snapshot.auth
     )
     references = [r for r in view.relations if r.name in moved.added]
+    if references:
+        # A new reference may close a loop between resources, which their
+        # tables, migrations and tests cannot follow (as in add resource)
+        others = snapshot.manifest.without_resource(old.names.singular).resources
+        order_resources([spec, *(other.spec for other in others.values())])
     if moved.reshaped:
         raise UsageError(
             *(

@@ -44,6 +44,7 @@ def inverse_lines(
         owner.class_name,
         relation.name,
         association_table(owner, relation),
+        relation.key,
         project=project,
     )
     return [f"    {line}" for line in text.splitlines()]

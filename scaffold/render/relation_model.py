@@ -53,6 +53,11 @@ class RelationView:
     nested_codes: tuple[int, ...] = ()
     scoped_lookup: bool = False
     setup_client: str = "client"
+    shared_row: str | None = None
+    """The tests' variable for the one row that every required reference to this
+    target shares, when there are several (``home_team`` and ``away_team``)."""
+    declares_row: bool = False
+    """Whether this is the first of those references, which declares the row."""
 
     @property
     def setup_param(self) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from scaffold.project.access import resolve_rules
 from scaffold.project.answers import IdType
 from scaffold.project.relations import Target
 from scaffold.render.literals import Names, py_literal
+from scaffold.render.relation_model import RelationView
 from scaffold.render.view_access import (
     access_dependencies,
     access_imports,
@@ -110,6 +112,7 @@ def build_view(
     )
     known = {resource.names.singular: own, **(targets or {})}
     view.relations = relation_views(resource, known, id_type)
+    _share_rows(view.required_refs)
     apply_access(view)
     view.filters = filter_params(
         view.class_name, view.doc_plural, view.fields, view.refs, view.links
@@ -344,3 +347,15 @@ def _imports(view: ResourceView, names: Names, id_type: IdType) -> None:
 class _Constant:
     name: str
     value: str
+
+
+def _share_rows(references: list[RelationView]) -> None:
+    """Let the tests create one row for several references to the same target."""
+    counts = Counter(reference.target.singular for reference in references)
+    declared: set[str] = set()
+    for reference in references:
+        target = reference.target.singular
+        if counts[target] > 1:
+            reference.shared_row = f"{target}_row"
+            reference.declares_row = target not in declared
+            declared.add(target)

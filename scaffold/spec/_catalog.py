@@ -55,7 +55,16 @@ MAX_DECIMAL_PRECISION = 38  # the largest every supported database agrees on
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 
-MODIFIERS = ("unique", "index", "default", "min", "max", "pattern", "on_delete")
+MODIFIERS = (
+    "unique",
+    "index",
+    "default",
+    "min",
+    "max",
+    "pattern",
+    "on_delete",
+    "inverse",
+)
 """Modifiers of the compact form, in their canonical order."""
 
 _STRINGS = frozenset({FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL})

@@ -6,6 +6,7 @@ Grammar::
     type     := "str" | ... | "enum" | "ref" | "refs"  (ref(resource), refs(resource))
     modifier := "unique" | "index" | "default=" VALUE | "min=" N | "max=" N
               | "pattern=" REGEX | "on_delete=" ("cascade" | "set_null" | "restrict")
+              | "inverse=" NAME
 
 A ``default=`` or ``pattern=`` value may itself contain ``:`` (times, URLs,
 regular expressions): a ``:`` ends such a value only when what follows it starts
@@ -27,11 +28,11 @@ from scaffold.spec.naming import did_you_mean
 __all__ = ["MODIFIER_HELP", "RawField", "Reporter", "parse_compact"]
 
 _FLAGS = ("unique", "index")
-_VALUED = ("default", "min", "max", "pattern", "on_delete")
+_VALUED = ("default", "min", "max", "pattern", "on_delete", "inverse")
 _CONTINUED = ("default", "pattern")
 MODIFIER_HELP = (
     "modifiers: unique, index, default=VALUE, min=N, max=N, pattern=REGEX, and "
-    "on_delete=cascade|set_null|restrict for ref fields"
+    "on_delete=cascade|set_null|restrict and inverse=NAME for ref fields"
 )
 _TYPE_RE = re.compile(r"(?P<type>[^:(]*)(?:\((?P<args>[^)]*)\))?(?P<rest>.*)", re.S)
 _WORDISH = re.compile(r"[A-Za-z_]+(?:=.*)?", re.S)

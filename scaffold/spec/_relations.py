@@ -116,8 +116,8 @@ def build_relation(
         if option not in RELATION_OPTIONS:
             rep.at(option).add(
                 f"{option!r} does not apply to {raw.type_name} fields; they take "
-                "the referenced resource as ref(name), '?' (ref only), and in a spec "
-                "file on_delete, inverse and summary"
+                "the referenced resource as ref(name), '?' (ref only), on_delete= "
+                "(ref only) and inverse=, and in a spec file summary"
             )
     target_given = options.get("to")
     if target_given is None:

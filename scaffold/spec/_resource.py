@@ -260,7 +260,8 @@ def _relations(
             rep.add(
                 f"{relation.name!r} and {earlier!r} would both add {inverse!r} to "
                 f"{relation.target!r}; give one of them another inverse name "
-                "('inverse: NAME' in a spec file)"
+                f"(':inverse={relation.name}_{inverse}' after its type, or "
+                "'inverse: NAME' in a spec file)"
             )
         if self_ref and inverse in field_names | {r.name for r, _ in relations}:
             rep.add(

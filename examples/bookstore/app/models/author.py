@@ -48,5 +48,7 @@ class Author(TimestampMixin, Base):
     biography: Mapped[str | None] = mapped_column(Text())
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     books: Mapped[list["Book"]] = relationship(
-        back_populates="author", passive_deletes="all"
+        back_populates="author",
+        foreign_keys="Book.author_id",
+        passive_deletes="all",
     )

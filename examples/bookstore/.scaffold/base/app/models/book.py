@@ -105,19 +105,27 @@ class Book(TimestampMixin, Base):
         ForeignKey("authors.id", ondelete="CASCADE"),
         index=True,
     )
-    author: Mapped["Author"] = relationship(back_populates="books")
+    author: Mapped["Author"] = relationship(
+        back_populates="books",
+        foreign_keys="Book.author_id",
+    )
     category_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("categories.id", ondelete="SET NULL"),
         index=True,
     )
-    category: Mapped["Category | None"] = relationship(back_populates="books")
+    category: Mapped["Category | None"] = relationship(
+        back_populates="books",
+        foreign_keys="Book.category_id",
+    )
     tags: Mapped[list["Tag"]] = relationship(
         secondary=books_tags,
         back_populates="books",
         passive_deletes=True,
     )
     reviews: Mapped[list["Review"]] = relationship(
-        back_populates="book", passive_deletes="all"
+        back_populates="book",
+        foreign_keys="Review.book_id",
+        passive_deletes="all",
     )
 
     @property

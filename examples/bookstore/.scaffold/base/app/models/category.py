@@ -34,11 +34,17 @@ class Category(TimestampMixin, Base):
         index=True,
     )
     parent: Mapped["Category | None"] = relationship(
-        back_populates="children", remote_side="Category.id"
+        back_populates="children",
+        foreign_keys="Category.parent_id",
+        remote_side="Category.id",
     )
     children: Mapped[list["Category"]] = relationship(
-        back_populates="parent", passive_deletes="all"
+        back_populates="parent",
+        foreign_keys="Category.parent_id",
+        passive_deletes="all",
     )
     books: Mapped[list["Book"]] = relationship(
-        back_populates="category", passive_deletes="all"
+        back_populates="category",
+        foreign_keys="Book.category_id",
+        passive_deletes="all",
     )

@@ -51,4 +51,7 @@ class Review(TimestampMixin, Base):
         ForeignKey("books.id", ondelete="RESTRICT"),
         index=True,
     )
-    book: Mapped["Book"] = relationship(back_populates="reviews")
+    book: Mapped["Book"] = relationship(
+        back_populates="reviews",
+        foreign_keys="Review.book_id",
+    )
