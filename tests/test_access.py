@@ -11,7 +11,14 @@ import pytest
 
 from scaffold.changes.add_resource import preview_resources
 from scaffold.errors import SpecError
-from scaffold.project.access import recorded_rules, resolve_rules
+from scaffold.project.access import (
+    recorded_rules,
+    resolve_rules,
+    rule_targets,
+    with_rules,
+)
+from scaffold.project.manifest import Manifest
+from scaffold.project.relations import Target
 from scaffold.project.skeleton import skeleton_paths
 from scaffold.project.snapshot import resource_paths
 from scaffold.spec import parse_cli_resource
@@ -277,3 +284,41 @@ def test_a_file_another_resource_generated_is_not_replaced_without_force(
     assert "app/api/v1/endpoints/books.py" in result.stderr
     assert "--force" in result.stderr
     assert tree_digest(project) == before
+
+
+def test_targets_know_which_of_their_rows_need_an_administrator_first() -> None:
+    # Given doctors only administrators write, a user's appointments with a
+    # doctor, a user's prescriptions of their own appointments, and notes that
+    # refer to nothing
+    specs = [
+        with_rules(spec, project_auth=True)
+        for spec in (
+            parse_cli_resource("doctor", ["name:str"], write="admin"),
+            parse_cli_resource("appointment", ["doctor:ref"], owned=True),
+            parse_cli_resource("prescription", ["appointment:ref"], owned=True),
+            parse_cli_resource("note", ["text:str", "doctor:ref?"], owned=True),
+        )
+    ]
+    names = {spec.names.singular: spec.names for spec in specs}
+    targets = {name: Target.of(spec_names) for name, spec_names in names.items()}
+
+    # When their rules and needs are worked out
+    ruled = rule_targets(targets, specs, Manifest(), project_auth=True)
+
+    # Then an appointment needs a doctor an administrator makes, a
+    # prescription needs one too, through the caller's own appointment, and an
+    # optional reference needs nothing
+    needs = {name: (t.admin_rows, t.user_rows) for name, t in ruled.items()}
+    assert needs == {
+        "doctor": (False, False),
+        "appointment": (True, False),
+        "prescription": (True, True),
+        "note": (False, False),
+    }
+    # And without users nobody needs an administrator
+    public = [
+        spec.model_copy(update={"read": "public", "write": "public", "owned": False})
+        for spec in specs
+    ]
+    plain = rule_targets(targets, public, Manifest(), project_auth=False)
+    assert not any(t.admin_rows or t.user_rows for t in plain.values())

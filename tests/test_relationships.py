@@ -421,7 +421,10 @@ def test_regenerating_a_referenced_resource_keeps_its_inverse(project: Path) -> 
 #: People, and books referring to labels, to a sequel and twice to people:
 #: two foreign keys between the same two tables, which each relationship
 #: (and each inverse) tells apart by naming its own, and two required
-#: references whose rows the generated tests create.
+#: references whose rows the generated tests create. A user's reminders refer
+#: to their own loans, which refer to books only administrators add: the
+#: reminders' tests make each loan as its user, with a book an administrator
+#: made.
 BOOKS_AND_PEOPLE = """\
 resources:
   - name: person
@@ -434,6 +437,16 @@ resources:
       sequel: ref(book)?
       author: {type: ref, to: person, inverse: written_books}
       editor: {type: ref, to: person, inverse: edited_books}
+  - name: loan
+    owned: true
+    fields:
+      book: ref
+      due_on: date
+  - name: reminder
+    owned: true
+    fields:
+      loan: ref
+      note: str
 """
 
 
@@ -446,8 +459,8 @@ def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None
     assert first.returncode == 0, first.stderr + first.stdout
     (tmp_path / "books.yaml").write_text(BOOKS_AND_PEOPLE)
 
-    # When people and books referring to them twice (and to labels, and
-    # optionally to a sequel) are added
+    # When people, books referring to them twice (and to labels, and
+    # optionally to a sequel), loans of books and reminders of loans are added
     result = run_scaffold(
         "add", "resource", "--spec", str(tmp_path / "books.yaml"), cwd=project
     )
@@ -456,6 +469,8 @@ def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr + result.stdout
     person = (project / "app/models/person.py").read_text()
     assert 'foreign_keys="Book.editor_id"' in person
+    reminders = (project / "tests/api/test_reminders.py").read_text()
+    assert "test_loans.shared_references(admin_client, n)" in reminders
 
 
 def test_a_hand_written_model_is_found_with_its_table() -> None:

@@ -209,6 +209,7 @@ def rule_targets(
     """
     recorded = {name: record.spec for name, record in manifest.resources.items()}
     specs = {**recorded, **{r.names.singular: r for r in resources}}
+    needs = _RowNeeds(specs, project_auth)
     ruled = {}
     for name, target in targets.items():
         spec = specs.get(name)
@@ -227,6 +228,8 @@ def rule_targets(
             owned=rules.owned,
             soft_delete=spec.soft_delete,
             versioned=spec.versioned,
+            admin_rows=needs.admin_rows(name),
+            user_rows=needs.user_rows(name),
         )
     problems = [
         problem
@@ -262,3 +265,44 @@ def _reference_problems(
                 f"of {resource.names.singular!r} at least {target.read!r}"
             )
     return problems
+
+
+class _RowNeeds:
+    """What creating a row of each resource needs first, for its tests."""
+
+    def __init__(self, specs: Mapping[str, ResourceSpec], project_auth: bool) -> None:
+        self.specs = specs
+        self.project_auth = project_auth
+        self.rules = {
+            name: resolve_rules(
+                recorded_rules(spec, project_auth=project_auth),
+                project_auth=project_auth,
+            )
+            for name, spec in specs.items()
+        }
+
+    def _required(self, name: str) -> list[str]:
+        spec = self.specs.get(name)
+        if spec is None or not self.project_auth:
+            return []
+        return [
+            r.target
+            for r in spec.relations
+            if not r.optional and not r.many and r.target != name
+            if r.target in self.specs
+        ]
+
+    def admin_rows(self, name: str) -> bool:
+        """Whether a row of ``name`` needs rows only administrators create."""
+        return any(
+            self.rules[target].write == "admin" or self.admin_rows(target)
+            for target in self._required(name)
+        )
+
+    def user_rows(self, name: str) -> bool:
+        """Whether it also needs rows of the caller's own that need such rows."""
+        write = self.rules[name].write if name in self.rules else "user"
+        return write != "admin" and any(
+            self.rules[target].read == "owner" and self.admin_rows(target)
+            for target in self._required(name)
+        )

@@ -49,6 +49,11 @@ class Target:
         owned: Whether each of its rows has an owner.
         soft_delete: Whether its deleted rows stay, marked (``deleted_at``).
         versioned: Whether changing its rows needs ``If-Match``.
+        admin_rows: Whether a new row of it must refer to rows that only
+            administrators create (through its required references, at any
+            depth), which its tests' ``shared_references`` creates.
+        user_rows: Whether that helper also creates rows the caller must own
+            (it takes the caller's client).
     """
 
     singular: str
@@ -63,6 +68,8 @@ class Target:
     owned: bool = False
     soft_delete: bool = False
     versioned: bool = False
+    admin_rows: bool = False
+    user_rows: bool = False
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

@@ -39,7 +39,17 @@ class AccessView:
     checks: set[Check] = field(default_factory=set)
     client: str = "client"
     shared_refs: list[RelationView] = field(default_factory=list)
+    user_refs: list[RelationView] = field(default_factory=list)
+    """Required references to the caller's own rows, which need rows that only
+    administrators create: the tests make them as the caller, with those."""
+    user_rows: bool = False
+    """Whether the tests make rows of the caller's own that need such rows."""
     soft_delete: bool = False
+
+    @property
+    def admin_made(self) -> bool:
+        """Whether the tests have ``shared_references``: rows made for a user."""
+        return bool(self.shared_refs or self.user_refs)
 
     @property
     def read_dependency(self) -> str | None:

@@ -67,11 +67,18 @@ def apply_access(view: ResourceView) -> None:
     access.shared_refs = [
         r
         for r in view.required_refs
-        if r.check != "owner" and r.target.write == "admin"
+        if r.check != "owner" and (r.target.write == "admin" or r.target.admin_rows)
     ]
+    access.user_refs = [
+        r for r in view.required_refs if r.check == "owner" and r.target.admin_rows
+    ]
+    for r in view.relations:
+        if r.check == "owner" and r.target.admin_rows:
+            view.test_imports.add("tests.api", f"test_{r.target.plural}")
+            access.user_rows = True
     admin_needed = (
         access.write == "admin" or "admin" in {r.check for r in view.relations}
-    ) or bool(access.shared_refs)
+    ) or bool(access.shared_refs or access.user_refs)
     if access.write == "public":
         access.client = "client"
     else:
