@@ -446,6 +446,7 @@ resources:
     owned: true
     fields:
       loan: ref
+      follow_up: {type: ref, to: loan, optional: true, inverse: follow_ups}
       note: str
 """
 
@@ -471,6 +472,7 @@ def test_two_commands_pass_their_checks_with_integer_ids(tmp_path: Path) -> None
     assert 'foreign_keys="Book.editor_id"' in person
     reminders = (project / "tests/api/test_reminders.py").read_text()
     assert "test_loans.shared_references(admin_client, n)" in reminders
+    assert "test_loans.shared_references(admin_client, 5)" in reminders
 
 
 def test_a_hand_written_model_is_found_with_its_table() -> None:

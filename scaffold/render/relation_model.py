@@ -61,8 +61,10 @@ class RelationView:
 
     @property
     def setup_param(self) -> str:
-        """The test parameter for :attr:`setup_client`, when it is another one."""
-        return "" if self.setup_client == "client" else ", admin_client: AsyncClient"
+        """The test parameter for :attr:`setup_client`, when it is another one,
+        or when the target's rows need rows only an administrator makes."""
+        own = self.setup_client == "client" and not self.target.admin_rows
+        return "" if own else ", admin_client: AsyncClient"
 
     @property
     def label(self) -> str:
