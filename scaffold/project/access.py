@@ -217,10 +217,7 @@ def rule_targets(
             rule: Rule = "user" if project_auth else "public"
             ruled[name] = dataclasses.replace(target, read=rule, write=rule)
             continue
-        rules = resolve_rules(
-            recorded_rules(spec, project_auth=project_auth),
-            project_auth=project_auth,
-        )
+        rules = needs.rules[name]
         ruled[name] = dataclasses.replace(
             target,
             read=rules.read,
@@ -268,7 +265,10 @@ def _reference_problems(
 
 
 class _RowNeeds:
-    """What creating a row of each resource needs first, for its tests."""
+    """What creating a row of each resource needs first, for its tests.
+
+    Also each resource's rules, resolved once for :func:`rule_targets`.
+    """
 
     def __init__(self, specs: Mapping[str, ResourceSpec], project_auth: bool) -> None:
         self.specs = specs
@@ -301,8 +301,7 @@ class _RowNeeds:
 
     def user_rows(self, name: str) -> bool:
         """Whether it also needs rows of the caller's own that need such rows."""
-        write = self.rules[name].write if name in self.rules else "user"
-        return write != "admin" and any(
+        return self.rules[name].write != "admin" and any(
             self.rules[target].read == "owner" and self.admin_rows(target)
             for target in self._required(name)
         )

@@ -42,8 +42,9 @@ class AccessView:
     user_refs: list[RelationView] = field(default_factory=list)
     """Required references to the caller's own rows, which need rows that only
     administrators create: the tests make them as the caller, with those."""
-    user_rows: bool = False
-    """Whether the tests make rows of the caller's own that need such rows."""
+    makes_user_rows: bool = False
+    """Whether the tests make rows of the caller's own that need such rows
+    (their tests then take ``admin_client`` too)."""
     soft_delete: bool = False
 
     @property

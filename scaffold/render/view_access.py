@@ -75,7 +75,7 @@ def apply_access(view: ResourceView) -> None:
     for r in view.relations:
         if r.check == "owner" and r.target.admin_rows:
             view.test_imports.add("tests.api", f"test_{r.target.plural}")
-            access.user_rows = True
+            access.makes_user_rows = True
     admin_needed = (
         access.write == "admin" or "admin" in {r.check for r in view.relations}
     ) or bool(access.shared_refs or access.user_refs)
