@@ -55,6 +55,10 @@ def accepted(
         (3, 1, "1.25", "7"),
         (3, 1, None, "10"),
         (3, 0, "7", "93"),
+        (2, 2, None, None),
+        (2, 2, "0", None),
+        (3, 3, "-0.5", "0.25"),
+        (1, 1, "0", "0"),
     ],
 )
 def test_the_pattern_matches_exactly_the_values_the_field_accepts(

@@ -110,6 +110,7 @@ def test_modifiers_that_do_not_apply_to_the_type(
         ("a:email:max=400", ("max 400 exceeds the column length 320",)),
         ("a:decimal(5,2):max=1000", ("max 1000 does not fit decimal(5,2)",)),
         ("a:decimal(5,2):min=0.001", ("does not fit decimal(5,2)", "decimal places")),
+        ("a:decimal(2,2):max=1", ("max 1 does not fit decimal(2,2)", "before the")),
         ("a:int:max=9223372036854775808", ("64-bit",)),
         ("a:str:min=-1", ("negative",)),
         ("a:int:min=1.5", ("'1.5' is not an integer",)),
@@ -120,6 +121,19 @@ def test_contradictory_or_out_of_range_constraints(
     token: str, fragments: tuple[str, ...]
 ) -> None:
     refused(token, *fragments)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["a:decimal(2,2):min=0:default=0", "a:decimal(3,3)?:min=-0.5:max=0.25"],
+)
+def test_a_bound_with_fewer_places_fits_as_the_column_stores_it(token: str) -> None:
+    # A bare 0 is 0.00 to a decimal(2,2) column, though Pydantic would count its
+    # 0 as a whole digit
+    field = parse_field(token)
+
+    assert field.min is not None
+    assert field.min <= 0
 
 
 @pytest.mark.parametrize(

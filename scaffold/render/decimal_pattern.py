@@ -74,16 +74,19 @@ def _whole(low: int, high: int) -> list[str]:
     return out
 
 
-def _fraction(low: int, high: int, scale: int) -> str:
-    """The optional ``.digits`` whose value, in ``scale`` places, is in range.
+def _fraction(low: int, high: int, scale: int, *, bare: bool = True) -> str:
+    """The ``.digits`` whose value, in ``scale`` places, is in range.
 
     ``low`` and ``high`` count units of the last place; a fraction written with
-    fewer digits is padded with zeros (``.5`` is ``50`` in two places).
+    fewer digits is padded with zeros (``.5`` is ``50`` in two places). With
+    ``bare``, a range from zero may leave the fraction out.
     """
     if scale == 0:
         return ""
+    optional = low == 0 and bare
     if low == 0 and high == 10**scale - 1:
-        return f"(?:\\.[0-9]{{1,{scale}}})?" if scale > 1 else "(?:\\.[0-9])?"
+        any_fraction = f"\\.[0-9]{{1,{scale}}}" if scale > 1 else "\\.[0-9]"
+        return f"(?:{any_fraction})?" if optional else any_fraction
     options: list[str] = []
     for width in range(1, scale + 1):
         step = 10 ** (scale - width)
@@ -94,20 +97,24 @@ def _fraction(low: int, high: int, scale: int) -> str:
         return ""
     body = "|".join(options)
     group = f"\\.(?:{body})" if len(options) > 1 else f"\\.{body}"
-    return f"(?:{group})?" if low == 0 else group
+    return f"(?:{group})?" if optional else group
 
 
 def _alternatives(items: list[str]) -> str:
     return items[0] if len(items) == 1 else "(?:" + "|".join(items) + ")"
 
 
-def _magnitude(low: int, high: int, scale: int) -> list[str]:
-    """Alternatives for the unsigned decimals from ``low`` to ``high`` units."""
+def _magnitude(low: int, high: int, scale: int, *, bare: bool) -> list[str]:
+    """Alternatives for the unsigned decimals from ``low`` to ``high`` units.
+
+    Without ``bare``, a whole number (``0``) is written with a fraction.
+    """
     full = 10**scale
     whole_low, part_low = divmod(low, full)
     whole_high, part_high = divmod(high, full)
     if whole_low == whole_high:
-        return [f"{whole_low}{_fraction(part_low, part_high, scale)}"]
+        fraction = _fraction(part_low, part_high, scale, bare=bare)
+        return [f"{whole_low}{fraction}"]
     out: list[str] = []
     start, end = whole_low, whole_high
     if part_low:
@@ -128,7 +135,8 @@ def decimal_pattern(
     """The decimals of ``precision`` digits, ``scale`` after the point, in range.
 
     Written as ``-?`` then the whole part without a leading zero, then an
-    optional point and one to ``scale`` digits; no exponent, no ``+``, no
+    optional point and one to ``scale`` digits (not optional when ``precision``
+    equals ``scale``: ``0.5``, ``0.0``, never ``0``); no exponent, no ``+``, no
     negative zero.
 
     Args:
@@ -151,9 +159,13 @@ def decimal_pattern(
     last = int(high.quantize(quantum, rounding=ROUND_FLOOR).scaleb(scale))
     if first > last:
         raise ValueError(f"no decimal lies between {minimum} and {maximum}")
+    # With no whole digits (decimal(2,2)) Pydantic counts the 0 of a bare "0" as
+    # one too many; "0.0" is the same number written without it.
+    bare = precision > scale
     options: list[str] = []
     if last >= 0:
-        options += _magnitude(max(first, 0), last, scale)
+        options += _magnitude(max(first, 0), last, scale, bare=bare)
     if first < 0:
-        options += [f"-{item}" for item in _magnitude(max(-last, 1), -first, scale)]
+        negative = _magnitude(max(-last, 1), -first, scale, bare=bare)
+        options += [f"-{item}" for item in negative]
     return "^" + _alternatives(options) + "$"

@@ -7,6 +7,7 @@ evaluated as code.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -243,5 +244,15 @@ def pattern_search(pattern: str, text: str) -> bool:
 
 
 def decimal_fit_problem(value: Decimal, precision: int, scale: int) -> str | None:
-    """Say why ``value`` does not fit ``decimal(precision, scale)``, or None."""
+    """Say why ``value`` does not fit ``decimal(precision, scale)``, or None.
+
+    A value written with fewer places is read as the column stores it, padded
+    with zeros: ``0`` fits ``decimal(2,2)`` as ``0.00`` (Pydantic would count
+    the bare ``0`` as a whole digit, which that column has no room for).
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -scale:
+        # Too many digits to pad (InvalidOperation): the validator says so.
+        with contextlib.suppress(InvalidOperation):
+            value = value.quantize(Decimal(1).scaleb(-scale))
     return _first_error(_decimal_validator(precision, scale), value)

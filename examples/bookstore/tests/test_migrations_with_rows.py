@@ -96,14 +96,16 @@ def sample(column: Column[Any], step: int, choices: dict[str, str]) -> Any:
     if isinstance(kind, Integer):
         return step + 1
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
-        return Decimal(step + 1)
+        # In the last places, so that it fits a column with no integer digits
+        return Decimal(step + 1).scaleb(-(kind.scale or 0))
     if isinstance(kind, Float):
         return float(step + 1)
     if isinstance(kind, JSON):
         return {}
     if isinstance(kind, String) and column.primary_key:
         return uuid4().hex  # a UUID key as SQLite stores it
-    return f"r{step}"
+    text = f"r{step}"
+    return text[-kind.length :] if isinstance(kind, String) and kind.length else text
 
 
 def downgrade_one(connection: Connection, revision: str) -> None:

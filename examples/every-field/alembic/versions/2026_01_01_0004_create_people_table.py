@@ -40,6 +40,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("score", sa.Numeric(5, 2), nullable=True),
+        sa.Column("initial", sa.String(length=1), nullable=True),
+        sa.Column("discount", sa.Numeric(2, 2), nullable=True),
         sa.Column("updated_on", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "created_at",
@@ -61,6 +63,9 @@ def upgrade() -> None:
             sa.column("score") >= -100, name=op.f("ck_people_score_min")
         ),
         sa.CheckConstraint(sa.column("score") <= 100, name=op.f("ck_people_score_max")),
+        sa.CheckConstraint(
+            sa.column("discount") >= 0, name=op.f("ck_people_discount_min")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )
@@ -83,11 +88,19 @@ def upgrade() -> None:
             postgresql_using="gin",
             postgresql_ops={"full_name": "gin_trgm_ops"},
         )
+        op.create_index(
+            op.f("ix_people_initial_trgm"),
+            "people",
+            ["initial"],
+            postgresql_using="gin",
+            postgresql_ops={"initial": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     """Drop the people table."""
     if op.get_context().dialect.name == "postgresql":
+        op.drop_index(op.f("ix_people_initial_trgm"), table_name="people")
         op.drop_index(op.f("ix_people_full_name_trgm"), table_name="people")
         op.drop_index(op.f("ix_people_email_trgm"), table_name="people")
     op.drop_index(op.f("ix_people_created_at"), table_name="people")

@@ -28,6 +28,7 @@ class Person(TimestampMixin, Base):
         ),
         CheckConstraint(column("score") >= -100, name="score_min"),
         CheckConstraint(column("score") <= 100, name="score_max"),
+        CheckConstraint(column("discount") >= 0, name="discount_min"),
         Index("ix_people_created_at", "created_at", "id"),
         Index(
             "ix_people_email_trgm",
@@ -40,6 +41,12 @@ class Person(TimestampMixin, Base):
             "full_name",
             postgresql_using="gin",
             postgresql_ops={"full_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_people_initial_trgm",
+            "initial",
+            postgresql_using="gin",
+            postgresql_ops={"initial": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
     )
 
@@ -59,4 +66,6 @@ class Person(TimestampMixin, Base):
         default=PersonStatus.ACTIVE,
     )
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    initial: Mapped[str | None] = mapped_column(String(1))
+    discount: Mapped[Decimal | None] = mapped_column(Numeric(2, 2))
     updated_on: Mapped[dt.datetime | None]

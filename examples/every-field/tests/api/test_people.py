@@ -15,6 +15,18 @@ from app.models.person import Person
 URL = "/api/v1/people"
 MISSING = object()
 MISSING_ID = 2147483647
+DISCOUNT_SAMPLES = (
+    "0.00",
+    "0.11",
+    "0.22",
+    "0.33",
+    "0.44",
+    "0.55",
+    "0.66",
+    "0.77",
+    "0.88",
+    "0.99",
+)
 READ_ENDPOINTS = [("GET", ""), ("GET", "/{id}")]
 WRITE_ENDPOINTS = [
     ("POST", ""),
@@ -48,6 +60,8 @@ def valid_payload(n: int = 0, /, **changes: Any) -> dict[str, Any]:
         "date": f"2025-01-{n + 1:02d}",
         "status": ["active", "inactive", "banned"][n % 3],
         "score": f"{n + 1}.00",
+        "initial": f"{n:01d}",
+        "discount": DISCOUNT_SAMPLES[n],
         "updated_on": f"2025-01-{n + 1:02d}T12:00:00Z",
     }
     payload.update(changes)
@@ -71,6 +85,8 @@ def assert_matches(body: dict[str, Any], payload: dict[str, Any]) -> None:
     assert body["date"] == payload["date"]
     assert body["status"] == payload["status"]
     assert Decimal(body["score"]) == Decimal(payload["score"])
+    assert body["initial"] == payload["initial"]
+    assert Decimal(body["discount"]) == Decimal(payload["discount"])
     assert dt.datetime.fromisoformat(body["updated_on"]) == dt.datetime.fromisoformat(
         payload["updated_on"]
     )
@@ -205,6 +221,10 @@ async def test_list_sorts_both_ways(client: AsyncClient) -> None:
         "-status",
         "score",
         "-score",
+        "initial",
+        "-initial",
+        "discount",
+        "-discount",
         "updated_on",
         "-updated_on",
         "created_at",
@@ -283,7 +303,7 @@ async def test_list_filters_by_several_values_of_a_field(
     assert [item["id"] for item in one.json()["items"]] == [second["id"]]
 
 
-@pytest.mark.parametrize("field", ["date", "score", "updated_on"])
+@pytest.mark.parametrize("field", ["date", "score", "discount", "updated_on"])
 async def test_list_filters_by_a_range_of_each_ordered_field(
     client: AsyncClient, field: str
 ) -> None:
@@ -311,7 +331,9 @@ async def test_list_filters_by_a_range_of_each_ordered_field(
         assert found == expected, (operator, bound[field])
 
 
-@pytest.mark.parametrize("field", ["date", "score", "updated_on"])
+@pytest.mark.parametrize(
+    "field", ["date", "score", "initial", "discount", "updated_on"]
+)
 async def test_list_filters_by_whether_an_optional_field_is_set(
     client: AsyncClient, field: str
 ) -> None:
@@ -475,6 +497,7 @@ async def test_a_method_the_path_lacks_answers_405_naming_those_it_has(
         ("full_name", ""),
         ("score", -100.01),
         ("score", 100.01),
+        ("discount", -0.01),
     ],
 )
 async def test_the_database_refuses_a_value_out_of_bounds(
@@ -560,6 +583,11 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("score", "101", "less_than_equal"),
         ("score", "1111", "decimal_whole_digits"),
         ("score", "0.111", "decimal_max_places"),
+        ("initial", "x" * 2, "string_too_long"),
+        ("initial", "\x00", "string_pattern_mismatch"),
+        ("discount", 1, "decimal_parsing"),
+        ("discount", "-1", "decimal_whole_digits"),
+        ("discount", "0.111", "decimal_max_digits"),
         ("updated_on", "2025-01-31T12:00:00", "timezone_aware"),
         ("updated_on", 0, "datetime_parsing"),
     ],

@@ -19,6 +19,8 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
         Person.date,
         Person.status,
         Person.score,
+        Person.initial,
+        Person.discount,
         Person.updated_on,
         Person.created_at,
         Person.updated_at,
@@ -87,6 +89,26 @@ class PersonRepository:
                 if query.score__isnull
                 else Person.score.is_not(None)
             )
+        if query.initial__isnull is not None:
+            statement = statement.where(
+                Person.initial.is_(None)
+                if query.initial__isnull
+                else Person.initial.is_not(None)
+            )
+        if query.discount__gte is not None:
+            statement = statement.where(Person.discount >= query.discount__gte)
+        if query.discount__lte is not None:
+            statement = statement.where(Person.discount <= query.discount__lte)
+        if query.discount__gt is not None:
+            statement = statement.where(Person.discount > query.discount__gt)
+        if query.discount__lt is not None:
+            statement = statement.where(Person.discount < query.discount__lt)
+        if query.discount__isnull is not None:
+            statement = statement.where(
+                Person.discount.is_(None)
+                if query.discount__isnull
+                else Person.discount.is_not(None)
+            )
         if query.updated_on__gte is not None:
             statement = statement.where(Person.updated_on >= query.updated_on__gte)
         if query.updated_on__lte is not None:
@@ -107,6 +129,7 @@ class PersonRepository:
                 or_(
                     Person.email.ilike(pattern, escape="\\"),
                     Person.full_name.ilike(pattern, escape="\\"),
+                    Person.initial.ilike(pattern, escape="\\"),
                 )
             )
         # Newest first by default, which the (created_at, id) index serves; the

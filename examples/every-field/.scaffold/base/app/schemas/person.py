@@ -35,6 +35,12 @@ ScoreField = Annotated[
         r"|-[1-9][0-9]{0,1}(?:\.[0-9]{1,2})?|-100(?:\.(?:0|00))?)$"
     ),
 ]
+InitialField = Annotated[str, Field(max_length=1, pattern=NO_NUL)]
+DiscountField = Annotated[
+    Decimal,
+    Field(max_digits=2, decimal_places=2, ge=Decimal("0"), allow_inf_nan=False),
+    DecimalText(r"^0\.[0-9]{1,2}$"),
+]
 PersonSort = Literal[
     "email",
     "-email",
@@ -46,6 +52,10 @@ PersonSort = Literal[
     "-status",
     "score",
     "-score",
+    "initial",
+    "-initial",
+    "discount",
+    "-discount",
     "updated_on",
     "-updated_on",
     "created_at",
@@ -60,6 +70,8 @@ _EXAMPLE: dict[str, Any] = {
     "date": "2025-01-01",
     "status": "active",
     "score": "1.00",
+    "initial": "0",
+    "discount": "0.00",
     "updated_on": "2025-01-01T12:00:00Z",
 }
 
@@ -76,6 +88,8 @@ class PersonCreate(BaseModel):
     date: IsoDate | None = None
     status: PersonStatus = PersonStatus.ACTIVE
     score: ScoreField | None = None
+    initial: InitialField | None = None
+    discount: DiscountField | None = None
     updated_on: UtcDatetime | None = None
 
 
@@ -94,6 +108,8 @@ class PersonUpdate(BaseModel):
     date: IsoDate | None = None
     status: PersonStatus | SkipJsonSchema[None] = omittable()
     score: ScoreField | None = None
+    initial: InitialField | None = None
+    discount: DiscountField | None = None
     updated_on: UtcDatetime | None = None
 
     @field_validator("email", "full_name", "status")
@@ -116,6 +132,8 @@ class PersonRead(BaseModel):
     date: dt.date | None
     status: PersonStatus
     score: Decimal | None
+    initial: str | None
+    discount: Decimal | None
     updated_on: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -133,7 +151,7 @@ class PersonQuery(PageQuery):
         Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
         | SkipJsonSchema[None]
     ) = omittable(
-        description="Case-insensitive search in email, full_name.",
+        description="Case-insensitive search in email, full_name, initial.",
     )
     email: Annotated[list[EmailField], Field(max_length=100)] | SkipJsonSchema[None] = (
         omittable(description="Only people whose email is one of these values.")
@@ -170,6 +188,24 @@ class PersonQuery(PageQuery):
     )
     score__isnull: bool | SkipJsonSchema[None] = omittable(
         description="true: only people without score; false: only with."
+    )
+    initial__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only people without initial; false: only with."
+    )
+    discount__gte: DiscountField | SkipJsonSchema[None] = omittable(
+        description="Only people whose discount is at least this."
+    )
+    discount__lte: DiscountField | SkipJsonSchema[None] = omittable(
+        description="Only people whose discount is at most this."
+    )
+    discount__gt: DiscountField | SkipJsonSchema[None] = omittable(
+        description="Only people whose discount is more than this."
+    )
+    discount__lt: DiscountField | SkipJsonSchema[None] = omittable(
+        description="Only people whose discount is less than this."
+    )
+    discount__isnull: bool | SkipJsonSchema[None] = omittable(
+        description="true: only people without discount; false: only with."
     )
     updated_on__gte: UtcDatetime | SkipJsonSchema[None] = omittable(
         description="Only people whose updated on is at least this."
