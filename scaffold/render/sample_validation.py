@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from scaffold.render.decimal_pattern import decimal_pattern
 from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["field_adapter", "validation_error_type"]
@@ -14,7 +15,15 @@ __all__ = ["field_adapter", "validation_error_type"]
 def field_adapter(field: FieldSpec) -> Any:
     """A Pydantic validator equivalent to the generated input schema's field."""
     constraints = tuple(sorted(field.constraints.items()))
-    return _cached_adapter(field.type, constraints)
+    pattern = None
+    if field.type is FieldType.DECIMAL:
+        pattern = decimal_pattern(
+            field.precision or 12,
+            field.scale or 0,
+            None if field.min is None else Decimal(str(field.min)),
+            None if field.max is None else Decimal(str(field.max)),
+        )
+    return _cached_adapter(field.type, constraints, pattern)
 
 
 #: What the generated project's input types refuse before Pydantic's own
@@ -51,8 +60,30 @@ def _spelling(kind: FieldType) -> Any:
     return BeforeValidator(check)
 
 
+def _held_to(pattern: str) -> Any:
+    """A validator refusing, after the rest, a string ``pattern`` does not match.
+
+    As the generated ``DecimalText`` does: Pydantic counts a decimal's places
+    without its trailing zeros, the pattern counts them as written.
+    """
+    import re
+
+    from pydantic import WrapValidator
+    from pydantic_core import PydanticCustomError
+
+    def check(value: object, handler: Any) -> object:
+        checked = handler(value)
+        if isinstance(value, str) and not re.fullmatch(pattern, value):
+            raise PydanticCustomError("string_pattern_mismatch", "refused")
+        return checked
+
+    return WrapValidator(check)
+
+
 @cache
-def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -> Any:
+def _cached_adapter(
+    kind: FieldType, constraints: tuple[tuple[str, Any], ...], pattern: str | None
+) -> Any:
     """Build (once per type and constraints) the validator of :func:`field_adapter`."""
     from datetime import date
     from typing import Annotated
@@ -91,6 +122,8 @@ def _cached_adapter(kind: FieldType, constraints: tuple[tuple[str, Any], ...]) -
     annotated: Any = Annotated[base, Field(**keywords)]
     if kind in _SPELLINGS:
         annotated = Annotated[annotated, _spelling(kind)]
+    if pattern is not None:
+        annotated = Annotated[annotated, _held_to(pattern)]
     return TypeAdapter(annotated)
 
 

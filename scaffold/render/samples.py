@@ -339,6 +339,11 @@ def invalid_cases(field: FieldSpec) -> list[InvalidCase]:
             candidates.append((repr(too_long), too_long))
             too_precise = "0." + "1" * (scale + 1)
             candidates.append((repr(too_precise), too_precise))
+            # A value in range with one zero too many: Pydantic counts places
+            # without trailing zeros, the pattern as they are written
+            lowest, _, quantum = _bounds(field)
+            trailing = str(lowest.quantize(quantum)) + ("0" if scale else ".0")
+            candidates.append((repr(trailing), trailing))
     cases = []
     for expression, value in candidates:
         if expression == "MISSING":

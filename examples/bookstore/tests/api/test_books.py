@@ -802,6 +802,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("price", "-1", "greater_than_equal"),
         ("price", "111111111", "decimal_whole_digits"),
         ("price", "0.111", "decimal_max_places"),
+        ("price", "0.000", "string_pattern_mismatch"),
         ("status", "no-such-choice", "enum"),
         ("published_on", 0, "date_parsing"),
         ("summary", "\x00", "string_pattern_mismatch"),

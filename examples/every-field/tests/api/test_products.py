@@ -638,6 +638,7 @@ async def test_update_to_a_taken_unique_value_answers_409(
         ("price", "100001", "less_than_equal"),
         ("price", "111111111", "decimal_whole_digits"),
         ("price", "0.111", "decimal_max_places"),
+        ("price", "0.000", "string_pattern_mismatch"),
         ("weight_kg", "1.5", "float_type"),
         ("weight_kg", -1.0, "greater_than_equal"),
         ("weight_kg", 1001.0, "less_than_equal"),

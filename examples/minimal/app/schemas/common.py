@@ -223,7 +223,10 @@ class DecimalText:
 
     A JSON number is refused: a float cannot hold ``0.10`` exactly. The field's
     own constraints then check digits, places and range; ``pattern`` spells out
-    all of them for the JSON schema, so clients know exactly what passes.
+    all of them for the JSON schema, so clients know exactly what passes. A
+    string those constraints let through is held to ``pattern`` too: Pydantic
+    drops trailing zeros before it counts places (``"1.500"`` would pass as
+    ``1.5`` where two places are allowed).
 
     Attributes:
         pattern: The strings the field accepts, as a regular expression.
@@ -234,10 +237,22 @@ class DecimalText:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        """Check the spelling before the decimal's own validation."""
-        return core_schema.no_info_before_validator_function(
-            _decimal_text, handler(source)
-        )
+        """Check the spelling, then the decimal's own validation, then ``pattern``."""
+        spelled = re.compile(self.pattern)
+
+        def validate(
+            value: object, decimal: core_schema.ValidatorFunctionWrapHandler
+        ) -> object:
+            checked = decimal(_decimal_text(value))
+            if isinstance(value, str) and not spelled.fullmatch(value):
+                raise PydanticCustomError(
+                    "string_pattern_mismatch",
+                    "String should match pattern '{pattern}'",
+                    {"pattern": self.pattern},
+                )
+            return checked
+
+        return core_schema.no_info_wrap_validator_function(validate, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
