@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.changes.add_resource import preview_resources
 from scaffold.changes.new_project import ProjectRequest, render_project
 from scaffold.edit.inverse import add_inverse
 from scaffold.edit.wiring import WiringError
@@ -30,6 +31,54 @@ def _messages(error: pytest.ExceptionInfo[SpecError]) -> str:
 
 
 # Spec parsing
+
+
+NESTED_SUMMARIES = """\
+version: 1
+resources:
+  - name: tag
+    fields: {name: str}
+  - name: author
+    fields: {name: str}
+  - name: post
+    fields:
+      title: str
+      author: {type: ref, summary: true}
+      tags: {type: refs, summary: true}
+  - name: comment
+    fields:
+      body: str
+      post: {type: ref, summary: true}
+      reply_to: {type: ref, to: comment, optional: true, inverse: replies}
+"""
+
+
+def test_a_summary_loads_what_the_summarised_rows_read_with_them(
+    project: Path, tmp_path: Path
+) -> None:
+    # Given comments that embed their post, which embeds its author and tags
+    spec_file = tmp_path / "blog.yaml"
+    spec_file.write_text(NESTED_SUMMARIES)
+
+    # When they are rendered
+    _, plan = preview_resources(load_spec_file(spec_file), project=project)
+    files = {str(op.path): op.content or "" for op in plan.ops}
+
+    # Then reading a comment loads its post with the post's author and tags
+    # (the post's read schema returns them), each in a fixed number of queries
+    comments = files["app/repositories/comment.py"]
+    code = "".join(comments.split())  # as ruff wraps it
+    assert (
+        "_LOAD=(joinedload(Comment.post).options("
+        "joinedload(Post.author),selectinload(Post.tags)),)"
+    ) in code
+    assert "from app.models.post import Post" in comments
+    assert (
+        "fromsqlalchemy.ormimportInstrumentedAttribute,joinedload,selectinload" in code
+    )
+    # And the post loads its own, as before
+    posts = "".join(files["app/repositories/post.py"].split())
+    assert "_LOAD=(joinedload(Post.author),selectinload(Post.tags),)" in posts
 
 
 def test_ref_defaults_to_the_field_name_and_restrict() -> None:

@@ -21,15 +21,49 @@ from scaffold.spec import RelationSpec, ResourceSpec, Rule
 from scaffold.spec.naming import ResourceNames, did_you_mean, resource_names
 
 __all__ = [
+    "Load",
     "Target",
     "assigns",
     "association_table",
     "existing_target",
     "inverse_name",
+    "loader_of",
     "model_class",
     "order_resources",
     "resolve_targets",
 ]
+
+
+def loader_of(relation: RelationSpec) -> str | None:
+    """How reading a row loads ``relation`` with it, or None when nothing is read.
+
+    The rows of a many-to-many relation in a second query (``selectinload``); a
+    summarised reference joined in (``joinedload``).
+    """
+    if relation.many:
+        return "selectinload"
+    if relation.summary:
+        return "joinedload"
+    return None
+
+
+@dataclass(frozen=True)
+class Load:
+    """A relation that reading a referenced row loads with it, and what it loads.
+
+    Attributes:
+        loader: ``selectinload`` or ``joinedload`` (see :func:`loader_of`).
+        owner: The class the relation is on, e.g. ``Post``.
+        module: That class's module in ``app/models``.
+        name: The relation, e.g. ``tags``.
+        then: What the related rows load in turn (a summary's own relations).
+    """
+
+    loader: str
+    owner: str
+    module: str
+    name: str
+    then: tuple[Load, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,8 @@ class Target:
             depth), which its tests' ``shared_references`` creates.
         user_rows: Whether that helper also creates rows the caller must own
             (it takes the caller's client).
+        loads: What reading one of its rows loads with it (its many-to-many
+            relations and summaries), which a summary of it must load too.
     """
 
     singular: str
@@ -70,6 +106,7 @@ class Target:
     versioned: bool = False
     admin_rows: bool = False
     user_rows: bool = False
+    loads: tuple[Load, ...] = ()
 
     @classmethod
     def of(cls, names: ResourceNames) -> Target:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold.project.access import Check
-from scaffold.project.relations import Target
+from scaffold.project.relations import Load, Target, loader_of
 from scaffold.render.literals import with_article
 from scaffold.spec import RelationSpec
 from scaffold.spec._relations import singular_of
@@ -136,13 +136,11 @@ class RelationView:
 
     @property
     def loader(self) -> str | None:
-        """How list and get load it, or None when nothing is read.
+        """How list and get load it, or None when nothing is read (see
+        :func:`~scaffold.project.relations.loader_of`)."""
+        return loader_of(self.spec)
 
-        The rows of a many-to-many relation in a second query
-        (``selectinload``); a summarised reference joined in (``joinedload``).
-        """
-        if self.many:
-            return "selectinload"
-        if self.summary:
-            return "joinedload"
-        return None
+    @property
+    def nested_loads(self) -> tuple[Load, ...]:
+        """What the related rows load in turn: a summary reads their relations."""
+        return self.target.loads if self.summary else ()

@@ -8,7 +8,12 @@ constraints and indexes, schema annotations) is decided here; the templates
 from __future__ import annotations
 
 from scaffold.project.answers import IdType
-from scaffold.project.relations import Target, association_table, inverse_name
+from scaffold.project.relations import (
+    Load,
+    Target,
+    association_table,
+    inverse_name,
+)
 from scaffold.render.relation_model import RelationView
 from scaffold.render.view_model import ResourceView
 from scaffold.spec import ResourceSpec
@@ -142,6 +147,10 @@ def relation_imports(view: ResourceView, id_type: IdType) -> None:
     for r in view.relations:
         if r.loader is not None:
             repository.add("sqlalchemy.orm", r.loader)
+        for load in _nested(r.nested_loads):
+            repository.add("sqlalchemy.orm", load.loader)
+            if load.owner != view.class_name:
+                repository.add(f"app.models.{load.module}", load.owner)
     for cls, target in others.items():
         repository.add(f"app.models.{target.module}", cls)
 
@@ -154,3 +163,8 @@ def relation_imports(view: ResourceView, id_type: IdType) -> None:
     tests.add("sqlalchemy.ext.asyncio", "AsyncEngine")
     for target in others.values():
         tests.add(f"tests.api.test_{target.plural}", f"create_{target.singular}")
+
+
+def _nested(loads: tuple[Load, ...]) -> list[Load]:
+    """Every load of ``loads``, and of what each loads in turn."""
+    return [item for load in loads for item in (load, *_nested(load.then))]

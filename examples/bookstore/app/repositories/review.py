@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from app.core.database import escape_like
 from app.models.book import Book
@@ -26,6 +26,11 @@ _SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 }
 """The columns ``sort`` may name."""
 
+_LOAD = (
+    joinedload(Review.book).options(joinedload(Book.author), selectinload(Book.tags)),
+)
+"""The relations loaded with every review, in a fixed number of statements."""
+
 
 class ReviewRepository:
     """Reads and writes ``Review`` rows through one session.
@@ -43,7 +48,9 @@ class ReviewRepository:
         Read afresh even when the session holds it: deleting a row it refers to
         may have changed or deleted it in the database alone.
         """
-        return await self.session.get(Review, review_id, populate_existing=True)
+        return await self.session.get(
+            Review, review_id, options=_LOAD, populate_existing=True
+        )
 
     async def get_book(self, book_id: UUID) -> Book | None:
         """Return the book with this id, or ``None``."""
@@ -119,7 +126,9 @@ class ReviewRepository:
                 )
         # One row more than the page tells whether another page follows.
         rows = (
-            await self.session.scalars(statement.order_by(*order).limit(query.size + 1))
+            await self.session.scalars(
+                statement.options(*_LOAD).order_by(*order).limit(query.size + 1)
+            )
         ).all()
         if len(rows) <= query.size:
             return rows, None
@@ -130,16 +139,20 @@ class ReviewRepository:
         """Insert ``review``, then load what the database set."""
         self.session.add(review)
         await self.session.flush()
-        await self.session.refresh(review)
-        return review
+        return await self._reload(review)
 
     async def save(self, review: Review) -> Review:
         """Write the changes to ``review``, then reload what the database set."""
         await self.session.flush()
-        await self.session.refresh(review)
-        return review
+        return await self._reload(review)
 
     async def delete(self, review: Review) -> None:
         """Delete ``review``."""
         await self.session.delete(review)
         await self.session.flush()
+
+    async def _reload(self, review: Review) -> Review:
+        """Load ``review`` again with its relations, over what the session holds."""
+        return await self.session.get_one(
+            Review, review.id, options=_LOAD, populate_existing=True
+        )

@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from app.schemas.book import BookRead
 from app.schemas.common import (
     CURSOR_PATTERN,
     NO_NUL,
@@ -111,6 +112,7 @@ class ReviewRead(BaseModel):
     body: str | None
     posted_at: datetime
     book_id: UUID
+    book: BookRead
     owner_id: UUID
     created_at: datetime
     updated_at: datetime

@@ -649,6 +649,7 @@ async def test_create_stores_the_references(
 
     # Then it returns the references, and so does a later read
     assert created["book_id"] == book["id"]
+    assert created["book"]["id"] == book["id"]
     assert (await client.get(f"{URL}/{created['id']}")).json() == created
 
 
