@@ -206,3 +206,58 @@ def test_a_refused_step_leaves_none_of_the_others_written(applied: Path) -> None
     assert "Traceback" not in result.stderr
     assert tree_digest(applied) == before
     assert "tag" not in read_manifest(applied).resources
+
+
+EMBEDDED = """\
+version: 1
+resources:
+  - name: tag
+    fields: {name: str(40)}
+  - name: post
+    fields:
+      title: str(200)
+  - name: comment
+    fields:
+      body: str(500)
+      post: {type: ref, summary: true}
+  - name: reaction
+    fields:
+      emoji: str(8)
+      comment: {type: ref, summary: true}
+"""
+
+
+def test_a_new_relation_is_loaded_by_the_resources_that_embed_its_rows(
+    base_project: Path, tmp_path: Path
+) -> None:
+    # Given comments that embed their post, and reactions that embed their
+    # comment (and so its post)
+    project = Path(shutil.copytree(base_project, tmp_path / "blog"))
+    (project / "blog.yaml").write_text(EMBEDDED)
+    assert run_scaffold("apply", "blog.yaml", "--no-check", cwd=project).returncode == 0
+
+    # When posts gain tags that their reads return
+    tagged = EMBEDDED.replace(
+        "      title: str(200)\n",
+        "      title: str(200)\n      tags: {type: refs, summary: true}\n",
+    )
+    (project / "blog.yaml").write_text(tagged)
+    result = run_scaffold("apply", "blog.yaml", "--no-check", cwd=project)
+
+    # Then reading a comment or a reaction loads the post's tags with it (a
+    # read of the embedded post would otherwise query outside the request's
+    # await, and fail), and each file is recorded as scaffold wrote it
+    assert result.returncode == 0, result.stderr
+    comments = "".join((project / "app/repositories/comment.py").read_text().split())
+    assert "joinedload(Comment.post).options(selectinload(Post.tags))" in comments
+    reactions = "".join((project / "app/repositories/reaction.py").read_text().split())
+    assert (
+        "joinedload(Reaction.comment).options("
+        "joinedload(Comment.post).options(selectinload(Post.tags)))"
+    ) in reactions
+    status = run_scaffold("status", "--json", cwd=project)
+    states = {
+        entry["path"]: entry["state"] for entry in json.loads(status.stdout)["files"]
+    }
+    assert states["app/repositories/comment.py"] == "unmodified"
+    assert states["app/repositories/reaction.py"] == "unmodified"

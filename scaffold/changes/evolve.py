@@ -26,6 +26,7 @@ from scaffold.changes.kernel import (
     record_generated,
     render_resource,
     state_ops,
+    summarising_repositories,
     wire,
 )
 from scaffold.changes.next_steps import project_files
@@ -189,6 +190,7 @@ def plan_evolution(
     migration = None if written.empty else revision_path(filename)
     ensure_supported(snapshot, [spec])
     rendered = render_resource(snapshot, spec, targets)
+    rendered.update(summarising_repositories(snapshot, spec))
     edited = edit_referenced_models(
         snapshot, rendered, moved, old_view, view, spec.names
     )

@@ -26,7 +26,7 @@ from scaffold.project.layout import (
 )
 from scaffold.project.manifest import Manifest, base_path, digest
 from scaffold.project.overrides import resource_templates, template_records
-from scaffold.project.relations import Target
+from scaffold.project.relations import Target, embedding
 from scaffold.project.snapshot import (
     ProjectSnapshot,
     resource_paths,
@@ -40,6 +40,7 @@ __all__ = [
     "record_generated",
     "render_resource",
     "state_ops",
+    "summarising_repositories",
     "wire",
     "with_backups",
 ]
@@ -109,6 +110,28 @@ def render_resource(
                     path=str(model),
                     project=snapshot.root,
                 )
+    return files
+
+
+def summarising_repositories(
+    snapshot: ProjectSnapshot, resource: ResourceSpec
+) -> dict[PurePosixPath, str]:
+    """The repositories of the resources whose reads embed ``resource``'s rows.
+
+    A summary loads what the summarised rows read in turn (their many-to-many
+    relations and summaries), so a change to ``resource``'s relations changes
+    how the resources summarising it, at any depth, load their rows.
+    """
+    recorded = {
+        name: record.spec for name, record in snapshot.manifest.resources.items()
+    }
+    files = {}
+    for spec in embedding(recorded, [resource.names.singular]).values():
+        targets = resolved_targets(
+            [spec, resource], snapshot.files, snapshot.manifest, snapshot.auth
+        )
+        path = resource_paths(spec)["repository.py.jinja"]
+        files[path] = render_resource(snapshot, spec, targets)[path]
     return files
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Target",
     "assigns",
     "association_table",
+    "embedding",
     "existing_target",
     "inverse_name",
     "loader_of",
@@ -130,6 +131,26 @@ def inverse_name(relation: RelationSpec, owner: ResourceNames) -> str:
 def association_table(owner: ResourceNames, relation: RelationSpec) -> str | None:
     """The table linking a many-to-many relation: ``books_tags``; None for a ref."""
     return f"{owner.table}_{relation.name}" if relation.many else None
+
+
+def embedding(
+    specs: Mapping[str, ResourceSpec], names: Sequence[str]
+) -> dict[str, ResourceSpec]:
+    """The resources of ``specs`` whose reads embed rows of ``names``, at any depth.
+
+    A summary returns the summarised rows as they read, their own relations
+    included: comments embedding their post embed what the post's read returns.
+    """
+    embedded, found = set(names), {}
+    while more := {
+        name: spec
+        for name, spec in specs.items()
+        if name not in found and name not in names
+        if any(r.summary and r.target in embedded for r in spec.relations)
+    }:
+        found.update(more)
+        embedded.update(more)
+    return found
 
 
 def order_resources(resources: Sequence[ResourceSpec]) -> list[ResourceSpec]:

@@ -24,6 +24,7 @@ from scaffold.project.manifest import (
     find_records,
     read_manifest,
 )
+from scaffold.project.relations import embedding
 from scaffold.spec import ResourceSpec
 from scaffold.spec.naming import resource_names
 
@@ -102,6 +103,16 @@ def read_snapshot(
         wanted.update(
             model_path(resource_names(relation.target).module)
             for relation in resource.relations
+        )
+    # Their rows' relations are loaded by the resources embedding them
+    recorded = {name: record.spec for name, record in manifest.resources.items()}
+    names = [resource.names.singular for resource in resources]
+    for spec in embedding(recorded, names).values():
+        path = resource_paths(spec)["repository.py.jinja"]
+        wanted.update((path, base_path(path)))
+        wanted.update(
+            model_path(resource_names(relation.target).module)
+            for relation in spec.relations
         )
     files = {
         path: (root / path).read_text(encoding="utf-8")
