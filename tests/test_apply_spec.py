@@ -136,7 +136,8 @@ BOOKSTORE_EDITS = (
     ("      category: ref?\n", ""),
     ("      tags: {type: refs, summary: true}\n",
      "      tags: {type: refs, summary: true}\n      pages: int?\n"),
-    ("      book: ref\n", "      book: ref?\n"),
+    ("      book: {type: ref, summary: true}\n",
+     "      book: {type: ref, summary: true, optional: true}\n"),
 )  # fmt: skip
 
 #: The field commands that make the same change, in apply's documented order.
