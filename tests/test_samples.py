@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pydantic import Field, StrictBool, StrictFloat, TypeAdapter, ValidationError
 
 from scaffold.errors import SpecError
-from scaffold.render.decimal_pattern import decimal_pattern
+from scaffold.render.decimal_pattern import field_pattern
 from scaffold.render.samples import SAMPLES, Sample, invalid_cases, sample_for
 from scaffold.spec import FieldSpec, FieldType, parse_field
 from tests.generated_common import common_names
@@ -58,13 +58,7 @@ def api_validator(field: FieldSpec) -> TypeAdapter[Any]:
     if field.type is FieldType.INT:
         after.append(COMMON["JsonInteger"])
     if field.type is FieldType.DECIMAL:
-        pattern = decimal_pattern(
-            field.precision or 12,
-            field.scale or 0,
-            None if field.min is None else Decimal(str(field.min)),
-            None if field.max is None else Decimal(str(field.max)),
-        )
-        after.append(COMMON["DecimalText"](pattern))
+        after.append(COMMON["DecimalText"](field_pattern(field)))
     constraints = dict(field.constraints)
     if field.type in (FieldType.STR, FieldType.TEXT) and field.pattern is None:
         constraints["pattern"] = COMMON["NO_NUL"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-__all__ = ["decimal_pattern"]
+from scaffold.spec import FieldSpec
+
+__all__ = ["decimal_pattern", "field_pattern"]
 
 
 def _digits(low: int, high: int) -> str:
@@ -169,3 +171,13 @@ def decimal_pattern(
         negative = _magnitude(max(-last, 1), -first, scale, bare=bare)
         options += [f"-{item}" for item in negative]
     return "^" + _alternatives(options) + "$"
+
+
+def field_pattern(field: FieldSpec) -> str:
+    """The pattern of a ``decimal`` field: its digits, places and bounds."""
+    return decimal_pattern(
+        field.precision or 12,
+        field.scale or 0,
+        None if field.min is None else Decimal(str(field.min)),
+        None if field.max is None else Decimal(str(field.max)),
+    )

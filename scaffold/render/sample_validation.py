@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from scaffold.render.decimal_pattern import decimal_pattern
+from scaffold.render.decimal_pattern import field_pattern
 from scaffold.spec import FieldSpec, FieldType
 
 __all__ = ["field_adapter", "validation_error_type"]
@@ -15,14 +15,7 @@ __all__ = ["field_adapter", "validation_error_type"]
 def field_adapter(field: FieldSpec) -> Any:
     """A Pydantic validator equivalent to the generated input schema's field."""
     constraints = tuple(sorted(field.constraints.items()))
-    pattern = None
-    if field.type is FieldType.DECIMAL:
-        pattern = decimal_pattern(
-            field.precision or 12,
-            field.scale or 0,
-            None if field.min is None else Decimal(str(field.min)),
-            None if field.max is None else Decimal(str(field.max)),
-        )
+    pattern = field_pattern(field) if field.type is FieldType.DECIMAL else None
     return _cached_adapter(field.type, constraints, pattern)
 
 

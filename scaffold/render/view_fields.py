@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from scaffold.project.answers import IdType
-from scaffold.render.decimal_pattern import decimal_pattern
+from scaffold.render.decimal_pattern import field_pattern
 from scaffold.render.literals import Names, py_literal
 from scaffold.render.samples import invalid_cases, sample_for
 from scaffold.render.view_model import Comparison, FieldView, IdView
@@ -169,17 +169,12 @@ def free_text(spec: FieldSpec) -> bool:
 
 
 def _decimal_pattern(spec: FieldSpec) -> list[str]:
-    """The strings a decimal field accepts (see :func:`decimal_pattern`).
+    """The strings a decimal field accepts (see :func:`field_pattern`).
 
     In pieces that fit on a line, cut before an alternative: the source
     spells the pattern as adjacent string literals.
     """
-    pattern = decimal_pattern(
-        spec.precision or 12,
-        spec.scale or 0,
-        None if spec.min is None else Decimal(str(spec.min)),
-        None if spec.max is None else Decimal(str(spec.max)),
-    )
+    pattern = field_pattern(spec)
     if len(pattern) <= _ONE_LINE:
         return [pattern]
     pieces = [""]
