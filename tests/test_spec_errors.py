@@ -134,6 +134,8 @@ def test_a_bound_with_fewer_places_fits_as_the_column_stores_it(token: str) -> N
 
     assert field.min is not None
     assert field.min <= 0
+    # and a default is written with the column's places, as its pattern asks
+    assert field.default is None or str(field.default) == "0.00"
 
 
 @pytest.mark.parametrize(

@@ -293,8 +293,13 @@ class _Builder:
             return None
         if self.failed:  # constraints are unknown: check only that it parses
             return default
-        for problem in _default_problems(spec, default):
+        problems = _default_problems(spec, default)
+        for problem in problems:
             self.fail("default", f"default {default!r} {problem}")
+        if isinstance(default, Decimal) and spec.scale and spec.precision == spec.scale:
+            # Written as the column stores it: to the API, the 0 of a bare "0" is
+            # a whole digit that a decimal(2,2) has no room for
+            default = default.quantize(Decimal(1).scaleb(-spec.scale))
         return default
 
 
