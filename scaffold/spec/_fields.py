@@ -29,6 +29,7 @@ from scaffold.spec._models import Bound, DefaultValue, FieldSpec
 from scaffold.spec._names import field_name_problems
 from scaffold.spec._values import (
     BadValueError,
+    column_decimal,
     decimal_fit_problem,
     parse_bool,
     parse_date,
@@ -293,13 +294,10 @@ class _Builder:
             return None
         if self.failed:  # constraints are unknown: check only that it parses
             return default
-        problems = _default_problems(spec, default)
-        for problem in problems:
+        for problem in _default_problems(spec, default):
             self.fail("default", f"default {default!r} {problem}")
         if isinstance(default, Decimal) and spec.scale and spec.precision == spec.scale:
-            # Written as the column stores it: to the API, the 0 of a bare "0" is
-            # a whole digit that a decimal(2,2) has no room for
-            default = default.quantize(Decimal(1).scaleb(-spec.scale))
+            default = column_decimal(default, spec.scale)  # no room for a bare 0
         return default
 
 

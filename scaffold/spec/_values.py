@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BadValueError",
+    "column_decimal",
     "decimal_fit_problem",
     "parse_bool",
     "parse_date",
@@ -243,6 +244,19 @@ def pattern_search(pattern: str, text: str) -> bool:
     return _first_error(_pattern_validator(pattern), text) is None
 
 
+def column_decimal(value: Decimal, scale: int) -> Decimal:
+    """``value`` with zeros added up to ``scale`` places, as the column stores it.
+
+    Never rounds: a value with more places, or too many digits to pad, is
+    returned as it is.
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -scale:
+        with contextlib.suppress(InvalidOperation):
+            return value.quantize(Decimal(1).scaleb(-scale))
+    return value
+
+
 def decimal_fit_problem(value: Decimal, precision: int, scale: int) -> str | None:
     """Say why ``value`` does not fit ``decimal(precision, scale)``, or None.
 
@@ -250,9 +264,5 @@ def decimal_fit_problem(value: Decimal, precision: int, scale: int) -> str | Non
     with zeros: ``0`` fits ``decimal(2,2)`` as ``0.00`` (Pydantic would count
     the bare ``0`` as a whole digit, which that column has no room for).
     """
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -scale:
-        # Too many digits to pad (InvalidOperation): the validator says so.
-        with contextlib.suppress(InvalidOperation):
-            value = value.quantize(Decimal(1).scaleb(-scale))
-    return _first_error(_decimal_validator(precision, scale), value)
+    padded = column_decimal(value, scale)
+    return _first_error(_decimal_validator(precision, scale), padded)
