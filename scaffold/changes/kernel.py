@@ -122,11 +122,9 @@ def summarising_repositories(
     relations and summaries), so a change to ``resource``'s relations changes
     how the resources summarising it, at any depth, load their rows.
     """
-    recorded = {
-        name: record.spec for name, record in snapshot.manifest.resources.items()
-    }
     files = {}
-    for spec in embedding(recorded, [resource.names.singular]).values():
+    embedders = embedding(snapshot.manifest.specs, [resource.names.singular])
+    for spec in embedders.values():
         targets = resolved_targets(
             [spec, resource], snapshot.files, snapshot.manifest, snapshot.auth
         )

@@ -18,7 +18,7 @@ from typing import Literal
 
 from scaffold.errors import SpecError
 from scaffold.project.manifest import Manifest
-from scaffold.project.relations import Load, Target, loader_of, resolve_targets
+from scaffold.project.relations import Target, loads_of, resolve_targets
 from scaffold.spec import ResourceSpec, Rule
 
 __all__ = [
@@ -207,8 +207,7 @@ def rule_targets(
     Raises:
         SpecError: A reference that its resource's rules cannot honour.
     """
-    recorded = {name: record.spec for name, record in manifest.resources.items()}
-    specs = {**recorded, **{r.names.singular: r for r in resources}}
+    specs = {**manifest.specs, **{r.names.singular: r for r in resources}}
     needs = _RowNeeds(specs, project_auth)
     ruled = {}
     for name, target in targets.items():
@@ -227,7 +226,7 @@ def rule_targets(
             versioned=spec.versioned,
             admin_rows=needs.admin_rows(name),
             user_rows=needs.user_rows(name),
-            loads=needs.loads(name),
+            loads=loads_of(specs, name),
         )
     problems = [
         problem
@@ -292,25 +291,6 @@ class _RowNeeds:
             if not r.optional and not r.many and r.target != name
             if r.target in self.specs
         ]
-
-    def loads(self, name: str, seen: frozenset[str] = frozenset()) -> tuple[Load, ...]:
-        """What reading a row of ``name`` loads with it, a summary's loads in turn."""
-        spec = self.specs.get(name)
-        if spec is None or name in seen:
-            return ()
-        owner = spec.names
-        out = []
-        for relation in spec.relations:
-            loader = loader_of(relation)
-            if loader is None:
-                continue
-            then: tuple[Load, ...] = ()
-            if relation.summary:
-                then = self.loads(relation.target, seen | {name})
-            out.append(
-                Load(loader, owner.class_name, owner.module, relation.name, then)
-            )
-        return tuple(out)
 
     def admin_rows(self, name: str) -> bool:
         """Whether a row of ``name`` needs rows only administrators create."""

@@ -201,6 +201,11 @@ class Manifest(BaseModel):
     overrides: dict[str, str] = {}
     templates: dict[str, TemplateRecord] = {}
 
+    @property
+    def specs(self) -> dict[str, ResourceSpec]:
+        """Resource name (singular) → its recorded spec."""
+        return {name: record.spec for name, record in self.resources.items()}
+
     def with_files(self, files: Mapping[PurePosixPath, str]) -> Manifest:
         """This manifest with ``files`` (path → generated text) recorded."""
         hashes = dict(self.files)

@@ -29,6 +29,7 @@ __all__ = [
     "existing_target",
     "inverse_name",
     "loader_of",
+    "loads_of",
     "model_class",
     "order_resources",
     "resolve_targets",
@@ -131,6 +132,26 @@ def inverse_name(relation: RelationSpec, owner: ResourceNames) -> str:
 def association_table(owner: ResourceNames, relation: RelationSpec) -> str | None:
     """The table linking a many-to-many relation: ``books_tags``; None for a ref."""
     return f"{owner.table}_{relation.name}" if relation.many else None
+
+
+def loads_of(
+    specs: Mapping[str, ResourceSpec], name: str, seen: frozenset[str] = frozenset()
+) -> tuple[Load, ...]:
+    """What reading a row of ``name`` loads with it, a summary's loads in turn."""
+    spec = specs.get(name)
+    if spec is None or name in seen:
+        return ()
+    owner = spec.names
+    out = []
+    for relation in spec.relations:
+        loader = loader_of(relation)
+        if loader is None:
+            continue
+        then: tuple[Load, ...] = ()
+        if relation.summary:
+            then = loads_of(specs, relation.target, seen | {name})
+        out.append(Load(loader, owner.class_name, owner.module, relation.name, then))
+    return tuple(out)
 
 
 def embedding(

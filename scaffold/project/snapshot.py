@@ -105,9 +105,8 @@ def read_snapshot(
             for relation in resource.relations
         )
     # Their rows' relations are loaded by the resources embedding them
-    recorded = {name: record.spec for name, record in manifest.resources.items()}
     names = [resource.names.singular for resource in resources]
-    for spec in embedding(recorded, names).values():
+    for spec in embedding(manifest.specs, names).values():
         path = resource_paths(spec)["repository.py.jinja"]
         wanted.update((path, base_path(path)))
         wanted.update(
