@@ -44,7 +44,7 @@ SKELETON = "project/template"
 KINDS = ("resource", "job", SKELETON)
 _SKIPPED = ("__pycache__", ".pyc", ".DS_Store")
 #: A Copier condition in a template's file name: ``{% if auth %}auth.py{% endif %}``.
-_CONDITION = re.compile(r"\{% if [^%]+ %\}(.*?)\{% endif %\}")
+_CONDITION = re.compile(r"\{% if \w+ %\}(.*?)\{% endif %\}")
 
 
 def bundled_templates() -> dict[str, Path]:
