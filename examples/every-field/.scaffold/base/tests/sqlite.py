@@ -3,8 +3,9 @@
 aiosqlite hands every call to a thread of its own and waits for the answer, so
 that a server goes on serving requests while SQLite works. A test has nothing
 else to serve, and those hand-overs (three or four a statement) took about a
-third of the tests' time. Each test runs on a connection of its own, so no call
-here ever waits for another connection's lock.
+quarter of the tests' time. A call that waited here for another connection's
+lock would hold up the whole event loop (for up to SQLite's five-second busy
+timeout); the tests never do, since each runs on one connection of its own.
 """
 
 import sqlite3
@@ -40,7 +41,11 @@ def inline_engine_options(url: URL) -> dict[str, Any]:
 
 
 class InlineSQLiteConnection(aiosqlite.Connection):
-    """An aiosqlite connection that runs each call on the event loop's thread."""
+    """An aiosqlite connection that runs each call on the event loop's thread.
+
+    ``_execute`` is the one method through which aiosqlite runs the calls of a
+    connection and its cursors; opening and closing still go through its thread.
+    """
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run ``fn`` at once, where aiosqlite would queue it for its thread."""
