@@ -136,8 +136,7 @@ class RelationView:
 
     @property
     def loader(self) -> str | None:
-        """How list and get load it, or None when nothing is read (see
-        :func:`~scaffold.project.relations.loader_of`)."""
+        """How list and get load it (see :func:`loader_of`); None: not read."""
         return loader_of(self.spec)
 
     @property

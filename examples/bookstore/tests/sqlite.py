@@ -16,6 +16,8 @@ from typing import Any
 import aiosqlite
 from sqlalchemy import URL
 
+from tests.database import is_sqlite
+
 
 def inline_engine_options(url: URL) -> dict[str, Any]:
     """Return the tests' engine options for ``url``, over the application's own.
@@ -27,7 +29,7 @@ def inline_engine_options(url: URL) -> dict[str, Any]:
         Keyword arguments for ``app.core.database.create_engine``: on SQLite, a
         creator of ``InlineSQLiteConnection``; nothing for other databases.
     """
-    if url.get_backend_name() != "sqlite":
+    if not is_sqlite(url):
         return {}
     args, options = url.get_dialect()().create_connect_args(url)
     # aiosqlite's thread opens the connection; the event loop's thread uses it.
