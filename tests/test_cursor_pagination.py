@@ -1,4 +1,7 @@
-"""``--pagination cursor``: the spec key, refusals, what renders, a real run."""
+"""``--pagination cursor``: the spec key, refusals, what renders.
+
+A real run of a cursor resource's checks is in ``test_data_options.py``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from scaffold.project.answers import IdType
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource
 from scaffold.tools.format import format_python
-from tests.conftest import RenderOnce, postgres_database, tree_digest
+from tests.conftest import RenderOnce, tree_digest
 from tests.e2e import run_scaffold
 from tests.test_render import pyflakes, render_paths
 
@@ -216,42 +219,3 @@ def test_the_generated_order_check_orders_instants_not_their_text() -> None:
     assert sorted(instants, key=order_key) == instants[::-1]  # type: ignore[arg-type]
     assert sorted(decimals, key=order_key) == decimals[::-1]  # type: ignore[arg-type]
     assert sorted(["b", "a"], key=order_key) == ["a", "b"]  # type: ignore[arg-type]
-
-
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_a_cursor_resource_passes_its_checks_on_both_databases(
-    rendered: Path, tmp_path: Path, require_postgres: None
-) -> None:
-    # Given a project with a soft-delete cursor resource, an owned cursor
-    # resource referring to it, and a versioned cursor resource sorted by a
-    # boolean (its walks patch rows into ties, with If-Match, and page after
-    # True and False)
-    project = Path(shutil.copytree(rendered, tmp_path / "shop"))
-    add_items(project, "--read", "public", "--soft-delete")
-    result = run_scaffold(
-        "add", "resource", "review", "body:str(200)", "score:int", "item:ref",
-        "--owned", "--pagination", "cursor", "--no-check", "-q", cwd=project,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    result = run_scaffold(
-        "add", "resource", "stock", "available:bool", "grade:enum(a,b)",
-        "price:decimal(10,2)", "counted_on:date", "--versioned",
-        "--pagination", "cursor", "--no-check", "-q", cwd=project,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "available" in (project / "app/repositories/stock.py").read_text()
-
-    # When its checks run on SQLite, then on PostgreSQL
-    sqlite = run_scaffold("check", cwd=project)
-    postgres = run_scaffold(
-        "check", "--db-url", postgres_database("scaffold_cursor"), cwd=project
-    )
-
-    # Then lint, types, the generated tests (walks in every order, stability
-    # under inserts, forged cursors, filters, nested lists, deleted rows,
-    # owners) pass on both
-    assert sqlite.returncode == 0, sqlite.stderr
-    assert postgres.returncode == 0, postgres.stderr
-    for check in ("ruff check", "mypy", "pytest"):
-        assert f"✓ {check}" in postgres.stderr

@@ -1,4 +1,7 @@
-"""``--soft-delete`` resources: the spec key, refusals, what they render, a real run."""
+"""``--soft-delete`` resources: the spec key, refusals, what they render.
+
+A real run of a soft-delete resource's checks is in ``test_data_options.py``.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from scaffold.project.manifest import Manifest
 from scaffold.project.relations import Target
 from scaffold.render.view import build_view
 from scaffold.spec import load_spec_file, parse_cli_resource, parse_field
-from tests.conftest import RenderOnce, postgres_database, tree_digest
+from tests.conftest import RenderOnce, tree_digest
 from tests.e2e import run_scaffold
 
 FIELDS = ["name:str(100)", "email:email?:unique", "code:str(20):unique"]
@@ -301,35 +304,3 @@ def test_an_upgrade_revision_makes_a_unique_index_partial_as_the_model_says(
         f"unique=True, sqlite_where={live}, postgresql_where={live})"
     ) in change.upgrade.after
     assert "adds index uq_writers_email" in change.summary
-
-
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_a_soft_delete_resource_and_its_referrers_pass_their_checks_on_both_databases(
-    rendered: dict[bool, Path], tmp_path: Path, require_postgres: None
-) -> None:
-    # Given a project with auth, a soft-delete resource with unique fields (one
-    # added, one renamed by the field commands), and a resource that refers to it
-    project = copy_of(rendered[True], tmp_path)
-    add_writers(project, "--read", "public")
-    for command in (
-        ("add", "resource", "book", "title:str", "writer:ref:on_delete=cascade"),
-        ("add", "field", "writer", "pen_name:str(50)?:unique"),
-        ("rename", "field", "writer", "email", "contact_email"),
-    ):
-        result = run_scaffold(*command, "--no-check", "-q", cwd=project)
-        assert result.returncode == 0, result.stderr
-
-    # When its checks run on SQLite, then on PostgreSQL
-    sqlite = run_scaffold("check", cwd=project)
-    postgres = run_scaffold(
-        "check", "--db-url", postgres_database("scaffold_soft"), cwd=project
-    )
-
-    # Then lint, types, the generated tests (soft delete, restore, unique reuse,
-    # references to deleted rows) and the migrations pass on both
-    assert sqlite.returncode == 0, sqlite.stderr
-    assert postgres.returncode == 0, postgres.stderr
-    for check in ("ruff check", "mypy", "pytest"):
-        assert f"✓ {check}" in postgres.stderr
-    assert "✓ alembic round trip" in sqlite.stderr

@@ -1,8 +1,9 @@
-"""``versioned`` resources: the option, what it renders, and the generated checks.
+"""``versioned`` resources: the option and what it renders.
 
 A versioned resource has a ``version`` column that SQLAlchemy checks on every
 write; reads send it as the ``ETag`` and changes must send it back in
-``If-Match`` (428 without one, 412 when stale).
+``If-Match`` (428 without one, 412 when stale). A real run of a versioned
+resource's checks, on both databases, is in ``test_data_options.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scaffold.render.environment import render_template
 from scaffold.render.view import build_view
 from scaffold.spec import Rule, load_spec_file, parse_cli_resource
 from scaffold.spec.naming import resource_names
-from tests.conftest import postgres_database, tree_digest
+from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
 
 FIELDS = ["title:str(100):unique", "pages:int?", "price:decimal(8,2):default=0"]
@@ -267,44 +268,3 @@ def test_apply_refuses_to_turn_versioned_on_or_off_for_a_resource_that_exists(
     assert result.stderr.count("\n") == 1
     assert f"keep versioned: {str(recorded).lower()} in the file" in result.stderr
     assert tree_digest(project) == before
-
-
-@pytest.mark.e2e
-def test_a_versioned_resource_passes_its_checks_on_sqlite(project: Path) -> None:
-    # Given a project / When a versioned resource with links is added, checked
-    result = run_scaffold(
-        "add", "resource", "tag", "name:str(50):unique", "--no-check", cwd=project
-    )
-    assert result.returncode == 0, result.stderr
-    result = run_scaffold(
-        "add", "resource", "book", *FIELDS, "tags:refs", "--versioned", cwd=project
-    )
-
-    # Then lint, types, its ETag tests and the migration round trip pass
-    assert result.returncode == 0, result.stderr
-    for check in ("mypy", "pytest", "alembic round trip"):
-        assert f"✓ {check}" in result.stderr
-
-
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_a_versioned_resource_passes_its_checks_on_postgres(
-    tmp_path: Path, require_postgres: None
-) -> None:
-    # Given a PostgreSQL project
-    env = {"DATABASE_URL": postgres_database("scaffold_versioned")}
-    created = run_scaffold(
-        "new", "project", "shop", "--db", "postgres", "--no-check", cwd=tmp_path
-    )
-    assert created.returncode == 0, created.stderr
-
-    # When a versioned resource is added with its checks
-    result = run_scaffold(
-        "add", "resource", "book", *FIELDS, "--versioned", cwd=tmp_path / "shop",
-        env=env,
-    )  # fmt: skip
-
-    # Then its tests (the race on the database's guard included) pass there
-    assert result.returncode == 0, result.stderr
-    for check in ("ruff check", "mypy", "pytest"):
-        assert f"✓ {check}" in result.stderr
