@@ -124,6 +124,16 @@ def copy_seed(seed: Path, project: Path) -> None:
         shutil.copytree(seed / ".mypy_cache", project / ".mypy_cache")
 
 
+def copy_project(project: Path, destination: Path) -> Path:
+    """Copy ``project`` with its environment to ``destination``; return it.
+
+    The environment's installed packages are hard-linked (see :func:`_link`):
+    a tenth of the time of copying them, for a copy that behaves the same.
+    """
+    shutil.copytree(project, destination, symlinks=True, copy_function=_link)
+    return destination
+
+
 def _link(source: str, destination: str) -> None:
     """Copy one file of the seed's environment: hard-link where that is safe.
 

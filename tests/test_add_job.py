@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -14,9 +13,6 @@ from scaffold import cli
 from scaffold.changes.add_job import register_job
 from scaffold.errors import ProjectError
 from tests.conftest import RenderOnce, tree_digest
-from tests.e2e import run_scaffold
-
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 @pytest.fixture(scope="module")
@@ -195,16 +191,3 @@ def test_registration_is_idempotent_and_refuses_an_unknown_shape() -> None:
     # And a module whose JOBS is no list of names is left for the user to edit
     with pytest.raises(ProjectError, match="add these lines by hand"):
         register_job("JOBS = load_jobs()\n", "b")
-
-
-@pytest.mark.e2e
-def test_an_added_job_passes_the_project_checks(jobs_project: Path) -> None:
-    # Given a project with jobs and the local Redis
-    env = {"TEST_REDIS_URL": TEST_REDIS_URL}
-
-    # When a job is added with the checks on, which run its test on a worker
-    result = run_scaffold("add", "job", "send_report", cwd=jobs_project, env=env)
-
-    # Then the checks pass
-    assert result.returncode == 0, result.stderr
-    assert "ruff, mypy, pytest and migrations pass" in result.stderr

@@ -11,7 +11,6 @@ naming the table, column and count, with the database as it was.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from scaffold.tools.check import (
 from scaffold.tools.format import ruff_binary
 from tests.databases import Database
 from tests.e2e import run_scaffold
-from tests.environments import Prepare
+from tests.environments import Prepare, copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +83,7 @@ def database(
 ) -> Iterator[Database]:
     if request.param == "postgres":
         request.getfixturevalue("require_postgres")
-    project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
+    project = copy_project(synced_project, tmp_path / "shop")
     db = Database(request.param, project, "fields_scenario")
     upgraded = db.alembic("upgrade", "head")
     assert upgraded.returncode == 0, upgraded.stderr
@@ -270,7 +269,7 @@ def test_a_change_the_rows_violate_stops_before_changing_anything(
 def test_after_every_field_command_the_project_passes_its_checks(
     synced_project: Path, tmp_path: Path
 ) -> None:
-    project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
+    project = copy_project(synced_project, tmp_path / "shop")
     for command in (
         ["add", "field", "book", "isbn:str(13)", "--backfill", "unknown"],
         ["rename", "field", "book", "title", "name"],
@@ -297,7 +296,7 @@ def test_removing_a_changed_resource_writes_a_drop_that_downgrades(
     synced_project: Path, tmp_path: Path
 ) -> None:
     # Given the book with a field added and another renamed since it was created
-    project = Path(shutil.copytree(synced_project, tmp_path / "shop", symlinks=True))
+    project = copy_project(synced_project, tmp_path / "shop")
     for command in (
         ["add", "field", "book", "isbn:str(13)", "--backfill", "unknown"],
         ["rename", "field", "book", "title", "name"],
