@@ -155,16 +155,16 @@ def next_steps(stderr: str) -> list[str]:
     return [line.strip() for line in steps.splitlines() if line.strip()]
 
 
-def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None:
-    # Given an empty directory / When a user creates a project
-    result = run_scaffold("new", "project", "shop", cwd=tmp_path)
+def test_new_project_sqlite_says_what_to_run_next_and_serves(
+    tmp_path: Path, install: Prepare
+) -> None:
+    # Given an empty directory / When a user creates a project (its checks
+    # passing is the README's sample, which test_readme.py runs for real)
+    result = run_scaffold("new", "project", "shop", "--no-check", cwd=tmp_path)
 
-    # Then it succeeds, says which checks passed and what to run next: the
-    # migration comes before the server
+    # Then it succeeds and says what to run next: the migration comes before
+    # the server
     assert result.returncode == 0, result.stderr
-    assert "ruff, mypy, pytest and migrations pass" in result.stderr
-    for check in ("ruff format", "ruff check", "mypy", "pytest"):
-        assert check in result.stderr
     steps = next_steps(result.stderr)
     assert steps[:3] == [
         "cd shop",
@@ -174,6 +174,7 @@ def test_new_project_sqlite_passes_its_checks_and_serves(tmp_path: Path) -> None
 
     # And served before that migration, it is alive but not ready, and says why
     project = tmp_path / "shop"
+    install(project)
     with serve(project) as base:
         assert get(f"{base}/healthz")[0] == 200
         status, body = get(f"{base}/readyz")
