@@ -31,6 +31,7 @@ from scaffold.spec import ResourceSpec, parse_cli_resource
 from scaffold.tools.check import tool_environment, uv_binary
 from tests.conftest import tree_digest
 from tests.e2e import run_scaffold
+from tests.environments import Prepare
 
 BOOK = ["book", "title:str(200)", "price:decimal(10,2):min=0"]
 SERVICE = "app/services/book.py"
@@ -729,12 +730,12 @@ def test_remove_of_a_resource_that_is_not_the_head_writes_a_drop_revision(
 
 @pytest.mark.e2e
 def test_remove_of_an_applied_head_writes_a_drop_revision_that_migrates(
-    with_book: Path,
+    with_book: Path, install: Prepare
 ) -> None:
     # Given the project's environment, and its SQLite database at the head
     env = tool_environment()
     uv = uv_binary()
-    subprocess.run([uv, "sync", "--quiet"], cwd=with_book, env=env, check=True)
+    install(with_book)
     alembic = [uv, "run", "--no-sync", "alembic"]
     subprocess.run([*alembic, "upgrade", "head"], cwd=with_book, env=env, check=True)
     assert (with_book / "app.db").is_file()
