@@ -159,8 +159,9 @@ def next_steps(stderr: str) -> list[str]:
 def test_new_project_sqlite_says_what_to_run_next_and_serves(
     tmp_path: Path, install: Prepare
 ) -> None:
-    # Given an empty directory / When a user creates a project (its checks
-    # passing is the README's sample, which test_readme.py runs for real)
+    # Given an empty directory / When a user creates a project (that its
+    # checks pass is proven by the README's sample, which test_readme.py
+    # replays for real)
     result = run_scaffold("new", "project", "shop", "--no-check", cwd=tmp_path)
 
     # Then it succeeds and says what to run next: the migration comes before
